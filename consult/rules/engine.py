@@ -1,0 +1,57 @@
+"""assess(record) -> Assessment: the whole of the clinical rules in one pure function."""
+
+from __future__ import annotations
+
+from consult import facts as derive_facts
+from consult import screening
+from consult.answers import Band
+from consult.record import Record
+from consult.rules import ng65, redflags, startback
+from consult.rules.assessment import Assessment, FiredRow
+from consult.rules.suggestions import suggest
+from consult.ruleset import RuleSet, load
+
+
+def assess(record: Record, rules: RuleSet | None = None) -> Assessment:
+    rules = rules or load()
+    facts = derive_facts.derive(record)
+    fired: list[FiredRow] = []
+
+    def fire(row_id: str, findings: list[str]) -> None:
+        words = rules.rows[row_id]
+        fired.append(FiredRow(
+            id=row_id, kind=words.kind, band=words.band_or_none,
+            suspected=words.suspected, findings=[f for f in findings if f],
+            action=words.action, within=words.within, source=rules.cite(words.sources),
+        ))
+
+    redflags.ces(record, fire)
+    redflags.cancer(record, facts, fire)
+    redflags.infection(record, facts, fire)
+    redflags.trauma(record, fire)
+    redflags.one_leg_weakness(record, fire)
+    redflags.fracture(record, facts, fire)
+    redflags.aortic(record, facts, fire)
+    redflags.weak_flags(record, facts, fire)
+    ng65_result = ng65.evaluate(record, facts)
+    ng65_row = ng65.row_id(ng65_result)
+    if ng65_row and ng65_result:
+        fire(ng65_row, [f"{ng65_result.count} of 9 NG65 criteria: "
+                        + "; ".join(ng65_result.criteria_met)])
+    redflags.outside(record, facts, fire)
+
+    fired.sort(key=lambda r: -(r.band.rank if r.band else -1))  # stable: most urgent first
+    band = max((r.band for r in fired if r.band), key=lambda b: b.rank, default=Band.ROUTINE)
+    unscreened = screening.unscreened_strong(record)
+    sb = startback.score(record.startback)
+    return Assessment(
+        rules_version=rules.version,
+        band=band,
+        red_flags_screened=not unscreened,
+        unscreened=unscreened,
+        fired=fired,
+        outside_pathway=[f"{r.suspected}. {r.action}" for r in fired if r.kind == "outside"],
+        suggestions=suggest(record, facts, rules, fired, band, not unscreened, sb, ng65_result),
+        startback=sb,
+        ng65=ng65_result,
+    )

@@ -1,0 +1,124 @@
+"""The rule set's words and sources, loaded from resources/rules/ruleset.toml.
+
+The file is validated on load: every row and suggestion cites known sources,
+and no suggestion's wording matches the never-suggest list. A broken rule file
+stops the program at start rather than printing a wrong note.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from consult import resources
+from consult.answers import Band, Category
+
+Applies = Literal["low back pain", "sciatica", "acute", "sub-acute", "chronic"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Frozen):
+    version: str
+    reviewed: str
+    changes: list[str]
+
+
+class BandWords(_Frozen):
+    title: str
+    meaning: str
+
+
+class RowText(_Frozen):
+    kind: Literal["strong", "weak", "ng65", "outside"]
+    band: Band | Literal["none"]
+    suspected: str
+    action: str
+    within: str
+    sources: list[str]
+
+    @property
+    def band_or_none(self) -> Band | None:
+        return None if self.band == "none" else Band(self.band)
+
+
+class SuggestionText(_Frozen):
+    category: Category
+    text: str
+    reason: str
+    sources: list[str]
+    applies_to: list[Applies]
+
+
+class NeverSuggest(_Frozen):
+    id: str
+    what: str
+    terms: list[str]
+    when: list[Applies]
+
+    def matches(self, text: str) -> bool:
+        return any(re.search(t, text, re.IGNORECASE) for t in self.terms)
+
+
+class Wording(_Frozen):
+    remote_no_examination: str
+    decision_support: str
+    startback_form: str
+    draft: str
+
+
+class RuleSet(_Frozen):
+    meta: Meta
+    sources: dict[str, str]
+    bands: dict[Band, BandWords]
+    unscreened: BandWords
+    rows: dict[str, RowText]
+    suggestions: dict[str, SuggestionText]
+    never_suggest: list[NeverSuggest] = Field(min_length=1)
+    wording: Wording
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def cite(self, source_ids: list[str]) -> str:
+        return "; ".join(self.sources[s] for s in source_ids)
+
+    def forbidden(self, text: str, context: set[str]) -> NeverSuggest | None:
+        """The never-suggest entry `text` falls under in this context, if any."""
+        for entry in self.never_suggest:
+            if (not entry.when or context.intersection(entry.when)) and entry.matches(text):
+                return entry
+        return None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSet:
+        cited = [s for r in self.rows.values() for s in r.sources]
+        cited += [s for g in self.suggestions.values() for s in g.sources]
+        unknown = sorted(set(cited) - set(self.sources))
+        if unknown:
+            raise ValueError(f"unknown source ids: {', '.join(unknown)}")
+        for key, g in self.suggestions.items():
+            applies = set(g.applies_to)
+            for words in (g.text, g.reason):
+                hit = self.forbidden(words, applies)
+                if hit:
+                    raise ValueError(f"suggestion {key} names never-suggest item {hit.id}")
+        for entry in self.never_suggest:
+            for term in entry.terms:
+                re.compile(term)
+        if set(self.bands) != set(Band):
+            raise ValueError("every band needs its words")
+        return self
+
+
+@cache
+def load() -> RuleSet:
+    with resources.path("rules", "ruleset.toml").open("rb") as fh:
+        return RuleSet.model_validate(tomllib.load(fh))

@@ -1,0 +1,116 @@
+"""Which red-flag questions are still unanswered.
+
+One list drives three things: whether the red flags are fully screened (strong
+items only), what the completeness check asks for (strong and weak items), and
+the GP's "record the remaining red flags as No" action, which touches only
+unanswered items.
+"""
+
+from __future__ import annotations
+
+from consult.answers import Answer, Trauma
+from consult.record import History, Legs, Record, RedFlags, RiskHistory, Triggers
+from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, title
+
+NOT_ASKED = Answer.NOT_ASKED
+YES = Answer.YES
+
+# (section, field) pairs always required for the strong-flag screen.
+STRONG_ALWAYS = (
+    *[("red_flags", f"{name}.answer") for name in CES_ITEMS],
+    ("red_flags", "cancer_history"),
+    ("red_flags", "suspected_cord_compression"),
+    ("red_flags", "fever_or_unwell"),
+    *[("risk", name) for name in INFECTION_RISKS],
+    ("red_flags", "sudden_severe_new_pain"),
+    ("red_flags", "spinal_deformity"),
+    ("risk", "osteoporosis"),
+    ("risk", "long_term_steroids"),
+    ("red_flags", "nonmechanical_sudden_severe_pain"),
+    ("risk", "known_aortic_aneurysm"),
+    ("risk", "vascular_disease"),
+)
+WEAK_ITEMS = ("weight_loss", "night_pain_constant", "widespread_bone_pain")
+
+_MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
+           "history": History, "triggers": Triggers}
+
+
+def _get(record: Record, path: str) -> object:
+    value: object = record
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def label(path: str) -> str:
+    section, field = path.split(".", 1)
+    return title(_MODELS[section], field.split(".")[0])
+
+
+def unscreened_strong(record: Record) -> list[str]:
+    """Field paths of strong-flag questions (and their required details) not yet answered."""
+    rf, risk, legs = record.red_flags, record.risk, record.legs
+    missing = [f"{s}.{f}" for s, f in STRONG_ALWAYS
+               if _get(record, f"{s}.{f}") is NOT_ASKED]
+    for name in CES_ITEMS:
+        item = getattr(rf, name)
+        if item.answer is YES:
+            if item.onset is None:
+                missing.append(f"red_flags.{name}.onset")
+            if item.worse_last_14_days is None:
+                missing.append(f"red_flags.{name}.worse_last_14_days")
+    if rf.cancer_history is YES:
+        missing += [f"red_flags.{f}" for f in (*METS_FEATURES, "gait_disturbance")
+                    if getattr(rf, f) is NOT_ASKED]
+        if record.history.thoracic_pain is NOT_ASKED:
+            missing.append("history.thoracic_pain")
+    if any(getattr(risk, r) is YES for r in INFECTION_RISKS) \
+            and rf.new_constant_severe_pain is NOT_ASKED:
+        missing.append("red_flags.new_constant_severe_pain")
+    if record.triggers.trauma is Trauma.NOT_ASKED:
+        missing.append("triggers.trauma")
+    elif record.triggers.trauma is Trauma.MINOR \
+            and record.triggers.severe_pain_after_trauma is NOT_ASKED:
+        missing.append("triggers.severe_pain_after_trauma")
+    if legs.weakness is NOT_ASKED and legs.symptoms is not Answer.NO:
+        missing.append("legs.weakness")
+    if legs.weakness is YES:
+        missing += [f"legs.{f}" for f in ("weakness_side", "weakness_trajectory")
+                    if getattr(legs, f) is None]
+        if legs.weakness_severe is NOT_ASKED:
+            missing.append("legs.weakness_severe")
+    fracture_suspected = rf.spinal_deformity is YES or (
+        rf.sudden_severe_new_pain is YES
+        and (risk.osteoporosis is YES or risk.long_term_steroids is YES
+             or record.triggers.trauma is Trauma.MINOR))
+    if fracture_suspected:
+        missing += [f"red_flags.{f}" for f in ("cannot_mobilise", "pain_uncontrolled")
+                    if getattr(rf, f) is NOT_ASKED]
+    if rf.nonmechanical_sudden_severe_pain is YES and rf.collapse_or_faint is NOT_ASKED:
+        missing.append("red_flags.collapse_or_faint")
+    return missing
+
+
+def unanswered_weak(record: Record) -> list[str]:
+    return [f"red_flags.{f}" for f in WEAK_ITEMS
+            if getattr(record.red_flags, f) is NOT_ASKED]
+
+
+def record_remaining_as_no(record: Record) -> list[str]:
+    """Set every unanswered red-flag question to No; return the paths changed.
+
+    Details that belong to a "yes" (onset, trajectory, type of cancer) are
+    never filled in: they need the GP's own answer.
+    """
+    changed = []
+    for path in unscreened_strong(record) + unanswered_weak(record):
+        parent_path, _, leaf = path.rpartition(".")
+        parent = _get(record, parent_path)
+        if getattr(parent, leaf) is NOT_ASKED:
+            setattr(parent, leaf, Answer.NO)
+            changed.append(path)
+        elif path == "triggers.trauma":
+            record.triggers.trauma = Trauma.NONE
+            changed.append(path)
+    return changed

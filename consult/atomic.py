@@ -1,0 +1,38 @@
+"""Atomic, owner-only file writes for anything that can hold patient data.
+
+The bytes go to a temporary file in the destination folder (created 0600),
+are flushed to disk, then renamed over the destination: a reader sees the old
+file or the new one, never half of one, and a failure leaves no stray file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+OWNER_ONLY = 0o600
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), OWNER_ONLY)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    os.chmod(target, OWNER_ONLY)
+    return target
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,154 @@
+"""What must be done before a note can be finalised.
+
+Every problem names the field path (as in the record file, e.g.
+`patient.nhs_number`) and says in a sentence a GP understands what is missing
+or does not make sense. An empty list means the record can be finalised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from consult import screening
+from consult.answers import Answer, Side
+from consult.facts import derive
+from consult.record import Record
+
+YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED
+
+
+class Problem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    field: str
+    message: str
+
+
+def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
+    today = today or dt.date.today()
+    found: list[Problem] = []
+
+    def need(ok: object, field: str, message: str) -> None:
+        if not ok:
+            found.append(Problem(field=field, message=message))
+
+    c, p, h, legs, plan = (record.consultation, record.patient, record.history,
+                           record.legs, record.plan)
+    facts = derive(record)
+
+    # Consultation and identity
+    need(c.date, "consultation.date", "Enter the date of the consultation.")
+    if c.date and c.date > today:
+        need(False, "consultation.date", "The consultation date is in the future.")
+    need(c.time, "consultation.time", "Enter the time of the consultation (24-hour).")
+    need(c.mode, "consultation.mode", "Record how the consultation took place (telephone, video or face to face).")
+    need(c.clinician_name, "consultation.clinician_name", "Enter the clinician's name.")
+    need(c.gmc_number, "consultation.gmc_number", "Enter the clinician's 7-digit GMC number.")
+    need(c.identity_confirmed is YES, "consultation.identity_confirmed",
+         "Confirm the patient's identity before finalising.")
+    if c.mode is not None and c.mode.value != "face_to_face":
+        need(c.consent is YES, "consultation.consent",
+             "Record the patient's consent to a remote consultation.")
+
+    # Patient
+    need(p.family_name, "patient.family_name", "Enter the patient's family name.")
+    need(p.given_name, "patient.given_name", "Enter the patient's given name.")
+    need(p.date_of_birth, "patient.date_of_birth", "Enter the patient's date of birth.")
+    need(p.sex, "patient.sex", "Record the patient's sex.")
+    need(p.nhs_number, "patient.nhs_number", "Enter the patient's NHS number.")
+    if p.date_of_birth and c.date and p.date_of_birth >= c.date:
+        need(False, "patient.date_of_birth",
+             "The date of birth must be before the consultation date.")
+    elif facts.age is not None and facts.age < 16:
+        need(False, "patient.date_of_birth",
+             f"The patient is {facts.age}: outside this tool's scope, which covers "
+             "adults aged 16 and over (NICE NG59). Assess with paediatric guidance.")
+    elif facts.age is not None and facts.age > 125:
+        need(False, "patient.date_of_birth", "Check the date of birth: the age is over 125.")
+
+    # Duration and pattern
+    need(h.duration_value is not None and h.duration_unit is not None,
+         "history.duration_value", "Record how long the pain has lasted.")
+    need(h.onset, "history.onset", "Record whether the pain started suddenly or gradually.")
+    need(h.episode, "history.episode", "Record whether this is a first episode or recurrent.")
+    if h.morning_stiffness is not YES and h.morning_stiffness_minutes:
+        need(False, "history.morning_stiffness_minutes",
+             "Stiffness minutes are recorded but morning stiffness is not: check both.")
+    if facts.onset_age is not None and facts.onset_age < 0:
+        need(False, "history.duration_value", "The pain cannot have started before birth: check the duration.")
+
+    # Triggers
+    t = record.triggers
+    if t.trauma.value in ("none", "not_asked") and t.severe_pain_after_trauma is YES:
+        need(False, "triggers.severe_pain_after_trauma",
+             "Severe pain after trauma is recorded without any trauma: check the trauma answer.")
+
+    # Impact
+    i = record.impact
+    if i.pain_now is not None and i.pain_worst is not None and i.pain_worst < i.pain_now:
+        need(False, "impact.pain_worst", "Pain at worst cannot be lower than pain now.")
+
+    # Leg symptoms
+    need(legs.symptoms is not NOT_ASKED, "legs.symptoms", "Record whether there are leg symptoms.")
+    details = {"pain": legs.pain, "numbness": legs.numbness, "weakness": legs.weakness}
+    if legs.symptoms is YES:
+        for name, answer in details.items():
+            need(answer is not NOT_ASKED, f"legs.{name}",
+                 f"Leg symptoms are recorded: record whether there is leg {name}.")
+        need(any(a is YES for a in details.values()), "legs.symptoms",
+             "Leg symptoms are recorded yes but none of pain, numbness or weakness is yes.")
+    if legs.symptoms is Answer.NO and any(a is YES for a in details.values()):
+        need(False, "legs.symptoms",
+             "No leg symptoms is recorded, yet leg pain, numbness or weakness is yes: check.")
+    if legs.pain is YES:
+        need(legs.pain_side, "legs.pain_side", "Record which leg the pain is in.")
+        need(legs.pain_extent, "legs.pain_extent", "Record whether the leg pain goes below the knee.")
+    if legs.numbness is YES:
+        need(legs.numbness_side, "legs.numbness_side", "Record which leg is numb.")
+    if legs.weakness is not YES and (legs.weakness_trajectory or legs.weakness_side
+                                     or legs.weakness_severe is YES):
+        need(False, "legs.weakness",
+             "Weakness details (course, side or severity) are recorded but weakness is not: check.")
+    _bilateral_consistency(record, need)
+
+    # Red flags: strong and weak, with their required details
+    for path in screening.unscreened_strong(record) + screening.unanswered_weak(record):
+        need(False, path, f"Red flag not yet answered: {screening.label(path)}.")
+    rf = record.red_flags
+    if rf.cancer_history is YES:
+        need(rf.cancer_type, "red_flags.cancer_type", "Record the type of cancer.")
+        need(rf.cancer_year, "red_flags.cancer_year", "Record the year the cancer was diagnosed.")
+    if rf.cancer_year and p.date_of_birth and rf.cancer_year < p.date_of_birth.year:
+        need(False, "red_flags.cancer_year", "The cancer year is before the date of birth.")
+    if rf.cancer_year and c.date and rf.cancer_year > c.date.year:
+        need(False, "red_flags.cancer_year", "The cancer year is after the consultation date.")
+
+    # Plan
+    need(plan.safety_netting_given is YES, "plan.safety_netting_given",
+         "Record that safety-netting advice was given.")
+    need(plan.items, "plan.items", "The plan is empty: accept suggestions or add your own items.")
+    need(plan.confirmed, "plan.confirmed", "Confirm the plan: the GP has the last word.")
+    return found
+
+
+def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-untyped-def]
+    """Leg answers in both legs must agree with the cauda equina items."""
+    legs, rf = record.legs, record.red_flags
+    pairs = (
+        (legs.numbness is YES and legs.numbness_side is Side.BOTH,
+         rf.ces_numbness_both_legs, "red_flags.ces_numbness_both_legs.answer",
+         "Numbness in both legs is recorded: answer the red flag 'numbness in both legs' yes."),
+        (legs.pain is YES and legs.pain_side is Side.BOTH
+         and legs.pain_extent is not None and legs.pain_extent.value == "below_knee",
+         rf.ces_sciatica_both_legs, "red_flags.ces_sciatica_both_legs.answer",
+         "Pain below the knee in both legs is recorded: answer the red flag "
+         "'sciatica in both legs' yes."),
+    )
+    for implied, item, path, message in pairs:
+        if implied and item.answer is Answer.NO:
+            need(False, path, message)
+
+
+def is_complete(record: Record, today: dt.date | None = None) -> bool:
+    return not problems(record, today)

@@ -1,0 +1,120 @@
+"""The command line: a contract that other tools and checks rely on.
+
+    python main.py check FILE              one JSON object on stdout; exit 0 when
+                                           FILE is a readable record, complete or not
+    python main.py note FILE -o OUT.pdf [--draft]
+                                           the PDF note, atomic, owner-only; exit 1
+                                           and the problems when the record is incomplete
+    python main.py schema                  the JSON Schema of the record
+
+Any unreadable input or unusable argument: one line on stderr, exit 2. Never a
+traceback, never a half-written output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from consult import __version__
+from consult.completeness import problems
+from consult.record import Record
+from consult.recordfile import RecordFileError, load
+from consult.rules.engine import assess
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="consult", description="Remote GP lower back pain consultation: "
+                     "check a record, write its PDF note, or print the record's schema.")
+    parser.add_argument("--version", action="version", version=f"consult {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = commands.add_parser("check", help="assess a record and print the result as JSON")
+    check.add_argument("file", metavar="FILE")
+    note = commands.add_parser("note", help="write the PDF consultation note")
+    note.add_argument("file", metavar="FILE")
+    note.add_argument("-o", "--output", metavar="OUT.pdf", required=True)
+    note.add_argument("--draft", action="store_true",
+                      help="render an incomplete record, marked DRAFT on every page")
+    commands.add_parser("schema", help="print the JSON Schema of a record")
+    return parser
+
+
+def check_result(record: Record) -> dict[str, object]:
+    """The `check` command's JSON object for a record."""
+    a = assess(record)
+    return {
+        "complete": not (found := problems(record)),
+        "problems": [{"field": p.field, "message": p.message} for p in found],
+        "disposition": a.disposition,
+        "red_flags_screened": a.red_flags_screened,
+        "fired": [{"id": r.id, "suspected": r.suspected, "findings": r.findings,
+                   "action": r.action, "within": r.within} for r in a.fired],
+        "outside_pathway": a.outside_pathway,
+        "suggestions": [{"id": s.id, "text": s.text, "reason": s.reason, "source": s.source,
+                         "category": s.category.value} for s in a.suggestions],
+        "startback": a.startback.model_dump() if a.startback else None,
+        "ng65": a.ng65.model_dump() if a.ng65 else None,
+        "rules_version": a.rules_version,
+    }
+
+
+def _check(args: argparse.Namespace) -> int:
+    record = load(args.file)
+    print(json.dumps(check_result(record), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _note(args: argparse.Namespace) -> int:
+    record = load(args.file)
+    from consult.note import IncompleteRecord, write_note_pdf  # reportlab loads only here
+    try:
+        write_note_pdf(record, args.output, draft=args.draft)
+    except IncompleteRecord as exc:
+        print(f"consult: {args.file}: the record is not complete; nothing written "
+              f"(use --draft for a draft). {len(exc.problems)} to do:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p.field}: {p.message}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _schema(_: argparse.Namespace) -> int:
+    print(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        handler = {"check": _check, "note": _note, "schema": _schema}[args.command]
+        return handler(args)
+    except (RecordFileError, UsageError) as exc:
+        print(f"consult: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("consult: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback, never patient data in the message
+        print(f"consult: internal error ({type(exc).__name__}); nothing was written. "
+              "Please report it.", file=sys.stderr)
+        return EXIT_INTERNAL

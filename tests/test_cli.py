@@ -1,0 +1,110 @@
+"""The command line contract, run as a real process the way other tools run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from consult import recordfile
+from consult.record import Record
+from tests.support import example_path, negative_record
+
+MAIN = Path(__file__).resolve().parent.parent / "main.py"
+CHECK_KEYS = {"complete", "problems", "disposition", "red_flags_screened", "fired",
+              "outside_pathway", "suggestions", "startback", "ng65", "rules_version"}
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(MAIN), *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_check_prints_the_contract_for_an_emergency_example():
+    result = run("check", str(example_path("cauda-equina")))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == CHECK_KEYS
+    assert out["complete"] is True and out["problems"] == []
+    assert out["disposition"] == "emergency" and out["red_flags_screened"] is True
+    first = out["fired"][0]
+    assert set(first) == {"id", "suspected", "findings", "action", "within"}
+    assert first["id"] == "ces-emergency" and first["findings"]
+    assert set(out["suggestions"][0]) == {"id", "text", "reason", "source", "category"}
+    assert out["suggestions"][0]["id"] == "action-ces-emergency"
+    assert out["rules_version"]
+
+
+def test_check_of_a_blank_draft_exits_0_and_is_never_routine(tmp_path):
+    path = tmp_path / "draft.json"
+    recordfile.save(Record(), path)
+    result = run("check", str(path))
+    assert result.returncode == 0
+    out = json.loads(result.stdout)
+    assert out["complete"] is False
+    assert out["red_flags_screened"] is False
+    assert out["disposition"] == "not_fully_screened"
+    assert {"field": "plan.confirmed", "message": "Confirm the plan: the GP has the last word."} in out["problems"]
+
+
+@pytest.mark.parametrize("content", ["{broken", '{"format": "consult-record", "format_version": 1, "x": 1}', None])
+def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, content):
+    path = tmp_path / "in.json"
+    if content is not None:
+        path.write_text(content)
+    for command in (["check", str(path)], ["note", str(path), "-o", str(tmp_path / "o.pdf")]):
+        result = run(*command)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o.pdf").exists()
+
+
+def test_bad_arguments_give_one_line_and_exit_2():
+    result = run("note", "x.json")  # -o missing
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_note_writes_an_owner_only_pdf(tmp_path):
+    out = tmp_path / "note.pdf"
+    result = run("note", str(example_path("mechanical")), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["note.pdf"]
+
+
+def test_note_refuses_an_incomplete_record_unless_draft(tmp_path):
+    record = negative_record()
+    record.plan.confirmed = False
+    src = tmp_path / "r.json"
+    recordfile.save(record, src)
+    result = run("note", str(src), "-o", str(tmp_path / "n.pdf"))
+    assert result.returncode == 1
+    assert "plan.confirmed: Confirm the plan" in result.stderr
+    assert not (tmp_path / "n.pdf").exists()
+    drafted = run("note", str(src), "-o", str(tmp_path / "n.pdf"), "--draft")
+    assert drafted.returncode == 0, drafted.stderr
+    assert (tmp_path / "n.pdf").exists()
+
+
+def test_note_into_a_missing_folder_is_one_line_exit_2(tmp_path):
+    result = run("note", str(example_path("mechanical")), "-o", str(tmp_path / "no" / "n.pdf"))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_schema_is_the_record_json_schema():
+    result = run("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "Record"
+    assert "red_flags" in schema["properties"]
+    assert schema["$defs"]["Answer"]["enum"] == ["yes", "no", "not_asked"]

@@ -42,7 +42,8 @@ def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
     if c.date and c.date > today:
         need(False, "consultation.date", "The consultation date is in the future.")
     need(c.time, "consultation.time", "Enter the time of the consultation (24-hour).")
-    need(c.mode, "consultation.mode", "Record how the consultation took place (telephone, video or face to face).")
+    need(c.mode, "consultation.mode",
+         "Record how the consultation took place (telephone, video or face to face).")
     need(c.clinician_name, "consultation.clinician_name", "Enter the clinician's name.")
     need(c.gmc_number, "consultation.gmc_number", "Enter the clinician's 7-digit GMC number.")
     need(c.identity_confirmed is YES, "consultation.identity_confirmed",
@@ -76,7 +77,8 @@ def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
         need(False, "history.morning_stiffness_minutes",
              "Stiffness minutes are recorded but morning stiffness is not: check both.")
     if facts.onset_age is not None and facts.onset_age < 0:
-        need(False, "history.duration_value", "The pain cannot have started before birth: check the duration.")
+        need(False, "history.duration_value",
+             "The pain cannot have started before birth: check the duration.")
 
     # Triggers
     t = record.triggers

@@ -73,6 +73,19 @@ class Wording(_Frozen):
     draft: str
 
 
+class StartBackWords(_Frozen):
+    low: str
+    medium: str
+    high: str
+
+
+class Ng65Words(_Frozen):
+    refer: str
+    hla_b27: str
+    fewer: str
+    incomplete: str
+
+
 class RuleSet(_Frozen):
     meta: Meta
     sources: dict[str, str]
@@ -82,6 +95,8 @@ class RuleSet(_Frozen):
     suggestions: dict[str, SuggestionText]
     never_suggest: list[NeverSuggest] = Field(min_length=1)
     wording: Wording
+    startback: StartBackWords
+    ng65: Ng65Words
 
     @property
     def version(self) -> str:

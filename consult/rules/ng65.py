@@ -6,6 +6,7 @@ from consult.answers import Answer
 from consult.facts import NG65_DAYS, Facts
 from consult.record import Inflammatory, Record
 from consult.rules.assessment import Ng65Result
+from consult.ruleset import load
 
 ONSET_BEFORE_35 = "Onset before age 35"
 
@@ -29,15 +30,11 @@ def evaluate(record: Record, facts: Facts) -> Ng65Result | None:
         elif answer is Answer.NOT_ASKED:
             not_asked.append(field.title)
     count = len(met)
-    if count >= 4:
-        outcome = "4 or more criteria: refer to rheumatology for assessment of axial spondyloarthritis."
-    elif count == 3:
-        outcome = "3 criteria: HLA-B27 test; refer to rheumatology if positive."
-    else:
-        outcome = (f"{count} criteria: advise coming back if new features appear "
-                   "(psoriasis, inflammatory bowel disease, uveitis).")
+    words = load().ng65
+    template = words.refer if count >= 4 else words.hla_b27 if count == 3 else words.fewer
+    outcome = template.format(count=count)
     if not_asked and count < 4:
-        outcome += f" {len(not_asked)} not asked: the count may rise."
+        outcome += words.incomplete.format(not_asked=len(not_asked))
     return Ng65Result(count=count, criteria_met=met, not_asked=not_asked, outcome=outcome)
 
 

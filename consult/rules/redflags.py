@@ -47,7 +47,7 @@ def _onset_words(onset: Onset | None) -> str:
         Onset.WITHIN_14_DAYS: "started within 14 days",
         Onset.MORE_THAN_14_DAYS: "started more than 14 days ago",
         Onset.UNSURE: "onset unsure",
-        None: "onset not recorded (counts as unsure)",
+        None: "onset not recorded, counts as unsure",
     }[onset]
 
 
@@ -56,7 +56,7 @@ def _worse_words(worse: YesNoUnsure | None) -> str:
         YesNoUnsure.YES: "worse in the last 14 days",
         YesNoUnsure.NO: "not worse in the last 14 days",
         YesNoUnsure.UNSURE: "unsure whether worse",
-        None: "whether worse not recorded (counts as unsure)",
+        None: "whether worse not recorded, counts as unsure",
     }[worse]
 
 
@@ -141,7 +141,7 @@ def infection(record: Record, facts: Facts, fire: Fire) -> None:
     if risks and rf.new_constant_severe_pain is YES:
         findings = ["; ".join(risks), title(RedFlags, "new_constant_severe_pain")]
         if facts.neuro_symptoms:
-            fire("infection-risk-neuro", findings + ["with " + ", ".join(facts.neuro_symptoms)])
+            fire("infection-risk-neuro", [*findings, "with " + ", ".join(facts.neuro_symptoms)])
         else:
             fire("infection-risk", findings)
 
@@ -162,7 +162,7 @@ def one_leg_weakness(record: Record, fire: Fire) -> None:
     side = f"{legs.weakness_side.value} leg" if legs.weakness_side else "one leg (side not recorded)"
     trajectory = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
                   Trajectory.BETTER: "getting better", Trajectory.UNSURE: "unsure whether worse",
-                  None: "course not recorded (counts as unsure)"}[legs.weakness_trajectory]
+                  None: "course not recorded, counts as unsure"}[legs.weakness_trajectory]
     findings = [f"Weakness in the {side}, {trajectory}"]
     if legs.weakness_severe is YES:
         findings.append("severe: foot drop, slapping gait or leg giving way")

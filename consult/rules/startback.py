@@ -8,16 +8,12 @@ from __future__ import annotations
 from consult.answers import Agreement, Bothersome
 from consult.record import StartBack
 from consult.rules.assessment import StartBackResult
+from consult.ruleset import load
 
 ITEMS_1_TO_8 = ("leg_pain", "shoulder_neck_pain", "walking", "dressing",
                 "fear", "anxiety", "catastrophising", "low_mood")
 DISTRESS_1_TO_4 = ("fear", "anxiety", "catastrophising", "low_mood")  # items 5-8
 
-MATCHED_CARE = {
-    "low": "GP advice, reassurance, pain relief and written self-management information; no routine physiotherapy.",
-    "medium": "Physiotherapy.",
-    "high": "Psychologically informed physiotherapy.",
-}
 
 
 def score(answers: StartBack) -> StartBackResult | None:
@@ -35,4 +31,4 @@ def score(answers: StartBack) -> StartBackResult | None:
     else:
         stratum = "low"
     return StartBackResult(total=total, distress=distress, stratum=stratum,
-                           matched_care=MATCHED_CARE[stratum])
+                           matched_care=getattr(load().startback, stratum))

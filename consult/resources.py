@@ -7,8 +7,8 @@ pyproject.toml), so fonts, rule texts and examples are found either way.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
-from importlib import resources as importlib_resources
 from pathlib import Path
 
 
@@ -17,8 +17,10 @@ def root() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "resources"
     if (checkout / "rules").is_dir():
         return checkout
-    installed = Path(str(importlib_resources.files("consult_resources")))
-    return installed
+    spec = importlib.util.find_spec("consult_resources")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("consult resources not found (neither checkout nor install)")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def path(*parts: str) -> Path:

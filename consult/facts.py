@@ -77,6 +77,11 @@ def neuro_symptoms(record: Record) -> list[str]:
         found.append("bladder or bowel change")
     if rf.ces_saddle_numbness.answer is Answer.YES:
         found.append("saddle numbness")
+    for item, words in ((rf.ces_numbness_both_legs, "numbness in both legs"),
+                        (rf.ces_sciatica_both_legs, "sciatica in both legs"),
+                        (rf.ces_weakness_both_legs, "weakness in both legs")):
+        if item.answer is Answer.YES:
+            found.append(words)
     return found
 
 
@@ -84,7 +89,9 @@ def derive(record: Record) -> Facts:
     c, p = record.consultation, record.patient
     age = age_on(p.date_of_birth, c.date) if p.date_of_birth and c.date else None
     days = duration_days(record)
-    onset_age = age - days / 365.25 if age is not None and days is not None else None
+    onset_age = None
+    if p.date_of_birth and c.date and days is not None:
+        onset_age = ((c.date - p.date_of_birth).days - days) / 365.25
     return Facts(
         age=age,
         duration_days=days,

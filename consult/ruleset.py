@@ -125,9 +125,12 @@ class RuleSet(_Frozen):
                 hit = self.forbidden(words, applies)
                 if hit:
                     raise ValueError(f"suggestion {key} names never-suggest item {hit.id}")
-        for entry in self.never_suggest:
-            for term in entry.terms:
-                re.compile(term)
+        for key, row in self.rows.items():  # row actions become suggestions too
+            for words in (row.action, row.suspected):
+                hit = self.forbidden(words, {"low back pain", "sciatica", "acute",
+                                             "sub-acute", "chronic"})
+                if hit:
+                    raise ValueError(f"row {key} names never-suggest item {hit.id}")
         if set(self.bands) != set(Band):
             raise ValueError("every band needs its words")
         return self

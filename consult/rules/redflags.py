@@ -157,9 +157,14 @@ def trauma(record: Record, fire: Fire) -> None:
 
 def one_leg_weakness(record: Record, fire: Fire) -> None:
     legs = record.legs
-    if legs.weakness is not YES or legs.weakness_side is Side.BOTH:
-        return  # weakness in both legs is a cauda equina item
-    side = f"{legs.weakness_side.value} leg" if legs.weakness_side else "one leg (side not recorded)"
+    if legs.weakness is not YES:
+        return
+    if legs.weakness_side is Side.BOTH:
+        if weakness_is_severe_or_progressing(legs):
+            return  # severe or progressing weakness in both legs is a cauda equina item
+        side = "both legs"
+    else:
+        side = f"{legs.weakness_side.value} leg" if legs.weakness_side else "one leg (side not recorded)"
     trajectory = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
                   Trajectory.BETTER: "getting better", Trajectory.UNSURE: "unsure whether worse",
                   None: "course not recorded, counts as unsure"}[legs.weakness_trajectory]

@@ -42,10 +42,20 @@ class _Builder:
         ))
 
     def guarded(self) -> list[Suggestion]:
+        """Drop anything on the never-suggest list; a red-flag action is never dropped.
+
+        The rule file is refused at load when a row's words match the list, so
+        the error below means the guard and the loader disagree: fail loudly.
+        """
         context = self.facts.context
-        return [s for s in self.items
-                if not self.rules.forbidden(s.text, context)
-                and not self.rules.forbidden(s.reason, context)]
+        kept = []
+        for s in self.items:
+            if self.rules.forbidden(s.text, context) or self.rules.forbidden(s.reason, context):
+                if s.id.startswith("action-"):
+                    raise RuntimeError(f"red-flag action {s.id} matches the never-suggest list")
+                continue
+            kept.append(s)
+        return kept
 
 
 def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],

@@ -1,0 +1,319 @@
+"""Properties of the rules over generated records (hypothesis).
+
+Records start from `negative_record()` (complete, every flag No) and change a
+random subset of the screening answers, the patient's age and the duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from consult import screening
+from consult.answers import (
+    Agreement,
+    Answer,
+    Band,
+    Bothersome,
+    DurationUnit,
+    Episode,
+    LegExtent,
+    Onset,
+    Sex,
+    Side,
+    Trajectory,
+    Trauma,
+    YesNoUnsure,
+)
+from consult.facts import derive
+from consult.record import Inflammatory, Medicines, Record, RedFlags, RiskHistory
+from consult.rules.assessment import NOT_FULLY_SCREENED
+from consult.rules.engine import assess
+from consult.rules.redflags import CES_ITEMS
+from consult.ruleset import load
+from tests.support import negative_record
+
+RULES = load()
+BASE = negative_record()
+EXAMPLES = 300
+PROPERTY = settings(max_examples=EXAMPLES, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+
+def _answer_fields(model: type) -> list[str]:
+    return [n for n, f in model.model_fields.items() if f.annotation is Answer]
+
+
+# Every screening Answer that the strategy may change, as "section.field" paths.
+ANSWER_PATHS = (
+    [f"red_flags.{n}" for n in _answer_fields(RedFlags)]
+    + [f"red_flags.{n}.answer" for n in CES_ITEMS]
+    + [f"risk.{n}" for n in _answer_fields(RiskHistory)]
+    + [f"legs.{n}" for n in ("symptoms", "pain", "numbness", "weakness", "weakness_severe")]
+    + ["triggers.severe_pain_after_trauma", "history.thoracic_pain"]
+    + [f"medicines.{n}" for n in _answer_fields(Medicines)]
+    + [f"inflammatory.{n}" for n in _answer_fields(Inflammatory)]
+)
+# Details that go with an answer: any value, None included.
+DETAIL_PATHS = {
+    **{f"red_flags.{n}.onset": st.sampled_from([None, *Onset]) for n in CES_ITEMS},
+    **{f"red_flags.{n}.worse_last_14_days": st.sampled_from([None, *YesNoUnsure])
+       for n in CES_ITEMS},
+    "legs.pain_side": st.sampled_from([None, *Side]),
+    "legs.pain_extent": st.sampled_from([None, *LegExtent]),
+    "legs.numbness_side": st.sampled_from([None, *Side]),
+    "legs.weakness_side": st.sampled_from([None, *Side]),
+    "legs.weakness_onset": st.sampled_from([None, *Onset]),
+    "legs.weakness_trajectory": st.sampled_from([None, *Trajectory]),
+}
+ALL_PATHS = sorted([*ANSWER_PATHS, *DETAIL_PATHS, "triggers.trauma"])
+
+
+def _set(record: Record, path: str, value: object) -> None:
+    parent_path, _, leaf = path.rpartition(".")
+    obj: object = record
+    for part in parent_path.split("."):
+        obj = getattr(obj, part)
+    setattr(obj, leaf, value)
+
+
+def _get(record: Record, path: str) -> object:
+    obj: object = record
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+@st.composite
+def records(draw, answers=tuple(Answer), traumas=tuple(Trauma), max_changes=14):
+    """negative_record() with a random subset of screening answers, age and duration changed."""
+    r = BASE.model_copy(deep=True)
+    today = r.consultation.date
+    assert today is not None
+    age = draw(st.integers(16, 95))
+    r.patient.date_of_birth = dt.date(today.year - age, 6, 15)
+    r.patient.sex = draw(st.sampled_from(list(Sex)))
+    duration = draw(st.one_of(
+        st.none(),
+        st.tuples(st.integers(0, 120), st.sampled_from(list(DurationUnit))).filter(
+            lambda d: d[0] * {"days": 1, "weeks": 7, "months": 30, "years": 365}[d[1]]
+            < (age - 1) * 365)))
+    if duration is None:
+        r.history.duration_value = r.history.duration_unit = None
+    else:
+        r.history.duration_value, r.history.duration_unit = duration
+    r.history.episode = draw(st.sampled_from([None, *Episode]))
+    for path in draw(st.sets(st.sampled_from(ALL_PATHS), max_size=max_changes)):
+        if path == "triggers.trauma":
+            value = draw(st.sampled_from(list(traumas)))
+        elif path in DETAIL_PATHS:
+            value = draw(DETAIL_PATHS[path])
+        else:
+            value = draw(st.sampled_from(list(answers)))
+        _set(r, path, value)
+    if draw(st.booleans()):
+        sb = r.startback
+        for name in ("leg_pain", "shoulder_neck_pain", "walking", "dressing", "fear",
+                     "anxiety", "catastrophising", "low_mood"):
+            setattr(sb, name, draw(st.sampled_from(list(Agreement))))
+        sb.bothersome = draw(st.sampled_from(list(Bothersome)))
+    return r
+
+
+def _ids(items) -> list[str]:
+    return [i.id for i in items]
+
+
+# --------------------------------------------------------------------------- bands
+
+
+@PROPERTY
+@given(st.data())
+def test_one_more_yes_never_lowers_the_band(data):
+    r = data.draw(records())
+    flippable = [p for p in ANSWER_PATHS if _get(r, p) is Answer.NO]
+    if r.triggers.trauma in (Trauma.NONE, Trauma.MINOR):
+        flippable.append("triggers.trauma")
+    assume(flippable)
+    path = data.draw(st.sampled_from(flippable), label="path")
+    before = assess(r).band
+    if path == "triggers.trauma":
+        harder = {Trauma.NONE: Trauma.MINOR, Trauma.MINOR: Trauma.MAJOR}[r.triggers.trauma]
+        _set(r, path, harder)
+    else:
+        _set(r, path, Answer.YES)
+    after = assess(r).band
+    assert after.rank >= before.rank, (path, before, after)
+
+
+@PROPERTY
+@given(records(answers=(Answer.NO, Answer.NOT_ASKED), traumas=(Trauma.NONE, Trauma.NOT_ASKED)))
+def test_no_positive_finding_is_never_urgent_or_emergency(r):
+    a = assess(r)
+    assert a.band.rank <= Band.SOON.rank, [x.id for x in a.fired]
+    # Only age and duration can raise anything: a first episode over 50 or under 20
+    # (a single weak flag, routine) and myeloma bloods at 60+ with 4 weeks (soon).
+    assert {x.id for x in a.fired} <= {"weak-single", "weak-myeloma"}
+    for row in a.fired:
+        if row.kind in ("strong", "weak") and row.band and row.band.rank > 0:
+            assert row.id == "weak-myeloma"
+
+
+@PROPERTY
+@given(records())
+def test_an_unanswered_strong_flag_is_never_routine(r):
+    a = assess(r)
+    unscreened = screening.unscreened_strong(r)
+    assert a.red_flags_screened is (not unscreened)
+    assert a.unscreened == unscreened
+    if unscreened:
+        assert a.disposition != "routine"
+        if a.band is Band.ROUTINE:
+            assert a.disposition == NOT_FULLY_SCREENED
+        assert "reassurance" not in _ids(a.suggestions)
+        assert "no-imaging" not in _ids(a.suggestions)
+    else:
+        assert a.disposition == a.band.value
+
+
+@PROPERTY
+@given(records())
+def test_the_band_is_the_most_urgent_fired_row(r):
+    a = assess(r)
+    ranks = [x.band.rank for x in a.fired if x.band]
+    assert a.band.rank == max(ranks, default=0)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+NAMED_NEVER = re.compile(
+    r"paracetamol|gabapentin|pregabalin|antidepressant|\bSSRI|\bSNRI|tricyclic|amitriptyline"
+    r"|duloxetine|\bTENS\b|acupuncture|injection|corset|\bbelt", re.IGNORECASE)
+OPIOID = re.compile(r"opioid|codeine|tramadol|morphine|co-codamol|dihydrocodeine", re.IGNORECASE)
+
+
+@PROPERTY
+@given(records())
+def test_no_suggestion_ever_names_a_never_suggest_item(r):
+    a = assess(r)
+    context = derive(r).context
+    phase = derive(r).phase
+    for s in a.suggestions:
+        for words in (s.text, s.reason):
+            assert RULES.forbidden(words, context) is None, (s.id, words)
+            assert not NAMED_NEVER.search(words), (s.id, words)
+            if phase != "acute":
+                assert not OPIOID.search(words), (phase, s.id, words)
+    if phase != "acute":
+        assert "weak-opioid" not in _ids(a.suggestions)
+
+
+@PROPERTY
+@given(records())
+def test_every_suggestion_has_a_source_and_a_reason(r):
+    for s in assess(r).suggestions:
+        assert s.source.strip(), s.id
+        assert s.reason.strip(), s.id
+        assert s.text.strip(), s.id
+        assert s.applies_to, s.id
+
+
+def _ces_new(r: Record) -> None:
+    r.red_flags.ces_bladder.answer = Answer.YES
+    r.red_flags.ces_bladder.onset = Onset.WITHIN_14_DAYS
+
+
+def _weak_leg(r: Record) -> None:
+    legs = r.legs
+    legs.symptoms = legs.weakness = legs.weakness_severe = Answer.YES
+    legs.weakness_side = Side.LEFT
+
+
+def _aortic(r: Record) -> None:
+    r.red_flags.nonmechanical_sudden_severe_pain = r.red_flags.collapse_or_faint = Answer.YES
+
+
+def _fracture(r: Record) -> None:
+    r.red_flags.spinal_deformity = r.red_flags.cannot_mobilise = Answer.YES
+
+
+EMERGENCY_SETUPS = {
+    "ces": _ces_new,
+    "cord": lambda r: _set(r, "red_flags.suspected_cord_compression", Answer.YES),
+    "major trauma": lambda r: _set(r, "triggers.trauma", Trauma.MAJOR),
+    "one leg": _weak_leg,
+    "aortic": _aortic,
+    "fracture": _fracture,
+}
+
+
+@st.composite
+def emergency_records(draw):
+    r = draw(records())
+    for name in draw(st.sets(st.sampled_from(sorted(EMERGENCY_SETUPS)), min_size=1)):
+        EMERGENCY_SETUPS[name](r)
+    return r
+
+
+@PROPERTY
+@given(st.one_of(records(), emergency_records()))
+def test_emergency_leads_with_the_emergency_action(r):
+    a = assess(r)
+    assume(a.band is Band.EMERGENCY)
+    first = a.suggestions[0]
+    assert first.id.startswith("action-"), _ids(a.suggestions)
+    row = next(x for x in a.fired if f"action-{x.id}" == first.id)
+    assert row.band is Band.EMERGENCY
+    assert first.text == row.action
+    # an emergency replaces routine self-care and reassurance
+    assert not {"reassurance", "no-imaging", "keep-active"} & set(_ids(a.suggestions))
+
+
+@PROPERTY
+@given(records())
+def test_every_row_above_routine_has_its_action_suggested_in_order(r):
+    a = assess(r)
+    wanted = [f"action-{x.id}" for x in a.fired if x.band and x.band.rank > 0]
+    actions = [s for s in _ids(a.suggestions) if s.startswith("action-")]
+    assert actions == wanted
+
+
+@PROPERTY
+@given(records())
+def test_safety_netting_is_always_suggested(r):
+    ids = _ids(assess(r).suggestions)
+    assert "safety-netting" in ids
+    assert "ces-card" in ids
+
+
+@PROPERTY
+@given(records())
+def test_pregnancy_means_no_nsaid_suggestion(r):
+    r.medicines.pregnant_or_breastfeeding = Answer.YES
+    ids = _ids(assess(r).suggestions)
+    assert "nsaid" not in ids and "nsaid-unchecked" not in ids
+    assert "weak-opioid" not in ids
+    if assess(r).band is not Band.EMERGENCY:
+        assert "pregnancy-medicines" in ids
+
+
+@PROPERTY
+@given(records())
+def test_reassurance_only_when_screened_and_no_serious_row(r):
+    a = assess(r)
+    if "reassurance" in _ids(a.suggestions):
+        assert a.red_flags_screened
+        assert a.band in (Band.ROUTINE, Band.SOON)
+        assert all(x.kind == "ng65" or x.id == "weak-single" for x in a.fired)
+
+
+@PROPERTY
+@given(records())
+def test_assess_is_pure_and_deterministic(r):
+    before = r.model_dump()
+    assert assess(r) == assess(r)
+    assert r.model_dump() == before

@@ -45,6 +45,10 @@ def ids(a: Assessment) -> list[str]:
     return [r.id for r in a.fired]
 
 
+def ids_of_suggestions(a: Assessment) -> list[str]:
+    return [s.id for s in a.suggestions]
+
+
 def band_of(row_id: str) -> Band | None:
     return RULES.rows[row_id].band_or_none
 
@@ -202,6 +206,19 @@ def test_bilateral_progressing_weakness_in_the_legs_section_is_ces():
     assert not any(i.startswith("weakness-one-leg") for i in ids(a))
     legs.weakness_trajectory = Trajectory.WORSE
     assert_row(assess(r), "ces-emergency")
+
+
+def test_mild_stable_weakness_in_both_legs_is_at_least_urgent_not_routine():
+    r = negative_record()
+    legs = r.legs
+    legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.BOTH
+    legs.weakness_onset, legs.weakness_trajectory = Onset.MORE_THAN_14_DAYS, Trajectory.SAME
+    legs.weakness_severe = N
+    a = assess(r)
+    assert_row(a, "weakness-one-leg-mild")
+    assert a.band is Band.URGENT
+    assert "both legs" in a.fired[0].findings[0]
+    assert "reassurance" not in ids_of_suggestions(a)
 
 
 # --------------------------------------------------------------------------- cancer

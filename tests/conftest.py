@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything can load Qt
+# hypothesis keeps caches in ./.hypothesis unless told otherwise
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
+                      tempfile.mkdtemp(prefix="consult-hypothesis-"))
 
-from hypothesis import settings  # noqa: E402
+from hypothesis import settings
 
 # No example database in the checkout: tests write only under temporary folders.
 settings.register_profile("consult", database=None, deadline=None)

@@ -48,11 +48,11 @@ _WORK_WORDS = {
     WorkStatus.OFF_WORK: "off work",
     WorkStatus.NOT_IN_WORK: "not in work",
 }
-_SIDE_WORDS = {Side.LEFT: "the left leg", Side.RIGHT: "the right leg", Side.BOTH: "both legs"}
-_ONSET_WORDS = {Onset.WITHIN_14_DAYS: "started within the last 14 days",
+SIDE_WORDS = {Side.LEFT: "the left leg", Side.RIGHT: "the right leg", Side.BOTH: "both legs"}
+ONSET_WORDS = {Onset.WITHIN_14_DAYS: "started within the last 14 days",
                 Onset.MORE_THAN_14_DAYS: "started more than 14 days ago",
                 Onset.UNSURE: "onset unsure"}
-_TRAJECTORY_WORDS = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
+TRAJECTORY_WORDS = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
                      Trajectory.BETTER: "getting better",
                      Trajectory.UNSURE: "unsure whether it is getting worse"}
 NSAID_CAUTIONS = ("kidney_disease", "heart_failure_or_cvd", "gi_bleed_or_ulcer",
@@ -103,13 +103,13 @@ def presenting(record: Record) -> str:
     """'Three-week history of gradual-onset lower back pain after lifting, ...'."""
     h, t, legs = record.history, record.triggers, record.legs
     duration = duration_phrase(h.duration_value, h.duration_unit)
-    head = f"{duration} history of" if duration and not duration.startswith("under") \
-        else "history of"
+    under = h.duration_value == 0
+    head = f"{duration} history of" if duration and not under else "history of"
     onset = {OnsetSpeed.SUDDEN: "sudden-onset ", OnsetSpeed.GRADUAL: "gradual-onset ",
              None: ""}[h.onset]
     text = f"{head} {onset}lower back pain"
-    if duration.startswith("under"):
-        text += f" starting {duration} ago"
+    if under and h.duration_unit:
+        text += f" that started less than one {_UNIT_SINGULAR[h.duration_unit]} ago"
 
     causes = [_TRIGGER_WORDS[x] for x in t.triggers if x in _TRIGGER_WORDS]
     if t.trauma is Trauma.MAJOR:
@@ -156,7 +156,7 @@ def leg_symptoms(record: Record) -> list[str]:
     if legs.pain is YES:
         text = "leg pain"
         if legs.pain_side:
-            text = f"pain in {_SIDE_WORDS[legs.pain_side]}"
+            text = f"pain in {SIDE_WORDS[legs.pain_side]}"
         if legs.pain_extent is LegExtent.BELOW_KNEE:
             text += ", reaching below the knee"
         elif legs.pain_extent is LegExtent.ABOVE_KNEE:
@@ -165,19 +165,19 @@ def leg_symptoms(record: Record) -> list[str]:
     if legs.numbness is YES:
         text = "numbness or pins and needles"
         if legs.numbness_side:
-            text += f" in {_SIDE_WORDS[legs.numbness_side]}"
+            text += f" in {SIDE_WORDS[legs.numbness_side]}"
         if legs.numbness_where:
             text += f" ({_free(legs.numbness_where)})"
         out.append(sentence(text))
     if legs.weakness is YES:
         text = "weakness"
         if legs.weakness_side:
-            text += f" in {_SIDE_WORDS[legs.weakness_side]}"
+            text += f" in {SIDE_WORDS[legs.weakness_side]}"
         details = []
         if legs.weakness_onset:
-            details.append(_ONSET_WORDS[legs.weakness_onset])
+            details.append(ONSET_WORDS[legs.weakness_onset])
         if legs.weakness_trajectory:
-            details.append(_TRAJECTORY_WORDS[legs.weakness_trajectory])
+            details.append(TRAJECTORY_WORDS[legs.weakness_trajectory])
         if details:
             text += ", " + ", ".join(details)
         if legs.weakness_severe is YES:
@@ -228,10 +228,25 @@ def _three_way(model: type, owner: object, names: Iterable[str]) -> tuple[list[s
     return yes, no, not_asked
 
 
+RISK_NOUNS = {
+    "long_term_steroids": "long-term oral steroids",
+    "osteoporosis": "osteoporosis",
+    "immunosuppression": "immunosuppression",
+    "injecting_drug_use": "injecting drug use",
+    "recent_spinal_procedure_or_infection": "a spinal procedure or infection in the last 3 months",
+    "systemic_illness": "systemic illness",
+    "smoker": "smoking",
+    "vascular_disease": "vascular disease",
+    "known_aortic_aneurysm": "aortic aneurysm",
+}
+
+
 def risk_history(record: Record) -> str:
     """Past cancer and the risk-changing history: what applies, what does not, what is unasked."""
     rf = record.red_flags
-    yes, no, not_asked = _three_way(RiskHistory, record.risk, RiskHistory.model_fields)
+    yes, _, not_asked = _three_way(RiskHistory, record.risk, RiskHistory.model_fields)
+    no = [RISK_NOUNS.get(n, lower_first(f.title or n))
+          for n, f in RiskHistory.model_fields.items() if getattr(record.risk, n) is NO]
     if rf.cancer_history is YES:
         detail = ", ".join(p for p in (rf.cancer_type, str(rf.cancer_year or "")) if p)
         yes.insert(0, "past or current cancer" + (f" ({detail})" if detail else ""))

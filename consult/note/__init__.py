@@ -1,0 +1,64 @@
+"""The consultation note: one composed document, rendered as PDF or plain text.
+
+    note_pdf(record, draft=False) -> bytes     A4 PDF
+    note_text(record, draft=False) -> str      plain text for the clinical system
+    write_note_pdf(record, path, draft=False)  atomic, owner-only (0600) file
+
+A final note (draft=False) is refused with `IncompleteRecord` while the
+completeness check lists problems; a draft always renders and says so on
+every page. reportlab is imported only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import consult
+from consult import atomic
+from consult.completeness import Problem, problems
+from consult.note.compose import compose
+from consult.note.model import Note
+from consult.note.text import render_text
+from consult.record import Record
+from consult.rules.engine import assess
+
+__all__ = ["IncompleteRecord", "Note", "compose", "note_pdf", "note_text", "prepare",
+           "render_text", "write_note_pdf"]
+
+
+class IncompleteRecord(Exception):
+    """A final note was asked for while the record still has problems."""
+
+    def __init__(self, found: list[Problem]) -> None:
+        self.problems = list(found)
+        first = "; ".join(p.message for p in self.problems[:3])
+        more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
+        super().__init__(f"The record is not complete: {len(self.problems)} "
+                         f"problem{'s' if len(self.problems) != 1 else ''}: {first}{more}")
+
+
+def prepare(record: Record, *, draft: bool = False, today: dt.date | None = None) -> Note:
+    """Assess the record, check it is complete (unless a draft) and compose the note."""
+    assessment = assess(record)
+    if not draft:
+        found = problems(record, today)
+        if found:
+            raise IncompleteRecord(found)
+    return compose(record, assessment, draft=draft, app_version=consult.__version__)
+
+
+def note_text(record: Record, *, draft: bool = False, today: dt.date | None = None) -> str:
+    return render_text(prepare(record, draft=draft, today=today))
+
+
+def note_pdf(record: Record, *, draft: bool = False, today: dt.date | None = None) -> bytes:
+    from consult.note.pdf import render_pdf
+
+    return render_pdf(prepare(record, draft=draft, today=today))
+
+
+def write_note_pdf(record: Record, path: str | os.PathLike[str], *, draft: bool = False,
+                   today: dt.date | None = None) -> Path:
+    return atomic.write_bytes(path, note_pdf(record, draft=draft, today=today))

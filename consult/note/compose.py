@@ -1,0 +1,416 @@
+"""compose(record, assessment) -> Note: what the consultation note says, in order.
+
+Every word a GP reads is decided here; the renderers only lay it out. Rule
+words (dispositions, draft, remote and decision-support sentences) come from
+the rule set, labels of record fields from the pydantic model's titles.
+"""
+
+from __future__ import annotations
+
+from consult import facts as derive_facts
+from consult import screening
+from consult.answers import Answer, Band, FitNote, Mode, Sex, Trauma
+from consult.dates import age_on, show_date, show_time
+from consult.facts import first_episode_age_flag
+from consult.nhs import display
+from consult.note import history
+from consult.note.model import (
+    Alert,
+    AlertEntry,
+    Banner,
+    Block,
+    Fields,
+    Metadata,
+    Note,
+    Para,
+    PlanEntry,
+    PracticeHeader,
+    Section,
+    Table,
+    TableRow,
+)
+from consult.record import Legs, Record, RedFlags, RiskHistory, Triggers
+from consult.rules.assessment import Assessment, FiredRow
+from consult.rules.redflags import CES_ITEMS, METS_FEATURES
+from consult.ruleset import RuleSet, load
+
+NOT_KNOWN = "Not known"
+NOT_RECORDED = "Not recorded"
+TITLE = "Consultation note"
+SUBTITLE = "Lower back pain: remote GP consultation"
+UNSCREENED_SHOWN = 8  # unscreened items listed in the page-1 box; the table shows all
+
+_MODE_WORDS = {Mode.TELEPHONE: "Telephone", Mode.VIDEO: "Video",
+               Mode.FACE_TO_FACE: "Face to face"}
+_SEX_WORDS = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other",
+              Sex.NOT_KNOWN: NOT_KNOWN}
+_FIT_NOTE_WORDS = {FitNote.NOT_NEEDED: "Not needed", FitNote.ISSUED: "Issued",
+                   FitNote.TO_CONSIDER: "To consider"}
+_PHASE_WORDS = {"acute": "acute (under 6 weeks)", "sub-acute": "sub-acute (6 to 12 weeks)",
+                "chronic": "chronic (over 12 weeks)"}
+_CATEGORY_WORDS = {"self-care": "Self-care", "medicine": "Medicine",
+                   "investigation": "Investigation", "referral": "Referral",
+                   "safety-netting": "Safety-netting", "follow-up": "Follow-up"}
+_STRATUM_WORDS = {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}
+
+
+def _title(model: type, name: str) -> str:
+    return model.model_fields[name].title  # type: ignore[attr-defined,no-any-return]
+
+
+def _or(text: str, default: str = NOT_RECORDED) -> str:
+    return text if text else default
+
+
+def when_words(within: str) -> str:
+    """A row's time limit in words: 'now', 'the same day', 'within 48 hours'."""
+    if within in ("now", "as the GP judges"):
+        return within
+    if within == "same day":
+        return "the same day"
+    return f"within {within}"
+
+
+def band_words(rules: RuleSet, band: Band) -> str:
+    """'EMERGENCY - act now, the same day'."""
+    words = rules.bands[band]
+    return f"{words.title} - {words.meaning}"
+
+
+def disposition_words(rules: RuleSet, assessment: Assessment) -> tuple[str, str]:
+    """(level, words) for the disposition; unscreened never reads as plain routine."""
+    if not assessment.red_flags_screened:
+        unscreened = f"{rules.unscreened.title} - {rules.unscreened.meaning}"
+        if assessment.band is Band.ROUTINE:
+            return "unscreened", unscreened
+        return assessment.band.value, f"{band_words(rules, assessment.band)}. {unscreened}"
+    return assessment.band.value, band_words(rules, assessment.band)
+
+
+# ---------------------------------------------------------------------------
+# Header parts
+
+
+def banner(record: Record) -> Banner:
+    p, c = record.patient, record.consultation
+    family, given = p.family_name, p.given_name
+    if family and given:
+        name = f"{family.upper()}, {given}"
+    elif family:
+        name = f"{family.upper()}, given name not known"
+    elif given:
+        name = f"Family name not known, {given}"
+    else:
+        name = "Name not known"
+    age = ""
+    if p.date_of_birth and c.date and p.date_of_birth <= c.date:
+        age = str(age_on(p.date_of_birth, c.date))
+    return Banner(
+        name=name,
+        born=show_date(p.date_of_birth),
+        age=age,
+        sex=_SEX_WORDS[p.sex] if p.sex else NOT_KNOWN,
+        nhs_number=display(p.nhs_number) if p.nhs_number else NOT_KNOWN,
+    )
+
+
+def alerts(rules: RuleSet, assessment: Assessment) -> tuple[Alert, ...]:
+    boxes = []
+    rows = assessment.red_flag_rows
+    if rows:
+        top = rows[0].band or Band.URGENT
+        n = len(rows)
+        summary = (f"{n} red-flag finding{'s' if n > 1 else ''} "
+                   f"need{'' if n > 1 else 's'} action, most urgent first. "
+                   f"Disposition: {band_words(rules, top)}.")
+        boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
+                           entries=tuple(_entry(rules, r) for r in rows)))
+    if not assessment.red_flags_screened:
+        labels = [_unscreened_label(path) for path in assessment.unscreened]
+        shown = labels[:UNSCREENED_SHOWN]
+        if len(labels) > len(shown):
+            shown.append(f"and {len(labels) - len(shown)} more: see the red-flag screen below")
+        boxes.append(Alert(kind="unscreened", level="unscreened",
+                           title=rules.unscreened.title,
+                           summary=f"{rules.unscreened.meaning[0].upper()}"
+                                   f"{rules.unscreened.meaning[1:]}. Still to ask:",
+                           items=tuple(shown)))
+    outside = [r for r in assessment.fired if r.kind == "outside"]
+    if outside:
+        boxes.append(Alert(kind="outside", level="outside", title="OUTSIDE THIS PATHWAY",
+                           summary="The tool's lower back pain rules do not cover these "
+                                   "findings: the GP assesses them.",
+                           entries=tuple(_entry(rules, r) for r in outside)))
+    return tuple(boxes)
+
+
+def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
+    label = band_words(rules, row.band) if row.band else "Outside this pathway"
+    return AlertEntry(level=row.band.value if row.band else "outside", label=label,
+                      suspected=row.suspected, found=tuple(row.findings),
+                      action=row.action, when=when_words(row.within))
+
+
+def _unscreened_label(path: str) -> str:
+    label = screening.label(path)
+    if path.endswith(".onset"):
+        return f"{label}: when it started"
+    if path.endswith(".worse_last_14_days"):
+        return f"{label}: worse in the last 14 days?"
+    return label
+
+
+# ---------------------------------------------------------------------------
+# Sections
+
+
+def consultation(rules: RuleSet, record: Record) -> Section:
+    c = record.consultation
+    remote = c.mode in (Mode.TELEPHONE, Mode.VIDEO)
+    consent = c.consent.label if c.mode is not Mode.FACE_TO_FACE else "Not needed (face to face)"
+    rows = (
+        ("Date", show_date(c.date)),
+        ("Time", show_time(c.time)),
+        ("Mode", _MODE_WORDS[c.mode] if c.mode else NOT_KNOWN),
+        ("Clinician", _or(c.clinician_name, NOT_KNOWN)),
+        (_title(type(c), "identity_confirmed"), c.identity_confirmed.label),
+        (_title(type(c), "patient_location"), _or(c.patient_location)),
+        (_title(type(c), "others_present"), _or(c.others_present)),
+        (_title(type(c), "consent"), consent),
+    )
+    blocks: list[Block] = [Fields(rows)]
+    if remote and c.mode:
+        blocks.append(Para(rules.wording.remote_no_examination.format(
+            mode=c.mode.value), tone="strong"))
+    return Section("Consultation", tuple(blocks))
+
+
+def history_section(record: Record) -> Section:
+    pairs = history.paragraphs(record)
+    if not pairs:
+        return Section("History", (Para("No history recorded yet.", tone="muted"),))
+    return Section("History", (Fields(tuple(pairs)),))
+
+
+def _answer_row(title: str, answer: Answer, details: str = "") -> TableRow:
+    return TableRow((title, answer.label, details), level="flag" if answer is Answer.YES else "")
+
+
+def red_flag_table(record: Record) -> Table:
+    """Every red-flag item with Yes, No or Not asked: never blank, never a guessed No."""
+    rf, risk, t, legs = record.red_flags, record.risk, record.triggers, record.legs
+    facts = derive_facts.derive(record)
+    rows: list[TableRow] = []
+
+    def group(name: str) -> None:
+        rows.append(TableRow((name,), group=True))
+
+    def item(model: type, owner: object, name: str, details: str = "") -> None:
+        rows.append(_answer_row(_title(model, name), getattr(owner, name), details))
+
+    group("Cauda equina syndrome")
+    for name in CES_ITEMS:
+        ces = getattr(rf, name)
+        details = ""
+        if ces.answer is Answer.YES:
+            details = "; ".join(filter(None, (
+                history.ONSET_WORDS.get(ces.onset, "") if ces.onset
+                else "when it started not recorded",
+                {"yes": "worse in the last 14 days", "no": "not worse in the last 14 days",
+                 "unsure": "unsure whether worse in the last 14 days"}[ces.worse_last_14_days]
+                if ces.worse_last_14_days else "whether worse not recorded")))
+        rows.append(_answer_row(_title(RedFlags, name), ces.answer, details))
+
+    group("Cancer and spinal metastases")
+    cancer = ""
+    if rf.cancer_history is Answer.YES:
+        cancer = ", ".join(filter(None, (rf.cancer_type, str(rf.cancer_year or "")))) \
+            or "type and year not recorded"
+    item(RedFlags, rf, "cancer_history", cancer)
+    item(RedFlags, rf, "suspected_cord_compression")
+    item(RedFlags, rf, "gait_disturbance")
+    for name in METS_FEATURES:
+        item(RedFlags, rf, name)
+
+    group("Infection")
+    item(RedFlags, rf, "fever_or_unwell")
+    for name in ("injecting_drug_use", "immunosuppression",
+                 "recent_spinal_procedure_or_infection"):
+        item(RiskHistory, risk, name)
+    item(RedFlags, rf, "new_constant_severe_pain")
+
+    group("Fracture")
+    item(RedFlags, rf, "sudden_severe_new_pain")
+    item(RedFlags, rf, "spinal_deformity")
+    item(RiskHistory, risk, "osteoporosis")
+    item(RiskHistory, risk, "long_term_steroids")
+    item(RedFlags, rf, "cannot_mobilise")
+    item(RedFlags, rf, "pain_uncontrolled")
+
+    group("Trauma")
+    trauma = {Trauma.MAJOR: Answer.YES, Trauma.MINOR: Answer.YES, Trauma.NONE: Answer.NO,
+              Trauma.NOT_ASKED: Answer.NOT_ASKED}[t.trauma]
+    trauma_details = {Trauma.MAJOR: "major", Trauma.MINOR: "minor"}.get(t.trauma, "")
+    if t.trauma_details and trauma is Answer.YES:
+        trauma_details += f": {t.trauma_details}"
+    rows.append(_answer_row(_title(Triggers, "trauma"), trauma, trauma_details))
+    item(Triggers, t, "severe_pain_after_trauma")
+
+    group("Leg weakness")
+    weak_details = ""
+    if legs.weakness is Answer.YES:
+        weak_details = "; ".join(filter(None, (
+            history.SIDE_WORDS[legs.weakness_side] if legs.weakness_side else "",
+            history.ONSET_WORDS[legs.weakness_onset] if legs.weakness_onset else "",
+            history.TRAJECTORY_WORDS[legs.weakness_trajectory]
+            if legs.weakness_trajectory else "")))
+    item(Legs, legs, "weakness", weak_details)
+    item(Legs, legs, "weakness_severe")
+
+    group("Aortic and non-spinal causes")
+    item(RedFlags, rf, "nonmechanical_sudden_severe_pain")
+    item(RedFlags, rf, "collapse_or_faint")
+    item(RiskHistory, risk, "known_aortic_aneurysm")
+    item(RiskHistory, risk, "vascular_disease")
+    for name in ("loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
+                 "pelvic_or_pregnancy_pain"):
+        item(RedFlags, rf, name)
+    item(type(record.history), record.history, "thoracic_pain")
+
+    group("Weak flags (they count in combination)")
+    rows.append(_answer_row("First episode starting at age over 50 or under 20",
+                            first_episode_age_flag(record, facts),
+                            "from age and duration"))
+    item(RedFlags, rf, "weight_loss")
+    item(RedFlags, rf, "night_pain_constant")
+    item(RedFlags, rf, "widespread_bone_pain")
+    return Table(columns=("Item", "Answer", "Details"), widths=(0.58, 0.12, 0.30),
+                 rows=tuple(rows))
+
+
+def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Section:
+    facts = derive_facts.derive(record)
+    level, words = disposition_words(rules, assessment)
+    blocks: list[Block] = [Para(f"Disposition: {words}", tone=level)]
+    presentation = facts.condition
+    if facts.phase:
+        presentation += f", {_PHASE_WORDS[facts.phase]}"
+    if facts.condition == "sciatica":
+        presentation += "; leg pain below the knee"
+    rows: list[tuple[str, str]] = [("Presentation", presentation[0].upper() + presentation[1:])]
+    if facts.age is not None:
+        rows.append(("Age at consultation", str(facts.age)))
+    blocks.append(Fields(tuple(rows)))
+    fired = [r for r in assessment.fired if r.kind != "outside"]
+    if fired:
+        blocks.append(Table(
+            columns=("Suspected", "How soon", "Action"), widths=(0.34, 0.22, 0.44),
+            rows=tuple(TableRow((r.suspected,
+                                 (rules.bands[r.band].title + ": " if r.band else "")
+                                 + when_words(r.within), r.action),
+                                level=r.band.value if r.band else "")
+                       for r in fired)))
+    elif assessment.red_flags_screened:
+        blocks.append(Para("No red-flag, weak-flag or NG65 row applies.", tone="muted"))
+    else:
+        blocks.append(Para("No red-flag row applies on the answers so far; red flags are not "
+                           "yet fully screened.", tone="warning"))
+    for message in assessment.outside_pathway:
+        blocks.append(Para(f"Outside this pathway: {message}", tone="warning"))
+    return Section("Impression", tuple(blocks))
+
+
+def startback_section(rules: RuleSet, assessment: Assessment) -> Section | None:
+    sb = assessment.startback
+    if sb is None:
+        return None
+    return Section("STarT Back", (
+        Fields((("Total score", f"{sb.total} of 9"),
+                ("Distress subscore", f"{sb.distress} of 5"),
+                ("Risk stratum", _STRATUM_WORDS.get(sb.stratum, sb.stratum)),
+                ("Matched care", sb.matched_care))),
+        Para(rules.wording.startback_form, tone="muted"),
+    ))
+
+
+def ng65_section(assessment: Assessment) -> Section | None:
+    ng = assessment.ng65
+    if ng is None:
+        return None
+    rows = [("Criteria met", f"{ng.count} of 9"),
+            ("Met", "; ".join(ng.criteria_met) if ng.criteria_met else "None")]
+    if ng.not_asked:
+        rows.append(("Not asked", "; ".join(ng.not_asked)))
+    rows.append(("Outcome", ng.outcome))
+    return Section("Inflammatory back pain (NICE NG65)", (
+        Fields(tuple(rows)),
+        Para("Morning stiffness is shown in the history as a pointer; it is not one of the "
+             "nine NG65 criteria and is not counted.", tone="muted"),
+    ))
+
+
+def plan_section(record: Record) -> Section:
+    plan = record.plan
+    blocks: list[Block] = []
+    for n, entry in enumerate(plan.items, start=1):
+        if entry.suggestion_id is None:
+            origin = "GP's own item"
+        elif entry.edited:
+            origin = "Suggested, edited by the GP"
+        else:
+            origin = "Suggested"
+        blocks.append(PlanEntry(number=n, text=entry.text, why=entry.reason,
+                                source=entry.source,
+                                category=_CATEGORY_WORDS.get(entry.category.value,
+                                                             entry.category.value),
+                                origin=origin))
+    if not plan.items:
+        blocks.append(Para("No plan items recorded yet.", tone="warning"))
+    fit = _FIT_NOTE_WORDS[plan.fit_note] if plan.fit_note else NOT_RECORDED
+    if plan.fit_note_details:
+        fit += f": {plan.fit_note_details}"
+    blocks.append(Fields((
+        (_title(type(plan), "safety_netting_given"), plan.safety_netting_given.label),
+        (_title(type(plan), "ces_card_given"), plan.ces_card_given.label),
+        ("Follow-up", _or(plan.follow_up)),
+        ("Fit note", fit),
+        (_title(type(plan), "confirmed"), "Yes" if plan.confirmed else "No"),
+    )))
+    return Section("Plan", tuple(blocks))
+
+
+def signature(record: Record) -> Section:
+    c = record.consultation
+    return Section("Recorded by", (Fields((
+        ("Clinician", _or(c.clinician_name, NOT_KNOWN)),
+        ("GMC number", c.gmc_number or NOT_KNOWN),
+        ("Date", show_date(c.date)),
+        ("Time (24-hour)", show_time(c.time)),
+    )),))
+
+
+def compose(record: Record, assessment: Assessment, *, draft: bool, app_version: str,
+            rules: RuleSet | None = None) -> Note:
+    rules = rules or load()
+    sections = [consultation(rules, record), history_section(record),
+                Section("Red-flag screen", (red_flag_table(record),)),
+                impression(rules, record, assessment)]
+    sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
+                 if s is not None]
+    sections += [plan_section(record), signature(record)]
+    return Note(
+        title=TITLE,
+        subtitle=SUBTITLE,
+        practice=PracticeHeader(name=_or(record.practice.name, "Practice not recorded"),
+                                address=record.practice.address),
+        banner=banner(record),
+        draft=rules.wording.draft if draft else "",
+        alerts=alerts(rules, assessment),
+        sections=tuple(sections),
+        footer=(f"consult {app_version} \u00b7 rule set {assessment.rules_version} \u00b7 "
+                f"{rules.wording.decision_support}"),
+        metadata=Metadata(title=TITLE, subject=SUBTITLE, author="consult",
+                          creator=f"consult {app_version}"),
+        app_version=app_version,
+        rules_version=assessment.rules_version,
+    )

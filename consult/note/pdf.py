@@ -1,0 +1,550 @@
+"""render_pdf(note) -> bytes: the consultation note as an A4 PDF (reportlab platypus).
+
+- Every user string goes through `esc` (escape + newline to <br/>) before it
+  reaches a Paragraph, so `<b>`, `&` or `<img src=...>` print literally.
+- DejaVu Sans (four styles) is registered once, lazily, so any name prints.
+- The patient banner, the draft marking and the footer are drawn on every
+  page; "Page n of N" comes from a two-pass canvas.
+- Table cells are Paragraphs with explicit column widths, a repeated header
+  and `splitInRow`, so long text flows over pages instead of being clipped.
+- Output is deterministic (`invariant`): the same note gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from consult import resources
+from consult.note import model as m
+
+# ---------------------------------------------------------------------------
+# Fonts and escaping
+
+FAMILY = "DejaVuSans"
+BOLD, ITALIC, BOLD_ITALIC = "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"
+_FONT_FILES = ((FAMILY, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
+               (ITALIC, "DejaVuSans-Oblique.ttf"), (BOLD_ITALIC, "DejaVuSans-BoldOblique.ttf"))
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def register_fonts() -> None:
+    """Register the DejaVu Sans family once per process (TTF parsing is the slow part)."""
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _font_lock:
+        if _fonts_ready:
+            return
+        for name, filename in _FONT_FILES:
+            pdfmetrics.registerFont(TTFont(name, str(resources.path("fonts", filename))))
+        pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=BOLD, italic=ITALIC,
+                                      boldItalic=BOLD_ITALIC)
+        _fonts_ready = True
+
+
+def esc(text: str) -> str:
+    """The one door for user text into Paragraph markup: escaped, newlines kept."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    return escape(text).replace("\n", "<br/>")
+
+
+# ---------------------------------------------------------------------------
+# Layout and colours
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 40.0
+TEXT_W = PAGE_W - 2 * MARGIN_X
+TOP = 22.0  # from the top edge to the first header element
+GAP_BELOW_HEADER = 10.0
+FOOTER_RULE_Y = 46.0
+PAGE_NUMBER_Y = 30.0
+
+INK = colors.HexColor("#1F2328")
+GREY = colors.HexColor("#5F6368")
+LIGHT = colors.HexColor("#D0D4D9")
+HEADING = colors.HexColor("#1F3A5F")
+BANNER_FILL = colors.HexColor("#EEF2F6")
+GROUP_FILL = colors.HexColor("#F1F3F5")
+NOT_ASKED = colors.HexColor("#9A6700")
+
+# (strong colour, light fill, text colour on the strong colour)
+LEVEL_COLOURS: dict[str, tuple[Any, Any, Any]] = {
+    "emergency": (colors.HexColor("#B3261E"), colors.HexColor("#FCEBEA"), colors.white),
+    "urgent": (colors.HexColor("#C25E00"), colors.HexColor("#FFF1E0"), colors.white),
+    "soon": (colors.HexColor("#8A6D00"), colors.HexColor("#FFF8D6"), colors.white),
+    "routine": (colors.HexColor("#2E7D32"), colors.HexColor("#EDF7EE"), colors.white),
+    "unscreened": (colors.HexColor("#E0A100"), colors.HexColor("#FFF7DB"), INK),
+    "outside": (colors.HexColor("#1F4E79"), colors.HexColor("#EAF1F8"), colors.white),
+    "flag": (colors.HexColor("#B3261E"), colors.HexColor("#FDF0EF"), colors.white),
+    "info": (HEADING, colors.HexColor("#EEF2F6"), colors.white),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def _fits(text: str, width: float, size: float) -> bool:
+    """True when `text` is one line of plain characters that fits `width` unwrapped."""
+    return text.isprintable() and stringWidth(text, FAMILY, size) <= width
+
+
+def _hex(colour: Any) -> str:
+    return "#" + colour.hexval()[2:]
+
+
+@dataclass(frozen=True)
+class _Styles:
+    body: ParagraphStyle
+    muted: ParagraphStyle
+    strong: ParagraphStyle
+    label: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    table_head: ParagraphStyle
+    group: ParagraphStyle
+    heading: ParagraphStyle
+    practice: ParagraphStyle
+    address: ParagraphStyle
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    banner: ParagraphStyle
+    banner_name: ParagraphStyle
+    footer: ParagraphStyle
+    draft: ParagraphStyle
+    alert_title: ParagraphStyle
+    alert_body: ParagraphStyle
+    plan: ParagraphStyle
+    plan_why: ParagraphStyle
+
+
+_styles: _Styles | None = None
+
+
+def styles() -> _Styles:
+    global _styles
+    if _styles is None:
+        register_fonts()
+        base = ParagraphStyle("body", fontName=FAMILY, fontSize=8.8, leading=11.6,
+                              textColor=INK, splitLongWords=1, allowWidows=1,
+                              bulletFontName=FAMILY, bulletFontSize=8.8)
+
+        def s(name: str, **kw: Any) -> ParagraphStyle:
+            return ParagraphStyle(name, parent=base, **kw)
+
+        _styles = _Styles(
+            body=s("body2", spaceAfter=3),
+            muted=s("muted", fontSize=7.8, leading=10, textColor=GREY, spaceAfter=3),
+            strong=s("strong", fontName=BOLD, spaceAfter=3),
+            label=s("label", fontSize=7.6, leading=11.6, textColor=GREY),
+            cell=s("cell", fontSize=7.9, leading=9.4),
+            cell_bold=s("cell_bold", fontSize=8, leading=10, fontName=BOLD),
+            table_head=s("table_head", fontSize=7.6, leading=9.5, fontName=BOLD,
+                         textColor=GREY),
+            group=s("group", fontSize=7.9, leading=9.4, fontName=BOLD, textColor=HEADING),
+            heading=s("heading", fontName=BOLD, fontSize=10.5, leading=13,
+                      textColor=HEADING, spaceBefore=8, spaceAfter=1, keepWithNext=1),
+            practice=s("practice", fontName=BOLD, fontSize=12, leading=14.5),
+            address=s("address", fontSize=8, leading=10, textColor=GREY),
+            title=s("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_RIGHT,
+                    textColor=HEADING),
+            subtitle=s("subtitle", fontSize=8, leading=10, alignment=TA_RIGHT,
+                       textColor=GREY),
+            banner=s("banner", fontSize=9, leading=11.5),
+            banner_name=s("banner_name", fontName=BOLD, fontSize=11, leading=13.5),
+            footer=s("footer", fontSize=6.8, leading=8.4, textColor=GREY),
+            draft=s("draft", fontName=BOLD, fontSize=10, leading=12.5, alignment=TA_CENTER,
+                    textColor=LEVEL_COLOURS["emergency"][0]),
+            alert_title=s("alert_title", fontName=BOLD, fontSize=11, leading=14),
+            alert_body=s("alert_body", fontSize=8.8, leading=11.4),
+            plan=s("plan", leftIndent=19, bulletIndent=0, spaceBefore=3, leading=11.4),
+            plan_why=s("plan_why", leftIndent=19, fontSize=8, leading=9.8,
+                       textColor=INK, spaceAfter=1.5),
+        )
+    return _styles
+
+
+def _label(text: str) -> str:
+    return f'<font size="7.6" color="{_hex(GREY)}">{esc(text)}</font>'
+
+
+# ---------------------------------------------------------------------------
+# Blocks
+
+
+def _fields(block: m.Fields, st: _Styles) -> Flowable:
+    rows = block.rows
+    short = len(rows) >= 4 and all(len(v) <= 44 and len(k) <= 40 for k, v in rows)
+    if short:  # two label/value pairs per line: compact for the consultation details
+        data = []
+        for i in range(0, len(rows), 2):
+            pair = list(rows[i:i + 2]) + [("", "")] * (2 - len(rows[i:i + 2]))
+            line: list[Any] = []
+            for k, v in pair:
+                line += [Paragraph(esc(k), st.label), Paragraph(esc(v), st.cell)]
+            data.append(line)
+        widths = [w * TEXT_W for w in (0.2, 0.3, 0.2, 0.3)]
+    else:
+        data = [[Paragraph(esc(k), st.label), Paragraph(esc(v), st.body)] for k, v in rows]
+        label_w = min(max(max(stringWidth(k, FAMILY, 7.6) for k, _ in rows) + 10, 60),
+                      0.25 * TEXT_W)
+        widths = [label_w, TEXT_W - label_w]
+    table = Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+    ]))
+    return table
+
+
+def _table(block: m.Table, st: _Styles) -> Flowable:
+    widths = [w * TEXT_W for w in block.widths]
+    n = len(block.columns)
+    data: list[list[Any]] = [[Paragraph(esc(c), st.table_head) for c in block.columns]]
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.9),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, LIGHT),
+        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONTSIZE", (0, 0), (-1, -1), st.cell.fontSize),
+        ("LEADING", (0, 0), (-1, -1), st.cell.leading),
+    ]
+    answers = n == 3 and block.columns[1] == "Answer"
+    for r, row in enumerate(block.rows, start=1):
+        if row.group:
+            data.append([Paragraph(esc(row.cells[0]), st.group)] + [""] * (n - 1))
+            commands += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL),
+                         ("TOPPADDING", (0, r), (-1, r), 2.4)]
+            continue
+        cells: list[Any] = []
+        strong, fill, _ = LEVEL_COLOURS.get(row.level, (INK, None, INK))
+        for c, text in enumerate(row.cells):
+            if answers and c == 1:
+                # Yes / No / Not asked: fixed words that always fit, drawn as plain
+                # strings (much cheaper than a Paragraph), styled per cell.
+                cells.append(text)
+                font, colour = {"Yes": (BOLD, strong), "Not asked": (FAMILY, NOT_ASKED)}.get(
+                    text, (FAMILY, INK))
+                commands += [("FONTNAME", (c, r), (c, r), font),
+                             ("TEXTCOLOR", (c, r), (c, r), colour)]
+            elif not text:
+                cells.append("")
+            elif answers and c == 0 and _fits(text, widths[0] - 8, st.cell.fontSize):
+                cells.append(text)  # a one-line item title: a plain string is enough
+            elif not answers and c == 1 and row.level:
+                cells.append(Paragraph(
+                    f'<font name="{BOLD}" color="{_hex(strong)}">{esc(text)}</font>', st.cell))
+            else:
+                cells.append(Paragraph(esc(text), st.cell))
+        data.append(cells)
+        if row.level and fill is not None:
+            commands.append(("BACKGROUND", (0, r), (-1, r), fill))
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _plan(entry: m.PlanEntry, st: _Styles) -> Flowable:
+    text = Paragraph(esc(entry.text), st.plan, bulletText=f"{entry.number}.")
+    meta = [entry.category, entry.origin] + ([f"Source: {entry.source}"] if entry.source else [])
+    why = f"{_label('Why:')} {esc(entry.why)} " if entry.why else ""
+    detail = Paragraph(f'{why}<font size="6.8" color="{_hex(GREY)}">'
+                       f'{esc(" · ".join(meta))}</font>', st.plan_why)
+    return KeepTogether([text, detail])
+
+
+def _para(block: m.Para, st: _Styles) -> Flowable:
+    if block.tone in LEVEL_COLOURS:
+        strong, fill, _ = LEVEL_COLOURS[block.tone]
+        style = ParagraphStyle(f"tone-{block.tone}", parent=st.strong, backColor=fill,
+                               borderColor=strong, borderWidth=0.8, borderPadding=(4, 5, 4, 5),
+                               leftIndent=5, rightIndent=5, spaceBefore=5, spaceAfter=8,
+                               textColor=INK)
+        return Paragraph(esc(block.text), style)
+    if block.tone == "warning":
+        return Paragraph(esc(block.text), ParagraphStyle(
+            "warning", parent=st.strong, textColor=LEVEL_COLOURS["urgent"][0]))
+    style = {"muted": st.muted, "strong": st.strong}.get(block.tone, st.body)
+    return Paragraph(esc(block.text), style)
+
+
+def _section(section: m.Section, st: _Styles) -> list[Flowable]:
+    rule = HRFlowable(width="100%", thickness=0.6, color=HEADING, spaceBefore=0, spaceAfter=4)
+    # A long table starts under its heading and splits (repeating its header row);
+    # CondPageBreak keeps a heading from being stranded at the foot of a page.
+    rule.keepWithNext = not (section.blocks and isinstance(section.blocks[0], m.Table))
+    out: list[Flowable] = [CondPageBreak(80), Paragraph(esc(section.heading), st.heading), rule]
+    for block in section.blocks:
+        if isinstance(block, m.Para):
+            out.append(_para(block, st))
+        elif isinstance(block, m.Fields):
+            out.append(_fields(block, st))
+        elif isinstance(block, m.Table):
+            out.append(_table(block, st))
+        elif isinstance(block, m.PlanEntry):
+            out.append(_plan(block, st))
+    return out
+
+
+def _alert(alert: m.Alert, st: _Styles) -> Flowable:
+    strong, fill, on_strong = LEVEL_COLOURS.get(alert.level, LEVEL_COLOURS["info"])
+    title = f'<font color="{_hex(on_strong)}">{esc(alert.title)}</font>'
+    rows: list[list[Any]] = [[Paragraph(title, st.alert_title)],
+                             [Paragraph(esc(alert.summary), st.alert_body)]]
+    for entry in alert.entries:
+        colour = LEVEL_COLOURS.get(entry.level, LEVEL_COLOURS["info"])[0]
+        parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{esc(entry.label)}</font>: '
+                 f'<b>{esc(entry.suspected)}</b>']
+        if entry.found:
+            parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
+        parts.append(f"{_label('Action')} <b>{esc(entry.action)}</b>")
+        parts.append(f"{_label('How soon')} <b>{esc(entry.when)}</b>")
+        rows.append([Paragraph("<br/>".join(parts), st.alert_body)])
+    if alert.items:
+        rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")
+                      for item in alert.items]])
+    table = Table(rows, colWidths=[TEXT_W], splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), strong),
+        ("BACKGROUND", (0, 1), (-1, -1), fill),
+        ("BOX", (0, 0), (-1, -1), 2, strong),
+        *[("LINEBELOW", (0, r), (-1, r), 0.4, strong)
+          for r in range(1, 1 + max(len(alert.entries), 1))],
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Page furniture: drawn on every page
+
+
+def _banner_table(banner: m.Banner, st: _Styles) -> Table:
+    born = f"{_label('Born')} {esc(banner.born)}"
+    if banner.age:
+        born += f" {_label('(age ' + banner.age + ')')}"
+    row = [Paragraph(esc(banner.name), st.banner_name),
+           Paragraph(born, st.banner),
+           Paragraph(f"{_label('Sex')} {esc(banner.sex)}", st.banner),
+           Paragraph(f"{_label('NHS No.')} <b>{esc(banner.nhs_number)}</b>", st.banner)]
+    table = Table([row], colWidths=[w * TEXT_W for w in (0.33, 0.26, 0.16, 0.25)])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), BANNER_FILL),
+        ("LINEABOVE", (0, 0), (-1, 0), 1.2, HEADING),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.4, LIGHT),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+    ]))
+    return table
+
+
+def _practice_table(note: m.Note, st: _Styles, with_address: bool) -> Table:
+    left: list[Any] = [Paragraph(esc(note.practice.name), st.practice)]
+    if with_address and note.practice.address:
+        left.append(Paragraph(esc(note.practice.address), st.address))
+    right = [Paragraph(esc(note.title), st.title), Paragraph(esc(note.subtitle), st.subtitle)]
+    table = Table([[left, right]], colWidths=[0.62 * TEXT_W, 0.38 * TEXT_W])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+PRACTICE_MAX_HEIGHT = 110.0  # taller addresses go into the page flow instead
+
+
+@dataclass
+class _Furniture:
+    """Header and footer pieces, measured once per note (they repeat on every page)."""
+
+    note: m.Note
+    draft: Paragraph | None
+    draft_h: float
+    practice: Table
+    practice_h: float
+    banner: Table
+    banner_h: float
+    footer: Paragraph
+    footer_h: float
+    address_in_flow: bool
+
+    @classmethod
+    def build(cls, note: m.Note, st: _Styles) -> _Furniture:
+        draft = Paragraph(esc(note.draft), st.draft) if note.draft else None
+        draft_h = draft.wrap(TEXT_W - 12, PAGE_H)[1] + 8 if draft else 0.0
+        practice = _practice_table(note, st, with_address=True)
+        practice_h = practice.wrap(TEXT_W, PAGE_H)[1]
+        address_in_flow = practice_h > PRACTICE_MAX_HEIGHT
+        if address_in_flow:
+            practice = _practice_table(note, st, with_address=False)
+            practice_h = practice.wrap(TEXT_W, PAGE_H)[1]
+        banner = _banner_table(note.banner, st)
+        banner_h = banner.wrap(TEXT_W, PAGE_H)[1]
+        footer = Paragraph(esc(note.footer), st.footer)
+        footer_h = footer.wrap(TEXT_W - 80, PAGE_H)[1]
+        return cls(note, draft, draft_h, practice, practice_h, banner, banner_h, footer,
+                   footer_h, address_in_flow)
+
+    def header_height(self, first: bool) -> float:
+        height = TOP + self.draft_h + (4 if self.draft else 0) + self.banner_h + GAP_BELOW_HEADER
+        if first:
+            height += self.practice_h + 8
+        return height
+
+    def footer_height(self) -> float:
+        return max(FOOTER_RULE_Y, self.footer_h + 22) + 8
+
+    def draw(self, canvas: Canvas, first: bool) -> None:
+        canvas.saveState()
+        if self.draft:
+            _watermark(canvas, self.note.draft)
+        y = PAGE_H - TOP
+        if self.draft:
+            y -= self.draft_h
+            canvas.setFillColor(LEVEL_COLOURS["emergency"][1])
+            canvas.setStrokeColor(LEVEL_COLOURS["emergency"][0])
+            canvas.setLineWidth(0.8)
+            canvas.rect(MARGIN_X, y + 2, TEXT_W, self.draft_h - 4, stroke=1, fill=1)
+            self.draft.drawOn(canvas, MARGIN_X + 6, y + 4)
+            y -= 4
+        if first:
+            y -= self.practice_h
+            self.practice.drawOn(canvas, MARGIN_X, y)
+            y -= 8
+        y -= self.banner_h
+        self.banner.drawOn(canvas, MARGIN_X, y)
+        rule_y = max(FOOTER_RULE_Y, self.footer_h + 22)
+        canvas.setStrokeColor(LIGHT)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, rule_y, PAGE_W - MARGIN_X, rule_y)
+        self.footer.drawOn(canvas, MARGIN_X, rule_y - 4 - self.footer_h)
+        canvas.restoreState()
+
+
+def _watermark(canvas: Canvas, words: str) -> None:
+    canvas.saveState()
+    canvas.setFont(BOLD, 54)
+    canvas.setFillColor(LEVEL_COLOURS["emergency"][0])
+    canvas.setFillAlpha(0.07)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(52)
+    canvas.drawCentredString(0, -18, words)
+    canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """Two passes: pages are kept until the end, then each gets 'Page n of N'."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_states: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._page_states.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._page_states)
+        for number, state in enumerate(self._page_states, start=1):
+            self.__dict__.update(state)
+            self.setFont(FAMILY, 7.5)
+            self.setFillColor(GREY)
+            self.drawRightString(PAGE_W - MARGIN_X, PAGE_NUMBER_Y, f"Page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
+# ---------------------------------------------------------------------------
+
+
+def flowables(note: m.Note, furniture: _Furniture, st: _Styles) -> list[Flowable]:
+    story: list[Flowable] = []
+    if furniture.address_in_flow:
+        story.append(Paragraph(f"{_label('Practice address')} {esc(note.practice.address)}",
+                               st.body))
+    for alert in note.alerts:
+        story += [_alert(alert, st), Spacer(1, 6)]
+    for section in note.sections:
+        story += _section(section, st)
+    return story
+
+
+def render_pdf(note: m.Note) -> bytes:
+    st = styles()
+    furniture = _Furniture.build(note, st)
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+        topMargin=furniture.header_height(False), bottomMargin=furniture.footer_height(),
+        title=note.metadata.title, author=note.metadata.author,
+        subject=note.metadata.subject, creator=note.metadata.creator, keywords="",
+        invariant=1,
+    )
+
+    def frame(first: bool) -> Frame:
+        top = furniture.header_height(first)
+        bottom = furniture.footer_height()
+        return Frame(MARGIN_X, bottom, TEXT_W, PAGE_H - top - bottom, leftPadding=0,
+                     rightPadding=0, topPadding=0, bottomPadding=0,
+                     id="first" if first else "later")
+
+    def on_page(first: bool) -> Callable[[Canvas, Any], None]:
+        return lambda canvas, _doc: furniture.draw(canvas, first)
+
+    doc.addPageTemplates([
+        PageTemplate(id="first", frames=[frame(True)], onPage=on_page(True),
+                     autoNextPageTemplate="later"),
+        PageTemplate(id="later", frames=[frame(False)], onPage=on_page(False)),
+    ])
+    doc.build(flowables(note, furniture, st), canvasmaker=_NumberedCanvas)
+    return buffer.getvalue()
+
+
+__all__ = ["esc", "register_fonts", "render_pdf"]

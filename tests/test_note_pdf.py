@@ -1,0 +1,424 @@
+"""The PDF note, read back page by page (pypdf and pdfplumber), never trusting the writer."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+
+import pdfplumber
+import pypdf
+import pytest
+
+import consult
+from consult import resources
+from consult.answers import Answer, Mode, Onset, Trauma, YesNoUnsure
+from consult.completeness import Problem
+from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
+from consult.record import Legs, PlanItem, Record, RedFlags, RiskHistory, Triggers
+from consult.ruleset import load
+from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
+
+A4 = (595.27, 841.89)
+DRAFT = "DRAFT - not finalised"
+LONG_WORDS = "abcdefghij " * 1818  # 19,998 characters with spaces
+
+
+def pages_text(data: bytes) -> list[str]:
+    """Text of each page, in content order (pypdf)."""
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def ces_record() -> Record:
+    r = negative_record()
+    item = r.red_flags.ces_bladder
+    item.answer, item.onset, item.worse_last_14_days = (
+        Answer.YES, Onset.WITHIN_14_DAYS, YesNoUnsure.YES)
+    return accept_suggestions(r)
+
+
+def long_record() -> Record:
+    r = negative_record()
+    r.history.notes = "Long history. " * 400
+    return r
+
+
+@pytest.fixture(scope="module")
+def negative_pdf() -> bytes:
+    return note_pdf(negative_record())
+
+
+@pytest.fixture(scope="module")
+def ces_pdf() -> bytes:
+    return note_pdf(ces_record())
+
+
+# ---------------------------------------------------------------------------
+# Page furniture
+
+
+def test_a4_with_practice_at_the_top_of_page_one(negative_pdf: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(negative_pdf)) as pdf:
+        for page in pdf.pages:
+            assert (round(page.width, 1), round(page.height, 1)) == (595.3, 841.9)
+        first = pdf.pages[0]
+        practice = first.search("Riverside Medical Practice")
+        address = first.search("1 River Road, Exampletown, EX1 2AB")
+        banner = first.search("TAYLOR, Sam")
+        assert practice and address and banner
+        assert practice[0]["top"] < 60
+        assert practice[0]["top"] < banner[0]["top"]
+        assert not pdf.pages[1].search("Riverside Medical Practice")
+
+
+def test_banner_page_numbers_and_footer_on_every_page() -> None:
+    data = note_pdf(long_record())
+    texts = pages_text(data)
+    total = len(texts)
+    assert total >= 3
+    rules = load()
+    for number, text in enumerate(texts, start=1):
+        text = flat(text)
+        assert "TAYLOR, Sam" in text
+        assert "Born 05-Apr-1985" in text
+        assert "Sex Male" in text
+        assert "NHS No. 943 476 5919" in text
+        assert f"Page {number} of {total}" in text
+        assert f"consult {consult.__version__}" in text
+        assert f"rule set {rules.version}" in text
+        assert rules.wording.decision_support in text
+        assert DRAFT not in text
+
+
+def test_unknown_banner_values_print_not_known() -> None:
+    text = flat(pages_text(note_pdf(Record(), draft=True))[0])
+    assert "Name not known" in text
+    assert "Born Not known" in text
+    assert "Sex Not known" in text
+    assert "NHS No. Not known" in text
+    assert "None" not in text and "?" not in text
+
+
+def test_consultation_details_and_remote_wording(negative_pdf: bytes) -> None:
+    text = flat(pages_text(negative_pdf)[0])
+    for expected in ("20-Nov-2026", "09:40", "Telephone", "Dr Asha Patel",
+                     "Patient identity confirmed Yes", "Patient's location now Home",
+                     "Consent to a remote consultation Yes",
+                     "Remote consultation (telephone): no examination was possible."):
+        assert expected in text
+
+
+def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
+    r = negative_record()
+    r.consultation.mode = Mode.FACE_TO_FACE
+    assert "no examination was possible" not in flat(" ".join(pages_text(note_pdf(r))))
+    r.consultation.mode = Mode.VIDEO
+    assert "Remote consultation (video): no examination was possible." in flat(
+        " ".join(pages_text(note_pdf(r))))
+
+
+# ---------------------------------------------------------------------------
+# Red flags
+
+
+def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
+    text = flat(pages_text(ces_pdf)[0])
+    box = text.index("RED FLAG")
+    assert box < text.index("History") < text.index("Red-flag screen")
+    assert box < text.index("Date 20-Nov-2026")
+    box_text = text[box:text.index("History")]
+    assert "EMERGENCY - act now, the same day" in box_text
+    assert "Cauda equina syndrome" in box_text
+    assert "Found Bladder change" in box_text
+    assert "started within 14 days; worse in the last 14 days" in box_text
+    assert "Action Send to the emergency department now for an MRI scan." in box_text
+    assert "How soon now" in box_text
+
+
+def test_red_flag_box_is_coloured(ces_pdf: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(ces_pdf)) as pdf:
+        page = pdf.pages[0]
+        title = page.search("RED FLAG")[0]
+        reds = [r for r in page.rects
+                if r.get("non_stroking_color") and len(r["non_stroking_color"]) == 3
+                and r["non_stroking_color"][0] > 0.6 and r["non_stroking_color"][1] < 0.3
+                and r["top"] <= title["top"] <= r["bottom"]]
+        assert reds, "the RED FLAG heading sits on a red band"
+
+
+def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
+    r = negative_record()
+    r.legs.symptoms = r.legs.weakness = Answer.YES
+    r.legs.weakness_side, r.legs.weakness_onset = "left", Onset.MORE_THAN_14_DAYS
+    r.legs.weakness_trajectory, r.legs.weakness_severe = "same", Answer.NO
+    r.red_flags.ces_bowel.answer = Answer.YES
+    r.red_flags.ces_bowel.onset = Onset.WITHIN_14_DAYS
+    r.red_flags.ces_bowel.worse_last_14_days = YesNoUnsure.UNSURE
+    accept_suggestions(r)
+    text = flat(pages_text(note_pdf(r, draft=True))[0])
+    box = text[text.index("RED FLAG"):text.index("History")]
+    assert "2 red-flag findings" in box
+    emergency = box.index("EMERGENCY - act now, the same day: Cauda equina syndrome")
+    urgent = box.index("URGENT - within two weeks: Nerve root compromise")
+    assert emergency < urgent
+    assert "Face-to-face examination within days and urgent referral." in box
+    assert "How soon within 1 week" in box
+
+
+def test_unscreened_note_says_so_and_never_routine() -> None:
+    data = note_pdf(Record(), draft=True)
+    texts = [flat(t) for t in pages_text(data)]
+    rules = load()
+    first = texts[0]
+    assert rules.unscreened.title in first
+    assert first.index(rules.unscreened.title) < first.index("History")
+    assert f"Disposition: {rules.unscreened.title}" in " ".join(texts)
+    assert "ROUTINE" not in " ".join(texts)
+
+
+def test_negative_note_is_routine_without_a_red_flag_box(negative_pdf: bytes) -> None:
+    text = flat(" ".join(pages_text(negative_pdf)))
+    assert "RED FLAG" not in text.replace("Red-flag", "")
+    assert "Disposition: ROUTINE - care in general practice" in text
+    assert "NOT YET FULLY SCREENED" not in text
+
+
+def _expected_screen(record: Record) -> dict[str, str]:
+    """Every red-flag item's title and the answer the note must print for it."""
+    rf, risk, legs = record.red_flags, record.risk, record.legs
+    expect = {RedFlags.model_fields[n].title: getattr(rf, n).answer.label
+              for n in RedFlags.model_fields if n.startswith("ces_")}
+    for n in RedFlags.model_fields:
+        if not n.startswith("ces_") and isinstance(getattr(rf, n), Answer):
+            expect[RedFlags.model_fields[n].title] = getattr(rf, n).label
+    for n in ("injecting_drug_use", "immunosuppression", "recent_spinal_procedure_or_infection",
+              "osteoporosis", "long_term_steroids", "known_aortic_aneurysm", "vascular_disease"):
+        expect[RiskHistory.model_fields[n].title] = getattr(risk, n).label
+    expect[Legs.model_fields["weakness"].title] = legs.weakness.label
+    expect[Legs.model_fields["weakness_severe"].title] = legs.weakness_severe.label
+    trauma = record.triggers.trauma
+    expect[Triggers.model_fields["trauma"].title] = (
+        "Not asked" if trauma is Trauma.NOT_ASKED else "No" if trauma is Trauma.NONE else "Yes")
+    expect[Triggers.model_fields["severe_pain_after_trauma"].title] = \
+        record.triggers.severe_pain_after_trauma.label
+    return expect
+
+
+def _screen_answers(data: bytes, titles: list[str]) -> dict[str, str]:
+    text = flat(" ".join(pages_text(data)))
+    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    found = {}
+    for title in titles:
+        hit = re.search(re.escape(title) + r" (Yes|No|Not asked)\b", screen)
+        assert hit, f"no answer printed for {title!r}"
+        found[title] = hit.group(1)
+    return found
+
+
+def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> None:
+    r = Record()
+    r.patient.family_name = "Jones"
+    r.red_flags.fever_or_unwell = Answer.NO
+    r.red_flags.ces_bowel.answer = Answer.NO
+    r.red_flags.weight_loss = Answer.YES
+    r.risk.osteoporosis = Answer.NO
+    expected = _expected_screen(r)
+    assert len(expected) >= 40
+    printed = _screen_answers(note_pdf(r, draft=True), list(expected))
+    assert printed == expected
+    noes = sorted(t for t, a in printed.items() if a == "No")
+    assert noes == sorted([RedFlags.model_fields["fever_or_unwell"].title,
+                           RedFlags.model_fields["ces_bowel"].title,
+                           RiskHistory.model_fields["osteoporosis"].title])
+    assert printed[RedFlags.model_fields["weight_loss"].title] == "Yes"
+
+
+def test_screen_table_of_a_complete_record(ces_pdf: bytes) -> None:
+    r = ces_record()
+    expected = _expected_screen(r)
+    assert _screen_answers(ces_pdf, list(expected)) == expected
+    text = flat(" ".join(pages_text(ces_pdf)))
+    assert ("reduced sensation of flow Yes started within the last 14 days; "
+            "worse in the last 14 days") in text
+
+
+# ---------------------------------------------------------------------------
+# Impression, scores and plan
+
+
+def test_startback_and_ng65_only_when_present(negative_pdf: bytes) -> None:
+    text = flat(" ".join(pages_text(negative_pdf)))
+    assert "STarT Back" not in text and "NG65)" not in text
+    r = negative_record()
+    for name in ("leg_pain", "shoulder_neck_pain", "walking", "dressing", "fear", "anxiety",
+                 "catastrophising", "low_mood"):
+        setattr(r.startback, name, "agree")
+    r.startback.bothersome = "extremely"
+    r.history.duration_value, r.history.duration_unit = 6, "months"
+    r.inflammatory.buttock_pain = Answer.YES
+    accept_suggestions(r)
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    assert "Total score 9 of 9" in text
+    assert "Distress subscore 5 of 5" in text
+    assert "Risk stratum High risk" in text
+    assert squeeze(load().wording.startback_form) in squeeze(text)
+    assert "Inflammatory back pain (NICE NG65)" in text
+    assert "Criteria met 1 of 9" in text  # buttock pain (onset at about 40 is not before 35)
+    assert "Met Buttock pain" in text
+
+
+def test_plan_items_with_reason_source_and_signature(ces_pdf: bytes) -> None:
+    text = squeeze(" ".join(pages_text(ces_pdf)))
+    for item in ces_record().plan.items:
+        assert squeeze(item.text) in text
+        assert squeeze(f"Why: {item.reason}") in text
+        assert squeeze(item.source) in text
+    for expected in ("Safety-netting advice given Yes", "Written cauda equina information given Yes",
+                     "Follow-up Contact the practice if not improving in 4 weeks.",
+                     "Recorded by", "GMC number 7654321", "Time (24-hour) 09:40"):
+        assert squeeze(expected) in text
+
+
+# ---------------------------------------------------------------------------
+# User text: escaping, Unicode, long text
+
+
+def test_markup_in_user_text_prints_literally() -> None:
+    r = negative_record()
+    r.patient.family_name = "<b>Bold</b> & Co"
+    r.patient.given_name = '<img src="/etc/passwd"/>'
+    r.practice.name = "J&C <i>Practice</i>"
+    r.history.notes = "Line one & <b>not bold</b>\nLine two <font size=40>big</font>"
+    r.plan.items = [*r.plan.items, PlanItem(text='<img src="/etc/passwd"> & <b>x</b>',
+                                            reason="R&D <br/>")]
+    data = note_pdf(r)
+    text = flat(" ".join(pages_text(data)))
+    assert '<B>BOLD</B> & CO, <img src="/etc/passwd"/>' in text
+    assert "J&C <i>Practice</i>" in text
+    assert "Line one & <b>not bold</b> Line two <font size=40>big</font>" in text
+    assert '<img src="/etc/passwd"> & <b>x</b>' in text
+    assert "Why: R&D <br/>" in text
+    assert "&amp;" not in text and "J&C;" not in text
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert not any(page.images for page in pdf.pages)
+        sizes = {round(c["size"]) for page in pdf.pages for c in page.chars if c["upright"]}
+        assert max(sizes) < 20
+
+
+@pytest.mark.parametrize(("given", "family"), [
+    ("Łukasz", "Żółć"), ("Zoë", "Ægir"), ("Σοφία", "Παπαδοπούλου"), ("Жанна", "Иванова"),
+])
+def test_unicode_names_print_as_real_glyphs(given: str, family: str) -> None:
+    r = negative_record()
+    r.patient.given_name, r.patient.family_name = given, family
+    r.history.notes = f"Seen with {given} {family}."
+    data = note_pdf(r)
+    for text in pages_text(data):
+        assert f"{family.upper()}, {given}" in text
+    assert f"Seen with {given} {family}." in flat(" ".join(pages_text(data)))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars if c["text"] in given}
+    assert fonts and all(f.startswith("DejaVuSans") for f in fonts)
+
+
+def _assert_inside(data: bytes) -> int:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for c in page.chars:
+                assert c["x0"] >= 0 and c["x1"] <= page.width, c
+                assert c["top"] >= 0 and c["bottom"] <= page.height, c
+        return len(pdf.pages)
+
+
+def test_long_free_text_flows_over_pages_and_stays_on_the_page() -> None:
+    r = negative_record()
+    r.history.notes = LONG_WORDS
+    r.practice.address = "Unit 1\n" + "Long address line " * 50
+    r.plan.items = [*r.plan.items, PlanItem(text="x" * 20_000, reason="y" * 5_000)]
+    r.consultation.others_present = "z" * 3_000
+    data = note_pdf(r)
+    pages = _assert_inside(data)
+    assert pages >= 8
+    text = squeeze(" ".join(pages_text(data)))
+    assert text.count("abcdefghij") == 1818
+    assert text.count("x") >= 20_000
+    assert text.count("z") >= 3_000
+    assert squeeze("Long address line " * 50) in text
+
+
+def test_table_cell_with_long_details_splits_over_pages() -> None:
+    r = negative_record()
+    r.red_flags.cancer_history = Answer.YES
+    r.red_flags.cancer_type = "c" * 200
+    r.triggers.trauma = Trauma.MINOR
+    r.triggers.trauma_details = "fell " * 4000
+    r.triggers.severe_pain_after_trauma = Answer.YES
+    data = note_pdf(r, draft=True)
+    _assert_inside(data)
+    assert squeeze(" ".join(pages_text(data))).count("fell") >= 3 * 4000  # box, history, table
+
+
+# ---------------------------------------------------------------------------
+# Document properties
+
+
+def test_metadata_has_no_patient_identifier(negative_pdf: bytes) -> None:
+    meta = pypdf.PdfReader(io.BytesIO(negative_pdf)).metadata
+    assert meta is not None and meta.title == "Consultation note"
+    values = " ".join(str(v) for v in meta.values())
+    for secret in ("Taylor", "TAYLOR", "Sam", "9434765919", "943 476 5919", "1985"):
+        assert secret not in values
+
+
+def test_same_record_gives_the_same_bytes(negative_pdf: bytes) -> None:
+    assert note_pdf(negative_record()) == negative_pdf
+
+
+def test_incomplete_record_is_refused_unless_draft() -> None:
+    r = Record()
+    with pytest.raises(IncompleteRecord) as caught:
+        note_pdf(r)
+    assert caught.value.problems and all(isinstance(p, Problem) for p in caught.value.problems)
+    assert "patient.nhs_number" in {p.field for p in caught.value.problems}
+    with pytest.raises(IncompleteRecord):
+        note_text(r)
+    texts = pages_text(note_pdf(r, draft=True))
+    assert len(texts) >= 2
+    assert all(DRAFT in t for t in texts)
+
+
+def test_draft_is_marked_on_every_page_of_a_long_note() -> None:
+    texts = pages_text(note_pdf(long_record(), draft=True))
+    assert len(texts) >= 3 and all(t.count(DRAFT) >= 2 for t in texts)  # header + watermark
+
+
+def test_write_note_pdf_is_atomic_and_owner_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "note.pdf"
+    write_note_pdf(negative_record(), target)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["note.pdf"]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_render(name: str) -> None:
+    if not (resources.root() / "examples" / f"{name}.json").exists():
+        pytest.skip("example not written yet")
+    data = note_pdf(load_example(name))
+    _assert_inside(data)
+    assert all("Page " in t for t in pages_text(data))
+
+
+def test_every_character_is_set_in_dejavu(ces_pdf: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(ces_pdf)) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
+    assert fonts <= {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique",
+                     "DejaVuSans-BoldOblique"}

@@ -9,7 +9,7 @@ unanswered items.
 from __future__ import annotations
 
 from consult.answers import Answer, Trauma
-from consult.record import History, Legs, Record, RedFlags, RiskHistory, Triggers
+from consult.record import History, Legs, Patient, Record, RedFlags, RiskHistory, Triggers
 from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, title
 
 NOT_ASKED = Answer.NOT_ASKED
@@ -33,7 +33,7 @@ STRONG_ALWAYS = (
 WEAK_ITEMS = ("weight_loss", "night_pain_constant", "widespread_bone_pain")
 
 _MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
-           "history": History, "triggers": Triggers}
+           "history": History, "triggers": Triggers, "patient": Patient}
 
 
 def _get(record: Record, path: str) -> object:
@@ -89,7 +89,29 @@ def unscreened_strong(record: Record) -> list[str]:
                     if getattr(rf, f) is NOT_ASKED]
     if rf.nonmechanical_sudden_severe_pain is YES and rf.collapse_or_faint is NOT_ASKED:
         missing.append("red_flags.collapse_or_faint")
+    age_decides = rf.nonmechanical_sudden_severe_pain is YES or rf.weight_loss is YES
+    if age_decides and not (record.patient.date_of_birth and record.consultation.date):
+        missing.append("patient.date_of_birth")  # age over 50 / 60 changes these rows
     return missing
+
+
+def positive_red_flags(record: Record, *, weak: bool = True) -> list[str]:
+    """Labels of every red-flag question answered Yes (the note puts them on page 1)."""
+    rf = record.red_flags
+    found = [title(RedFlags, name) for name in CES_ITEMS
+             if getattr(rf, name).answer is YES]
+    for name, field in RedFlags.model_fields.items():
+        if name in CES_ITEMS or (not weak and name in WEAK_ITEMS):
+            continue
+        if getattr(rf, name) is YES:
+            found.append(field.title or name)
+    if record.triggers.trauma is Trauma.MAJOR:
+        found.append("Major trauma")
+    if record.triggers.severe_pain_after_trauma is YES and record.triggers.trauma is Trauma.MINOR:
+        found.append(title(Triggers, "severe_pain_after_trauma"))
+    if record.history.thoracic_pain is YES:
+        found.append(title(History, "thoracic_pain"))
+    return found
 
 
 def unanswered_weak(record: Record) -> list[str]:
@@ -107,7 +129,7 @@ def record_remaining_as_no(record: Record) -> list[str]:
     for path in unscreened_strong(record) + unanswered_weak(record):
         parent_path, _, leaf = path.rpartition(".")
         parent = _get(record, parent_path)
-        if getattr(parent, leaf) is NOT_ASKED:
+        if getattr(parent, leaf, None) is NOT_ASKED:
             setattr(parent, leaf, Answer.NO)
             changed.append(path)
         elif path == "triggers.trauma":

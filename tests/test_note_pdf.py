@@ -170,7 +170,7 @@ def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
     urgent = box.index("URGENT - within two weeks: Nerve root compromise")
     assert emergency < urgent
     assert "Face-to-face examination within days and urgent referral." in box
-    assert "How soon within 1 week" in box
+    assert "How soon within days" in box
 
 
 def test_unscreened_note_says_so_and_never_routine() -> None:

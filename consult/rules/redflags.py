@@ -75,8 +75,9 @@ def _legs_imply(record: Record, name: str) -> str | None:
 
 
 def weakness_is_severe_or_progressing(legs: Legs) -> bool:
+    """Unsure or unrecorded course or severity counts as the more urgent answer."""
     progressing = legs.weakness_trajectory in (Trajectory.WORSE, Trajectory.UNSURE, None)
-    return progressing or legs.weakness_severe is YES
+    return progressing or legs.weakness_severe is not Answer.NO
 
 
 def ces(record: Record, fire: Fire) -> None:
@@ -122,8 +123,15 @@ def cancer(record: Record, facts: Facts, fire: Fire) -> None:
     features = [title(RedFlags, f) for f in METS_FEATURES if getattr(rf, f) is YES]
     if record.history.thoracic_pain is YES:
         features.append("Thoracic pain")
+    unasked = [title(RedFlags, f) for f in METS_FEATURES if getattr(rf, f) is Answer.NOT_ASKED]
+    if record.history.thoracic_pain is Answer.NOT_ASKED:
+        unasked.append("Thoracic pain")
     if features:
         fire("spinal-metastases", [history, "with " + "; ".join(features)])
+    elif unasked:  # never read an unanswered feature as absent
+        fire("weak-cancer-history", [history + " and new back pain",
+                                     "suggestive features NOT YET ASKED (could make this urgent): "
+                                     + "; ".join(unasked)])
     else:
         fire("weak-cancer-history", [history + " and new back pain, no suggestive features"])
 
@@ -138,7 +146,7 @@ def infection(record: Record, facts: Facts, fire: Fire) -> None:
     if rf.fever_or_unwell is YES:
         fire("infection-fever", [title(RedFlags, "fever_or_unwell")])
     risks = [title(RiskHistory, r) for r in INFECTION_RISKS if getattr(risk, r) is YES]
-    if risks and rf.new_constant_severe_pain is YES:
+    if risks and rf.new_constant_severe_pain is YES and rf.fever_or_unwell is not YES:
         findings = ["; ".join(risks), title(RedFlags, "new_constant_severe_pain")]
         if facts.neuro_symptoms:
             fire("infection-risk-neuro", [*findings, "with " + ", ".join(facts.neuro_symptoms)])
@@ -172,7 +180,8 @@ def one_leg_weakness(record: Record, fire: Fire) -> None:
     if legs.weakness_severe is YES:
         findings.append("severe: foot drop, slapping gait or leg giving way")
     elif legs.weakness_severe is Answer.NOT_ASKED:
-        findings.append("severity not yet asked (foot drop, slapping gait, leg giving way)")
+        findings.append("severity not yet asked (foot drop, slapping gait, leg giving way): "
+                        "counts as severe until answered")
     severe = weakness_is_severe_or_progressing(legs)
     fire("weakness-one-leg-severe" if severe else "weakness-one-leg-mild", findings)
 

@@ -14,6 +14,7 @@ from consult.facts import Facts
 from consult.record import Medicines, Record
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
 from consult.ruleset import RuleSet
+from consult.screening import positive_red_flags
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 
@@ -75,16 +76,17 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
 
     if not emergency:
         _face_to_face(b, record, fired)
-        serious = any(r.kind in SERIOUS_KINDS and r.id not in BENIGN_ROWS for r in fired)
-        if screened and not serious:
+        serious = any(r.kind in SERIOUS_KINDS and r.id not in BENIGN_ROWS for r in fired) \
+            or bool(positive_red_flags(record, weak=False))
+        if screened and not serious and facts.phase != "chronic":
             b.add("reassurance")
         b.add("keep-active")
         b.add("heat-stretch")
         if record.impact.work in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
             b.add("work-advice", work=record.impact.work.value.replace("_", " "))
         _medicines(b, record, facts)
-        if screened and not any(r.band and r.band.rank > Band.ROUTINE.rank for r in fired) \
-                and not any(r.kind == "outside" for r in fired):
+        if screened and not serious \
+                and not any(r.band and r.band.rank > Band.ROUTINE.rank for r in fired):
             b.add("no-imaging")
         _physio(b, facts, startback)
         if facts.condition == "sciatica" and (facts.duration_days or 0) >= 14 \
@@ -108,7 +110,7 @@ def _face_to_face(b: _Builder, record: Record, fired: list[FiredRow]) -> None:
         return  # that row's own action is a face-to-face examination
     if any(r.kind == "outside" for r in fired):
         b.add("face-to-face", when="48 hours")
-    elif record.legs.weakness is YES or record.legs.numbness is YES:
+    elif YES in (record.legs.weakness, record.legs.numbness, record.red_flags.gait_disturbance):
         b.add("face-to-face", when="1 week")
 
 
@@ -136,7 +138,7 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
                   sciatica_note=sciatica_note)
         else:
             b.add("nsaid", sciatica_note=sciatica_note)
-    if nsaid_unsuitable and m.pregnant_or_breastfeeding is not YES \
+    if nsaid_unsuitable and m.pregnant_or_breastfeeding is not YES and m.takes_opioid is not YES \
             and facts.phase == "acute" and facts.condition == "low back pain":
         b.add("weak-opioid")
     taking = [f for f in AVOID_IN_SCIATICA if getattr(m, f) is YES]

@@ -17,6 +17,9 @@ OWNER_ONLY = 0o600
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
+    if target.exists() and not target.is_file():
+        raise IsADirectoryError(21, "not a regular file", str(target)) if target.is_dir() \
+            else OSError(17, "exists and is not a regular file", str(target))
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
     try:

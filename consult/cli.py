@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -80,6 +81,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _note(args: argparse.Namespace) -> int:
     record = load(args.file)
+    if not args.output.strip():
+        raise UsageError("give the output PDF a file name (-o OUT.pdf)")
+    if os.path.exists(args.output) and os.path.samefile(args.output, args.file):
+        raise UsageError(f"{args.output}: that is the record itself; choose another output file")
     from consult.note import IncompleteRecord, write_note_pdf  # reportlab loads only here
     try:
         write_note_pdf(record, args.output, draft=args.draft)
@@ -110,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except (RecordFileError, UsageError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except OSError as exc:  # e.g. stdout closed or full
+        print(f"consult: cannot write output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("consult: interrupted", file=sys.stderr)

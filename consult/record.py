@@ -83,6 +83,13 @@ def _year(value: int | None) -> int | None:
     return value
 
 
+def _plausible_date(value: dt.date | None) -> dt.date | None:
+    if value is not None and not dt.date(1900, 1, 1) <= value <= dt.date(2100, 12, 31):
+        raise PydanticCustomError("date_range", "Enter a date between 1900 and 2100.")
+    return value
+
+
+ClinicalDate = Annotated[dt.date | None, AfterValidator(_plausible_date)]
 NhsNumber = Annotated[str | None, BeforeValidator(_nhs_number)]
 GmcNumber = Annotated[str | None, BeforeValidator(_gmc_number)]
 PainScore = Annotated[int | None, Field(ge=0, le=10)]
@@ -111,7 +118,7 @@ class Practice(Section):
 
 
 class Consultation(Section):
-    date: dt.date | None = Field(None, title="Consultation date")
+    date: ClinicalDate = Field(None, title="Consultation date")
     time: dt.time | None = Field(None, title="Consultation time")
     mode: Mode | None = Field(None, title="Mode")
     clinician_name: ShortText = Field("", title="Clinician")
@@ -125,7 +132,7 @@ class Consultation(Section):
 class Patient(Section):
     given_name: ShortText = Field("", title="Given name")
     family_name: ShortText = Field("", title="Family name")
-    date_of_birth: dt.date | None = Field(None, title="Date of birth")
+    date_of_birth: ClinicalDate = Field(None, title="Date of birth")
     sex: Sex | None = Field(None, title="Sex")
     nhs_number: NhsNumber = Field(None, title="NHS number")
 

@@ -27,6 +27,11 @@ def dumps(record: Record) -> str:
 
 
 def loads(text: str | bytes, origin: str = "record") -> Record:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RecordFileError(f"{origin}: not UTF-8 text, so not a record file") from None
     try:
         data = json.loads(text)
     except RecursionError:
@@ -38,9 +43,10 @@ def loads(text: str | bytes, origin: str = "record") -> Record:
         raise RecordFileError(f"{origin}: not a consultation record (expected a JSON object)")
     if data.get("format") != FORMAT_NAME:
         raise RecordFileError(f"{origin}: not a consultation record (format is not '{FORMAT_NAME}')")
-    if data.get("format_version") != FORMAT_VERSION:
+    version = data.get("format_version")
+    if type(version) is not int or version != FORMAT_VERSION:
         raise RecordFileError(
-            f"{origin}: format_version {data.get('format_version')!r} is not supported "
+            f"{origin}: format_version {version!r} is not supported "
             f"(this version reads {FORMAT_VERSION})"
         )
     try:
@@ -59,7 +65,7 @@ def describe(exc: ValidationError) -> str:
     kind = first["type"]
     if kind == "extra_forbidden":
         message = "unknown field"
-    elif kind in ("nhs_number", "gmc_number", "year"):
+    elif kind in ("nhs_number", "gmc_number", "year", "date_range"):
         message = first["msg"]
     else:
         message = first["msg"].removeprefix("Value error, ")

@@ -108,3 +108,43 @@ def test_schema_is_the_record_json_schema():
     assert schema["title"] == "Record"
     assert "red_flags" in schema["properties"]
     assert schema["$defs"]["Answer"]["enum"] == ["yes", "no", "not_asked"]
+
+
+def test_note_never_overwrites_its_own_input_or_a_folder_or_device(tmp_path):
+    src = tmp_path / "r.json"
+    recordfile.save(negative_record(), src)
+    before = src.read_bytes()
+    same = run("note", str(src), "-o", str(src))
+    assert same.returncode == 2 and "the record itself" in same.stderr
+    assert src.read_bytes() == before
+    folder = run("note", str(src), "-o", str(tmp_path))
+    assert folder.returncode == 2 and len(folder.stderr.strip().splitlines()) == 1
+    empty = run("note", str(src), "-o", "")
+    assert empty.returncode == 2 and "file name" in empty.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    device = run("note", str(src), "-o", str(fifo))
+    assert device.returncode == 2 and "not a regular file" in device.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["pipe", "r.json"]
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ('{"format": "consult-record", "format_version": true}', "format_version True is not supported"),
+    ('{"format": "consult-record", "format_version": 1.0}', "format_version 1.0 is not supported"),
+    ('{"format": "consult-record", "format_version": 1, "consultation": {"date": "9999-12-20"}}',
+     "consultation.date: Enter a date between 1900 and 2100."),
+])
+def test_odd_versions_and_far_dates_are_refused_in_one_line(tmp_path, content, says):
+    path = tmp_path / "odd.json"
+    path.write_text(content)
+    result = run("check", str(path))
+    assert result.returncode == 2
+    assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_non_utf8_file_is_named_as_such(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"format": "consult-record", "patient": {"family_name": "Zoë"}}'.encode("latin-1"))
+    result = run("check", str(path))
+    assert result.returncode == 2 and "not UTF-8 text" in result.stderr

@@ -48,7 +48,7 @@ def test_missing_file_folder_and_binary_file(tmp_path):
     with pytest.raises(RecordFileError, match="is a folder"):
         recordfile.load(tmp_path)
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(RecordFileError, match="not valid JSON"):
+    with pytest.raises(RecordFileError, match="not UTF-8 text"):
         recordfile.load(tmp_path / "bin.json")
 
 

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict
 from consult import screening
 from consult.answers import Answer, Side
 from consult.facts import derive
+from consult.plan import is_stale as plan_is_stale
 from consult.record import Record
+from consult.rules.engine import assess
 
 YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED
 
@@ -131,6 +133,10 @@ def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
          "Record that safety-netting advice was given.")
     need(plan.items, "plan.items", "The plan is empty: accept suggestions or add your own items.")
     need(plan.confirmed, "plan.confirmed", "Confirm the plan: the GP has the last word.")
+    if plan_is_stale(record, assess(record)):
+        need(False, "plan.confirmed",
+             "The answers changed the assessment after the plan was confirmed: "
+             "review the plan and confirm it again.")
     return found
 
 

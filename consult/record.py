@@ -348,6 +348,9 @@ class Plan(Section):
     fit_note: FitNote | None = Field(None, title="Fit note")
     fit_note_details: Text = Field("", title="Fit note details")
     confirmed: bool = Field(False, title="Plan confirmed by the GP")
+    confirmed_for: ShortText | None = Field(
+        None, title="Fingerprint of the assessment the plan was confirmed against"
+    )
 
 
 class Record(Section):

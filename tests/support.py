@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from consult import recordfile, resources, screening
+from consult import plan, recordfile, resources, screening
 from consult.answers import (
     Answer,
     DurationUnit,
@@ -17,8 +17,7 @@ from consult.answers import (
     Trigger,
     WorkStatus,
 )
-from consult.record import PlanItem, Record
-from consult.rules.engine import assess
+from consult.record import Record
 
 EXAMPLES = ("mechanical", "sciatica", "cauda-equina", "inflammatory", "fracture", "infection")
 NO = Answer.NO
@@ -79,11 +78,9 @@ def negative_record() -> Record:
 
 def accept_suggestions(r: Record) -> Record:
     """What the GP's 'accept the suggested plan' does: copy every suggestion, confirm."""
-    a = assess(r)
-    r.plan.items = [PlanItem(suggestion_id=s.id, text=s.text, reason=s.reason,
-                             source=s.source, category=s.category) for s in a.suggestions]
+    plan.accept_suggestions(r)
     r.plan.safety_netting_given = Answer.YES
     r.plan.ces_card_given = Answer.YES
     r.plan.follow_up = "Contact the practice if not improving in 4 weeks."
-    r.plan.confirmed = True
+    plan.confirm(r)
     return r

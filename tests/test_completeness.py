@@ -75,3 +75,26 @@ def test_numbness_in_both_legs_contradicting_the_red_flag_item_is_caught():
     record.legs.symptoms = record.legs.numbness = Answer.YES
     record.legs.numbness_side = Side.BOTH
     assert "red_flags.ces_numbness_both_legs.answer" in fields(record)
+
+
+def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_again():
+    from consult import plan
+    from consult.answers import Onset, YesNoUnsure
+
+    record = negative_record()
+    item = record.red_flags.ces_saddle_numbness
+    item.answer, item.onset, item.worse_last_14_days = Answer.YES, Onset.WITHIN_14_DAYS, YesNoUnsure.YES
+    assert "review the plan and confirm it again" in fields(record)["plan.confirmed"]
+    plan.accept_suggestions(record)
+    plan.confirm(record)
+    assert problems(record, TODAY) == []
+    assert record.plan.items[0].suggestion_id == "action-ces-emergency"
+
+
+def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
+    from consult import plan
+
+    record = negative_record()
+    record.plan.items = [i for i in record.plan.items if i.suggestion_id != "nsaid"]
+    plan.confirm(record)
+    assert problems(record, TODAY) == []

@@ -8,7 +8,7 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything can load Qt
 # hypothesis keeps caches in ./.hypothesis unless told otherwise
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
-                      tempfile.mkdtemp(prefix="consult-hypothesis-"))
+                      os.path.join(tempfile.gettempdir(), "consult-tests-hypothesis"))
 
 from hypothesis import settings
 

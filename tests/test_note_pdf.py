@@ -11,7 +11,6 @@ import pypdf
 import pytest
 
 import consult
-from consult import resources
 from consult.answers import Answer, Mode, Onset, Trauma, YesNoUnsure
 from consult.completeness import Problem
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
@@ -351,7 +350,40 @@ def test_long_free_text_flows_over_pages_and_stays_on_the_page() -> None:
     assert text.count("abcdefghij") == 1818
     assert text.count("x") >= 20_000
     assert text.count("z") >= 3_000
-    assert squeeze("Long address line " * 50) in text
+    assert squeeze("Unit 1 Long address line Long address line") in text
+    assert "\u2026" in text  # the letterhead shortens an over-long address, visibly
+
+
+def test_red_flag_action_stays_on_page_1_whatever_the_address_and_free_text() -> None:
+    r = negative_record()
+    r.practice.address = "\n".join(f"Address line {i}" for i in range(200))
+    r.triggers.trauma = Trauma.MAJOR
+    r.triggers.trauma_details = "Fell from a ladder. " * 400
+    accept_suggestions(r)
+    page1 = flat(pages_text(note_pdf(r))[0])
+    assert "RED FLAG" in page1
+    assert "Send to the emergency department." in page1
+    assert "Address line 150" not in page1
+
+
+def test_a_positive_answer_that_fires_no_urgent_row_is_still_named_on_page_1() -> None:
+    r = negative_record()
+    r.red_flags.gait_disturbance = Answer.YES
+    r.red_flags.night_pain_constant = Answer.YES
+    accept_suggestions(r)
+    page1 = flat(pages_text(note_pdf(r))[0])
+    start = page1.index("RED FLAG")
+    box = page1[start:page1.index("Date", start)]
+    assert "Neurological gait disturbance" in box
+    assert "Constant night pain" in box
+
+
+def test_unscreened_single_weak_flag_row_never_reads_routine() -> None:
+    r = Record()
+    r.red_flags.night_pain_constant = Answer.YES
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    assert "ROUTINE" not in text.upper().replace("ROUTINE PHYSIOTHERAPY", "")
+    assert "RED FLAGS NOT YET FULLY SCREENED" in text
 
 
 def test_table_cell_with_long_details_splits_over_pages() -> None:
@@ -410,11 +442,41 @@ def test_write_note_pdf_is_atomic_and_owner_only(tmp_path) -> None:  # type: ign
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_examples_render(name: str) -> None:
-    if not (resources.root() / "examples" / f"{name}.json").exists():
-        pytest.skip("example not written yet")
     data = note_pdf(load_example(name))
     _assert_inside(data)
     assert all("Page " in t for t in pages_text(data))
+
+
+EXAMPLE_PAGE_1 = {
+    "mechanical": ("Disposition: ROUTINE", None),
+    "sciatica": ("Disposition: ROUTINE", None),
+    "cauda-equina": ("EMERGENCY - act now, the same day: Cauda equina syndrome",
+                     "Send to the emergency department now for an MRI scan."),
+    "inflammatory": ("Disposition: SOON", None),
+    "fracture": ("URGENT - within two weeks: Osteoporotic (or pathological) vertebral fracture",
+                 "X-ray, pain relief, bone health review"),
+    "infection": ("EMERGENCY - act now, the same day: Spinal infection",
+                  "Same-day hospital assessment."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLE_PAGE_1))
+def test_each_example_note_says_its_disposition_and_action(name: str) -> None:
+    record = load_example(name)
+    pages = [flat(t) for t in pages_text(note_pdf(record))]
+    everything = " ".join(pages)
+    banner = f"{record.patient.family_name.upper()}, {record.patient.given_name}"
+    assert all(banner in page for page in pages)
+    words, action = EXAMPLE_PAGE_1[name]
+    if action is None:  # no red flag: no box, and the impression gives the band
+        assert "RED FLAG" not in pages[0]
+        assert words in everything
+    else:
+        assert pages[0].index("RED FLAG") < pages[0].index("History")
+        assert words in pages[0] and action in pages[0]
+    assert "RED FLAGS NOT YET FULLY SCREENED" not in everything
+    for item in record.plan.items:
+        assert flat(item.text)[:60] in everything
 
 
 def test_every_character_is_set_in_dejavu(ces_pdf: bytes) -> None:

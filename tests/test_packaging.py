@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,9 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_plain_install_ships_and_finds_every_resource(tmp_path):
+    source = tmp_path / "source"  # build from a copy: nothing written into the checkout
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", "tests"))
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", str(ROOT), "-w", str(tmp_path / "wheel")],
+         "-q", str(source), "-w", str(tmp_path / "wheel")],
         capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, build.stderr
     (wheel,) = (tmp_path / "wheel").glob("consult-*.whl")

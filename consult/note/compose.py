@@ -114,17 +114,41 @@ def banner(record: Record) -> Banner:
     )
 
 
-def alerts(rules: RuleSet, assessment: Assessment) -> tuple[Alert, ...]:
+ADDRESS_LINES, ADDRESS_CHARS = 4, 240
+
+
+def _short_address(address: str) -> str:
+    """The practice address as a letterhead holds it: a few lines, never pushing page 1 down."""
+    lines = [line for line in address.splitlines() if line.strip()]
+    short = "\n".join(lines[:ADDRESS_LINES])
+    if len(short) > ADDRESS_CHARS:
+        short = short[:ADDRESS_CHARS].rstrip()
+    return short + ("\u2026" if short != "\n".join(lines) else "")
+
+
+def alerts(rules: RuleSet, assessment: Assessment, positives: list[str]) -> tuple[Alert, ...]:
+    """The boxes at the top of page 1. Every red-flag answer recorded Yes is named here,
+    whether or not it fires a rule on its own."""
     boxes = []
     rows = assessment.red_flag_rows
+    shown = [*rows, *(r for r in assessment.fired if r.kind == "outside")]
+    named = " ".join(f for r in shown for f in (r.suspected, *r.findings)).lower()
+    loose = [p for p in positives if p.lower() not in named]
+    if not rows and loose:
+        boxes.append(Alert(
+            kind="red_flag", level="soon", title="RED FLAG",
+            summary="Red-flag answers recorded Yes. On their own they fire no urgent rule: "
+                    "the GP judges what they mean for this patient.",
+            items=tuple(loose)))
     if rows:
         top = rows[0].band or Band.URGENT
         n = len(rows)
         summary = (f"{n} red-flag finding{'s' if n > 1 else ''} "
                    f"need{'' if n > 1 else 's'} action, most urgent first. "
                    f"Disposition: {band_words(rules, top)}.")
+        extra = tuple(f"Also answered Yes: {p}" for p in loose)
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
-                           entries=tuple(_entry(rules, r) for r in rows)))
+                           entries=tuple(_entry(rules, r) for r in rows), items=extra))
     if not assessment.red_flags_screened:
         labels = [_unscreened_label(path) for path in assessment.unscreened]
         shown = labels[:UNSCREENED_SHOWN]
@@ -142,6 +166,15 @@ def alerts(rules: RuleSet, assessment: Assessment) -> tuple[Alert, ...]:
                                    "findings: the GP assesses them.",
                            entries=tuple(_entry(rules, r) for r in outside)))
     return tuple(boxes)
+
+
+def _row_band_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> str:
+    """'URGENT: ' before a row's time limit; never a bare ROUTINE while unscreened."""
+    if row.band is None:
+        return ""
+    if row.band is Band.ROUTINE and not assessment.red_flags_screened:
+        return "Red flags not fully screened: "
+    return rules.bands[row.band].title + ": "
 
 
 def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
@@ -306,8 +339,8 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
         blocks.append(Table(
             columns=("Suspected", "How soon", "Action"), widths=(0.34, 0.22, 0.44),
             rows=tuple(TableRow((r.suspected,
-                                 (rules.bands[r.band].title + ": " if r.band else "")
-                                 + when_words(r.within), r.action),
+                                 _row_band_label(rules, assessment, r) + when_words(r.within),
+                                 r.action),
                                 level=r.band.value if r.band else "")
                        for r in fired)))
     elif assessment.red_flags_screened:
@@ -402,10 +435,10 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
         title=TITLE,
         subtitle=SUBTITLE,
         practice=PracticeHeader(name=_or(record.practice.name, "Practice not recorded"),
-                                address=record.practice.address),
+                                address=_short_address(record.practice.address)),
         banner=banner(record),
         draft=rules.wording.draft if draft else "",
-        alerts=alerts(rules, assessment),
+        alerts=alerts(rules, assessment, screening.positive_red_flags(record)),
         sections=tuple(sections),
         footer=(f"consult {app_version} \u00b7 rule set {assessment.rules_version} \u00b7 "
                 f"{rules.wording.decision_support}"),

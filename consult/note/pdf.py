@@ -332,10 +332,10 @@ def _alert(alert: m.Alert, st: _Styles) -> Flowable:
         colour = LEVEL_COLOURS.get(entry.level, LEVEL_COLOURS["info"])[0]
         parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{esc(entry.label)}</font>: '
                  f'<b>{esc(entry.suspected)}</b>']
-        if entry.found:
-            parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
         parts.append(f"{_label('Action')} <b>{esc(entry.action)}</b>")
         parts.append(f"{_label('How soon')} <b>{esc(entry.when)}</b>")
+        if entry.found:  # user text last: a long entry never pushes the action off page 1
+            parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
         rows.append([Paragraph("<br/>".join(parts), st.alert_body)])
     if alert.items:
         rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")

@@ -22,10 +22,10 @@ def _alert(alert: Alert) -> list[str]:
     lines = [f"*** {alert.title} ***", alert.summary]
     for entry in alert.entries:
         lines.append(f"- {entry.label}: {entry.suspected}")
-        if entry.found:
-            lines.append("    Found: " + "; ".join(entry.found))
         lines.append(f"    Action: {entry.action}")
         lines.append(f"    How soon: {entry.when}")
+        if entry.found:
+            lines.append("    Found: " + "; ".join(entry.found))
     lines += [f"- {item}" for item in alert.items]
     return [*lines, ""]
 

@@ -58,7 +58,7 @@ def check_result(record: Record) -> dict[str, object]:
     """The `check` command's JSON object for a record."""
     a = assess(record)
     return {
-        "complete": not (found := problems(record)),
+        "complete": not (found := problems(record, assessment=a)),
         "problems": [{"field": p.field, "message": p.message} for p in found],
         "disposition": a.disposition,
         "red_flags_screened": a.red_flags_screened,

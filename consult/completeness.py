@@ -16,6 +16,7 @@ from consult.answers import Answer, Side
 from consult.facts import derive
 from consult.plan import is_stale as plan_is_stale
 from consult.record import Record
+from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 
 YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED
@@ -27,7 +28,9 @@ class Problem(BaseModel):
     message: str
 
 
-def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
+def problems(record: Record, today: dt.date | None = None,
+             assessment: Assessment | None = None) -> list[Problem]:
+    """`assessment`, when given, must be `assess(record)` (saves assessing twice)."""
     today = today or dt.date.today()
     found: list[Problem] = []
 
@@ -133,7 +136,7 @@ def problems(record: Record, today: dt.date | None = None) -> list[Problem]:
          "Record that safety-netting advice was given.")
     need(plan.items, "plan.items", "The plan is empty: accept suggestions or add your own items.")
     need(plan.confirmed, "plan.confirmed", "Confirm the plan: the GP has the last word.")
-    if plan_is_stale(record, assess(record)):
+    if plan_is_stale(record, assessment or assess(record)):
         need(False, "plan.confirmed",
              "The answers changed the assessment after the plan was confirmed: "
              "review the plan and confirm it again.")

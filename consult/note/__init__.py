@@ -43,7 +43,7 @@ def prepare(record: Record, *, draft: bool = False, today: dt.date | None = None
     """Assess the record, check it is complete (unless a draft) and compose the note."""
     assessment = assess(record)
     if not draft:
-        found = problems(record, today)
+        found = problems(record, today, assessment=assessment)
         if found:
             raise IncompleteRecord(found)
     return compose(record, assessment, draft=draft, app_version=consult.__version__)

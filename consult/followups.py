@@ -1,0 +1,92 @@
+"""Follow-up questions: which apply, and clearing the answers of those that do not.
+
+A follow-up question (trauma severity, leg details, CES onset, cancer details,
+...) is asked only when its parent answer makes it relevant. When the parent
+changes so that it no longer applies, its answer is cleared: a hidden question
+never blocks finishing and its old answer is never kept or printed. The form
+shows and hides widgets from `applies`; the core calls `clear_hidden` so files
+written by any tool obey the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from consult.answers import Answer, FitNote, Sex, Trauma
+from consult.record import Record
+from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES
+
+YES = Answer.YES
+Rule = Callable[[Record], bool]
+
+
+def _fracture_suspected(r: Record) -> bool:
+    rf, risk = r.red_flags, r.risk
+    return rf.spinal_deformity is YES or (
+        rf.sudden_severe_new_pain is YES
+        and (risk.osteoporosis is YES or risk.long_term_steroids is YES
+             or r.triggers.trauma is Trauma.MINOR))
+
+
+def _ces(name: str) -> Rule:
+    return lambda r: getattr(r.red_flags, name).answer is YES
+
+
+RULES: dict[str, Rule] = {
+    "history.morning_stiffness_minutes": lambda r: r.history.morning_stiffness is YES,
+    "triggers.trauma_details": lambda r: r.triggers.trauma in (Trauma.MINOR, Trauma.MAJOR),
+    "triggers.severe_pain_after_trauma": lambda r: r.triggers.trauma is Trauma.MINOR,
+    "legs.pain": lambda r: r.legs.symptoms is YES,
+    "legs.numbness": lambda r: r.legs.symptoms is YES,
+    "legs.weakness": lambda r: r.legs.symptoms is YES,
+    "legs.pain_side": lambda r: r.legs.symptoms is YES and r.legs.pain is YES,
+    "legs.pain_extent": lambda r: r.legs.symptoms is YES and r.legs.pain is YES,
+    "legs.numbness_side": lambda r: r.legs.symptoms is YES and r.legs.numbness is YES,
+    "legs.numbness_where": lambda r: r.legs.symptoms is YES and r.legs.numbness is YES,
+    **{f"legs.{f}": (lambda r: r.legs.symptoms is YES and r.legs.weakness is YES)
+       for f in ("weakness_side", "weakness_onset", "weakness_trajectory", "weakness_severe")},
+    **{f"red_flags.{name}.{detail}": _ces(name)
+       for name in CES_ITEMS for detail in ("onset", "worse_last_14_days")},
+    **{f"red_flags.{f}": (lambda r: r.red_flags.cancer_history is YES)
+       for f in ("cancer_type", "cancer_year", "gait_disturbance", *METS_FEATURES)},
+    "red_flags.new_constant_severe_pain":
+        lambda r: any(getattr(r.risk, f) is YES for f in INFECTION_RISKS),
+    "red_flags.cannot_mobilise": _fracture_suspected,
+    "red_flags.pain_uncontrolled": _fracture_suspected,
+    "red_flags.collapse_or_faint": lambda r: r.red_flags.nonmechanical_sudden_severe_pain is YES,
+    "medicines.pregnant_or_breastfeeding": lambda r: r.patient.sex is not Sex.MALE,
+    "plan.fit_note_details": lambda r: r.plan.fit_note in (FitNote.ISSUED, FitNote.TO_CONSIDER),
+}
+
+
+IMPLIED_NO_WITHOUT_LEG_SYMPTOMS = ("legs.pain", "legs.numbness", "legs.weakness")
+
+
+def applies(record: Record, path: str) -> bool:
+    """Whether the question at `path` is asked, given the record's other answers."""
+    rule = RULES.get(path)
+    return rule is None or rule(record)
+
+
+def _owner_and_field(record: Record, path: str) -> tuple[object, str]:
+    *parents, leaf = path.split(".")
+    owner: object = record
+    for part in parents:
+        owner = getattr(owner, part)
+    return owner, leaf
+
+
+def clear_hidden(record: Record) -> list[str]:
+    """Reset every follow-up whose question no longer applies; return the paths reset."""
+    cleared = []
+    for path in RULES:  # parents come before their children in RULES
+        if applies(record, path):
+            continue
+        owner, leaf = _owner_and_field(record, path)
+        default = type(owner).model_fields[leaf].get_default(call_default_factory=True)
+        if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and record.legs.symptoms is Answer.NO:
+            default = Answer.NO  # "no leg symptoms" answers these three
+        if getattr(owner, leaf) != default:
+            setattr(owner, leaf, default)
+            cleared.append(path)
+    return cleared

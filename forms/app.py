@@ -1,0 +1,22 @@
+"""Start the desktop app: `python main.py` with no arguments."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from forms.mainwindow import MainWindow, show_ready
+    from forms.settings import style_sheet
+
+    app = QApplication.instance() or QApplication(list(argv or sys.argv))
+    app.setOrganizationName("consult")
+    app.setApplicationName("consult")
+    app.setApplicationDisplayName("consult")
+    app.setStyleSheet(style_sheet())
+    window = MainWindow()
+    show_ready(window)
+    return app.exec()

@@ -1,0 +1,348 @@
+"""The consultation form: every section's fields, bound to one live Record.
+
+The form writes each edit into the record (pydantic validates it), clears
+follow-up answers that no longer apply, shows or hides follow-up questions,
+and shows messages next to fields. It decides nothing clinical: the main window
+assesses the record after every `changed` signal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import types
+import typing
+from enum import Enum
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from consult import followups, screening
+from consult.answers import Answer, Trauma, Trigger
+from consult.completeness import Problem
+from consult.record import Record
+from forms.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
+from forms.widgets import (
+    AnswerField,
+    ChoiceField,
+    DateField,
+    Field,
+    MultiChoiceField,
+    NhsNumberField,
+    NumberField,
+    TextField,
+    TimeField,
+)
+
+LABEL_WIDTH = 260
+
+NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
+                "history.morning_stiffness_minutes": "minutes"}
+
+
+def resolve(record: Record, path: str) -> tuple[BaseModel, str]:
+    """The model that owns `path`'s last part, and that part's name."""
+    *parents, leaf = path.split(".")
+    owner: object = record
+    for part in parents:
+        owner = getattr(owner, part)
+    assert isinstance(owner, BaseModel)
+    return owner, leaf
+
+
+def _field_info(path: str):
+    owner, leaf = resolve(Record(), path)
+    return type(owner).model_fields[leaf]
+
+
+def _title(path: str) -> str:
+    info = _field_info(path)
+    if path.endswith(".answer"):  # a CES item: the item's own title
+        owner_path = path.rsplit(".", 1)[0]
+        return _field_info(owner_path).title or owner_path
+    return info.title or path.rsplit(".", 1)[-1]
+
+
+def _bounds(info) -> tuple[int, int]:
+    low, high = 0, 9999
+    for m in info.metadata:
+        low = getattr(m, "ge", low) if getattr(m, "ge", None) is not None else low
+        high = getattr(m, "le", high) if getattr(m, "le", None) is not None else high
+    return low, high
+
+
+def make_field(path: str, parent: QWidget) -> Field:
+    """The widget for a record path, chosen from the model field's type."""
+    info = _field_info(path)
+    title = _title(path)
+    annotation = info.annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    kind = args[0] if isinstance(annotation, types.UnionType) or args else annotation
+    if path == "patient.nhs_number":
+        return NhsNumberField(path, title, parent)
+    if path == "red_flags.cancer_year":
+        return NumberField(path, title, 1900, 2100, parent)
+    if annotation is Answer:
+        return AnswerField(path, title, parent)
+    if annotation is Trauma:
+        return ChoiceField(path, title, [Trauma.NONE, Trauma.MINOR, Trauma.MAJOR], parent,
+                           labels={Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",
+                                   Trauma.MAJOR: "Major (fall from height, road collision)"})
+    if typing.get_origin(annotation) is list and typing.get_args(annotation)[0] is Trigger:
+        return MultiChoiceField(path, title, list(Trigger), parent)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return ChoiceField(path, title, list(kind), parent)
+    if kind is dt.date:
+        return DateField(path, title, parent)
+    if kind is dt.time:
+        return TimeField(path, title, parent)
+    if kind is int:
+        low, high = _bounds(info)
+        return NumberField(path, title, low, high, parent, unit=NUMBER_UNITS.get(path, ""))
+    return TextField(path, title, parent, lines=MULTI_LINE.get(path, 1))
+
+
+class _Row:
+    def __init__(self, form: QFormLayout, label: QLabel, field: Field, error: QLabel) -> None:
+        self.form, self.label, self.field, self.error = form, label, field, error
+
+    def set_visible(self, visible: bool) -> None:
+        self.form.setRowVisible(self.field, visible)
+        self.error.setVisible(visible and bool(self.error.text()))
+
+    @property
+    def visible(self) -> bool:
+        return self.form.isRowVisible(self.field)
+
+
+class SectionWidget(QFrame):
+    def __init__(self, spec: SectionSpec, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"section_{spec.id}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 14)
+        heading = QLabel(spec.title, self)
+        heading.setObjectName("sectionHeading")
+        heading.setAccessibleName(f"Section: {spec.title}")
+        layout.addWidget(heading)
+        if spec.note:
+            note = QLabel(spec.note, self)
+            note.setWordWrap(True)
+            note.setProperty("role", "hint")
+            layout.addWidget(note)
+        self.extra = QVBoxLayout()
+        layout.addLayout(self.extra)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        layout.addLayout(self.form)
+        self.rows: dict[str, _Row] = {}
+        used: set[str] = set()
+        for entry in spec.entries:
+            if isinstance(entry, Heading):
+                sub = QLabel(entry.text, self)
+                sub.setObjectName("subHeading")
+                self.form.addRow(sub)
+                if entry.note:
+                    hint = QLabel(entry.note, self)
+                    hint.setWordWrap(True)
+                    hint.setProperty("role", "hint")
+                    self.form.addRow(hint)
+                continue
+            field = make_field(entry, self)
+            text = field.title
+            if entry.startswith("red_flags.ces_") and not entry.endswith(".answer"):
+                text = "\u21b3 " + text
+            label = QLabel(_with_mnemonic(text, used), self)
+            label.setBuddy(field.focus_target())
+            label.setWordWrap(True)
+            label.setFixedWidth(LABEL_WIDTH)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            error = QLabel(self)
+            error.setProperty("role", "error")
+            error.setWordWrap(True)
+            error.setObjectName(f"error:{entry}")
+            error.hide()
+            self.form.addRow(label, field)
+            self.form.addRow("", error)
+            self.rows[entry] = _Row(self.form, label, field, error)
+
+
+def _with_mnemonic(text: str, used: set[str]) -> str:
+    """Give a label a keyboard mnemonic (&) on a letter not yet used in its section."""
+    for i, ch in enumerate(text):
+        if ch.isascii() and ch.isalpha() and ch.lower() not in used:
+            used.add(ch.lower())
+            return text[:i] + "&" + text[i:]
+    return text
+
+
+class ConsultationForm(QScrollArea):
+    """All sections in one scrolling page; nothing is hidden behind a wizard."""
+
+    changed = Signal(str)  # the path the GP just changed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setObjectName("consultationForm")
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self)
+        body.setObjectName("formBody")
+        layout = QVBoxLayout(body)
+        layout.setSpacing(6)
+        self.sections: dict[str, SectionWidget] = {}
+        self.fields: dict[str, Field] = {}
+        self.rows: dict[str, _Row] = {}
+        for spec in SECTIONS:
+            section = SectionWidget(spec, body)
+            layout.addWidget(section)
+            self.sections[spec.id] = section
+            self.rows.update(section.rows)
+        self.remaining_no = QPushButton("Record remaining red flags as &No", body)
+        self.remaining_no.setObjectName("remainingNo")
+        self.remaining_no.setToolTip("Sets every red-flag question still 'Not asked' to No "
+                                     "(only those; it never changes an answer already given).")
+        self.sections["red_flags"].extra.addWidget(self.remaining_no)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.fields = {path: row.field for path, row in self.rows.items()}
+        self.record = Record()
+        self._parse_errors: dict[str, str] = {}
+        self._visited: set[str] = set()
+        self._problems: dict[str, str] = {}
+        for path, field in self.fields.items():
+            field.edited.connect(lambda value, p=path: self._edited(p, value))
+            field.invalid.connect(lambda message, p=path: self._invalid(p, message))
+            field.left.connect(lambda p=path: self._left(p))
+        self.remaining_no.clicked.connect(self.record_remaining_as_no)
+        self._set_tab_order()
+
+    # -- binding -------------------------------------------------------------
+    def load(self, record: Record) -> None:
+        """Show a record (a new one, or one opened from a file) in every field."""
+        self.record = record
+        self._parse_errors.clear()
+        self._visited.clear()
+        self._problems.clear()
+        for path, field in self.fields.items():
+            owner, leaf = resolve(record, path)
+            value = getattr(owner, leaf)
+            field.set_value(None if value is Trauma.NOT_ASKED else value)
+        self._refresh_visibility()
+        self._refresh_errors()
+
+    def _edited(self, path: str, value: object) -> None:
+        owner, leaf = resolve(self.record, path)
+        if path == "triggers.trauma" and value is None:
+            value = Trauma.NOT_ASKED
+        try:
+            setattr(owner, leaf, value)
+        except ValidationError as exc:
+            message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            self._parse_errors[path] = message
+            self._refresh_errors()
+            return
+        self._parse_errors.pop(path, None)
+        for cleared in followups.clear_hidden(self.record):
+            if cleared in self.fields:
+                cleared_owner, cleared_leaf = resolve(self.record, cleared)
+                self.fields[cleared].set_value(getattr(cleared_owner, cleared_leaf))
+                self._parse_errors.pop(cleared, None)
+        self._refresh_visibility()
+        self._refresh_errors()
+        self.changed.emit(path)
+
+    def _invalid(self, path: str, message: str) -> None:
+        self._parse_errors[path] = message
+        self._visited.add(path)
+        self._refresh_errors()
+
+    def _left(self, path: str) -> None:
+        self._visited.add(path)
+        self._refresh_errors()
+
+    def record_remaining_as_no(self) -> list[str]:
+        changed = screening.record_remaining_as_no(self.record)
+        for path in changed:
+            widget_path = path if path in self.fields else None
+            if widget_path:
+                owner, leaf = resolve(self.record, widget_path)
+                value = getattr(owner, leaf)
+                self.fields[widget_path].set_value(None if value is Trauma.NOT_ASKED else value)
+        self._refresh_visibility()
+        self.changed.emit("red_flags")
+        return changed
+
+    # -- messages and visibility --------------------------------------------
+    def show_problems(self, problems: list[Problem]) -> None:
+        """The completeness check's messages, shown beside fields the GP has left."""
+        self._problems = {}
+        for p in problems:
+            self._problems.setdefault(p.field, p.message)
+        self._refresh_errors()
+
+    def _refresh_errors(self) -> None:
+        for path, row in self.rows.items():
+            message = self._parse_errors.get(path)
+            if message is None and path in self._visited and row.visible:
+                message = self._problems.get(path)
+            text = message or ""
+            if row.error.text() != text:
+                row.error.setText(text)
+                row.field.setProperty("invalid", bool(text))
+                row.field.setAccessibleDescription(text)
+            row.error.setVisible(bool(text) and row.visible)
+
+    def _refresh_visibility(self) -> None:
+        for path in followups.RULES:
+            row = self.rows.get(path)
+            if row is not None:
+                shown = followups.applies(self.record, path)
+                if shown != row.visible:
+                    row.set_visible(shown)
+
+    def focus_field(self, path: str) -> bool:
+        """Move focus to a field (from the To finish list); False when no field shows it."""
+        candidates = [path, f"{path}.answer"]
+        for candidate in candidates:
+            row = self.rows.get(candidate)
+            if row is not None and row.visible:
+                target = row.field.focus_target()
+                self.ensureWidgetVisible(row.field, 50, 80)
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._visited.add(candidate)
+                self._refresh_errors()
+                return True
+        return False
+
+    def first_field(self) -> Field:
+        return self.fields[SECTIONS[0].entries[0]]  # type: ignore[index]
+
+    def scroll_to_section(self, section_id: str) -> None:
+        section = self.sections[section_id]
+        self.verticalScrollBar().setValue(section.y())
+        for path, row in section.rows.items():
+            if row.visible:
+                self.focus_field(path)
+                break
+
+    def _set_tab_order(self) -> None:
+        ordered: list[QWidget] = []
+        for path, row in self.rows.items():
+            if path == "red_flags.ces_bladder.answer":
+                ordered.append(self.remaining_no)
+            ordered += row.field.tab_widgets()
+        for first, second in itertools.pairwise(ordered):
+            QWidget.setTabOrder(first, second)

@@ -1,0 +1,450 @@
+"""The main window: banner, sections, live assessment panel, To finish list and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from pathlib import Path
+
+import PySide6
+from PySide6.QtCore import Qt, QTimer, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+import consult
+from consult import recordfile
+from consult.answers import Answer, Trauma
+from consult.completeness import Problem, problems
+from consult.note.compose import compose
+from consult.note.text import render_text
+from consult.record import Record
+from consult.recordfile import RecordFileError
+from consult.rules.assessment import Assessment
+from consult.rules.engine import assess
+from consult.ruleset import load as load_rules
+from forms import dialogs, printing
+from forms import settings as app_settings
+from forms.banner import PatientBanner
+from forms.form import ConsultationForm, resolve
+from forms.panel import AssessmentPanel
+from forms.sections import SECTIONS, section_of
+
+INTENDED_PURPOSE = (
+    "Clinical decision support for a UK GP assessing an adult (16 and over) with lower back "
+    "pain in a remote (telephone or video) consultation. It records the assessment, shows red "
+    "flags and suggests a plan with the reason and source of each item; the GP makes every "
+    "decision and is responsible for the plan. It does not diagnose and is not for children, "
+    "thoracic pain or pain from outside the spine.")
+
+STATE_WORDS = {
+    "not_started": ("\u25cb", "not started"),
+    "complete": ("\u2713", "complete"),
+    "attention": ("!", "needs attention"),
+    "red_flag": ("\u26a0", "contains a red flag"),
+}
+
+
+def _non_default(record: Record, path: str) -> bool:
+    owner, leaf = resolve(record, path)
+    value = getattr(owner, leaf)
+    default = type(owner).model_fields[leaf].get_default(call_default_factory=True)
+    return value != default
+
+
+def _is_red(record: Record, path: str) -> bool:
+    owner, leaf = resolve(record, path)
+    value = getattr(owner, leaf)
+    if path == "triggers.trauma":
+        return value is Trauma.MAJOR
+    red = path.startswith("red_flags.") or path in (
+        "legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain")
+    return red and value is Answer.YES
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.resize(1400, 900)
+        self.settings = app_settings.load_settings()
+        self.rules = load_rules()
+        self.path: Path | None = None
+        self.dirty = False
+        self.assessment: Assessment | None = None
+        self.problems: list[Problem] = []
+
+        self.banner = PatientBanner(self)
+        self.form = ConsultationForm(self)
+        self.panel = AssessmentPanel(self)
+        self.sections = QListWidget(self)
+        self.sections.setObjectName("sectionList")
+        self.sections.setAccessibleName("Sections")
+        for spec in SECTIONS:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.id)
+            self.sections.addItem(item)
+        self.to_finish = QListWidget(self)
+        self.to_finish.setObjectName("toFinish")
+        self.to_finish.setAccessibleName("To finish")
+        self.reason = QLabel(self)
+        self.reason.setObjectName("finishReason")
+        self.reason.setWordWrap(True)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 6, 6)
+        sections_label = QLabel("&Sections", left)
+        sections_label.setBuddy(self.sections)
+        finish_label = QLabel("&To finish", left)
+        finish_label.setBuddy(self.to_finish)
+        left_layout.addWidget(sections_label)
+        left_layout.addWidget(self.sections, 3)
+        left_layout.addWidget(finish_label)
+        left_layout.addWidget(self.reason)
+        left_layout.addWidget(self.to_finish, 2)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.form)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([260, 680, 460])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        self.form.changed.connect(self._changed)
+        self.panel.planChanged.connect(lambda: self._changed("plan"))
+        self.sections.itemActivated.connect(self._jump_to_section)
+        self.sections.itemClicked.connect(self._jump_to_section)
+        self.to_finish.itemActivated.connect(self._jump_to_problem)
+        self.to_finish.itemClicked.connect(self._jump_to_problem)
+        self.new_consultation(ask=False)
+
+    # -- actions --------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        self.act_new = self._action("&New consultation", self.new_consultation,
+                                    QKeySequence.StandardKey.New, "actNew")
+        self.act_open = self._action("&Open record\u2026", self.open_record,
+                                     QKeySequence.StandardKey.Open, "actOpen")
+        self.act_save = self._action("&Save record", self.save_record,
+                                     QKeySequence.StandardKey.Save, "actSave")
+        self.act_save_as = self._action("Save record &as\u2026", self.save_record_as,
+                                        QKeySequence.StandardKey.SaveAs, "actSaveAs")
+        self.act_export = self._action("&Finalise and export PDF\u2026", self.export_pdf,
+                                       "Ctrl+E", "actExport")
+        self.act_draft = self._action("Export &draft PDF\u2026", self.export_draft,
+                                      "Ctrl+Shift+E", "actDraft")
+        self.act_print = self._action("&Print note\u2026", self.print_note,
+                                      QKeySequence.StandardKey.Print, "actPrint")
+        self.act_copy = self._action("&Copy note as text", self.copy_note,
+                                     "Ctrl+Shift+C", "actCopy")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "actQuit")
+        self.act_settings = self._action("Se&ttings\u2026", self.edit_settings, "Ctrl+,",
+                                         "actSettings")
+        self.act_about = self._action("&About consult", self.about, None, "actAbout")
+        self.act_sections = self._action("Go to &sections", self.sections.setFocus, "F6",
+                                         "actSections")
+        self.act_finish = self._action("Go to &To finish", self.to_finish.setFocus, "F7",
+                                       "actFinish")
+        style = self.style()
+        self.act_new.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+        self.act_open.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
+        self.act_save.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton))
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for action in (self.act_new, self.act_open, self.act_save, self.act_save_as):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.act_export, self.act_draft, self.act_print, self.act_copy):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addAction(self.act_settings)
+        go_menu = menu.addMenu("&Go")
+        go_menu.addAction(self.act_sections)
+        go_menu.addAction(self.act_finish)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        for action in (self.act_new, self.act_open, self.act_save, self.act_export,
+                       self.act_print, self.act_copy):
+            toolbar.addAction(action)
+
+    # -- the record -------------------------------------------------------------
+    def new_consultation(self, ask: bool = True) -> None:
+        if ask and not self._may_discard():
+            return
+        record = Record()
+        s = self.settings
+        record.practice.name, record.practice.address = s.practice_name, s.practice_address
+        record.consultation.clinician_name = s.clinician_name
+        record.consultation.gmc_number = s.gmc_number
+        now = dt.datetime.now()
+        record.consultation.date = now.date()
+        record.consultation.time = dt.time(now.hour, now.minute)
+        self.path = None
+        self.form.load(record)
+        self.panel.set_record(record)
+        self._refresh()
+        self.dirty = False
+        self._update_title()
+        self.form.verticalScrollBar().setValue(0)
+        self.form.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def record(self) -> Record:
+        return self.form.record
+
+    def _changed(self, _path: str) -> None:
+        self.dirty = True
+        self._refresh()
+        self._update_title()
+
+    def _refresh(self) -> None:
+        record = self.record
+        assessment = assess(record, self.rules)
+        found = problems(record, assessment=assessment)
+        self.assessment, self.problems = assessment, found
+        note = compose(record, assessment, draft=bool(found), app_version=consult.__version__,
+                       rules=self.rules)
+        self.panel.show_assessment(assessment, render_text(note))
+        self.form.show_problems(found)
+        self.banner.show_record(record)
+        self._refresh_sections(found)
+        self._refresh_to_finish(found)
+        complete = not found
+        reason = "" if complete else (
+            f"Export, Print and Finalise are disabled until the record is complete: "
+            f"{len(found)} item{'s' if len(found) != 1 else ''} to finish.")
+        self.reason.setText(reason or "Complete: the note can be finalised, exported and printed.")
+        for action in (self.act_export, self.act_print):
+            action.setEnabled(complete)
+            tip = action.text().replace("&", "").rstrip("\u2026")
+            action.setToolTip(tip if complete else f"{tip}: {reason}")
+            action.setStatusTip(action.toolTip())
+
+    def _refresh_sections(self, found: list[Problem]) -> None:
+        troubled = {section_of(p.field) for p in found}
+        for row, spec in enumerate(SECTIONS):
+            paths = [e for e in spec.entries if isinstance(e, str)]
+            started = any(_non_default(self.record, p) for p in paths)
+            if any(_is_red(self.record, p) for p in paths):
+                state = "red_flag"
+            elif not started:
+                state = "not_started"
+            elif spec.id in troubled or (spec.id == "startback" and not all(
+                    _non_default(self.record, p) for p in paths)):
+                state = "attention"
+            else:
+                state = "complete"
+            mark, words = STATE_WORDS[state]
+            item = self.sections.item(row)
+            text = f"{mark}  {spec.title}"
+            if item.text() != text:
+                item.setText(text)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{spec.title}: {words}")
+                item.setToolTip(f"{spec.title}: {words}")
+                item.setData(Qt.ItemDataRole.UserRole + 1, state)
+
+    def _refresh_to_finish(self, found: list[Problem]) -> None:
+        self.to_finish.setUpdatesEnabled(False)
+        self.to_finish.clear()
+        for p in found:
+            item = QListWidgetItem(p.message)
+            item.setData(Qt.ItemDataRole.UserRole, p.field)
+            item.setToolTip(p.field)
+            self.to_finish.addItem(item)
+        self.to_finish.setUpdatesEnabled(True)
+
+    def section_state(self, section_id: str) -> str:
+        row = [s.id for s in SECTIONS].index(section_id)
+        return self.sections.item(row).data(Qt.ItemDataRole.UserRole + 1)
+
+    def _jump_to_section(self, item: QListWidgetItem) -> None:
+        self.form.scroll_to_section(item.data(Qt.ItemDataRole.UserRole))
+
+    def _jump_to_problem(self, item: QListWidgetItem) -> None:
+        path = item.data(Qt.ItemDataRole.UserRole)
+        if path.startswith("plan.") and path not in self.form.fields:
+            self.panel.setFocus(Qt.FocusReason.OtherFocusReason)
+            target = self.panel.findChild(QWidget, "confirmPlan" if path == "plan.confirmed"
+                                          else "acceptPlan")
+            if target is not None:
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.form.focus_field(path)
+
+    # -- files ---------------------------------------------------------------------
+    def _may_discard(self) -> bool:
+        if not self.dirty:
+            return True
+        answer = dialogs.confirm_discard(
+            self, "This consultation has unsaved changes. Save them first?")
+        if answer == "save":
+            return self.save_record()
+        return answer == "discard"
+
+    def open_record(self) -> None:
+        if not self._may_discard():
+            return
+        path = dialogs.ask_open_path(self)
+        if not path:
+            return
+        try:
+            record = recordfile.load(path)
+        except RecordFileError as exc:
+            dialogs.show_error(self, "Cannot open the record", str(exc))
+            return
+        self.path = Path(path)
+        self.form.load(record)
+        self.panel.set_record(record)
+        self._refresh()
+        self.dirty = False
+        self._update_title()
+        self.form.first_field().focus_target().setFocus()
+
+    def save_record(self) -> bool:
+        if self.path is None:
+            return self.save_record_as()
+        return self._save_to(self.path)
+
+    def save_record_as(self) -> bool:
+        default = app_settings.export_file_name(self.settings, self.record)
+        default = default.removesuffix(".pdf") + ".json"
+        path = dialogs.ask_save_path(self, "Save consultation record", default,
+                                     "Consultation records (*.json)")
+        if not path:
+            return False
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            recordfile.save(self.record, path)
+        except OSError as exc:
+            dialogs.show_error(self, "Cannot save the record",
+                               f"{path}: {exc.strerror or exc}. Nothing was changed on disk.")
+            return False
+        self.path = path
+        self.dirty = False
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path.name}", 5000)
+        return True
+
+    def export_pdf(self) -> None:
+        if self.problems:
+            dialogs.show_info(self, "Not complete yet", self.reason.text())
+            return
+        self._export(draft=False)
+
+    def export_draft(self) -> None:
+        self._export(draft=True)
+
+    def _export(self, draft: bool) -> None:
+        from consult.note import write_note_pdf  # reportlab loads on first export
+
+        name = app_settings.export_file_name(self.settings, self.record)
+        if draft:
+            name = name.removesuffix(".pdf") + "_DRAFT.pdf"
+        path = dialogs.ask_save_path(self, "Export draft PDF note" if draft else
+                                     "Finalise and export PDF note", name, "PDF (*.pdf)")
+        if not path:
+            return
+        try:
+            write_note_pdf(self.record, path, draft=draft)
+        except OSError as exc:
+            dialogs.show_error(self, "Cannot export the note",
+                               f"{path}: {exc.strerror or exc}. Nothing was written.")
+            return
+        self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
+
+    def print_note(self) -> None:
+        if self.problems:
+            dialogs.show_info(self, "Not complete yet", self.reason.text())
+            return
+        from consult.note import note_pdf
+
+        printer = printing.ask_printer(self)
+        if printer is None:
+            return
+        try:
+            pages = printing.print_pdf(note_pdf(self.record), printer)
+        except printing.PrintError as exc:
+            dialogs.show_error(self, "Cannot print the note", str(exc))
+            return
+        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the "
+                                     "printer", 5000)
+
+    def copy_note(self) -> None:
+        QGuiApplication.clipboard().setText(self.panel.preview_text())
+        self.statusBar().showMessage("Note copied as text", 3000)
+
+    # -- settings and about ------------------------------------------------------------
+    def edit_settings(self) -> None:
+        result = app_settings.edit_settings(self, self.settings)
+        if result is None:
+            return
+        app_settings.save_settings(result)
+        self.settings = result
+        record = self.record
+        record.practice.name, record.practice.address = result.practice_name, result.practice_address
+        if not record.consultation.clinician_name:
+            record.consultation.clinician_name = result.clinician_name
+            record.consultation.gmc_number = result.gmc_number
+            self.form.load(record)
+        self._changed("practice")
+
+    def about_text(self) -> str:
+        return (f"consult {consult.__version__}\n"
+                f"Rule set {self.rules.version} ({self.rules.meta.reviewed})\n"
+                f"Qt {qVersion()}, PySide6 {PySide6.__version__}, "
+                f"Python {platform.python_version()}\n\n{INTENDED_PURPOSE}")
+
+    def about(self) -> None:
+        dialogs.show_about(self, self.about_text())
+
+    # -- window --------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = self.banner.name.text()
+        star = " *" if self.dirty else ""
+        self.setWindowTitle(f"{name}{star} \u2014 consult")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_discard():
+            event.accept()
+        else:
+            event.ignore()
+
+
+def show_ready(window: MainWindow) -> None:
+    """Show the window with the first field focused, ready for typing."""
+    window.show()
+    QTimer.singleShot(0, lambda: window.form.first_field().focus_target().setFocus())

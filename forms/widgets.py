@@ -1,0 +1,430 @@
+"""Input widgets bound to one record field each.
+
+Every field widget has the record path as its objectName, emits `edited(value)`
+with a parsed, valid Python value, and `invalid(message)` when the typed text
+cannot be a value (the message is the core's words where the core has them).
+`set_value` updates the display without emitting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import ClassVar
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QWidget,
+    QWidgetAction,
+)
+
+from consult import nhs
+from consult.answers import Answer
+from consult.dates import show_date
+
+NONE_TEXT = "\u2014"  # an em dash: nothing chosen yet
+
+
+def words(value: Enum) -> str:
+    """'face_to_face' -> 'Face to face'; 'within_14_days' -> 'Within 14 days'."""
+    text = str(value.value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+class Field(QWidget):
+    edited = Signal(object)
+    invalid = Signal(str)
+    left = Signal()  # focus left the field: time to show its messages
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.title = title
+        self.setObjectName(path)
+        self.setAccessibleName(title)
+        self._quiet = False
+
+    def focus_target(self) -> QWidget:
+        return self
+
+    def tab_widgets(self) -> list[QWidget]:
+        """The widgets Tab visits in this field, in order."""
+        return [self.focus_target()]
+
+    def set_value(self, value: object) -> None:
+        self._quiet = True
+        try:
+            self._show(value)
+        finally:
+            self._quiet = False
+
+    def _show(self, value: object) -> None:
+        raise NotImplementedError
+
+    def _emit(self, value: object) -> None:
+        if not self._quiet:
+            self.edited.emit(value)
+
+    def _watch_focus(self, widget: QWidget) -> None:
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.left.emit()
+        return super().eventFilter(watched, event)
+
+
+class AnswerField(Field):
+    """Yes / No / Not asked. Keys: Y, N, and Delete or Backspace to clear; focus moves on."""
+
+    KEYS: ClassVar[dict[Qt.Key, Answer]] = {Qt.Key.Key_Y: Answer.YES, Qt.Key.Key_N: Answer.NO,
+            Qt.Key.Key_Delete: Answer.NOT_ASKED, Qt.Key.Key_Backspace: Answer.NOT_ASKED}
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleDescription("Press Y for yes, N for no, Delete to clear (not asked)")
+        self.setToolTip("Y = yes, N = no, Delete = not asked")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(2)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        self._buttons: dict[Answer, QToolButton] = {}
+        for answer, text in ((Answer.YES, "Yes"), (Answer.NO, "No"),
+                             (Answer.NOT_ASKED, "Not asked")):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setProperty("answer", answer.value)
+            button.setAccessibleName(f"{title}: {text}")
+            button.clicked.connect(lambda _=False, a=answer: self._choose(a, move_on=False))
+            self._group.addButton(button)
+            layout.addWidget(button)
+            self._buttons[answer] = button
+        layout.addStretch(1)
+        self._value = Answer.NOT_ASKED
+        self._buttons[Answer.NOT_ASKED].setChecked(True)
+
+    @property
+    def value(self) -> Answer:
+        return self._value
+
+    def _show(self, value: object) -> None:
+        self._value = Answer(value) if value is not None else Answer.NOT_ASKED
+        self._buttons[self._value].setChecked(True)
+        self.setAccessibleDescription(f"{self._value.label}. Y yes, N no, Delete not asked")
+
+    def _choose(self, answer: Answer, move_on: bool) -> None:
+        changed = answer is not self._value
+        self._show(answer)
+        if changed:
+            self._emit(answer)
+        if move_on:
+            self.focusNextChild()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        answer = self.KEYS.get(Qt.Key(event.key()))
+        if answer is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._choose(answer, move_on=True)
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.left.emit()
+        super().focusOutEvent(event)
+
+
+class ChoiceField(Field):
+    """One of an enum's values, or nothing yet. Type a letter to pick."""
+
+    def __init__(self, path: str, title: str, options: list[Enum],
+                 parent: QWidget | None = None, labels: dict[Enum, str] | None = None) -> None:
+        super().__init__(path, title, parent)
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName(title)
+        self.combo.addItem(NONE_TEXT, None)
+        for option in options:
+            self.combo.addItem((labels or {}).get(option) or words(option), option)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addStretch(1)
+        self.setFocusProxy(self.combo)
+        self.combo.currentIndexChanged.connect(lambda _: self._emit(self.combo.currentData()))
+        self._watch_focus(self.combo)
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+    def _show(self, value: object) -> None:
+        index = self.combo.findData(value) if value is not None else 0
+        self.combo.setCurrentIndex(max(index, 0))
+
+
+class TextField(Field):
+    """Free text: one line, or several when `lines` > 1 (Tab still moves on)."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None,
+                 lines: int = 1, placeholder: str = "") -> None:
+        super().__init__(path, title, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if lines > 1:
+            self.editor: QLineEdit | QPlainTextEdit = QPlainTextEdit(self)
+            self.editor.setTabChangesFocus(True)
+            self.editor.setPlaceholderText(placeholder)
+            self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + 14)
+            self.editor.textChanged.connect(lambda: self._emit(self.editor.toPlainText()))
+        else:
+            self.editor = QLineEdit(self)
+            self.editor.setPlaceholderText(placeholder)
+            self.editor.textEdited.connect(self._emit)
+        self.editor.setAccessibleName(title)
+        layout.addWidget(self.editor)
+        self.setFocusProxy(self.editor)
+        self._watch_focus(self.editor)
+
+    def focus_target(self) -> QWidget:
+        return self.editor
+
+    def _show(self, value: object) -> None:
+        text = "" if value is None else str(value)
+        if isinstance(self.editor, QPlainTextEdit):
+            if self.editor.toPlainText() != text:
+                self.editor.setPlainText(text)
+        elif self.editor.text() != text:
+            self.editor.setText(text)
+
+
+class _LineField(Field):
+    """A one-line field with a hint label to its right."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None,
+                 width: int = 120, placeholder: str = "") -> None:
+        super().__init__(path, title, parent)
+        self.edit = QLineEdit(self)
+        self.edit.setAccessibleName(title)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaximumWidth(width)
+        self.hint = QLabel(self)
+        self.hint.setProperty("role", "hint")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.hint, 1)
+        self.setFocusProxy(self.edit)
+        self._watch_focus(self.edit)
+
+    def focus_target(self) -> QWidget:
+        return self.edit
+
+
+class NumberField(_LineField):
+    """A whole number typed with the number keys (pain 0-10, duration, minutes)."""
+
+    def __init__(self, path: str, title: str, low: int, high: int,
+                 parent: QWidget | None = None, unit: str = "") -> None:
+        super().__init__(path, title, parent, width=60)
+        self.edit.setValidator(QIntValidator(low, high, self.edit))
+        self.edit.setMaxLength(len(str(high)))
+        self.hint.setText(unit)
+        self.low, self.high = low, high
+        self.edit.textEdited.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        if not text:
+            self._emit(None)
+        elif text.isdigit() and self.low <= int(text) <= self.high:
+            self._emit(int(text))
+
+    def _show(self, value: object) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$"),
+    re.compile(r"^(\d{2})(\d{2})(\d{4})$"),
+)
+
+
+def parse_date(text: str) -> dt.date:
+    """DD/MM/YYYY (also with - . or space, or DDMMYYYY), or 05-Apr-2008. Day first, always."""
+    text = text.strip()
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+    return dt.datetime.strptime(text, "%d-%b-%Y").date()
+
+
+class DateField(_LineField):
+    """A date typed day first (DD/MM/YYYY) or picked from a calendar; shown back as 05-Apr-2008."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent, width=110, placeholder="DD/MM/YYYY")
+        self.pick = QToolButton(self)
+        self.pick.setText("\u2026")
+        self.pick.setToolTip("Pick from a calendar")
+        self.pick.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing the date is the keyboard way
+        self.pick.setAccessibleName(f"{title}: pick from a calendar")
+        self.pick.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.pick)
+        self.calendar = QCalendarWidget(menu)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        self.pick.setMenu(menu)
+        self.calendar.clicked.connect(self._picked)
+        self.layout().insertWidget(1, self.pick)
+        self.edit.editingFinished.connect(self._finished)
+
+    def _picked(self, qdate: QDate) -> None:
+        self.pick.menu().hide()
+        value = dt.date(qdate.year(), qdate.month(), qdate.day())
+        self._show(value)
+        self._emit(value)
+
+    def _finished(self) -> None:
+        text = self.edit.text().strip()
+        if not text:
+            self.hint.setText("")
+            self._emit(None)
+            return
+        try:
+            value = parse_date(text)
+        except ValueError:
+            self.invalid.emit(f"{text} is not a date: type it day first, as DD/MM/YYYY.")
+            return
+        self._show(value)
+        self._emit(value)
+
+    def _show(self, value: object) -> None:
+        if isinstance(value, dt.date):
+            self.edit.setText(value.strftime("%d/%m/%Y"))
+            self.hint.setText(show_date(value))
+            self.calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+        else:
+            self.edit.setText("")
+            self.hint.setText("")
+
+
+class TimeField(_LineField):
+    """A 24-hour time, HH:MM."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent, width=70, placeholder="HH:MM")
+        self.edit.editingFinished.connect(self._finished)
+
+    def _finished(self) -> None:
+        text = self.edit.text().strip()
+        if not text:
+            self._emit(None)
+            return
+        match = re.match(r"^(\d{1,2})[:.]?(\d{2})$", text)
+        try:
+            if not match:
+                raise ValueError
+            value = dt.time(int(match.group(1)), int(match.group(2)))
+        except ValueError:
+            self.invalid.emit(f"{text} is not a time: use the 24-hour clock, as HH:MM.")
+            return
+        self._show(value)
+        self._emit(value)
+
+    def _show(self, value: object) -> None:
+        self.edit.setText(value.strftime("%H:%M") if isinstance(value, dt.time) else "")
+
+
+class NhsNumberField(_LineField):
+    """Formats itself 3-3-4 as it is typed and shows its Modulus 11 check at once."""
+
+    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent, width=130, placeholder="000 000 0000")
+        self.edit.setMaxLength(14)
+        self.edit.textEdited.connect(self._typed)
+
+    def _typed(self, text: str) -> None:
+        digits = re.sub(r"\D", "", text)[:10]
+        formatted = " ".join(p for p in (digits[:3], digits[3:6], digits[6:]) if p)
+        if formatted != text:
+            self.edit.setText(formatted)
+            self.edit.setCursorPosition(len(formatted))
+        if not digits:
+            self.hint.setText("")
+            self._emit(None)
+        elif len(digits) < 10:
+            self.hint.setText(f"{len(digits)} of 10 digits")
+        else:
+            try:
+                nhs.normalise(digits)
+            except nhs.NhsNumberError as exc:
+                self.hint.setText("\u2717 check digit fails")
+                self.invalid.emit(str(exc))
+                self._emit(None)
+                return
+            self.hint.setText("\u2713 valid NHS number")
+            self._emit(digits)
+
+    def _show(self, value: object) -> None:
+        if value:
+            self.edit.setText(nhs.display(str(value)))
+            self.hint.setText("\u2713 valid NHS number")
+        else:
+            self.edit.setText("")
+            self.hint.setText("")
+
+
+class MultiChoiceField(Field):
+    """Several enum values (triggers) as check boxes."""
+
+    def __init__(self, path: str, title: str, options: list[Enum],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent)
+        self.boxes: dict[Enum, QCheckBox] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        frame = QFrame(self)
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, option in enumerate(options):
+            box = QCheckBox(words(option), frame)
+            box.setAccessibleName(f"{title}: {words(option)}")
+            box.toggled.connect(lambda _=False: self._emit(self.value))
+            self._watch_focus(box)
+            grid.addWidget(box, i // 2, i % 2)
+            self.boxes[option] = box
+        layout.addWidget(frame)
+        layout.addStretch(1)
+        self.setFocusProxy(next(iter(self.boxes.values())))
+
+    @property
+    def value(self) -> list[Enum]:
+        return [option for option, box in self.boxes.items() if box.isChecked()]
+
+    def focus_target(self) -> QWidget:
+        return next(iter(self.boxes.values()))
+
+    def tab_widgets(self) -> list[QWidget]:
+        return list(self.boxes.values())
+
+    def _show(self, value: object) -> None:
+        chosen = set(value or [])  # type: ignore[arg-type]
+        for option, box in self.boxes.items():
+            box.setChecked(option in chosen)

@@ -310,6 +310,8 @@ class DateField(_LineField):
         try:
             value = parse_date(text)
         except ValueError:
+            self.hint.setText("")
+            self._emit(None)  # the record holds no date rather than an older one
             self.invalid.emit(f"{text} is not a date: type it day first, as DD/MM/YYYY.")
             return
         self._show(value)
@@ -343,6 +345,7 @@ class TimeField(_LineField):
                 raise ValueError
             value = dt.time(int(match.group(1)), int(match.group(2)))
         except ValueError:
+            self._emit(None)
             self.invalid.emit(f"{text} is not a time: use the 24-hour clock, as HH:MM.")
             return
         self._show(value)
@@ -376,8 +379,8 @@ class NhsNumberField(_LineField):
                 nhs.normalise(digits)
             except nhs.NhsNumberError as exc:
                 self.hint.setText("\u2717 check digit fails")
+                self._emit(None)  # never leave an older, valid number in the record
                 self.invalid.emit(str(exc))
-                self._emit(None)
                 return
             self.hint.setText("\u2713 valid NHS number")
             self._emit(digits)

@@ -1,0 +1,304 @@
+"""Settings: stored in the test's own folder (owner-only), validated, and the export name safe."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
+
+from consult.record import Record
+from forms import dialogs
+from forms.settings import (
+    DEFAULT_PATTERN,
+    MAX_FILE_NAME,
+    AppSettings,
+    SettingsDialog,
+    edit_settings,
+    export_file_name,
+    load_settings,
+    save_settings,
+    style_sheet,
+)
+from tests.support import negative_record
+
+FULL = AppSettings(
+    clinician_name="Dr Łucja Nowak-Brown",
+    gmc_number="1234567",
+    practice_name="Riverside, Medical & Dental",
+    practice_address="1 River Road\nExampletown, EX1 2AB",
+    file_pattern="{date}_{time}_{family}_{nhs}.pdf",
+)
+
+
+# --- storage ------------------------------------------------------------------------------
+
+
+def test_settings_file_is_in_the_test_folder_not_the_real_home(isolated_settings):
+    path = Path(QSettings().fileName()).resolve()
+    assert path.is_relative_to(isolated_settings.resolve())
+    real_home = Path(pwd.getpwuid(os.getuid()).pw_dir).resolve()
+    assert not path.is_relative_to(real_home) or isolated_settings.resolve().is_relative_to(real_home)
+
+
+def test_nothing_stored_gives_defaults():
+    assert load_settings() == AppSettings()
+    assert AppSettings().file_pattern == DEFAULT_PATTERN
+
+
+def test_round_trip_through_qsettings_owner_only(isolated_settings):
+    save_settings(FULL)
+    path = Path(QSettings().fileName())
+    assert path.is_file() and path.resolve().is_relative_to(isolated_settings.resolve())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_settings() == FULL
+    # saving again (Qt rewrites the file) keeps it owner-only
+    save_settings(FULL.model_copy(update={"clinician_name": "Dr B"}))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_settings().clinician_name == "Dr B"
+
+
+def test_no_gmc_number_round_trips_as_none():
+    save_settings(AppSettings(clinician_name="Dr A"))
+    assert load_settings().gmc_number is None
+
+
+def test_bad_stored_values_fall_back_to_their_defaults_only():
+    store = QSettings()
+    store.setValue("settings/clinician_name", "Dr Kept")
+    store.setValue("settings/gmc_number", "12")
+    store.setValue("settings/file_pattern", "{oops}/x")
+    store.setValue("settings/practice_name", ["a", "list"])
+    store.setValue("settings/unknown_key", "ignored")
+    store.sync()
+    loaded = load_settings()
+    assert loaded == AppSettings(clinician_name="Dr Kept")
+
+
+def test_a_garbled_settings_file_does_not_crash():
+    path = Path(QSettings().fileName())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xfe[settings\ngmc_number=\x00\x01\nfile_pattern={\n[[[\n")
+    assert isinstance(load_settings(), AppSettings)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def test_gmc_number_uses_the_record_wording():
+    with pytest.raises(ValueError, match=re.escape("A GMC number has exactly 7 digits.")):
+        AppSettings(gmc_number="123")
+    assert AppSettings(gmc_number=" 7654321 ").gmc_number == "7654321"
+    assert AppSettings(gmc_number="").gmc_number is None
+
+
+@pytest.mark.parametrize("pattern, words", [
+    ("{date}_{surname}.pdf", "Unknown placeholder {surname}"),
+    ("{date:%Y}.pdf", "Unknown placeholder {date:%Y}"),
+    ("{nhs.real}.pdf", "Unknown placeholder {nhs.real}"),
+    ("{date.pdf", "Braces must surround a placeholder"),
+    ("notes/{date}.pdf", "cannot contain /"),
+    ("", "Enter a file name pattern"),
+])
+def test_bad_patterns_are_refused_clearly(pattern, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        AppSettings(file_pattern=pattern)
+
+
+# --- export file name ----------------------------------------------------------------------
+
+
+def _check_safe(name: str) -> None:
+    assert name.endswith(".pdf")
+    assert len(name) <= MAX_FILE_NAME
+    assert len(name.encode("utf-8")) <= 255
+    assert "/" not in name and "\\" not in name and os.sep not in name
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in name)
+    assert not name.startswith(".")
+    assert not any(ch in name for ch in '<>:"|?*')
+
+
+def test_export_name_for_a_normal_record():
+    name = export_file_name(AppSettings(), negative_record())
+    assert name == "2026-11-20_TAYLOR_Sam_9434765919_back-pain.pdf"
+
+
+def test_export_name_with_time_and_lower_case_family():
+    settings = AppSettings(file_pattern="{family} {given} {date} {time}")
+    assert export_file_name(settings, negative_record()) == "Taylor Sam 2026-11-20 0940.pdf"
+
+
+def test_export_name_keeps_non_ascii_letters():
+    record = negative_record()
+    record.patient.given_name, record.patient.family_name = "Łukasz", "Żółć"
+    name = export_file_name(AppSettings(), record)
+    assert name == "2026-11-20_ŻÓŁĆ_Łukasz_9434765919_back-pain.pdf"
+    _check_safe(name)
+
+
+def test_unknown_values_read_unknown():
+    assert export_file_name(AppSettings(), Record()) == "unknown_unknown_unknown_unknown_back-pain.pdf"
+
+
+@pytest.mark.parametrize("hostile", [
+    "../../etc/passwd",
+    "a/b\\c",
+    "..",
+    "tab\there\nnew\rline\x00nul\x1b[31m",
+    "\u202egnp.exe",       # right-to-left override
+    "CON",
+    "   ",
+    "x" * 300,
+    "Ż" * 200,
+])
+@pytest.mark.parametrize("pattern", [DEFAULT_PATTERN, "{family}", "{given}{FAMILY}"])
+def test_hostile_names_never_make_a_path(hostile, pattern):
+    record = negative_record()
+    record.patient.given_name = record.patient.family_name = hostile[:200]
+    name = export_file_name(AppSettings(file_pattern=pattern), record)
+    _check_safe(name)
+    assert name not in (".pdf", "..pdf")
+    assert Path(name).name == name
+    assert "\u202e" not in name
+    assert name.split(".")[0].upper() != "CON"
+
+
+def test_long_names_keep_the_date_and_nhs_number():
+    record = negative_record()
+    record.patient.given_name = "G" * 200
+    record.patient.family_name = "Ż" * 200
+    name = export_file_name(AppSettings(), record)
+    _check_safe(name)
+    assert name.startswith("2026-11-20_") and name.endswith("_9434765919_back-pain.pdf")
+
+
+# --- the dialog -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dialog(qtbot):
+    dlg = SettingsDialog(AppSettings(clinician_name="Dr Asha Patel"))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
+def _ok(dlg: SettingsDialog):
+    return dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_every_field_has_a_label_with_a_mnemonic_and_an_accessible_name(dialog):
+    fields = [dialog.clinician_name, dialog.gmc_number, dialog.practice_name,
+              dialog.practice_address, dialog.file_pattern]
+    buddies = {label.buddy(): label.text() for label in dialog.findChildren(QLabel) if label.buddy()}
+    for field in fields:
+        assert "&" in buddies[field], field.objectName()
+        assert field.accessibleName()
+    mnemonics = [text[text.index("&") + 1].lower() for text in buddies.values()]
+    assert len(mnemonics) == len(set(mnemonics))
+
+
+def test_invalid_gmc_keeps_ok_disabled_with_the_reason_beside_it(qtbot, dialog):
+    error = dialog.errors["gmc_number"]
+    assert _ok(dialog).isEnabled() and not error.isVisible()
+    qtbot.keyClicks(dialog.gmc_number, "123")
+    assert not _ok(dialog).isEnabled()
+    assert error.isVisible() and error.text() == "A GMC number has exactly 7 digits."
+    assert error.property("role") == "error"
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+
+    qtbot.keyClicks(dialog.gmc_number, "4567")
+    assert _ok(dialog).isEnabled() and not error.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    result = dialog.result_settings()
+    assert result.gmc_number == "1234567"
+    assert result.clinician_name == "Dr Asha Patel"
+
+
+def test_keyboard_entry_of_every_field(qtbot, dialog):
+    dialog.clinician_name.clear()
+    qtbot.keyClicks(dialog.clinician_name, "Dr Sam Jones")
+    qtbot.keyClicks(dialog.gmc_number, "7654321")
+    qtbot.keyClicks(dialog.practice_name, "Hill Surgery")
+    qtbot.keyClicks(dialog.practice_address, "2 Hill Lane")
+    qtbot.keyClick(dialog.practice_address, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.practice_address, "Upton UP1 1AA")
+    dialog.file_pattern.selectAll()
+    qtbot.keyClicks(dialog.file_pattern, "{nhs}_{date}")
+    assert not dialog.example.text().endswith("_back-pain.pdf")
+    assert dialog.example.text().startswith("9434765919_")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_settings() == AppSettings(
+        clinician_name="Dr Sam Jones", gmc_number="7654321", practice_name="Hill Surgery",
+        practice_address="2 Hill Lane\nUpton UP1 1AA", file_pattern="{nhs}_{date}")
+
+
+def test_bad_pattern_explains_itself_and_default_restores(qtbot, dialog):
+    assert dialog.example.text().endswith("_TAYLOR_Sam_9434765919_back-pain.pdf")
+    dialog.file_pattern.end(False)
+    qtbot.keyClicks(dialog.file_pattern, "{surname}")
+    error = dialog.errors["file_pattern"]
+    assert error.isVisible() and "Unknown placeholder {surname}" in error.text()
+    assert not _ok(dialog).isEnabled()
+    assert "not valid" in dialog.example.text()
+    qtbot.mouseClick(dialog.default_pattern, Qt.MouseButton.LeftButton)
+    assert dialog.file_pattern.text() == DEFAULT_PATTERN
+    assert _ok(dialog).isEnabled() and not error.isVisible()
+
+
+def test_cancel_rejects(qtbot, dialog):
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_edit_settings_returns_none_when_cancelled_and_settings_when_accepted(monkeypatch):
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert edit_settings(None, FULL) is None
+    monkeypatch.setattr(SettingsDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    assert edit_settings(None, FULL) == FULL
+
+
+# --- style sheet and message boxes --------------------------------------------------------
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_style_sheet_parses_in_light_and_dark(qtbot, qtlog, dark):
+    sheet = style_sheet(dark)
+    assert ("#FF8A80" in sheet.split("*/", 1)[1]) is dark
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.setStyleSheet(sheet)
+    label = QLabel("Emergency", host)
+    label.setObjectName("disposition")
+    label.setProperty("level", "emergency")
+    error = QLabel("A GMC number has exactly 7 digits.", host)
+    error.setProperty("role", "error")
+    host.show()
+    host.grab()
+    assert not [r for r in qtlog.records if "style" in r.message.lower()]
+
+
+def test_discard_box_defaults_to_save_and_escapes_to_cancel(qtbot):
+    box = dialogs.discard_box(None, "Save the changes to this consultation?")
+    qtbot.addWidget(box)
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Save)
+    assert box.escapeButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert box.button(QMessageBox.StandardButton.Discard) is not None
+
+
+
+def test_settings_that_cannot_be_written_raise_oserror():
+    Path(QSettings().fileName()).mkdir(parents=True)   # a folder where the file should be
+    with pytest.raises(OSError, match="could not be saved"):
+        save_settings(FULL)
+    assert load_settings() == AppSettings()

@@ -17,6 +17,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("consult")
     app.setApplicationDisplayName("consult")
     app.setStyleSheet(style_sheet())
+    app.styleHints().colorSchemeChanged.connect(lambda _: app.setStyleSheet(style_sheet()))
     window = MainWindow()
     show_ready(window)
     return app.exec()

@@ -392,14 +392,18 @@ class MainWindow(QMainWindow):
             return
         from consult.note import note_pdf
 
+        pdf = note_pdf(self.record)
         printer = printing.ask_printer(self)
         if printer is None:
             return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            pages = printing.print_pdf(note_pdf(self.record), printer)
+            pages = printing.print_pdf(pdf, printer)
         except printing.PrintError as exc:
+            QGuiApplication.restoreOverrideCursor()
             dialogs.show_error(self, "Cannot print the note", str(exc))
             return
+        QGuiApplication.restoreOverrideCursor()
         self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the "
                                      "printer", 5000)
 
@@ -412,7 +416,11 @@ class MainWindow(QMainWindow):
         result = app_settings.edit_settings(self, self.settings)
         if result is None:
             return
-        app_settings.save_settings(result)
+        try:
+            app_settings.save_settings(result)
+        except OSError as exc:
+            dialogs.show_error(self, "Cannot save the settings", str(exc))
+            return
         self.settings = result
         record = self.record
         record.practice.name, record.practice.address = result.practice_name, result.practice_address

@@ -1,0 +1,268 @@
+"""The main window as a GP uses it: keyboard first, live panel, safe actions."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
+
+from consult import recordfile
+from consult.answers import Answer
+from forms import dialogs
+from forms.banner import NO_PATIENT
+from forms.mainwindow import MainWindow
+from forms.sections import SECTIONS
+from tests.support import example_path
+
+SECTION_IDS = [s.id for s in SECTIONS]
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    # no test may block on a modal dialog: every one is replaced and recorded
+    calls: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: calls.append(("discard", a)) or "discard")
+    monkeypatch.setattr(dialogs, "show_error", lambda *a: calls.append(("error", a)))
+    monkeypatch.setattr(dialogs, "show_info", lambda *a: calls.append(("info", a)))
+    monkeypatch.setattr(dialogs, "show_about", lambda *a: calls.append(("about", a)))
+    w = MainWindow()
+    w.dialog_calls = calls
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def type_(qtbot, text: str) -> None:
+    qtbot.keyClicks(focused(), text)
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
+    for _ in range(times):
+        qtbot.keyClick(focused(), key, modifier)
+
+
+def go_to_section(qtbot, window, section_id: str) -> None:
+    """F6 to the section list, arrows to the section, Enter: as a GP would."""
+    press(qtbot, Qt.Key.Key_F6)
+    assert focused() is window.sections
+    press(qtbot, Qt.Key.Key_Home)
+    press(qtbot, Qt.Key.Key_Down, times=SECTION_IDS.index(section_id))
+    press(qtbot, Qt.Key.Key_Return)
+
+
+def test_opens_ready_for_typing_with_no_patient(window):
+    assert window.banner.name.text() == NO_PATIENT
+    assert focused() is window.form.first_field().focus_target()
+    assert not window.act_export.isEnabled()
+    assert "disabled until the record is complete" in window.act_export.toolTip()
+    assert "disabled until the record is complete" in window.reason.text()
+
+
+def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, window, monkeypatch,
+                                                                     tmp_path):
+    out = tmp_path / "note.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(out))
+    # Consultation: date and time are filled in; Tab on to mode
+    press(qtbot, Qt.Key.Key_Tab, times=2)
+    type_(qtbot, "T")  # Telephone
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "Dr Asha Patel")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "7654321")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "y")  # identity confirmed; focus moves on
+    type_(qtbot, "Home")
+    press(qtbot, Qt.Key.Key_Tab, times=2)
+    type_(qtbot, "y")  # consent
+    # Patient
+    type_(qtbot, "Taylor")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "Sam")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "05/04/1985")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "M")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "9434765919")
+    assert window.banner.text().startswith("TAYLOR, Sam | Born 05-Apr-1985 | Age ")
+    assert window.banner.text().endswith("| NHS No. 943 476 5919")
+    # Duration and pattern
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "G")  # gradual
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "3")
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "W")  # weeks
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "F")  # first episode
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "I")  # intermittent
+    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "yynnn")  # movement, sitting, night, stiffness, thoracic
+    # Leg symptoms: none
+    go_to_section(qtbot, window, "legs")
+    type_(qtbot, "n")
+    # Red flags: record every one still not asked as No, from the keyboard
+    go_to_section(qtbot, window, "red_flags")
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is window.form.remaining_no
+    press(qtbot, Qt.Key.Key_Space)
+    # Plan section: safety-netting and CES card given
+    go_to_section(qtbot, window, "plan")
+    type_(qtbot, "yy")
+    type_(qtbot, "Review by phone in 4 weeks if not improving")
+    record = window.record
+    assert record.red_flags.ces_bladder.answer is Answer.NO
+    assert record.plan.safety_netting_given is Answer.YES
+    assert window.assessment.disposition == "routine"
+    # The plan: accept the suggestions, confirm (mnemonics in the panel)
+    accept = window.panel.findChild(QPushButton, "acceptPlan")
+    confirm = window.panel.findChild(QPushButton, "confirmPlan")
+    accept.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    confirm.setFocus()
+    press(qtbot, Qt.Key.Key_Space)
+    assert window.problems == [], [p.field for p in window.problems]
+    assert window.act_export.isEnabled()
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    data = out.read_bytes()
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    assert all("TAYLOR, Sam" in p and "943 476 5919" in p for p in pages)
+    assert "DRAFT" not in " ".join(pages)
+    assert "Remote consultation (telephone): no examination was possible." in pages[0]
+    assert "Record remaining" not in " ".join(pages)
+
+
+def test_cauda_equina_answer_shows_the_emergency_at_once_and_removing_it_returns(qtbot, window):
+    window.form.load(recordfile.load(example_path("mechanical")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    assert window.assessment.disposition == "routine"
+    field = window.form.fields["red_flags.ces_saddle_numbness.answer"]
+    window.form.focus_field("red_flags.ces_saddle_numbness.answer")
+    qtbot.keyClick(field, Qt.Key.Key_Y)
+    assert window.assessment.disposition == "emergency"
+    assert "EMERGENCY" in window.panel.findChild(object, "disposition").text()
+    assert "Send to the emergency department now" in window.panel.fired_text()
+    assert window.section_state("red_flags") == "red_flag"
+    assert not window.act_export.isEnabled()  # the plan was confirmed for another assessment
+    window.form.focus_field("red_flags.ces_saddle_numbness.answer")
+    qtbot.keyClick(field, Qt.Key.Key_N)
+    assert window.assessment.disposition == "routine"
+    assert "Send to the emergency department" not in window.panel.fired_text()
+
+
+def test_new_clears_every_field_the_banner_and_the_plan(qtbot, window):
+    window.form.load(recordfile.load(example_path("sciatica")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    window.dirty = True
+    assert window.banner.name.text() != NO_PATIENT
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert ("discard", (window, "This consultation has unsaved changes. Save them first?")) \
+        in window.dialog_calls
+    assert window.banner.name.text() == NO_PATIENT
+    assert window.record.plan.items == []
+    assert window.form.fields["patient.family_name"].editor.text() == ""
+    assert window.form.fields["patient.nhs_number"].edit.text() == ""
+    assert window.form.fields["red_flags.ces_bladder.answer"].value is Answer.NOT_ASKED
+    assert not window.act_export.isEnabled()
+
+
+def test_export_and_print_say_why_they_are_disabled_and_a_draft_is_available(
+        qtbot, window, monkeypatch, tmp_path):
+    out = tmp_path / "draft.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(out))
+    assert not window.act_export.isEnabled() and not window.act_print.isEnabled()
+    assert "items to finish" in window.act_print.toolTip()
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert not out.exists()
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    assert all("DRAFT - not finalised" in p for p in pages)
+
+
+def test_to_finish_entry_moves_focus_to_its_field(qtbot, window):
+    finish: QListWidget = window.to_finish
+    row = next(i for i in range(finish.count())
+               if finish.item(i).data(Qt.ItemDataRole.UserRole) == "patient.nhs_number")
+    press(qtbot, Qt.Key.Key_F7)
+    finish.setCurrentRow(row)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is window.form.fields["patient.nhs_number"].focus_target()
+
+
+def test_a_hidden_follow_up_never_blocks_completion(qtbot, window):
+    window.form.load(recordfile.load(example_path("mechanical")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    assert window.problems == []
+    field = window.form.fields["red_flags.cancer_history"]
+    window.form.focus_field("red_flags.cancer_history")
+    qtbot.keyClick(field, Qt.Key.Key_Y)  # cancer details now asked: not complete
+    assert any(p.field == "red_flags.cancer_type" for p in window.problems)
+    window.form.focus_field("red_flags.cancer_history")
+    qtbot.keyClick(field, Qt.Key.Key_N)
+    assert not any(p.field.startswith("red_flags.mets") or p.field == "red_flags.cancer_type"
+                   for p in window.problems)
+
+
+def test_copied_note_text_equals_the_preview(qtbot, window):
+    window.form.load(recordfile.load(example_path("cauda-equina")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    press(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    copied = QGuiApplication.clipboard().text()
+    assert copied == window.panel.preview_text()
+    assert "NOWAK, Łukasz" in copied and "RED FLAG" in copied
+
+
+def test_open_save_round_trip_is_owner_only(qtbot, window, monkeypatch, tmp_path):
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: str(example_path("fracture")))
+    press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.banner.name.text() == "ELLIS, Margaret"
+    saved = tmp_path / "copy.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(saved))
+    window.path = None
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert recordfile.load(saved) == recordfile.load(example_path("fracture"))
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+
+
+def test_a_broken_file_is_reported_and_the_open_consultation_kept(qtbot, window, monkeypatch,
+                                                                 tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    window.form.load(recordfile.load(example_path("fracture")))
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: str(bad))
+    window.open_record()
+    assert window.dialog_calls[-1][0] == "error"
+    assert "not valid JSON" in window.dialog_calls[-1][1][2]
+    assert window.record.patient.family_name == "Ellis"
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "cancel")
+    window.form.focus_field("patient.family_name")
+    type_(qtbot, "Ng")
+    assert window.dirty
+    assert not window.close()
+    assert window.isVisible()
+
+
+def test_about_names_versions_and_intended_purpose(window):
+    window.about()
+    text = window.dialog_calls[-1][1][1]
+    assert "Rule set 2026.11.1" in text and "PySide6" in text and "decision support" in text

@@ -3,13 +3,13 @@
     ask_printer(parent, page_count=None) -> QPrinter | None   the system print dialog
     print_pdf(pdf_bytes, printer, dpi=300) -> pages printed    raises PrintError
 
-`QPdfDocument.render` draws a page into an image, so the resolution is chosen
+pdfium (pypdfium2) draws each page into an image, so the resolution is chosen
 here: 300 dpi reads as crisp text on paper and keeps a three-page note's spool
 to a few megabytes (Qt stores the page images as JPEG). Pages are composited onto
 white, so the spool carries no transparency mask, and fitted to the printable
 area with their aspect ratio kept. Copies and collation are the printer's business.
 
-QtPrintSupport and QtPdf are imported on first use: importing this module costs
+QtPrintSupport and pdfium are imported on first use: importing this module costs
 the window nothing at start-up.
 """
 
@@ -25,13 +25,6 @@ DOC_NAME = "Consultation note"   # shown in print queues: no patient identifiers
 MIN_DPI, MAX_DPI = 72, 1200
 
 
-_LOAD_ERRORS = {
-    "InvalidFileFormat": "it is not a valid PDF",
-    "DataNotYetAvailable": "the PDF is incomplete",
-    "IncorrectPassword": "the PDF is password-protected",
-    "UnsupportedSecurityScheme": "the PDF is encrypted",
-    "Unknown": "the PDF is damaged",
-}
 
 
 class PrintError(Exception):
@@ -79,24 +72,23 @@ def _page_numbers(printer: QPrinter, count: int) -> list[int]:
 
 def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = 300) -> int:
     """Print every page of the PDF (or the printer's page range) at `dpi`; the pages printed."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
+    import pypdfium2 as pdfium
+    from PySide6.QtCore import QRectF, QSize, Qt
     from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPrintSupport import QPrinter
 
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, not {dpi}")
-    buffer = QBuffer()
-    buffer.setData(QByteArray(bytes(pdf_bytes)))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(None)
-    document.load(buffer)
-    if document.status() != QPdfDocument.Status.Ready or document.pageCount() < 1:
-        reason = _LOAD_ERRORS.get(document.error().name, "it has no pages")
-        document.close()
-        raise PrintError(f"The note could not be read for printing: {reason}.")
     try:
-        pages = _page_numbers(printer, document.pageCount())
+        document = pdfium.PdfDocument(bytes(pdf_bytes))
+    except pdfium.PdfiumError as exc:
+        reason = "the PDF is password-protected" if "password" in str(exc).lower() \
+            else "it is not a valid PDF"
+        raise PrintError(f"The note could not be read for printing: {reason}.") from None
+    try:
+        if len(document) < 1:
+            raise PrintError("The note could not be read for printing: it has no pages.")
+        pages = _page_numbers(printer, len(document))
         if not printer.docName():
             printer.setDocName(DOC_NAME)
         painter = QPainter()
@@ -113,19 +105,17 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = 300) -> int:
                                      f"page{'s' if printed != 1 else ''}.")
                 if printer.printerState() == QPrinter.PrinterState.Aborted:
                     break
-                size = document.pagePointSize(index)
-                pixels = QSize(max(1, round(size.width() * dpi / 72)),
-                               max(1, round(size.height() * dpi / 72)))
-                page = document.render(index, pixels)
-                if page.isNull():
+                # pdfium renders onto white, as BGRx: Qt's RGB32 on little-endian machines
+                bitmap = document[index].render(scale=dpi / 72, prefer_bgrx=True)
+                image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height,
+                               bitmap.stride, QImage.Format.Format_RGB32)
+                if image.isNull():
                     raise PrintError(f"Page {index + 1} of the note could not be rendered.")
-                image = QImage(pixels, QImage.Format.Format_RGB32)
-                image.fill(Qt.GlobalColor.white)
-                onto = QPainter(image)
-                onto.drawImage(0, 0, page)
-                onto.end()
-                fitted = QSize(pixels).scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRectF((area.width() - fitted.width()) / 2, 0, fitted.width(), fitted.height())
+                pixels = QSize(bitmap.width, bitmap.height)
+                fitted = QSize(pixels).scaled(area.size().toSize(),
+                                              Qt.AspectRatioMode.KeepAspectRatio)
+                target = QRectF((area.width() - fitted.width()) / 2, 0, fitted.width(),
+                                fitted.height())
                 painter.drawImage(target, image)
                 printed += 1
         finally:
@@ -135,4 +125,3 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = 300) -> int:
         return printed
     finally:
         document.close()
-        buffer.close()

@@ -1,0 +1,467 @@
+"""The live assessment panel: disposition, fired rows, plan checklist, note preview."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QWidget
+
+from consult import plan as core_plan
+from consult.answers import Answer, Band, Onset, YesNoUnsure
+from consult.note import note_text
+from consult.record import PlanItem, Record
+from consult.rules.engine import assess
+from consult.ruleset import load
+from forms.panel import (
+    STATUS_CONFIRMED,
+    STATUS_NOT_CONFIRMED,
+    STATUS_STALE,
+    AssessmentPanel,
+)
+from tests.support import load_example, negative_record
+
+
+def _panel(qtbot, record: Record) -> AssessmentPanel:
+    panel = AssessmentPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 900)
+    panel.set_record(record)
+    _refresh(panel, record)
+    return panel
+
+
+def _refresh(panel: AssessmentPanel, record: Record) -> None:
+    """What the main window does on every answer."""
+    panel.show_assessment(assess(record), note_text(record, draft=True))
+
+
+def _plain(label: QLabel) -> str:
+    from PySide6.QtGui import QTextDocumentFragment
+
+    return QTextDocumentFragment.fromHtml(label.text()).toPlainText()
+
+
+def _disposition(panel: AssessmentPanel) -> str:
+    return _plain(panel.findChild(QLabel, "disposition"))
+
+
+def _fired(panel: AssessmentPanel) -> str:
+    rows = panel.findChild(QWidget, "firedRows")
+    return "\n".join(_plain(label) for label in rows.findChildren(QLabel))
+
+
+def _list(panel: AssessmentPanel) -> QListWidget:
+    return panel.findChild(QListWidget, "planList")
+
+
+def _button(panel: AssessmentPanel, name: str) -> QPushButton:
+    return panel.findChild(QPushButton, name)
+
+
+def _status(panel: AssessmentPanel) -> str:
+    return panel.findChild(QLabel, "planStatus").text()
+
+
+def _ids(record: Record) -> list[str | None]:
+    return [i.suggestion_id for i in record.plan.items]
+
+
+def _blank_plan(record: Record) -> Record:
+    record.plan.items = []
+    record.plan.confirmed = False
+    record.plan.confirmed_for = None
+    return record
+
+
+# ---------------------------------------------------------------------------
+# Disposition and fired rows
+
+
+def test_emergency_example_shows_emergency_words_and_the_ces_action(qtbot):
+    record = load_example("cauda-equina")
+    panel = _panel(qtbot, record)
+    rules = load()
+    emergency = rules.bands[Band.EMERGENCY]
+    assert f"{emergency.title} - {emergency.meaning}" in _disposition(panel)
+    fired = _fired(panel)
+    assert "EMERGENCY" in fired
+    assert "Cauda equina syndrome" in fired
+    assert rules.rows["ces-emergency"].action in fired
+    assert "How soon: now" in fired
+    assert "Numbness in the saddle" in fired  # the findings are shown
+    label = panel.findChild(QLabel, "disposition")
+    assert label.accessibleName() == "Disposition"
+    assert "EMERGENCY" in label.accessibleDescription()
+
+
+def test_blank_record_is_never_reassuring(qtbot):
+    panel = _panel(qtbot, Record())
+    text = _disposition(panel)
+    assert "RED FLAGS NOT YET FULLY SCREENED" in text
+    assert load().unscreened.title in text
+    assert "ROUTINE" not in text
+    assert "ROUTINE" not in panel.findChild(QLabel, "disposition").accessibleDescription()
+    assert "Still to ask (" in panel.findChild(QLabel, "stillToAsk").text()
+
+
+def test_a_band_above_routine_while_unscreened_shows_both(qtbot):
+    record = Record()
+    record.red_flags.ces_saddle_numbness.answer = Answer.YES
+    panel = _panel(qtbot, record)
+    text = _disposition(panel)
+    assert "EMERGENCY" in text
+    assert "RED FLAGS NOT YET FULLY SCREENED" in text
+
+
+def test_fired_rows_follow_the_answer_at_once(qtbot):
+    record = negative_record()
+    panel = _panel(qtbot, record)
+    assert "ROUTINE - " in _disposition(panel)
+    assert "Cauda equina" not in _fired(panel)
+
+    item = record.red_flags.ces_bladder
+    item.answer = Answer.YES
+    item.onset = Onset.WITHIN_14_DAYS
+    item.worse_last_14_days = YesNoUnsure.YES
+    _refresh(panel, record)
+    assert "EMERGENCY - " in _disposition(panel)
+    assert "Cauda equina syndrome" in _fired(panel)
+
+    item.answer = Answer.NO
+    item.onset = None
+    item.worse_last_14_days = None
+    _refresh(panel, record)
+    assert "ROUTINE - " in _disposition(panel)
+    assert "Cauda equina" not in _fired(panel)
+
+
+def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
+    record = negative_record()
+    record.red_flags.ces_saddle_numbness.answer = Answer.YES
+    record.red_flags.ces_saddle_numbness.onset = Onset.WITHIN_14_DAYS
+    record.red_flags.ces_saddle_numbness.worse_last_14_days = YesNoUnsure.NO
+    record.history.thoracic_pain = Answer.YES
+    panel = _panel(qtbot, record)
+    fired = _fired(panel)
+    assert "Outside this pathway" in fired
+    assert fired.index("EMERGENCY") < fired.index("Outside this pathway")
+
+
+def test_scores_show_only_when_they_apply(qtbot):
+    panel = _panel(qtbot, load_example("inflammatory"))
+    startback = panel.findChild(QLabel, "startbackResult")
+    ng65 = panel.findChild(QLabel, "ng65Result")
+    assert not startback.isHidden() and "STarT Back" in startback.text()
+    assert "Low risk" in startback.text()
+    assert not ng65.isHidden() and "7 of 9" in ng65.text()
+
+    _refresh(panel, Record())
+    assert startback.isHidden() and ng65.isHidden()
+
+
+# ---------------------------------------------------------------------------
+# Plan checklist
+
+
+def test_accept_by_keyboard_fills_the_plan_in_suggestion_order(qtbot):
+    record = _blank_plan(load_example("mechanical"))
+    panel = _panel(qtbot, record)
+    accept = _button(panel, "acceptPlan")
+    suggestions = [s.id for s in assess(record).suggestions]
+    assert all(_list(panel).item(n).checkState() == Qt.CheckState.Unchecked
+               for n in range(_list(panel).count()))
+
+    panel.show()
+    accept.setFocus()
+    with qtbot.waitSignal(panel.planChanged):
+        qtbot.keyClick(accept, Qt.Key.Key_Space)
+    assert _ids(record) == suggestions
+    assert all(_list(panel).item(n).checkState() == Qt.CheckState.Checked
+               for n in range(len(suggestions)))
+    assert panel.findChild(QLabel, "planCount").text() == f"({len(suggestions)} of {len(suggestions)} ticked)"
+
+
+def test_accept_by_mnemonic_keeps_the_gps_own_items(qtbot):
+    record = _blank_plan(load_example("cauda-equina"))
+    own = PlanItem(text="Phone the patient back in an hour", reason="GP's own item")
+    record.plan.items = [own]
+    panel = _panel(qtbot, record)
+    with qtbot.waitActive(panel):
+        panel.show()
+        panel.activateWindow()
+    with qtbot.waitSignal(panel.planChanged):  # a button's mnemonic clicks after a short delay
+        qtbot.keyClick(panel, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    assert _ids(record) == [*(s.id for s in assess(record).suggestions), None]
+    assert record.plan.items[-1] is own
+
+
+def test_unticking_by_keyboard_removes_the_item_and_ticking_restores_it(qtbot):
+    record = load_example("mechanical")
+    before = _ids(record)
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    panel.show()
+    lst.setFocus()
+    lst.setCurrentRow(0)
+    qtbot.keyClick(lst, Qt.Key.Key_Down)
+    assert lst.currentRow() == 1
+    removed = before[1]
+    with qtbot.waitSignal(panel.planChanged):
+        qtbot.keyClick(lst, Qt.Key.Key_Space)
+    assert removed not in _ids(record)
+    assert _ids(record) == [i for i in before if i != removed]
+    assert lst.item(1).checkState() == Qt.CheckState.Unchecked
+    assert lst.count() == len(before)  # still shown, unticked
+
+    with qtbot.waitSignal(panel.planChanged):
+        qtbot.keyClick(lst, Qt.Key.Key_Space)
+    assert _ids(record) == before  # back in its place
+    assert lst.currentRow() == 1
+
+
+def test_ticking_puts_an_item_in_suggestion_order_before_the_gps_own(qtbot):
+    record = _blank_plan(load_example("mechanical"))
+    own = PlanItem(text="Call back tomorrow", reason="GP's own item")
+    record.plan.items = [own]
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    ids = [s.id for s in assess(record).suggestions]
+    lst.item(2).setCheckState(Qt.CheckState.Checked)
+    lst.item(0).setCheckState(Qt.CheckState.Checked)
+    assert _ids(record) == [ids[0], ids[2], None]
+
+
+def test_an_unticked_own_item_stays_to_be_ticked_again(qtbot):
+    record = load_example("mechanical")
+    own = PlanItem(text="Call back tomorrow", reason="GP's own item")
+    record.plan.items = [*record.plan.items, own]
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    last = lst.count() - 1
+    assert lst.item(last).text() == "Call back tomorrow"
+    with qtbot.waitSignal(panel.planChanged):
+        lst.item(last).setCheckState(Qt.CheckState.Unchecked)
+    assert own not in record.plan.items
+    assert lst.count() == last + 1 and lst.item(last).text() == "Call back tomorrow"
+    with qtbot.waitSignal(panel.planChanged):
+        lst.item(last).setCheckState(Qt.CheckState.Checked)
+    assert record.plan.items[-1] is own
+
+
+def test_editing_an_item_keeps_its_suggestion_and_marks_it_edited(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    lst.setFocus()
+    lst.setCurrentRow(0)
+    sid = record.plan.items[0].suggestion_id
+    qtbot.keyClick(lst, Qt.Key.Key_F2)
+    editor = lst.findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Reassure: should settle in 6 weeks")
+    with qtbot.waitSignal(panel.planChanged):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    item = record.plan.items[0]
+    assert item.text == "Reassure: should settle in 6 weeks"
+    assert item.suggestion_id == sid
+    assert item.edited is True
+    assert lst.item(0).text() == item.text
+
+    # A new answer does not lose the edit.
+    record.impact.pain_now = 5
+    _refresh(panel, record)
+    assert record.plan.items[0].text == "Reassure: should settle in 6 weeks"
+    assert lst.item(0).text() == "Reassure: should settle in 6 weeks"
+    assert "edited" in lst.item(0).toolTip()
+
+
+def test_an_empty_edit_is_refused(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    original = record.plan.items[0].text
+    lst.item(0).setText("   ")
+    assert record.plan.items[0].text == original
+    assert lst.item(0).text() == original
+
+
+def test_adding_an_own_item_by_typing(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    own = panel.findChild(QLineEdit, "ownItem")
+    before = len(record.plan.items)
+    panel.show()
+    own.setFocus()
+    qtbot.keyClicks(own, "Review by phone on Friday")
+    with qtbot.waitSignal(panel.planChanged):
+        qtbot.keyClick(own, Qt.Key.Key_Return)
+    assert len(record.plan.items) == before + 1
+    item = record.plan.items[-1]
+    assert item.text == "Review by phone on Friday"
+    assert item.suggestion_id is None
+    assert item.category.value == "follow-up"
+    assert item.reason == "GP's own item"
+    assert own.text() == ""
+    lst = _list(panel)
+    assert lst.item(lst.count() - 1).text() == "Review by phone on Friday"
+    assert lst.item(lst.count() - 1).checkState() == Qt.CheckState.Checked
+
+
+def test_the_add_button_adds_and_empty_text_adds_nothing(qtbot):
+    record = _blank_plan(Record())
+    panel = _panel(qtbot, record)
+    add = _button(panel, "addOwnItem")
+    add.click()
+    assert record.plan.items == []
+    panel.findChild(QLineEdit, "ownItem").setText("Ring back after the bloods")
+    add.click()
+    assert [i.text for i in record.plan.items] == ["Ring back after the bloods"]
+
+
+def test_selecting_an_item_by_keyboard_shows_its_reason_and_source(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    detail = panel.findChild(QLabel, "planDetail")
+    panel.show()
+    lst.setFocus()
+    lst.setCurrentRow(0)
+    qtbot.keyClick(lst, Qt.Key.Key_Down)
+    suggestion = assess(record).suggestions[1]
+    text = _plain(detail)
+    assert suggestion.reason in text
+    assert suggestion.source in text
+    assert suggestion.reason in lst.item(1).toolTip()
+    assert suggestion.source in lst.item(1).toolTip()
+
+
+def test_items_no_longer_suggested_stay_visible_and_marked(qtbot):
+    record = load_example("mechanical")
+    record.plan.items = [*record.plan.items,
+                         PlanItem(suggestion_id="retired-id", text="An old suggestion",
+                                  reason="Was suggested", source="NICE")]
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    last = lst.item(lst.count() - 1)
+    assert last.text() == "An old suggestion"
+    assert last.checkState() == Qt.CheckState.Checked
+    assert "no longer suggested" in last.toolTip().lower()
+    from forms.panel import MarkerRole
+    assert last.data(MarkerRole) == "no longer suggested"
+
+
+def test_rebuilding_keeps_the_selection_and_the_gps_changes(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    lst = _list(panel)
+    lst.setCurrentRow(3)
+    lst.item(2).setCheckState(Qt.CheckState.Unchecked)  # untick
+    ids = _ids(record)
+    for pain in range(10):
+        record.impact.pain_now = pain
+        _refresh(panel, record)
+    assert lst.currentRow() == 3
+    assert _ids(record) == ids
+    assert lst.item(2).checkState() == Qt.CheckState.Unchecked
+
+
+def test_confirm_then_a_changed_assessment_asks_to_confirm_again(qtbot):
+    record = _blank_plan(load_example("mechanical"))
+    panel = _panel(qtbot, record)
+    assert _status(panel) == STATUS_NOT_CONFIRMED
+    with qtbot.waitSignal(panel.planChanged):
+        _button(panel, "confirmPlan").click()
+    assert record.plan.confirmed
+    assert _status(panel) == STATUS_CONFIRMED
+
+    record.red_flags.weight_loss = Answer.YES
+    record.red_flags.night_pain_constant = Answer.YES
+    _refresh(panel, record)
+    assert core_plan.is_stale(record, assess(record))
+    assert _status(panel) == STATUS_STALE
+    assert "confirm again" in _status(panel)
+
+
+def test_set_record_replaces_everything(qtbot):
+    panel = _panel(qtbot, load_example("mechanical"))
+    fresh = Record()
+    panel.set_record(fresh)
+    _refresh(panel, fresh)
+    assert all(_list(panel).item(n).checkState() == Qt.CheckState.Unchecked
+               for n in range(_list(panel).count()))
+    assert _status(panel) == STATUS_NOT_CONFIRMED
+
+
+# ---------------------------------------------------------------------------
+# Preview, accessibility, look
+
+
+def test_preview_text_is_exactly_the_text_passed(qtbot):
+    record = load_example("sciatica")
+    text = note_text(record, draft=True)
+    panel = _panel(qtbot, record)
+    assert panel.preview_text() == text
+    preview = panel.findChild(QPlainTextEdit, "preview")
+    assert preview.isReadOnly()
+    assert preview.toPlainText() == text
+
+
+def test_preview_updates_in_place_exactly(qtbot):
+    panel = _panel(qtbot, Record())
+    preview = panel.findChild(QPlainTextEdit, "preview")
+    texts = ["Line one\nLine two\nLine three\n",
+             "Line one\nLine 2: \u0141\u00f3d\u017a \U0001F600\nLine three\n",
+             "Line one\nLine 2: \u0141\u00f3d\u017a \U0001F600 more\nLine three\nfour\n",
+             "Line one\n\nLine three\n",
+             "Different entirely",
+             "Different entirely\n\n"]
+    for text in texts:
+        panel.show_assessment(assess(Record()), text)
+        assert panel.preview_text() == text
+        assert preview.toPlainText() == text
+
+
+def test_preview_keeps_its_scroll_position(qtbot):
+    record = load_example("mechanical")
+    panel = _panel(qtbot, record)
+    panel.show()
+    qtbot.waitExposed(panel)
+    bar = panel.findChild(QPlainTextEdit, "preview").verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    at = bar.value()
+    record.impact.pain_now = 7
+    _refresh(panel, record)
+    assert bar.value() == at
+
+
+def test_every_input_has_an_accessible_name(qtbot):
+    panel = _panel(qtbot, load_example("mechanical"))
+    for kind in (QPushButton, QLineEdit, QListWidget, QPlainTextEdit):
+        for widget in panel.findChildren(kind):
+            if widget.parent() is not None and isinstance(widget.parent().parent(), QListWidget):
+                continue  # an item editor
+            assert widget.accessibleName(), widget.objectName()
+
+
+def test_tab_order_runs_down_the_plan(qtbot):
+    panel = _panel(qtbot, load_example("mechanical"))
+    order = ["planList", "acceptPlan", "ownItem", "addOwnItem", "confirmPlan", "preview"]
+    widget = panel.findChild(QWidget, order[0])
+    for name in order[1:]:
+        widget = widget.nextInFocusChain()
+        while not widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            widget = widget.nextInFocusChain()
+        assert widget.objectName() == name
+
+
+@pytest.mark.parametrize("name", ["cauda-equina", "mechanical"])
+def test_screenshot(qtbot, tmp_path, name):
+    panel = _panel(qtbot, load_example(name))
+    panel.show()
+    qtbot.waitExposed(panel)
+    path = tmp_path / f"panel-{name}.png"  # looked at by eye at 420x900, light and dark
+    assert panel.grab().save(str(path))
+    assert path.stat().st_size > 10_000

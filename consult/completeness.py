@@ -138,7 +138,7 @@ def problems(record: Record, today: dt.date | None = None,
     need(plan.confirmed, "plan.confirmed", "Confirm the plan: the GP has the last word.")
     if plan_is_stale(record, assessment or assess(record)):
         need(False, "plan.confirmed",
-             "The answers changed the assessment after the plan was confirmed: "
+             "The answers or the plan changed after the plan was confirmed: "
              "review the plan and confirm it again.")
     return found
 

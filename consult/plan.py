@@ -2,8 +2,9 @@
 
 The GP has the last word: any plan can be confirmed. Confirmation records a
 fingerprint of the assessment it was made against (rule-set version, fired
-rows, suggestions); when the answers change the assessment, the completeness
-check asks the GP to look at the plan again before the note can be final.
+rows, suggestions) and of the plan's items; when the answers change the
+assessment, or the plan changes, the completeness check asks the GP to confirm
+again before the note can be final.
 """
 
 from __future__ import annotations
@@ -16,29 +17,33 @@ from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 
 
-def fingerprint(assessment: Assessment) -> str:
+def fingerprint(assessment: Assessment, items: list[PlanItem]) -> str:
+    """What the GP confirmed: the assessment shown and the plan's items as they stood."""
     basis = [assessment.rules_version, assessment.band.value,
-             [r.id for r in assessment.fired], [s.id for s in assessment.suggestions]]
+             [r.id for r in assessment.fired], [s.id for s in assessment.suggestions],
+             [[i.suggestion_id, i.text] for i in items]]
     return hashlib.sha256(json.dumps(basis).encode()).hexdigest()[:16]
 
 
 def accept_suggestions(record: Record, assessment: Assessment | None = None) -> None:
-    """Replace the plan's suggested items with the current suggestions; keep the GP's own."""
+    """Put every current suggestion in the plan; keep the GP's edits and own items."""
     assessment = assessment or assess(record)
+    edited = {i.suggestion_id: i for i in record.plan.items if i.edited and i.suggestion_id}
     own = [i for i in record.plan.items if i.suggestion_id is None]
     record.plan.items = [
-        PlanItem(suggestion_id=s.id, text=s.text, reason=s.reason, source=s.source,
-                 category=s.category)
+        edited.get(s.id) or PlanItem(suggestion_id=s.id, text=s.text, reason=s.reason,
+                                     source=s.source, category=s.category)
         for s in assessment.suggestions
     ] + own
 
 
 def confirm(record: Record, assessment: Assessment | None = None) -> None:
     assessment = assessment or assess(record)
-    record.plan.confirmed_for = fingerprint(assessment)
+    record.plan.confirmed_for = fingerprint(assessment, record.plan.items)
     record.plan.confirmed = True
 
 
 def is_stale(record: Record, assessment: Assessment) -> bool:
-    """Confirmed against a different assessment than the current one."""
-    return record.plan.confirmed and record.plan.confirmed_for != fingerprint(assessment)
+    """Confirmed, but the assessment or the plan's items have changed since."""
+    return record.plan.confirmed and \
+        record.plan.confirmed_for != fingerprint(assessment, record.plan.items)

@@ -98,3 +98,25 @@ def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
     record.plan.items = [i for i in record.plan.items if i.suggestion_id != "nsaid"]
     plan.confirm(record)
     assert problems(record, TODAY) == []
+
+
+def test_changing_the_plan_after_confirming_asks_for_confirmation_again():
+    from consult import plan
+
+    record = negative_record()
+    record.plan.items[0].text = "Reassure, and explain the likely course."
+    assert "confirm it again" in fields(record)["plan.confirmed"]
+    plan.confirm(record)
+    assert problems(record, TODAY) == []
+
+
+def test_accepting_suggestions_again_keeps_the_gps_edits_and_own_items():
+    from consult import plan
+    from consult.record import PlanItem
+
+    record = negative_record()
+    record.plan.items[0].text, record.plan.items[0].edited = "My wording", True
+    record.plan.items.append(PlanItem(text="Phone on Friday"))
+    plan.accept_suggestions(record)
+    assert record.plan.items[0].text == "My wording"
+    assert record.plan.items[-1].text == "Phone on Friday"

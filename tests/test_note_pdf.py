@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 import consult
+from consult import plan
 from consult.answers import Answer, Mode, Onset, Trauma, YesNoUnsure
 from consult.completeness import Problem
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
@@ -298,6 +299,7 @@ def test_markup_in_user_text_prints_literally() -> None:
     r.history.notes = "Line one & <b>not bold</b>\nLine two <font size=40>big</font>"
     r.plan.items = [*r.plan.items, PlanItem(text='<img src="/etc/passwd"> & <b>x</b>',
                                             reason="R&D <br/>")]
+    plan.confirm(r)
     data = note_pdf(r)
     text = flat(" ".join(pages_text(data)))
     assert '<B>BOLD</B> & CO, <img src="/etc/passwd"/>' in text
@@ -343,6 +345,7 @@ def test_long_free_text_flows_over_pages_and_stays_on_the_page() -> None:
     r.practice.address = "Unit 1\n" + "Long address line " * 50
     r.plan.items = [*r.plan.items, PlanItem(text="x" * 20_000, reason="y" * 5_000)]
     r.consultation.others_present = "z" * 3_000
+    plan.confirm(r)
     data = note_pdf(r)
     pages = _assert_inside(data)
     assert pages >= 8

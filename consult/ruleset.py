@@ -63,7 +63,7 @@ class NeverSuggest(_Frozen):
     when: list[Applies]
 
     def matches(self, text: str) -> bool:
-        return any(re.search(t, text, re.IGNORECASE) for t in self.terms)
+        return _pattern(tuple(self.terms)).search(text) is not None
 
 
 class Wording(_Frozen):
@@ -134,6 +134,12 @@ class RuleSet(_Frozen):
         if set(self.bands) != set(Band):
             raise ValueError("every band needs its words")
         return self
+
+
+@cache
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled alternation per never-suggest entry (the guard runs on every answer)."""
+    return re.compile("|".join(f"(?:{t})" for t in terms), re.IGNORECASE)
 
 
 @cache

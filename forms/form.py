@@ -15,7 +15,7 @@ import typing
 from enum import Enum
 
 from pydantic import BaseModel, ValidationError
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -114,14 +114,12 @@ def make_field(path: str, parent: QWidget) -> Field:
 class _Row:
     def __init__(self, form: QFormLayout, label: QLabel, field: Field, error: QLabel) -> None:
         self.form, self.label, self.field, self.error = form, label, field, error
+        self.visible = True  # kept here: asking Qt on every answer is slow
 
     def set_visible(self, visible: bool) -> None:
         self.form.setRowVisible(self.field, visible)
         self.error.setVisible(visible and bool(self.error.text()))
-
-    @property
-    def visible(self) -> bool:
-        return self.form.isRowVisible(self.field)
+        self.visible = visible
 
 
 class SectionWidget(QFrame):
@@ -193,41 +191,89 @@ class ConsultationForm(QScrollArea):
 
     changed = Signal(str)  # the path the GP just changed
 
+    EAGER_SECTIONS = 2  # built before the first paint; the rest straight after it
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setObjectName("consultationForm")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget(self)
-        body.setObjectName("formBody")
-        layout = QVBoxLayout(body)
-        layout.setSpacing(6)
+        self._body = QWidget(self)
+        self._body.setObjectName("formBody")
+        self._layout = QVBoxLayout(self._body)
+        self._layout.setSpacing(6)
+        self._layout.addStretch(1)
         self.sections: dict[str, SectionWidget] = {}
-        self.fields: dict[str, Field] = {}
-        self.rows: dict[str, _Row] = {}
-        for spec in SECTIONS:
-            section = SectionWidget(spec, body)
-            layout.addWidget(section)
-            self.sections[spec.id] = section
-            self.rows.update(section.rows)
-        self.remaining_no = QPushButton("Record remaining red flags as &No", body)
-        self.remaining_no.setObjectName("remainingNo")
-        self.remaining_no.setToolTip("Sets every red-flag question still 'Not asked' to No "
-                                     "(only those; it never changes an answer already given).")
-        self.sections["red_flags"].extra.addWidget(self.remaining_no)
-        layout.addStretch(1)
-        self.setWidget(body)
-        self.fields = {path: row.field for path, row in self.rows.items()}
+        self._fields: dict[str, Field] = {}
+        self._rows: dict[str, _Row] = {}
+        self._pending = list(SECTIONS)
+        self._remaining_no: QPushButton | None = None
         self.record = Record()
         self._parse_errors: dict[str, str] = {}
         self._visited: set[str] = set()
         self._problems: dict[str, str] = {}
-        for path, field in self.fields.items():
-            field.edited.connect(lambda value, p=path: self._edited(p, value))
-            field.invalid.connect(lambda message, p=path: self._invalid(p, message))
-            field.left.connect(lambda p=path: self._left(p))
-        self.remaining_no.clicked.connect(self.record_remaining_as_no)
-        self._set_tab_order()
+        self._shown_errors: set[str] = set()
+        self._build(self.EAGER_SECTIONS)
+        self.setWidget(self._body)
+
+    # -- building: the first sections now, the rest right after the first paint ----
+    @property
+    def rows(self) -> dict[str, _Row]:
+        self.ensure_built()
+        return self._rows
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        self.ensure_built()
+        return self._fields
+
+    @property
+    def remaining_no(self) -> QPushButton:
+        self.ensure_built()
+        assert self._remaining_no is not None
+        return self._remaining_no
+
+    def ensure_built(self) -> None:
+        if self._pending:
+            self._build(len(self._pending))
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        if self._pending:
+            QTimer.singleShot(0, self.ensure_built)
+
+    def _build(self, count: int) -> None:
+        specs, self._pending = self._pending[:count], self._pending[count:]
+        for spec in specs:
+            section = SectionWidget(spec, self._body)
+            self._layout.insertWidget(self._layout.count() - 1, section)
+            section.show()  # now: a layout shows a new child only at the next event loop
+            self.sections[spec.id] = section
+            for path, row in section.rows.items():
+                self._rows[path] = row
+                self._fields[path] = row.field
+                row.field.edited.connect(lambda value, p=path: self._edited(p, value))
+                row.field.invalid.connect(lambda message, p=path: self._invalid(p, message))
+                row.field.left.connect(lambda p=path: self._left(p))
+                self._show_value(path)
+            if spec.id == "red_flags":
+                button = QPushButton("Record remaining red flags as &No", section)
+                button.setObjectName("remainingNo")
+                button.setToolTip("Sets every red-flag question still 'Not asked' to No (only "
+                                  "those; it never changes an answer already given).")
+                button.clicked.connect(self.record_remaining_as_no)
+                section.extra.addWidget(button)
+                button.show()
+                self._remaining_no = button
+        if not self._pending:
+            self._set_tab_order()
+        self._refresh_visibility()
+        self._refresh_errors()
+
+    def _show_value(self, path: str) -> None:
+        owner, leaf = resolve(self.record, path)
+        value = getattr(owner, leaf)
+        self._fields[path].set_value(None if value is Trauma.NOT_ASKED else value)
 
     # -- binding -------------------------------------------------------------
     def load(self, record: Record) -> None:
@@ -236,10 +282,12 @@ class ConsultationForm(QScrollArea):
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
-        for path, field in self.fields.items():
-            owner, leaf = resolve(record, path)
-            value = getattr(owner, leaf)
-            field.set_value(None if value is Trauma.NOT_ASKED else value)
+        for path in list(self._shown_errors):
+            self._rows[path].error.clear()
+            self._rows[path].error.hide()
+        self._shown_errors.clear()
+        for path in self._fields:  # sections not built yet read the record when built
+            self._show_value(path)
         self._refresh_visibility()
         self._refresh_errors()
 
@@ -256,9 +304,8 @@ class ConsultationForm(QScrollArea):
             return
         self._parse_errors.pop(path, None)
         for cleared in followups.clear_hidden(self.record):
-            if cleared in self.fields:
-                cleared_owner, cleared_leaf = resolve(self.record, cleared)
-                self.fields[cleared].set_value(getattr(cleared_owner, cleared_leaf))
+            if cleared in self._fields:
+                self._show_value(cleared)
                 self._parse_errors.pop(cleared, None)
         self._refresh_visibility()
         self._refresh_errors()
@@ -276,11 +323,8 @@ class ConsultationForm(QScrollArea):
     def record_remaining_as_no(self) -> list[str]:
         changed = screening.record_remaining_as_no(self.record)
         for path in changed:
-            widget_path = path if path in self.fields else None
-            if widget_path:
-                owner, leaf = resolve(self.record, widget_path)
-                value = getattr(owner, leaf)
-                self.fields[widget_path].set_value(None if value is Trauma.NOT_ASKED else value)
+            if path in self._fields:
+                self._show_value(path)
         self._refresh_visibility()
         self.changed.emit("red_flags")
         return changed
@@ -294,7 +338,10 @@ class ConsultationForm(QScrollArea):
         self._refresh_errors()
 
     def _refresh_errors(self) -> None:
-        for path, row in self.rows.items():
+        for path in self._parse_errors.keys() | self._visited | self._shown_errors:
+            row = self._rows.get(path)
+            if row is None:
+                continue
             message = self._parse_errors.get(path)
             if message is None and path in self._visited and row.visible:
                 message = self._problems.get(path)
@@ -304,10 +351,14 @@ class ConsultationForm(QScrollArea):
                 row.field.setProperty("invalid", bool(text))
                 row.field.setAccessibleDescription(text)
             row.error.setVisible(bool(text) and row.visible)
+            if text:
+                self._shown_errors.add(path)
+            else:
+                self._shown_errors.discard(path)
 
     def _refresh_visibility(self) -> None:
         for path in followups.RULES:
-            row = self.rows.get(path)
+            row = self._rows.get(path)
             if row is not None:
                 shown = followups.applies(self.record, path)
                 if shown != row.visible:
@@ -328,9 +379,10 @@ class ConsultationForm(QScrollArea):
         return False
 
     def first_field(self) -> Field:
-        return self.fields[SECTIONS[0].entries[0]]  # type: ignore[index]
+        return self._fields[SECTIONS[0].entries[0]]  # type: ignore[index]
 
     def scroll_to_section(self, section_id: str) -> None:
+        self.ensure_built()
         section = self.sections[section_id]
         self.verticalScrollBar().setValue(section.y())
         for path, row in section.rows.items():
@@ -340,9 +392,9 @@ class ConsultationForm(QScrollArea):
 
     def _set_tab_order(self) -> None:
         ordered: list[QWidget] = []
-        for path, row in self.rows.items():
-            if path == "red_flags.ces_bladder.answer":
-                ordered.append(self.remaining_no)
+        for path, row in self._rows.items():
+            if path == "red_flags.ces_bladder.answer" and self._remaining_no is not None:
+                ordered.append(self._remaining_no)
             ordered += row.field.tab_widgets()
         for first, second in itertools.pairwise(ordered):
             QWidget.setTabOrder(first, second)

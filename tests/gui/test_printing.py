@@ -158,7 +158,8 @@ def test_queue_name_carries_no_patient_identifiers(note, printer):
     print_pdf(note, printer)
     assert printer.docName() == printing.DOC_NAME
     info = _read(printer).metadata or {}
-    assert not any("Taylor" in str(v) or "943" in str(v) for v in info.values())
+    assert not any("Taylor" in str(v) or "9434765919" in str(v) or "943 476 5919" in str(v)
+                   for v in info.values())  # (a creation time may well contain "943")
 
 
 def test_ask_printer_returns_none_when_cancelled(qapp, monkeypatch):

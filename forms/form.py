@@ -237,7 +237,7 @@ class ConsultationForm(QScrollArea):
         if self._pending:
             self._build(len(self._pending))
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._pending:
             QTimer.singleShot(0, self.ensure_built)

@@ -44,6 +44,7 @@ from forms.widgets import (
 )
 
 LABEL_WIDTH = 260
+LAZY_BUILD_MS = 40
 
 NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
                 "history.morning_stiffness_minutes": "minutes"}
@@ -239,8 +240,8 @@ class ConsultationForm(QScrollArea):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._pending:
-            QTimer.singleShot(0, self.ensure_built)
+        if self._pending:  # after the first frame is on screen, before anyone can type far
+            QTimer.singleShot(LAZY_BUILD_MS, self.ensure_built)
 
     def _build(self, count: int) -> None:
         specs, self._pending = self._pending[:count], self._pending[count:]

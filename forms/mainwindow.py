@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStyle,
     QVBoxLayout,
@@ -172,6 +173,13 @@ class MainWindow(QMainWindow):
                                          "actSections")
         self.act_finish = self._action("Go to &To finish", self.to_finish.setFocus, "F7",
                                        "actFinish")
+        self.act_accept = self._action("&Accept suggested plan", lambda: self._panel_button(
+            "acceptPlan"), "Ctrl+Shift+A", "actAccept")
+        self.act_confirm = self._action("Con&firm plan", lambda: self._panel_button(
+            "confirmPlan"), "Ctrl+Shift+P", "actConfirm")
+        self.act_remaining = self._action("Record remaining red flags as &No",
+                                          self.form.record_remaining_as_no, "Ctrl+Shift+N",
+                                          "actRemainingNo")
         style = self.style()
         self.act_new.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         self.act_open.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
@@ -188,6 +196,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.act_settings)
+        plan_menu = menu.addMenu("&Plan")
+        for action in (self.act_remaining, self.act_accept, self.act_confirm):
+            plan_menu.addAction(action)
         go_menu = menu.addMenu("&Go")
         go_menu.addAction(self.act_sections)
         go_menu.addAction(self.act_finish)
@@ -302,6 +313,11 @@ class MainWindow(QMainWindow):
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.form.focus_field(path)
+
+    def _panel_button(self, name: str) -> None:
+        button = self.panel.findChild(QPushButton, name)
+        if button is not None and button.isEnabled():
+            button.click()
 
     # -- files ---------------------------------------------------------------------
     def _may_discard(self) -> bool:

@@ -126,3 +126,17 @@ def test_every_input_has_an_accessible_name_and_a_labelled_buddy(form):
         assert row.field.accessibleName(), path
         assert row.label.buddy() is row.field.focus_target(), path
         assert "&" in row.label.text() or len(row.label.text()) > 0
+
+
+def test_sections_built_after_a_record_was_loaded_show_its_answers(qtbot):
+    from tests.support import load_example
+
+    widget = ConsultationForm()
+    qtbot.addWidget(widget)
+    assert widget._pending  # only the first sections exist before the first paint
+    record = load_example("cauda-equina")
+    widget.load(record)
+    assert widget.fields["red_flags.ces_saddle_numbness.answer"].value is Answer.YES
+    assert widget.fields["patient.nhs_number"].edit.text() == "999 016 6137"
+    assert widget.rows["red_flags.ces_saddle_numbness.onset"].visible
+    assert not widget.rows["red_flags.cancer_type"].visible

@@ -45,6 +45,8 @@ from forms.widgets import (
 
 LABEL_WIDTH = 260
 LAZY_BUILD_MS = 40
+# screening answers outside the red-flag section whose Yes is a red flag too
+RED_FLAG_ANSWERS = ("legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain")
 
 NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
                 "history.morning_stiffness_minutes": "minutes"}
@@ -93,7 +95,8 @@ def make_field(path: str, parent: QWidget) -> Field:
     if path == "red_flags.cancer_year":
         return NumberField(path, title, 1900, 2100, parent)
     if annotation is Answer:
-        return AnswerField(path, title, parent)
+        red_flag = path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
+        return AnswerField(path, title, parent, red_flag=red_flag)
     if annotation is Trauma:
         return ChoiceField(path, title, [Trauma.NONE, Trauma.MINOR, Trauma.MAJOR], parent,
                            labels={Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",

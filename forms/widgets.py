@@ -94,7 +94,8 @@ class AnswerField(Field):
     KEYS: ClassVar[dict[Qt.Key, Answer]] = {Qt.Key.Key_Y: Answer.YES, Qt.Key.Key_N: Answer.NO,
             Qt.Key.Key_Delete: Answer.NOT_ASKED, Qt.Key.Key_Backspace: Answer.NOT_ASKED}
 
-    def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, path: str, title: str, parent: QWidget | None = None,
+                 red_flag: bool = False) -> None:
         super().__init__(path, title, parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleDescription("Press Y for yes, N for no, Delete to clear (not asked)")
@@ -112,6 +113,7 @@ class AnswerField(Field):
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setProperty("answer", answer.value)
+            button.setProperty("redflag", "true" if red_flag else "false")
             button.setAccessibleName(f"{title}: {text}")
             button.clicked.connect(lambda _=False, a=answer: self._choose(a, move_on=False))
             self._group.addButton(button)

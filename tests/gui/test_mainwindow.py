@@ -267,3 +267,41 @@ def test_about_names_versions_and_intended_purpose(window):
     window.about()
     text = window.dialog_calls[-1][1][1]
     assert "Rule set 2026.11.1" in text and "PySide6" in text and "decision support" in text
+
+
+def test_print_sends_the_same_note_as_the_pdf_to_the_chosen_printer(qtbot, window, monkeypatch,
+                                                                    tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from consult.note import note_pdf
+    from forms import printing
+
+    window.form.load(recordfile.load(example_path("fracture")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    monkeypatch.setattr(printing, "ask_printer", lambda *a, **k: printer)
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    expected = len(PdfReader(io.BytesIO(note_pdf(window.record))).pages)
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == expected
+    assert "Sent" in window.statusBar().currentMessage()
+
+
+def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbot, window,
+                                                                            monkeypatch):
+    from forms import settings as app_settings
+
+    chosen = app_settings.AppSettings(clinician_name="Dr Kofi Mensah", gmc_number="1234567",
+                                      practice_name="Hillside Surgery",
+                                      practice_address="2 Hill St")
+    monkeypatch.setattr(app_settings, "edit_settings", lambda *a: chosen)
+    window.edit_settings()
+    assert app_settings.load_settings() == chosen
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    record = window.record
+    assert record.consultation.clinician_name == "Dr Kofi Mensah"
+    assert record.consultation.gmc_number == "1234567"
+    assert record.practice.name == "Hillside Surgery"
+    assert window.form.fields["consultation.clinician_name"].editor.text() == "Dr Kofi Mensah"

@@ -121,7 +121,8 @@ def problems(record: Record, today: dt.date | None = None,
 
     # Red flags: strong and weak, with their required details
     for path in screening.unscreened_strong(record) + screening.unanswered_weak(record):
-        need(False, path, f"Red flag not yet answered: {screening.label(path)}.")
+        if all(p.field != path for p in found):
+            need(False, path, f"Red flag not yet answered: {screening.label(path)}.")
     rf = record.red_flags
     if rf.cancer_history is YES:
         need(rf.cancer_type, "red_flags.cancer_type", "Record the type of cancer.")

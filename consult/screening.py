@@ -30,6 +30,7 @@ STRONG_ALWAYS = (
     ("risk", "known_aortic_aneurysm"),
     ("risk", "vascular_disease"),
 )
+NOT_RED_FLAGS = ("legs.symptoms", "patient.date_of_birth")
 WEAK_ITEMS = ("weight_loss", "night_pain_constant", "widespread_bone_pain")
 
 _MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
@@ -73,7 +74,9 @@ def unscreened_strong(record: Record) -> list[str]:
     elif record.triggers.trauma is Trauma.MINOR \
             and record.triggers.severe_pain_after_trauma is NOT_ASKED:
         missing.append("triggers.severe_pain_after_trauma")
-    if legs.weakness is NOT_ASKED and legs.symptoms is not Answer.NO:
+    if legs.symptoms is NOT_ASKED:
+        missing.append("legs.symptoms")  # the leg weakness question follows from it
+    elif legs.symptoms is YES and legs.weakness is NOT_ASKED:
         missing.append("legs.weakness")
     if legs.weakness is YES:
         missing += [f"legs.{f}" for f in ("weakness_side", "weakness_trajectory")
@@ -127,6 +130,8 @@ def record_remaining_as_no(record: Record) -> list[str]:
     """
     changed = []
     for path in unscreened_strong(record) + unanswered_weak(record):
+        if path in NOT_RED_FLAGS:
+            continue  # asked in their own sections; the GP answers them there
         parent_path, _, leaf = path.rpartition(".")
         parent = _get(record, parent_path)
         if getattr(parent, leaf, None) is NOT_ASKED:

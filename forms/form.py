@@ -194,6 +194,7 @@ class ConsultationForm(QScrollArea):
     """All sections in one scrolling page; nothing is hidden behind a wizard."""
 
     changed = Signal(str)  # the path the GP just changed
+    built = Signal()  # every section exists: the window can chain its tab order
 
     EAGER_SECTIONS = 2  # built before the first paint; the rest straight after it
 
@@ -201,7 +202,8 @@ class ConsultationForm(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setObjectName("consultationForm")
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the fields take focus, not the frame
         self._body = QWidget(self)
         self._body.setObjectName("formBody")
         self._layout = QVBoxLayout(self._body)
@@ -271,6 +273,7 @@ class ConsultationForm(QScrollArea):
                 self._remaining_no = button
         if not self._pending:
             self._set_tab_order()
+            self.built.emit()
         self._refresh_visibility()
         self._refresh_errors()
 
@@ -304,9 +307,20 @@ class ConsultationForm(QScrollArea):
         except ValidationError as exc:
             message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
             self._parse_errors[path] = message
+            if getattr(owner, leaf) is not None:
+                try:  # never leave an older value behind a refused one
+                    setattr(owner, leaf, None)
+                except ValidationError:
+                    pass
+                else:
+                    self._after_change(path)
+                    return
             self._refresh_errors()
             return
         self._parse_errors.pop(path, None)
+        self._after_change(path)
+
+    def _after_change(self, path: str) -> None:
         for cleared in followups.clear_hidden(self.record):
             if cleared in self._fields:
                 self._show_value(cleared)
@@ -329,8 +343,7 @@ class ConsultationForm(QScrollArea):
         for path in changed:
             if path in self._fields:
                 self._show_value(path)
-        self._refresh_visibility()
-        self.changed.emit("red_flags")
+        self._after_change("red_flags")
         return changed
 
     # -- messages and visibility --------------------------------------------
@@ -346,9 +359,9 @@ class ConsultationForm(QScrollArea):
             row = self._rows.get(path)
             if row is None:
                 continue
-            message = self._parse_errors.get(path)
-            if message is None and path in self._visited and row.visible:
-                message = self._problems.get(path)
+            message = None
+            if path in self._visited and row.visible:
+                message = self._parse_errors.get(path) or self._problems.get(path)
             text = message or ""
             if row.error.text() != text:
                 row.error.setText(text)
@@ -393,6 +406,15 @@ class ConsultationForm(QScrollArea):
             if row.visible:
                 self.focus_field(path)
                 break
+
+    def tab_widgets(self) -> list[QWidget]:
+        """Every input in visual order (hidden ones too: Tab skips them while hidden)."""
+        ordered: list[QWidget] = []
+        for path, row in self._rows.items():
+            if path == "red_flags.ces_bladder.answer" and self._remaining_no is not None:
+                ordered.append(self._remaining_no)
+            ordered += row.field.tab_widgets()
+        return ordered
 
     def _set_tab_order(self) -> None:
         ordered: list[QWidget] = []

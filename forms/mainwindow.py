@@ -10,6 +10,7 @@ import PySide6
 from PySide6.QtCore import Qt, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.form.changed.connect(self._changed)
+        self.form.built.connect(self._set_tab_order)
         self.panel.planChanged.connect(lambda: self._changed("plan"))
         self.sections.itemActivated.connect(self._jump_to_section)
         self.sections.itemClicked.connect(self._jump_to_section)
@@ -313,6 +315,34 @@ class MainWindow(QMainWindow):
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.form.focus_field(path)
+
+    def _set_tab_order(self) -> None:
+        """One chain through the whole window, in visual order, that comes round again."""
+        self._tab_chain = [self.sections, self.to_finish, *self.form.tab_widgets(),
+                           *self.panel.tab_widgets()]
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab follow the window's own chain (Qt's follows creation order)."""
+        chain = getattr(self, "_tab_chain", None)
+        current = QApplication.focusWidget()
+        if not chain or current is None:
+            return super().focusNextPrevChild(next)
+        index = {id(w): i for i, w in enumerate(chain)}
+        widget = current
+        while widget is not None and id(widget) not in index:
+            widget = widget.parentWidget()
+        if widget is None:
+            return super().focusNextPrevChild(next)
+        start = index[id(widget)]
+        step = 1 if next else -1
+        for offset in range(1, len(chain) + 1):
+            candidate = chain[(start + step * offset) % len(chain)]
+            if candidate.isVisible() and candidate.isEnabled() \
+                    and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+                candidate.setFocus(reason)
+                return True
+        return super().focusNextPrevChild(next)
 
     def _panel_button(self, name: str) -> None:
         button = self.panel.findChild(QPushButton, name)

@@ -466,9 +466,7 @@ class AssessmentPanel(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([600, 400])
 
-        for first, second in ((self._list, self._accept), (self._accept, self._own),
-                              (self._own, self._add), (self._add, self._confirm),
-                              (self._confirm, self._preview)):
+        for first, second in zip(self.tab_widgets(), self.tab_widgets()[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
         self._set_plan_enabled(False)
@@ -499,6 +497,10 @@ class AssessmentPanel(QWidget):
             self._findings_scroll.updateGeometry()
         self._sync_plan()
         self._show_preview(preview_text)
+
+    def tab_widgets(self) -> list[QWidget]:
+        """The panel's inputs in visual order (Accept sits above the list it fills)."""
+        return [self._accept, self._list, self._own, self._add, self._confirm, self._preview]
 
     def preview_text(self) -> str:
         return self._preview_text

@@ -215,7 +215,13 @@ class TextField(Field):
 
 
 class _LineField(Field):
-    """A one-line field with a hint label to its right."""
+    """A one-line field with a hint label to its right.
+
+    Every keystroke puts the typed value in the record at once, or None while the
+    text is not (yet) a valid value: an older value never survives behind new
+    typing, and an action taken before the GP leaves the field sees what is shown.
+    What is wrong is said when the GP leaves the field (`invalid`).
+    """
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None,
                  width: int = 120, placeholder: str = "") -> None:
@@ -232,31 +238,60 @@ class _LineField(Field):
         layout.addWidget(self.hint, 1)
         self.setFocusProxy(self.edit)
         self._watch_focus(self.edit)
+        self._error: str | None = None
+        self.edit.textEdited.connect(self._typed)
+        self.edit.editingFinished.connect(self._finished)
 
     def focus_target(self) -> QWidget:
         return self.edit
 
+    def parse(self, text: str) -> tuple[object, str | None]:
+        """(value, None) for valid text, (None, message) otherwise; text is stripped."""
+        raise NotImplementedError
+
+    def _typed(self, text: str) -> None:
+        value, self._error = self.parse(text.strip()) if text.strip() else (None, None)
+        self._hint_for(value)
+        self._emit(value)
+        if self._error and self._say_at_once():
+            self.invalid.emit(self._error)
+
+    def _say_at_once(self) -> bool:
+        """Whether a wrong value is reported while typing, not only on leaving."""
+        return False
+
+    def _hint_for(self, value: object) -> None:
+        """Subclasses may say something beside the field while typing."""
+
+    def _finished(self) -> None:
+        if self._error:
+            self.invalid.emit(self._error)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and self._error:
+            self.invalid.emit(self._error)
+        return super().eventFilter(watched, event)
+
 
 class NumberField(_LineField):
-    """A whole number typed with the number keys (pain 0-10, duration, minutes)."""
+    """A whole number typed with the number keys (pain 0-10, duration, minutes, year)."""
 
     def __init__(self, path: str, title: str, low: int, high: int,
                  parent: QWidget | None = None, unit: str = "") -> None:
         super().__init__(path, title, parent, width=60)
-        self.edit.setValidator(QIntValidator(low, high, self.edit))
+        self.edit.setValidator(QIntValidator(0, 10 ** len(str(high)) - 1, self.edit))
         self.edit.setMaxLength(len(str(high)))
         self.hint.setText(unit)
         self.low, self.high = low, high
-        self.edit.textEdited.connect(self._typed)
 
-    def _typed(self, text: str) -> None:
-        if not text:
-            self._emit(None)
-        elif text.isdigit() and self.low <= int(text) <= self.high:
-            self._emit(int(text))
+    def parse(self, text: str) -> tuple[object, str | None]:
+        if text.isdigit() and self.low <= int(text) <= self.high:
+            return int(text), None
+        return None, f"Enter a whole number from {self.low} to {self.high}."
 
     def _show(self, value: object) -> None:
         self.edit.setText("" if value is None else str(value))
+        self._error = None
 
 
 _DATE_PATTERNS = (
@@ -295,7 +330,6 @@ class DateField(_LineField):
         self.pick.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.layout().insertWidget(1, self.pick)
-        self.edit.editingFinished.connect(self._finished)
 
     def _picked(self, qdate: QDate) -> None:
         self.pick.menu().hide()
@@ -303,23 +337,24 @@ class DateField(_LineField):
         self._show(value)
         self._emit(value)
 
-    def _finished(self) -> None:
-        text = self.edit.text().strip()
-        if not text:
-            self.hint.setText("")
-            self._emit(None)
-            return
+    def parse(self, text: str) -> tuple[object, str | None]:
         try:
-            value = parse_date(text)
+            return parse_date(text), None
         except ValueError:
-            self.hint.setText("")
-            self._emit(None)  # the record holds no date rather than an older one
-            self.invalid.emit(f"{text} is not a date: type it day first, as DD/MM/YYYY.")
-            return
-        self._show(value)
-        self._emit(value)
+            return None, f"{text} is not a date: type it day first, as DD/MM/YYYY."
+
+    def _hint_for(self, value: object) -> None:
+        self.hint.setText(show_date(value) if isinstance(value, dt.date) else "")
+
+    def _finished(self) -> None:
+        super()._finished()
+        if not self._error and self.edit.text().strip():
+            value, _ = self.parse(self.edit.text().strip())
+            if isinstance(value, dt.date):
+                self.edit.setText(value.strftime("%d/%m/%Y"))  # shown back, tidied
 
     def _show(self, value: object) -> None:
+        self._error = None
         if isinstance(value, dt.date):
             self.edit.setText(value.strftime("%d/%m/%Y"))
             self.hint.setText(show_date(value))
@@ -334,26 +369,18 @@ class TimeField(_LineField):
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(path, title, parent, width=70, placeholder="HH:MM")
-        self.edit.editingFinished.connect(self._finished)
 
-    def _finished(self) -> None:
-        text = self.edit.text().strip()
-        if not text:
-            self._emit(None)
-            return
+    def parse(self, text: str) -> tuple[object, str | None]:
         match = re.match(r"^(\d{1,2})[:.]?(\d{2})$", text)
         try:
             if not match:
                 raise ValueError
-            value = dt.time(int(match.group(1)), int(match.group(2)))
+            return dt.time(int(match.group(1)), int(match.group(2))), None
         except ValueError:
-            self._emit(None)
-            self.invalid.emit(f"{text} is not a time: use the 24-hour clock, as HH:MM.")
-            return
-        self._show(value)
-        self._emit(value)
+            return None, f"{text} is not a time: use the 24-hour clock, as HH:MM."
 
     def _show(self, value: object) -> None:
+        self._error = None
         self.edit.setText(value.strftime("%H:%M") if isinstance(value, dt.time) else "")
 
 
@@ -363,31 +390,42 @@ class NhsNumberField(_LineField):
     def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(path, title, parent, width=130, placeholder="000 000 0000")
         self.edit.setMaxLength(14)
-        self.edit.textEdited.connect(self._typed)
 
     def _typed(self, text: str) -> None:
         digits = re.sub(r"\D", "", text)[:10]
         formatted = " ".join(p for p in (digits[:3], digits[3:6], digits[6:]) if p)
         if formatted != text:
+            before = len(re.sub(r"\D", "", text[:self.edit.cursorPosition()]))
             self.edit.setText(formatted)
-            self.edit.setCursorPosition(len(formatted))
-        if not digits:
+            # keep the cursor after the same digit, wherever the GP was typing
+            position = before + (before > 3) + (before > 6)
+            self.edit.setCursorPosition(min(position, len(formatted)))
+        super()._typed(digits)
+
+    def parse(self, text: str) -> tuple[object, str | None]:
+        if len(text) < 10:
+            return None, f"An NHS number has 10 digits; this one has {len(text)}."
+        try:
+            return nhs.normalise(text), None
+        except nhs.NhsNumberError as exc:
+            return None, str(exc)
+
+    def _hint_for(self, value: object) -> None:
+        digits = re.sub(r"\D", "", self.edit.text())
+        if value:
+            self.hint.setText("\u2713 valid NHS number")
+        elif not digits:
             self.hint.setText("")
-            self._emit(None)
         elif len(digits) < 10:
             self.hint.setText(f"{len(digits)} of 10 digits")
         else:
-            try:
-                nhs.normalise(digits)
-            except nhs.NhsNumberError as exc:
-                self.hint.setText("\u2717 check digit fails")
-                self._emit(None)  # never leave an older, valid number in the record
-                self.invalid.emit(str(exc))
-                return
-            self.hint.setText("\u2713 valid NHS number")
-            self._emit(digits)
+            self.hint.setText("\u2717 check digit fails")
+
+    def _say_at_once(self) -> bool:
+        return len(re.sub(r"\D", "", self.edit.text())) == 10  # the check shows at once
 
     def _show(self, value: object) -> None:
+        self._error = None
         if value:
             self.edit.setText(nhs.display(str(value)))
             self.hint.setText("\u2713 valid NHS number")

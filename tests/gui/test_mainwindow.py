@@ -305,3 +305,61 @@ def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbo
     assert record.consultation.gmc_number == "1234567"
     assert record.practice.name == "Hillside Surgery"
     assert window.form.fields["consultation.clinician_name"].editor.text() == "Dr Kofi Mensah"
+
+
+def test_tab_visits_every_visible_input_once_in_visual_order_and_comes_round(qtbot, window):
+    window.form.load(recordfile.load(example_path("cauda-equina")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    window.sections.setFocus()
+    seen = []
+    for _ in range(400):
+        press(qtbot, Qt.Key.Key_Tab)
+        widget = focused()
+        if widget is window.sections:
+            break
+        seen.append(widget)
+    assert focused() is window.sections, "Tab never came back round"
+    expected = [w for w in window.form.tab_widgets() if w.isVisibleTo(window)]
+    fields = [w for w in seen if w in set(window.form.tab_widgets())]
+    assert fields == expected  # every visible input, once, in the form's order
+    names = [w.objectName() for w in seen]
+    assert names.index("toFinish") < names.index("acceptPlan") < names.index("preview")
+    assert seen.index(window.form.first_field().focus_target()) < seen.index(
+        window.form.fields["patient.nhs_number"].focus_target())
+
+
+def test_an_unfinished_edit_is_in_the_record_before_any_action(qtbot, window, monkeypatch,
+                                                              tmp_path):
+    window.form.load(recordfile.load(example_path("mechanical")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    saved = tmp_path / "r.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(saved))
+    edit = window.form.fields["patient.date_of_birth"].focus_target()
+    window.form.focus_field("patient.date_of_birth")
+    edit.selectAll()
+    type_(qtbot, "01/01/1950")  # still in the field: not left yet
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert str(recordfile.load(saved).patient.date_of_birth) == "1950-01-01"
+    assert "Born 01-Jan-1950" in window.banner.text()
+
+
+def test_partial_or_out_of_range_entries_never_leave_an_older_value(qtbot, window):
+    window.form.load(recordfile.load(example_path("mechanical")))
+    window.panel.set_record(window.record)
+    window._refresh()
+    window.form.focus_field("patient.nhs_number")
+    focused().selectAll()
+    type_(qtbot, "943476591")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert window.record.patient.nhs_number is None
+    assert "NHS No.: not known" in window.banner.text()
+    assert "10 digits; this one has 9" in window.form.rows["patient.nhs_number"].error.text()
+    assert not window.act_export.isEnabled()
+    window.form.focus_field("impact.pain_now")
+    focused().selectAll()
+    type_(qtbot, "11")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert window.record.impact.pain_now is None
+    assert "from 0 to 10" in window.form.rows["impact.pain_now"].error.text()

@@ -448,7 +448,7 @@ def test_every_input_has_an_accessible_name(qtbot):
 
 def test_tab_order_runs_down_the_plan(qtbot):
     panel = _panel(qtbot, load_example("mechanical"))
-    order = ["planList", "acceptPlan", "ownItem", "addOwnItem", "confirmPlan", "preview"]
+    order = ["acceptPlan", "planList", "ownItem", "addOwnItem", "confirmPlan", "preview"]
     widget = panel.findChild(QWidget, order[0])
     for name in order[1:]:
         widget = widget.nextInFocusChain()

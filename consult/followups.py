@@ -62,6 +62,36 @@ RULES: dict[str, Rule] = {
 IMPLIED_NO_WITHOUT_LEG_SYMPTOMS = ("legs.pain", "legs.numbness", "legs.weakness")
 
 
+PARENTS: dict[str, tuple[str, ...]] = {
+    "history.morning_stiffness_minutes": ("history.morning_stiffness",),
+    "triggers.trauma_details": ("triggers.trauma",),
+    "triggers.severe_pain_after_trauma": ("triggers.trauma",),
+    "legs.pain": ("legs.symptoms",), "legs.numbness": ("legs.symptoms",),
+    "legs.weakness": ("legs.symptoms",),
+    "medicines.pregnant_or_breastfeeding": ("patient.sex",),
+    "red_flags.new_constant_severe_pain": ("risk.injecting_drug_use",),
+    "red_flags.collapse_or_faint": ("red_flags.nonmechanical_sudden_severe_pain",),
+    "red_flags.cannot_mobilise": ("red_flags.sudden_severe_new_pain",),
+    "red_flags.pain_uncontrolled": ("red_flags.sudden_severe_new_pain",),
+    "plan.fit_note_details": ("plan.fit_note",),
+}
+
+
+def controlling(path: str) -> tuple[str, ...]:
+    """The questions whose answers decide whether `path` is asked (nearest first)."""
+    if path in PARENTS:
+        return PARENTS[path] + tuple(p for parent in PARENTS[path] for p in controlling(parent))
+    section, _, rest = path.partition(".")
+    if section == "legs" and rest.startswith(("pain_", "numbness_", "weakness_")):
+        detail = "legs." + rest.split("_", 1)[0]
+        return (detail, *controlling(detail))
+    if path.startswith("red_flags.ces_"):
+        return (path.rsplit(".", 1)[0] + ".answer",)
+    if path.startswith(("red_flags.cancer_", "red_flags.mets_", "red_flags.gait_")):
+        return ("red_flags.cancer_history",)
+    return ()
+
+
 def applies(record: Record, path: str) -> bool:
     """Whether the question at `path` is asked, given the record's other answers."""
     rule = RULES.get(path)

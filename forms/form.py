@@ -17,6 +17,7 @@ from enum import Enum
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QLabel,
@@ -150,7 +151,6 @@ class SectionWidget(QFrame):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         layout.addLayout(self.form)
         self.rows: dict[str, _Row] = {}
-        used: set[str] = set()
         for entry in spec.entries:
             if isinstance(entry, Heading):
                 sub = QLabel(entry.text, self)
@@ -163,10 +163,8 @@ class SectionWidget(QFrame):
                     self.form.addRow(hint)
                 continue
             field = make_field(entry, self)
-            text = field.title
-            if entry.startswith("red_flags.ces_") and not entry.endswith(".answer"):
-                text = "\u21b3 " + text
-            label = QLabel(_with_mnemonic(text, used), self)
+            text = _label_text(entry)
+            label = QLabel(MNEMONIC_LABELS.get(entry, text.replace("&", "&&")), self)
             label.setBuddy(field.focus_target())
             label.setWordWrap(True)
             label.setFixedWidth(LABEL_WIDTH)
@@ -181,12 +179,38 @@ class SectionWidget(QFrame):
             self.rows[entry] = _Row(self.form, label, field, error)
 
 
-def _with_mnemonic(text: str, used: set[str]) -> str:
-    """Give a label a keyboard mnemonic (&) on a letter not yet used in its section."""
-    for i, ch in enumerate(text):
-        if ch.isascii() and ch.isalpha() and ch.lower() not in used:
-            used.add(ch.lower())
-            return text[:i] + "&" + text[i:]
+# Letters the menus, side lists and plan panel already use: Alt+letter must do one thing.
+RESERVED_MNEMONICS = set("fepgh" + "st" + "anidc")
+
+
+def _mnemonic_labels() -> dict[str, str]:
+    """Label texts with a keyboard mnemonic, each letter used once in the whole window.
+
+    The first question of every section gets one first (Alt+letter jumps to the
+    section); letters left over go to the questions that follow, in order.
+    """
+    used = set(RESERVED_MNEMONICS)
+    labels: dict[str, str] = {}
+
+    def give(path: str) -> None:
+        text = _label_text(path)
+        for i, ch in enumerate(text):
+            if ch.isascii() and ch.isalpha() and ch.lower() not in used:
+                used.add(ch.lower())
+                labels[path] = text[:i].replace("&", "&&") + "&" + text[i:].replace("&", "&&")
+                return
+
+    paths = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)]
+    firsts = [next(e for e in spec.entries if isinstance(e, str)) for spec in SECTIONS]
+    for path in firsts + [p for p in paths if p not in firsts]:
+        give(path)
+    return labels
+
+
+def _label_text(path: str) -> str:
+    text = _title(path)
+    if path.startswith("red_flags.ces_") and not path.endswith(".answer"):
+        text = "\u21b3 " + text
     return text
 
 
@@ -263,7 +287,7 @@ class ConsultationForm(QScrollArea):
                 row.field.left.connect(lambda p=path: self._left(p))
                 self._show_value(path)
             if spec.id == "red_flags":
-                button = QPushButton("Record remaining red flags as &No", section)
+                button = QPushButton("Record remaining red flags as No  (Ctrl+Shift+N)", section)
                 button.setObjectName("remainingNo")
                 button.setToolTip("Sets every red-flag question still 'Not asked' to No (only "
                                   "those; it never changes an answer already given).")
@@ -285,13 +309,19 @@ class ConsultationForm(QScrollArea):
     # -- binding -------------------------------------------------------------
     def load(self, record: Record) -> None:
         """Show a record (a new one, or one opened from a file) in every field."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            focus.clearFocus()  # leaving a field now must not flag the new, blank record
         self.record = record
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
         for path in list(self._shown_errors):
-            self._rows[path].error.clear()
-            self._rows[path].error.hide()
+            row = self._rows[path]
+            row.error.clear()
+            row.error.hide()
+            row.field.setProperty("invalid", False)
+            row.field.setAccessibleDescription("")
         self._shown_errors.clear()
         for path in self._fields:  # sections not built yet read the record when built
             self._show_value(path)
@@ -382,8 +412,11 @@ class ConsultationForm(QScrollArea):
                     row.set_visible(shown)
 
     def focus_field(self, path: str) -> bool:
-        """Move focus to a field (from the To finish list); False when no field shows it."""
-        candidates = [path, f"{path}.answer"]
+        """Move focus to a field (from the To finish list); False when no field shows it.
+
+        A question hidden until another is answered sends the focus to that one.
+        """
+        candidates = [path, f"{path}.answer", *followups.controlling(path)]
         for candidate in candidates:
             row = self.rows.get(candidate)
             if row is not None and row.visible:
@@ -424,3 +457,6 @@ class ConsultationForm(QScrollArea):
             ordered += row.field.tab_widgets()
         for first, second in itertools.pairwise(ordered):
             QWidget.setTabOrder(first, second)
+
+
+MNEMONIC_LABELS = _mnemonic_labels()

@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import Qt, QTimer, qVersion
+from PySide6.QtCore import QSize, Qt, QTimer, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.resize(1400, 900)
+        self._fit_to_screen()
         self.settings = app_settings.load_settings()
         self.rules = load_rules()
         self.path: Path | None = None
@@ -138,6 +138,14 @@ class MainWindow(QMainWindow):
         self.to_finish.itemActivated.connect(self._jump_to_problem)
         self.to_finish.itemClicked.connect(self._jump_to_problem)
         self.new_consultation(ask=False)
+
+    def _fit_to_screen(self) -> None:
+        size = QSize(1400, 900)
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry().size()
+            size = size.boundedTo(QSize(int(free.width() * 0.96), int(free.height() * 0.92)))
+        self.resize(size)
 
     # -- actions --------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
@@ -308,11 +316,12 @@ class MainWindow(QMainWindow):
     def _jump_to_problem(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)
         if path.startswith("plan.") and path not in self.form.fields:
-            self.panel.setFocus(Qt.FocusReason.OtherFocusReason)
-            target = self.panel.findChild(QWidget, "confirmPlan" if path == "plan.confirmed"
-                                          else "acceptPlan")
-            if target is not None:
-                target.setFocus(Qt.FocusReason.OtherFocusReason)
+            for name in ("confirmPlan" if path == "plan.confirmed" else "acceptPlan",
+                         "planList"):
+                target = self.panel.findChild(QWidget, name)
+                if target is not None and target.isEnabled():
+                    target.setFocus(Qt.FocusReason.OtherFocusReason)
+                    return
             return
         self.form.focus_field(path)
 
@@ -487,9 +496,9 @@ class MainWindow(QMainWindow):
 
     # -- window --------------------------------------------------------------------------
     def _update_title(self) -> None:
-        name = self.banner.name.text()
-        star = " *" if self.dirty else ""
-        self.setWindowTitle(f"{name}{star} \u2014 consult")
+        # no patient name in the title: task bars and shared screens show it
+        star = " (unsaved changes)" if self.dirty else ""
+        self.setWindowTitle(f"Consultation{star} \u2014 consult")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._may_discard():

@@ -29,7 +29,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPalette, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -428,7 +435,7 @@ class AssessmentPanel(QWidget):
         pcol.addLayout(own)
 
         confirm = QHBoxLayout()
-        self._confirm = QPushButton("Confirm &plan")
+        self._confirm = QPushButton("&Confirm plan")
         self._confirm.setObjectName("confirmPlan")
         self._confirm.setAccessibleName("Confirm plan")
         self._confirm.setToolTip("Record that you have reviewed this plan against the "
@@ -456,6 +463,9 @@ class AssessmentPanel(QWidget):
         self._preview.setReadOnly(True)
         self._preview.setUndoRedoEnabled(False)
         self._preview.setTabChangesFocus(True)
+        # the text as it pastes into a clinical system: fixed width, lines as written
+        self._preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self._preview.setAccessibleName("Note preview")
         self._preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                               | Qt.TextInteractionFlag.TextSelectableByMouse)

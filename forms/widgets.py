@@ -14,7 +14,7 @@ from enum import Enum
 from typing import ClassVar
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtGui import QIntValidator, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
@@ -149,7 +149,22 @@ class AnswerField(Field):
 
     def focusOutEvent(self, event) -> None:
         self.left.emit()
+        self.update()
         super().focusOutEvent(event)
+
+    def focusInEvent(self, event) -> None:
+        self.update()
+        super().focusInEvent(event)
+
+    def paintEvent(self, event) -> None:
+        """The buttons take no focus, so the question itself shows where Y or N will go."""
+        super().paintEvent(event)
+        if self.hasFocus():
+            painter = QPainter(self)
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 4, 4)
+            painter.end()
 
 
 class ChoiceField(Field):

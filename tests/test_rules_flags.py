@@ -753,8 +753,11 @@ def test_unanswered_trauma_and_leg_weakness_are_unscreened():
     r.triggers.trauma = Trauma.NOT_ASKED
     r.legs.symptoms, r.legs.weakness = NA, NA
     a = assess(r)
-    assert {"triggers.trauma", "legs.weakness"} <= set(a.unscreened)
+    # leg symptoms not asked: the question to ask is that one (weakness follows from it)
+    assert {"triggers.trauma", "legs.symptoms"} <= set(a.unscreened)
     assert a.disposition == NOT_FULLY_SCREENED
+    r.legs.symptoms = Answer.YES
+    assert "legs.weakness" in assess(r).unscreened
 
 
 def test_unscreened_with_a_fired_row_shows_that_rows_band():

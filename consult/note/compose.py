@@ -394,8 +394,8 @@ def plan_section(record: Record) -> Section:
             origin = "Suggested"
         blocks.append(PlanEntry(number=n, text=entry.text, why=entry.reason,
                                 source=entry.source,
-                                category=_CATEGORY_WORDS.get(entry.category.value,
-                                                             entry.category.value),
+                                category="" if entry.suggestion_id is None else
+                                _CATEGORY_WORDS.get(entry.category.value, entry.category.value),
                                 origin=origin))
     if not plan.items:
         blocks.append(Para("No plan items recorded yet.", tone="warning"))

@@ -125,7 +125,18 @@ def test_every_input_has_an_accessible_name_and_a_labelled_buddy(form):
     for path, row in form.rows.items():
         assert row.field.accessibleName(), path
         assert row.label.buddy() is row.field.focus_target(), path
-        assert "&" in row.label.text() or len(row.label.text()) > 0
+
+
+def test_each_mnemonic_letter_does_one_thing_in_the_whole_window(form):
+    import re
+
+    from forms.form import RESERVED_MNEMONICS
+
+    letters = [m.group(1).lower() for row in form.rows.values()
+               for m in [re.search(r"(?<!&)&([^&])", row.label.text())] if m]
+    assert len(letters) >= 12
+    assert len(letters) == len(set(letters))
+    assert not set(letters) & RESERVED_MNEMONICS
 
 
 def test_sections_built_after_a_record_was_loaded_show_its_answers(qtbot):

@@ -363,3 +363,33 @@ def test_partial_or_out_of_range_entries_never_leave_an_older_value(qtbot, windo
     press(qtbot, Qt.Key.Key_Tab)
     assert window.record.impact.pain_now is None
     assert "from 0 to 10" in window.form.rows["impact.pain_now"].error.text()
+
+
+def test_every_to_finish_entry_moves_focus_out_of_the_list(qtbot, window):
+    for name in (None, "mechanical"):
+        if name:
+            record = recordfile.load(example_path(name))
+            record.legs.symptoms = Answer.YES  # its details now need answers
+            record.red_flags.cancer_history = Answer.YES
+            window.form.load(record)
+            window.panel.set_record(record)
+            window._refresh()
+        finish = window.to_finish
+        assert finish.count() > 3
+        for row in range(finish.count()):
+            finish.setFocus()
+            finish.setCurrentRow(row)
+            press(qtbot, Qt.Key.Key_Return)
+            assert focused() is not finish, finish.item(row).text()
+
+
+def test_new_leaves_no_message_or_error_state_from_the_last_patient(qtbot, window):
+    window.form.focus_field("patient.date_of_birth")
+    type_(qtbot, "31/02/1990")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert window.form.rows["patient.date_of_birth"].error.isVisible()
+    window.form.focus_field("patient.sex")
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    shown = [p for p, row in window.form.rows.items() if row.error.text()]
+    assert shown == []
+    assert window.form.fields["patient.date_of_birth"].accessibleDescription() == ""

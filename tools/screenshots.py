@@ -7,6 +7,7 @@ temporary folder, never the user's own.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -32,7 +33,8 @@ def main() -> int:
         QCoreApplication.setOrganizationName("consult-screenshots")
         QCoreApplication.setApplicationName("consult-screenshots")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(QSettings.Format.IniFormat, scope, tmp)
         save_settings(AppSettings(clinician_name="Dr Asha Patel", gmc_number="7012345",
                                   practice_name="Riverside Medical Practice",
                                   practice_address="1 River Road\nExampletown\nEX1 2AB"))
@@ -58,13 +60,21 @@ def main() -> int:
             window = MainWindow()
             window.resize(1440, 900)
             if example:
-                window.form.load(recordfile.load(ROOT / "resources" / "examples"
-                                                 / f"{example}.json"))
-                window.panel.set_record(window.record)
-                window._refresh()
-                window.form.scroll_to_section("red_flags" if example == "cauda-equina"
-                                              else "consultation")
+                record = recordfile.load(ROOT / "resources" / "examples" / f"{example}.json")
+            else:  # a fixed clock, so that regenerating changes nothing
+                record = window.record
+                record.consultation.date = dt.date(2026, 11, 26)
+                record.consultation.time = dt.time(9, 30)
+            window.form.load(record)
+            window.panel.set_record(record)
+            window._refresh()
             window.show()
+            for _ in range(5):
+                app.processEvents()
+            window.form.ensure_built()
+            app.processEvents()
+            window.form.scroll_to_section("red_flags" if example == "cauda-equina"
+                                          else "consultation")
             for _ in range(5):
                 app.processEvents()
             window.grab().save(str(out / f"{name}.png"))

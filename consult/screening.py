@@ -49,6 +49,16 @@ def label(path: str) -> str:
     return title(_MODELS[section], field.split(".")[0])
 
 
+def question(path: str) -> str:
+    """An unanswered screening path as the question still to ask, in words."""
+    text = label(path)
+    if path.endswith(".onset"):
+        return f"{text}: when it started"
+    if path.endswith(".worse_last_14_days"):
+        return f"{text}: worse in the last 14 days?"
+    return text
+
+
 def unscreened_strong(record: Record) -> list[str]:
     """Field paths of strong-flag questions (and their required details) not yet answered."""
     rf, risk, legs = record.red_flags, record.risk, record.legs

@@ -547,7 +547,7 @@ class AssessmentPanel(QWidget):
         if a.red_flags_screened:
             still = ""
         else:
-            labels = [_unscreened_label(p) for p in a.unscreened]
+            labels = [screening.question(p) for p in a.unscreened]
             shown = "; ".join(labels[:STILL_TO_ASK_SHOWN])
             more = len(labels) - STILL_TO_ASK_SHOWN
             still = f"Still to ask ({len(labels)}): {shown}" + (f"; and {more} more" if more > 0 else "")
@@ -995,10 +995,3 @@ def _strip_tags(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def _unscreened_label(path: str) -> str:
-    label = screening.label(path)
-    if path.endswith(".onset"):
-        return f"{label}: when it started"
-    if path.endswith(".worse_last_14_days"):
-        return f"{label}: worse in the last 14 days?"
-    return label

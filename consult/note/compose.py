@@ -150,7 +150,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str]) -> tupl
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
                            entries=tuple(_entry(rules, r) for r in rows), items=extra))
     if not assessment.red_flags_screened:
-        labels = [_unscreened_label(path) for path in assessment.unscreened]
+        labels = [screening.question(path) for path in assessment.unscreened]
         shown = labels[:UNSCREENED_SHOWN]
         if len(labels) > len(shown):
             shown.append(f"and {len(labels) - len(shown)} more: see the red-flag screen below")
@@ -184,13 +184,6 @@ def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
                       action=row.action, when=when_words(row.within))
 
 
-def _unscreened_label(path: str) -> str:
-    label = screening.label(path)
-    if path.endswith(".onset"):
-        return f"{label}: when it started"
-    if path.endswith(".worse_last_14_days"):
-        return f"{label}: worse in the last 14 days?"
-    return label
 
 
 # ---------------------------------------------------------------------------

@@ -184,8 +184,6 @@ def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
                       action=row.action, when=when_words(row.within))
 
 
-
-
 # ---------------------------------------------------------------------------
 # Sections
 

@@ -121,6 +121,9 @@ def cancer(record: Record, facts: Facts, fire: Fire) -> None:
         fire("mscc", [history, "with " + ", ".join(neuro)])
         return
     features = [title(RedFlags, f) for f in METS_FEATURES if getattr(rf, f) is YES]
+    if rf.night_pain_constant is YES and rf.mets_night_pain_prevents_sleep is not YES:
+        # the weak-flag night pain that stops sleep is the same finding for a cancer patient
+        features.append(title(RedFlags, "night_pain_constant"))
     if record.history.thoracic_pain is YES:
         features.append("Thoracic pain")
     unasked = [title(RedFlags, f) for f in METS_FEATURES if getattr(rf, f) is Answer.NOT_ASKED]

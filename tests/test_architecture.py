@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import consult
 
 CORE = Path(consult.__file__).parent
@@ -24,6 +26,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+@pytest.mark.hazard("H16")
 def test_no_core_module_imports_qt_or_forms():
     offenders = {
         str(path.relative_to(CORE)): sorted(_imports(path) & set(FORBIDDEN))
@@ -33,6 +36,7 @@ def test_no_core_module_imports_qt_or_forms():
     assert len(offenders) > 10  # the scan really saw the core's modules
 
 
+@pytest.mark.hazard("H16")
 def test_loading_every_core_module_loads_no_qt():
     modules = sorted(
         "consult." + ".".join(p.relative_to(CORE).with_suffix("").parts)

@@ -25,6 +25,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
                           text=True, cwd=cwd, timeout=120)
 
 
+@pytest.mark.hazard("H7")
 def test_check_prints_the_contract_for_an_emergency_example():
     result = run("check", str(example_path("cauda-equina")))
     assert result.returncode == 0, result.stderr
@@ -40,6 +41,7 @@ def test_check_prints_the_contract_for_an_emergency_example():
     assert out["rules_version"]
 
 
+@pytest.mark.hazard("H2")
 def test_check_of_a_blank_draft_exits_0_and_is_never_routine(tmp_path):
     path = tmp_path / "draft.json"
     recordfile.save(Record(), path)
@@ -52,6 +54,7 @@ def test_check_of_a_blank_draft_exits_0_and_is_never_routine(tmp_path):
     assert {"field": "plan.confirmed", "message": "Confirm the plan: the GP has the last word."} in out["problems"]
 
 
+@pytest.mark.hazard("H11", "H19")
 @pytest.mark.parametrize("content", ["{broken", '{"format": "consult-record", "format_version": 1, "x": 1}', None])
 def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, content):
     path = tmp_path / "in.json"
@@ -66,12 +69,14 @@ def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, content):
     assert not (tmp_path / "o.pdf").exists()
 
 
+@pytest.mark.hazard("H19")
 def test_bad_arguments_give_one_line_and_exit_2():
     result = run("note", "x.json")  # -o missing
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.hazard("H11")
 def test_note_writes_an_owner_only_pdf(tmp_path):
     out = tmp_path / "note.pdf"
     result = run("note", str(example_path("mechanical")), "-o", str(out))
@@ -81,6 +86,7 @@ def test_note_writes_an_owner_only_pdf(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["note.pdf"]
 
 
+@pytest.mark.hazard("H2")
 def test_note_refuses_an_incomplete_record_unless_draft(tmp_path):
     record = negative_record()
     record.plan.confirmed = False
@@ -95,6 +101,7 @@ def test_note_refuses_an_incomplete_record_unless_draft(tmp_path):
     assert (tmp_path / "n.pdf").exists()
 
 
+@pytest.mark.hazard("H19")
 def test_note_into_a_missing_folder_is_one_line_exit_2(tmp_path):
     result = run("note", str(example_path("mechanical")), "-o", str(tmp_path / "no" / "n.pdf"))
     assert result.returncode == 2
@@ -110,6 +117,7 @@ def test_schema_is_the_record_json_schema():
     assert schema["$defs"]["Answer"]["enum"] == ["yes", "no", "not_asked"]
 
 
+@pytest.mark.hazard("H5", "H19")
 def test_note_never_overwrites_its_own_input_or_a_folder_or_device(tmp_path):
     src = tmp_path / "r.json"
     recordfile.save(negative_record(), src)
@@ -129,6 +137,7 @@ def test_note_never_overwrites_its_own_input_or_a_folder_or_device(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["pipe", "r.json"]
 
 
+@pytest.mark.hazard("H10", "H19")
 @pytest.mark.parametrize(("content", "says"), [
     ('{"format": "consult-record", "format_version": true}', "format_version True is not supported"),
     ('{"format": "consult-record", "format_version": 1.0}', "format_version 1.0 is not supported"),
@@ -143,6 +152,7 @@ def test_odd_versions_and_far_dates_are_refused_in_one_line(tmp_path, content, s
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.hazard("H19")
 def test_non_utf8_file_is_named_as_such(tmp_path):
     path = tmp_path / "latin1.json"
     path.write_bytes('{"format": "consult-record", "patient": {"family_name": "Zoë"}}'.encode("latin-1"))

@@ -22,6 +22,7 @@ def test_a_complete_record_has_no_problems():
     assert problems(negative_record(), TODAY) == []
 
 
+@pytest.mark.hazard("H2")
 def test_a_blank_record_lists_every_kind_of_missing_item_with_a_sentence():
     found = fields(Record())
     for path in ("consultation.date", "consultation.clinician_name", "patient.nhs_number",
@@ -33,6 +34,7 @@ def test_a_blank_record_lists_every_kind_of_missing_item_with_a_sentence():
     assert found["red_flags.ces_bladder.answer"].startswith("Red flag not yet answered: Bladder change")
 
 
+@pytest.mark.hazard("H3", "H10", "H17", "H18")
 @pytest.mark.parametrize(("change", "field", "says"), [
     (lambda r: setattr(r.consultation, "date", dt.date(2026, 12, 1)), "consultation.date", "in the future"),
     (lambda r: setattr(r.patient, "date_of_birth", dt.date(2012, 1, 1)), "patient.date_of_birth", "outside this tool's scope"),
@@ -53,6 +55,7 @@ def test_each_problem_names_its_field(change, field, says):
     assert says in found[field]
 
 
+@pytest.mark.hazard("H17")
 def test_an_under_16_is_told_plainly_they_are_outside_the_scope():
     record = negative_record()
     record.patient.date_of_birth = dt.date(2011, 6, 1)
@@ -70,6 +73,7 @@ def test_leg_symptoms_yes_needs_the_details_and_a_cancer_needs_type_and_year():
             "red_flags.cancer_year", "red_flags.mets_progressive_pain"} <= set(found)
 
 
+@pytest.mark.hazard("H1")
 def test_numbness_in_both_legs_contradicting_the_red_flag_item_is_caught():
     record = negative_record()
     record.legs.symptoms = record.legs.numbness = Answer.YES
@@ -77,6 +81,7 @@ def test_numbness_in_both_legs_contradicting_the_red_flag_item_is_caught():
     assert "red_flags.ces_numbness_both_legs.answer" in fields(record)
 
 
+@pytest.mark.hazard("H14")
 def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_again():
     from consult import plan
     from consult.answers import Onset, YesNoUnsure
@@ -91,6 +96,7 @@ def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_a
     assert record.plan.items[0].suggestion_id == "action-ces-emergency"
 
 
+@pytest.mark.hazard("H7")
 def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
     from consult import plan
 
@@ -100,6 +106,7 @@ def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
     assert problems(record, TODAY) == []
 
 
+@pytest.mark.hazard("H14")
 def test_changing_the_plan_after_confirming_asks_for_confirmation_again():
     from consult import plan
 
@@ -110,6 +117,7 @@ def test_changing_the_plan_after_confirming_asks_for_confirmation_again():
     assert problems(record, TODAY) == []
 
 
+@pytest.mark.hazard("H14")
 def test_accepting_suggestions_again_keeps_the_gps_edits_and_own_items():
     from consult import plan
     from consult.record import PlanItem

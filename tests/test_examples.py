@@ -47,6 +47,7 @@ def test_example_loads_and_is_complete(name):
     assert record.plan.ces_card_given is Answer.YES
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_has_its_disposition_and_is_fully_screened(name):
     a = assess(load_example(name))
@@ -68,6 +69,7 @@ def test_example_plan_holds_every_suggestion(name):
     assert suggested <= planned
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("name", [n for n, d in DISPOSITION.items() if d != "routine"])
 def test_example_plan_leads_with_the_row_actions(name):
     record = load_example(name)
@@ -77,6 +79,7 @@ def test_example_plan_leads_with_the_row_actions(name):
     assert planned[: len(wanted)] == wanted
 
 
+@pytest.mark.hazard("H19")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_round_trips_byte_exactly(name):
     raw = example_path(name).read_bytes()
@@ -86,6 +89,7 @@ def test_example_round_trips_byte_exactly(name):
     assert recordfile.loads(recordfile.dumps(record)) == record
 
 
+@pytest.mark.hazard("H11")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_is_a_fictional_test_patient_at_the_example_practice(name):
     record = load_example(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from consult import followups
 from consult.answers import Answer, Onset, Sex, Side, Trauma, YesNoUnsure
 from consult.completeness import problems
@@ -18,12 +20,14 @@ def negative_record() -> Record:
     return r
 
 
+@pytest.mark.hazard("H15")
 def test_clearing_hidden_questions_leaves_the_negative_record_complete():
     r = negative_record()
     assert followups.clear_hidden(r) == []
     assert problems(r) == []
 
 
+@pytest.mark.hazard("H15")
 def test_every_rule_names_a_real_field():
     record = Record()
     for path in followups.RULES:
@@ -31,6 +35,7 @@ def test_every_rule_names_a_real_field():
         assert leaf in type(owner).model_fields, path
 
 
+@pytest.mark.hazard("H15")
 def test_trauma_severity_is_asked_only_after_minor_trauma_and_cleared_when_hidden():
     r = negative_record()
     assert not followups.applies(r, "triggers.severe_pain_after_trauma")
@@ -44,6 +49,7 @@ def test_trauma_severity_is_asked_only_after_minor_trauma_and_cleared_when_hidde
     assert r.triggers.severe_pain_after_trauma is NA and r.triggers.trauma_details == ""
 
 
+@pytest.mark.hazard("H15")
 def test_ces_onset_and_worsening_go_when_the_item_goes_back_to_no():
     r = negative_record()
     item = r.red_flags.ces_bladder
@@ -54,6 +60,7 @@ def test_ces_onset_and_worsening_go_when_the_item_goes_back_to_no():
     assert item.onset is None and item.worse_last_14_days is None
 
 
+@pytest.mark.hazard("H15")
 def test_no_leg_symptoms_answers_the_leg_details_no_and_clears_their_follow_ups():
     r = negative_record()
     legs = r.legs
@@ -65,6 +72,7 @@ def test_no_leg_symptoms_answers_the_leg_details_no_and_clears_their_follow_ups(
     assert problems(r) == [] or all(not p.field.startswith("legs.") for p in problems(r))
 
 
+@pytest.mark.hazard("H15")
 def test_a_hidden_question_never_blocks_finishing():
     r = negative_record()
     r.red_flags.cancer_history = Y

@@ -44,6 +44,7 @@ def test_there_are_nine_criteria():
 # --------------------------------------------------------------------------- when NG65 applies
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize(("age", "value", "unit", "applies"), [
     (40, 4, DurationUnit.MONTHS, True),
     (40, 14, DurationUnit.WEEKS, True),  # 98 days
@@ -78,6 +79,7 @@ def test_ng65_needs_a_duration_and_an_age():
 # --------------------------------------------------------------------------- counting
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize(("yes", "row"), [
     (0, None), (1, None), (2, None), (3, "ng65-hla-b27"), (4, "ng65-refer"), (8, "ng65-refer")])
 def test_count_sets_the_row(yes, row):
@@ -95,6 +97,7 @@ def test_count_sets_the_row(yes, row):
         assert "ng65-return" in [s.id for s in a.suggestions]
 
 
+@pytest.mark.hazard("H7")
 def test_three_criteria_is_hla_b27_and_four_is_referral():
     assert "HLA-B27" in assess(patient(40, 6, DurationUnit.MONTHS, yes=3)).fired[0].action
     assert "rheumatology" in assess(patient(40, 6, DurationUnit.MONTHS, yes=4)).fired[0].action
@@ -123,6 +126,7 @@ def test_onset_before_35_plus_two_asked_criteria_is_three():
     assert ng65_rows(r) == ["ng65-refer"]
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("minutes", [None, 20, 45, 120])
 def test_morning_stiffness_is_never_counted(minutes):
     r = patient(40, 6, DurationUnit.MONTHS, yes=2)
@@ -154,6 +158,7 @@ def test_not_asked_criteria_are_listed_and_never_counted():
     assert "2 not asked" in result.outcome
 
 
+@pytest.mark.hazard("H12")
 def test_inflammatory_night_waking_is_not_the_constant_night_pain_weak_flag():
     r = patient(40, 6, DurationUnit.MONTHS, yes=0)
     r.inflammatory.wakes_second_half_of_night = Y
@@ -162,12 +167,14 @@ def test_inflammatory_night_waking_is_not_the_constant_night_pain_weak_flag():
     assert not any(x.kind == "weak" for x in a.fired)
 
 
+@pytest.mark.hazard("H10")
 def test_pain_that_started_at_45_and_a_half_is_outside_ng65():
     r = patient(45, 4, DurationUnit.MONTHS, yes=8)
     r.patient.date_of_birth = dt.date(1980, 12, 30)  # 45 years 11 months: onset about 45.6
     assert assess(r).ng65 is None
 
 
+@pytest.mark.hazard("H10")
 def test_onset_at_35_and_a_half_is_not_before_35():
     r = patient(35, 6, DurationUnit.MONTHS, yes=0)
     r.patient.date_of_birth = dt.date(1990, 12, 30)  # 35 years 11 months: onset about 35.4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from consult.answers import (
     Answer,
     DurationUnit,
@@ -72,6 +74,7 @@ def test_leg_symptoms_sentences() -> None:
     ]
 
 
+@pytest.mark.hazard("H2")
 def test_risk_and_medicines_never_call_unasked_negative() -> None:
     r = Record()
     r.risk.osteoporosis = Answer.YES

@@ -79,6 +79,7 @@ def test_a4_with_practice_at_the_top_of_page_one(negative_pdf: bytes) -> None:
         assert not pdf.pages[1].search("Riverside Medical Practice")
 
 
+@pytest.mark.hazard("H3", "H6", "H7", "H9", "H10", "H17")
 def test_banner_page_numbers_and_footer_on_every_page() -> None:
     data = note_pdf(long_record())
     texts = pages_text(data)
@@ -98,6 +99,7 @@ def test_banner_page_numbers_and_footer_on_every_page() -> None:
         assert DRAFT not in text
 
 
+@pytest.mark.hazard("H3")
 def test_unknown_banner_values_print_not_known() -> None:
     text = flat(pages_text(note_pdf(Record(), draft=True))[0])
     assert "Name not known" in text
@@ -107,6 +109,7 @@ def test_unknown_banner_values_print_not_known() -> None:
     assert "None" not in text and "?" not in text
 
 
+@pytest.mark.hazard("H10", "H18")
 def test_consultation_details_and_remote_wording(negative_pdf: bytes) -> None:
     text = flat(pages_text(negative_pdf)[0])
     for expected in ("20-Nov-2026", "09:40", "Telephone", "Dr Asha Patel",
@@ -116,6 +119,7 @@ def test_consultation_details_and_remote_wording(negative_pdf: bytes) -> None:
         assert expected in text
 
 
+@pytest.mark.hazard("H18")
 def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
     r = negative_record()
     r.consultation.mode = Mode.FACE_TO_FACE
@@ -129,6 +133,7 @@ def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
 # Red flags
 
 
+@pytest.mark.hazard("H1")
 def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
     text = flat(pages_text(ces_pdf)[0])
     box = text.index("RED FLAG")
@@ -143,6 +148,7 @@ def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
     assert "How soon now" in box_text
 
 
+@pytest.mark.hazard("H1")
 def test_red_flag_box_is_coloured(ces_pdf: bytes) -> None:
     with pdfplumber.open(io.BytesIO(ces_pdf)) as pdf:
         page = pdf.pages[0]
@@ -154,6 +160,7 @@ def test_red_flag_box_is_coloured(ces_pdf: bytes) -> None:
         assert reds, "the RED FLAG heading sits on a red band"
 
 
+@pytest.mark.hazard("H1")
 def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
     r = negative_record()
     r.legs.symptoms = r.legs.weakness = Answer.YES
@@ -173,6 +180,7 @@ def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
     assert "How soon within days" in box
 
 
+@pytest.mark.hazard("H2")
 def test_unscreened_note_says_so_and_never_routine() -> None:
     data = note_pdf(Record(), draft=True)
     texts = [flat(t) for t in pages_text(data)]
@@ -184,6 +192,7 @@ def test_unscreened_note_says_so_and_never_routine() -> None:
     assert "ROUTINE" not in " ".join(texts)
 
 
+@pytest.mark.hazard("H12")
 def test_negative_note_is_routine_without_a_red_flag_box(negative_pdf: bytes) -> None:
     text = flat(" ".join(pages_text(negative_pdf)))
     assert "RED FLAG" not in text.replace("Red-flag", "")
@@ -223,6 +232,7 @@ def _screen_answers(data: bytes, titles: list[str]) -> dict[str, str]:
     return found
 
 
+@pytest.mark.hazard("H2")
 def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> None:
     r = Record()
     r.patient.family_name = "Jones"
@@ -241,6 +251,7 @@ def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> 
     assert printed[RedFlags.model_fields["weight_loss"].title] == "Yes"
 
 
+@pytest.mark.hazard("H2")
 def test_screen_table_of_a_complete_record(ces_pdf: bytes) -> None:
     r = ces_record()
     expected = _expected_screen(r)
@@ -275,6 +286,7 @@ def test_startback_and_ng65_only_when_present(negative_pdf: bytes) -> None:
     assert "Met Buttock pain" in text
 
 
+@pytest.mark.hazard("H7", "H10")
 def test_plan_items_with_reason_source_and_signature(ces_pdf: bytes) -> None:
     text = squeeze(" ".join(pages_text(ces_pdf)))
     for item in ces_record().plan.items:
@@ -291,6 +303,7 @@ def test_plan_items_with_reason_source_and_signature(ces_pdf: bytes) -> None:
 # User text: escaping, Unicode, long text
 
 
+@pytest.mark.hazard("H6")
 def test_markup_in_user_text_prints_literally() -> None:
     r = negative_record()
     r.patient.family_name = "<b>Bold</b> & Co"
@@ -314,6 +327,7 @@ def test_markup_in_user_text_prints_literally() -> None:
         assert max(sizes) < 20
 
 
+@pytest.mark.hazard("H6")
 @pytest.mark.parametrize(("given", "family"), [
     ("Łukasz", "Żółć"), ("Zoë", "Ægir"), ("Σοφία", "Παπαδοπούλου"), ("Жанна", "Иванова"),
 ])
@@ -339,6 +353,7 @@ def _assert_inside(data: bytes) -> int:
         return len(pdf.pages)
 
 
+@pytest.mark.hazard("H6")
 def test_long_free_text_flows_over_pages_and_stays_on_the_page() -> None:
     r = negative_record()
     r.history.notes = LONG_WORDS
@@ -357,6 +372,7 @@ def test_long_free_text_flows_over_pages_and_stays_on_the_page() -> None:
     assert "\u2026" in text  # the letterhead shortens an over-long address, visibly
 
 
+@pytest.mark.hazard("H1")
 def test_red_flag_action_stays_on_page_1_whatever_the_address_and_free_text() -> None:
     r = negative_record()
     r.practice.address = "\n".join(f"Address line {i}" for i in range(200))
@@ -369,6 +385,7 @@ def test_red_flag_action_stays_on_page_1_whatever_the_address_and_free_text() ->
     assert "Address line 150" not in page1
 
 
+@pytest.mark.hazard("H1")
 def test_a_positive_answer_that_fires_no_urgent_row_is_still_named_on_page_1() -> None:
     r = negative_record()
     r.red_flags.gait_disturbance = Answer.YES
@@ -381,6 +398,7 @@ def test_a_positive_answer_that_fires_no_urgent_row_is_still_named_on_page_1() -
     assert "Constant night pain" in box
 
 
+@pytest.mark.hazard("H2")
 def test_unscreened_single_weak_flag_row_never_reads_routine() -> None:
     r = Record()
     r.red_flags.night_pain_constant = Answer.YES
@@ -389,6 +407,7 @@ def test_unscreened_single_weak_flag_row_never_reads_routine() -> None:
     assert "RED FLAGS NOT YET FULLY SCREENED" in text
 
 
+@pytest.mark.hazard("H6")
 def test_table_cell_with_long_details_splits_over_pages() -> None:
     r = negative_record()
     r.red_flags.cancer_history = Answer.YES
@@ -405,6 +424,7 @@ def test_table_cell_with_long_details_splits_over_pages() -> None:
 # Document properties
 
 
+@pytest.mark.hazard("H11")
 def test_metadata_has_no_patient_identifier(negative_pdf: bytes) -> None:
     meta = pypdf.PdfReader(io.BytesIO(negative_pdf)).metadata
     assert meta is not None and meta.title == "Consultation note"
@@ -413,10 +433,12 @@ def test_metadata_has_no_patient_identifier(negative_pdf: bytes) -> None:
         assert secret not in values
 
 
+@pytest.mark.hazard("H13")
 def test_same_record_gives_the_same_bytes(negative_pdf: bytes) -> None:
     assert note_pdf(negative_record()) == negative_pdf
 
 
+@pytest.mark.hazard("H2", "H3", "H9", "H13")
 def test_incomplete_record_is_refused_unless_draft() -> None:
     r = Record()
     with pytest.raises(IncompleteRecord) as caught:
@@ -430,11 +452,13 @@ def test_incomplete_record_is_refused_unless_draft() -> None:
     assert all(DRAFT in t for t in texts)
 
 
+@pytest.mark.hazard("H13")
 def test_draft_is_marked_on_every_page_of_a_long_note() -> None:
     texts = pages_text(note_pdf(long_record(), draft=True))
     assert len(texts) >= 3 and all(t.count(DRAFT) >= 2 for t in texts)  # header + watermark
 
 
+@pytest.mark.hazard("H11")
 def test_write_note_pdf_is_atomic_and_owner_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "note.pdf"
     write_note_pdf(negative_record(), target)
@@ -443,6 +467,7 @@ def test_write_note_pdf_is_atomic_and_owner_only(tmp_path) -> None:  # type: ign
     assert [p.name for p in tmp_path.iterdir()] == ["note.pdf"]
 
 
+@pytest.mark.hazard("H6")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_examples_render(name: str) -> None:
     data = note_pdf(load_example(name))
@@ -463,6 +488,7 @@ EXAMPLE_PAGE_1 = {
 }
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("name", sorted(EXAMPLE_PAGE_1))
 def test_each_example_note_says_its_disposition_and_action(name: str) -> None:
     record = load_example(name)
@@ -482,6 +508,7 @@ def test_each_example_note_says_its_disposition_and_action(name: str) -> None:
         assert flat(item.text)[:60] in everything
 
 
+@pytest.mark.hazard("H6")
 def test_every_character_is_set_in_dejavu(ces_pdf: bytes) -> None:
     with pdfplumber.open(io.BytesIO(ces_pdf)) as pdf:
         fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}

@@ -39,6 +39,7 @@ def composed(record: Record, draft: bool = False) -> Note:
     return compose(record, assess(record), draft=draft, app_version=consult.__version__)
 
 
+@pytest.mark.hazard("H6", "H13")
 @pytest.mark.parametrize("make", [negative_record, ces_record, Record],
                          ids=["negative", "cauda-equina", "blank"])
 def test_text_and_pdf_print_every_string_of_the_note(make) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +54,7 @@ def test_text_and_pdf_print_every_string_of_the_note(make) -> None:  # type: ign
         assert squeeze(s) in pdf, s
 
 
+@pytest.mark.hazard("H1", "H2")
 def test_text_twin_key_content() -> None:
     text = note_text(ces_record())
     for expected in ("Riverside Medical Practice", "TAYLOR, Sam", "Born 05-Apr-1985",
@@ -69,6 +71,7 @@ def test_text_twin_key_content() -> None:
     assert "None" not in text
 
 
+@pytest.mark.hazard("H2", "H13")
 def test_text_draft_and_incomplete() -> None:
     with pytest.raises(IncompleteRecord):
         note_text(Record())
@@ -79,6 +82,7 @@ def test_text_draft_and_incomplete() -> None:
     assert "None" not in text and "?" not in text.replace("worse in the last 14 days?", "")
 
 
+@pytest.mark.hazard("H6")
 def test_user_text_is_not_escaped_in_plain_text() -> None:
     r = negative_record()
     r.history.notes = "A & B <b>c</b>"

@@ -8,9 +8,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.hazard("H6", "H7")
 def test_a_plain_install_ships_and_finds_every_resource(tmp_path):
     source = tmp_path / "source"  # build from a copy: nothing written into the checkout
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(

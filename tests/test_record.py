@@ -24,6 +24,7 @@ def _answers(model, path=""):
             yield from _answers(value, here)
 
 
+@pytest.mark.hazard("H2")
 def test_a_new_record_starts_with_every_screening_item_not_asked():
     found = dict(_answers(Record()))
     assert len(found) >= 70
@@ -53,6 +54,7 @@ def test_impossible_values_are_refused_on_assignment_with_a_gp_readable_message(
     assert getattr(getattr(record, section), field) is None  # nothing half-changed
 
 
+@pytest.mark.hazard("H9")
 def test_nhs_number_typed_with_spaces_is_stored_as_ten_digits():
     record = Record()
     record.patient.nhs_number = "943 476 5919"
@@ -69,11 +71,13 @@ def test_whitespace_only_text_is_stripped_and_blank_identifiers_become_unknown()
     assert record.consultation.gmc_number is None
 
 
+@pytest.mark.hazard("H19")
 def test_unknown_fields_are_refused():
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         Record.model_validate({"patient": {"middle_name": "X"}})
 
 
+@pytest.mark.hazard("H19")
 def test_an_empty_draft_and_a_full_record_round_trip_byte_exactly():
     for record in (Record(), negative_record()):
         text = recordfile.dumps(record)
@@ -82,6 +86,7 @@ def test_an_empty_draft_and_a_full_record_round_trip_byte_exactly():
         assert recordfile.dumps(again) == text
 
 
+@pytest.mark.hazard("H9", "H10")
 def test_the_file_stores_dates_iso_and_nhs_number_as_digits():
     data = json.loads(recordfile.dumps(negative_record()))
     assert data["format"] == "consult-record" and data["format_version"] == 1

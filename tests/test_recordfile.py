@@ -15,6 +15,7 @@ from tests.support import negative_record
 HEAD = '{"format": "consult-record", "format_version": 1, '
 
 
+@pytest.mark.hazard("H9", "H10", "H19")
 @pytest.mark.parametrize(("text", "says"), [
     ("{", "not valid JSON (line 1, column 2)"),
     ("", "not valid JSON"),
@@ -42,6 +43,7 @@ def test_broken_files_get_one_line_naming_the_field(tmp_path, text, says):
     assert message.startswith(str(path))
 
 
+@pytest.mark.hazard("H19")
 def test_missing_file_folder_and_binary_file(tmp_path):
     with pytest.raises(RecordFileError, match="no such file"):
         recordfile.load(tmp_path / "nope.json")
@@ -52,6 +54,7 @@ def test_missing_file_folder_and_binary_file(tmp_path):
         recordfile.load(tmp_path / "bin.json")
 
 
+@pytest.mark.hazard("H5", "H11")
 def test_save_is_owner_only_and_leaves_no_temporary_file(tmp_path):
     path = tmp_path / "record.json"
     recordfile.save(negative_record(), path)
@@ -60,6 +63,7 @@ def test_save_is_owner_only_and_leaves_no_temporary_file(tmp_path):
     assert recordfile.load(path) == negative_record()
 
 
+@pytest.mark.hazard("H5", "H11")
 def test_a_failed_save_keeps_the_old_file_whole(tmp_path, monkeypatch):
     path = tmp_path / "record.json"
     recordfile.save(negative_record(), path)

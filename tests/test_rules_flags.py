@@ -112,6 +112,7 @@ def assert_row(a: Assessment, row_id: str) -> None:
 # --------------------------------------------------------------------------- baseline
 
 
+@pytest.mark.hazard("H12")
 def test_the_negative_record_fires_nothing_and_is_routine():
     a = assess(negative_record())
     assert a.fired == []
@@ -120,6 +121,7 @@ def test_the_negative_record_fires_nothing_and_is_routine():
     assert a.outside_pathway == []
 
 
+@pytest.mark.hazard("H1")
 def test_every_strong_row_in_the_rule_set_is_covered_here():
     strong = {k for k, v in RULES.rows.items() if v.kind == "strong"}
     assert strong == set(STRONG_CASES_COVER)
@@ -140,6 +142,7 @@ EMERGENCY_TIMINGS = [
 ]
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("name", CORE_CES)
 @pytest.mark.parametrize(("onset", "worse"), EMERGENCY_TIMINGS)
 def test_ces_item_new_worse_or_unsure_is_an_emergency(name, onset, worse):
@@ -154,6 +157,7 @@ def test_ces_item_new_worse_or_unsure_is_an_emergency(name, onset, worse):
         assert not a.red_flags_screened
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("name", CORE_CES)
 def test_ces_item_stable_for_more_than_14_days_is_urgent(name):
     r = ces_item(negative_record(), name, Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)
@@ -162,6 +166,7 @@ def test_ces_item_stable_for_more_than_14_days_is_urgent(name):
     assert "ces-emergency" not in ids(a)
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize(("onset", "worse"), [*EMERGENCY_TIMINGS,
                                               (Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)])
 def test_new_sexual_dysfunction_alone_fires_nothing(onset, worse):
@@ -187,6 +192,7 @@ def test_ces_findings_record_onset_and_worse_per_item():
     assert any("within 14 days" in f and "worse in the last 14 days" in f for f in row.findings)
 
 
+@pytest.mark.hazard("H1")
 def test_bilateral_leg_answers_imply_ces_even_when_the_item_reads_no():
     r = negative_record()
     legs = r.legs
@@ -236,6 +242,7 @@ NEURO_SETUPS: dict[str, Callable[[Record], object]] = {
 }
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("neuro", list(NEURO_SETUPS))
 def test_cancer_with_a_neurological_symptom_is_mscc_emergency(neuro):
     r = cancer(negative_record())
@@ -271,6 +278,7 @@ def test_suspected_cord_compression_with_cancer_is_mscc():
     assert ids(a).count("mscc") == 1
 
 
+@pytest.mark.hazard("H12")
 def test_neurological_symptoms_without_cancer_or_suspicion_are_not_mscc():
     r = leg_numbness(negative_record())
     r.red_flags.gait_disturbance = Y
@@ -291,12 +299,14 @@ def test_cancer_with_a_metastasis_feature_and_no_neurology_is_urgent(feature):
         assert "outside-thoracic" in ids(a)
 
 
+@pytest.mark.hazard("H7")
 def test_cancer_history_alone_is_weak_cancer_history_soon():
     a = assess(cancer(negative_record()))
     assert_only(a, "weak-cancer-history")
     assert a.disposition == "soon"
 
 
+@pytest.mark.hazard("H2")
 def test_cancer_history_needs_the_features_asked_before_screening_is_complete():
     r = negative_record()
     r.red_flags.cancer_history = Y
@@ -311,6 +321,7 @@ def test_cancer_history_needs_the_features_asked_before_screening_is_complete():
 # --------------------------------------------------------------------------- infection
 
 
+@pytest.mark.hazard("H1")
 def test_fever_or_unwell_is_infection_emergency():
     r = negative_record()
     r.red_flags.fever_or_unwell = Y
@@ -337,6 +348,7 @@ def test_infection_risk_with_pain_and_neurology_is_emergency(risk):
     assert "infection-risk" not in ids(a)
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("risk", INFECTION_RISKS)
 def test_infection_risk_without_new_severe_pain_fires_nothing(risk):
     r = negative_record()
@@ -345,6 +357,7 @@ def test_infection_risk_without_new_severe_pain_fires_nothing(risk):
     assert a.fired == [] and a.disposition == "routine"
 
 
+@pytest.mark.hazard("H2")
 def test_infection_risk_with_the_pain_question_unasked_is_not_screened():
     r = negative_record()
     r.risk.injecting_drug_use = Y
@@ -357,6 +370,7 @@ def test_infection_risk_with_the_pain_question_unasked_is_not_screened():
 # --------------------------------------------------------------------------- trauma
 
 
+@pytest.mark.hazard("H1")
 def test_major_trauma_is_an_emergency():
     r = negative_record()
     r.triggers.trauma, r.triggers.trauma_details = Trauma.MAJOR, "Fell 3 metres from a ladder"
@@ -372,12 +386,14 @@ def test_severe_pain_after_minor_trauma_is_urgent():
     assert_only(assess(r), "trauma-severe-pain")
 
 
+@pytest.mark.hazard("H12")
 def test_minor_trauma_without_severe_pain_fires_nothing():
     r = negative_record()
     r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MINOR, N
     assert assess(r).fired == []
 
 
+@pytest.mark.hazard("H12")
 def test_severe_pain_after_major_trauma_is_major_trauma_not_the_minor_row():
     r = negative_record()
     r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MAJOR, Y
@@ -385,6 +401,7 @@ def test_severe_pain_after_major_trauma_is_major_trauma_not_the_minor_row():
     assert "major-trauma" in ids(a) and "trauma-severe-pain" not in ids(a)
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("trigger", list(Trigger))
 def test_lifting_twisting_and_other_triggers_are_not_trauma(trigger):
     r = negative_record()
@@ -395,6 +412,7 @@ def test_lifting_twisting_and_other_triggers_are_not_trauma(trigger):
     assert a.disposition == "routine"
 
 
+@pytest.mark.hazard("H2")
 def test_minor_trauma_with_the_severity_question_unasked_is_not_screened():
     r = negative_record()
     r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MINOR, NA
@@ -406,6 +424,7 @@ def test_minor_trauma_with_the_severity_question_unasked_is_not_screened():
 # --------------------------------------------------------------------------- weakness in one leg
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize(("trajectory", "severe"), [
     (Trajectory.WORSE, N),
     (Trajectory.UNSURE, N),
@@ -437,6 +456,7 @@ def test_one_leg_weakness_with_side_unknown_still_fires():
     assert "legs.weakness_side" in a.unscreened
 
 
+@pytest.mark.hazard("H2")
 def test_one_leg_weakness_with_severity_unasked_is_not_screened():
     r = one_leg_weakness(negative_record(), Trajectory.SAME, NA)
     a = assess(r)
@@ -471,6 +491,7 @@ def test_new_spinal_deformity_alone_is_urgent_fracture():
     assert_only(assess(r), "osteoporotic-fracture")
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("risk", list(FRACTURE_RISKS))
 def test_fracture_risk_without_sudden_severe_pain_fires_nothing(risk):
     r = negative_record()
@@ -478,6 +499,7 @@ def test_fracture_risk_without_sudden_severe_pain_fires_nothing(risk):
     assert not any(i.startswith("osteoporotic") for i in ids(assess(r)))
 
 
+@pytest.mark.hazard("H10")
 def test_age_65_exactly_with_a_minor_fall_is_not_a_fracture_risk():
     r = set_age(negative_record(), 65)
     r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MINOR, N
@@ -503,6 +525,7 @@ def test_fracture_with_deficit_immobility_or_uncontrolled_pain_is_emergency(wors
     assert "osteoporotic-fracture" not in ids(a)
 
 
+@pytest.mark.hazard("H2")
 def test_suspected_fracture_needs_mobility_and_pain_control_asked():
     r = negative_record()
     r.risk.osteoporosis = Y
@@ -524,6 +547,7 @@ AORTIC_WHY: dict[str, Callable[[Record], object]] = {
 }
 
 
+@pytest.mark.hazard("H1", "H17")
 @pytest.mark.parametrize("why", list(AORTIC_WHY))
 def test_nonmechanical_sudden_severe_pain_with_a_risk_is_aortic_emergency(why):
     r = negative_record()
@@ -535,6 +559,7 @@ def test_nonmechanical_sudden_severe_pain_with_a_risk_is_aortic_emergency(why):
     assert a.fired[0].action.startswith("Call 999")
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("age", [41, 50])
 def test_nonmechanical_pain_without_aortic_risk_is_outside_the_pathway(age):
     r = set_age(negative_record(), age)
@@ -545,6 +570,7 @@ def test_nonmechanical_pain_without_aortic_risk_is_outside_the_pathway(age):
     assert a.outside_pathway
 
 
+@pytest.mark.hazard("H2")
 def test_nonmechanical_pain_with_collapse_unasked_is_not_screened():
     r = negative_record()
     r.red_flags.nonmechanical_sudden_severe_pain = Y
@@ -563,6 +589,7 @@ def _weak(r: Record, *flags: str) -> Record:
     return r
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("flag", ["night_pain_constant", "widespread_bone_pain"])
 def test_a_single_weak_flag_is_routine_with_its_row(flag):
     a = assess(_weak(negative_record(), flag))
@@ -580,6 +607,7 @@ def test_first_episode_under_20_or_over_50_is_a_single_weak_flag(age):
     assert a.disposition == "routine"
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("age", [21, 50])
 def test_first_episode_between_20_and_50_is_no_flag(age):
     r = set_age(negative_record(), age)
@@ -587,6 +615,7 @@ def test_first_episode_between_20_and_50_is_no_flag(age):
     assert assess(r).fired == []
 
 
+@pytest.mark.hazard("H10")
 def test_first_episode_flag_uses_the_age_at_onset_not_today():
     r = set_age(negative_record(), 52)
     r.history.episode = Episode.FIRST
@@ -594,12 +623,14 @@ def test_first_episode_flag_uses_the_age_at_onset_not_today():
     assert "weak-single" not in ids(assess(r))
 
 
+@pytest.mark.hazard("H7")
 def test_two_weak_flags_are_soon():
     a = assess(_weak(negative_record(), "night_pain_constant", "widespread_bone_pain"))
     assert_only(a, "weak-two")
     assert a.disposition == "soon"
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("age", [41, 59])
 def test_weight_loss_alone_under_60_is_soon(age):
     a = assess(_weak(set_age(negative_record(), age), "weight_loss"))
@@ -607,6 +638,7 @@ def test_weight_loss_alone_under_60_is_soon(age):
     assert a.disposition == "soon"
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("age", [60, 75])
 def test_weight_loss_at_60_or_over_is_urgent(age):
     a = assess(_weak(set_age(negative_record(), age), "weight_loss"))
@@ -614,6 +646,7 @@ def test_weight_loss_at_60_or_over_is_urgent(age):
     assert a.disposition == "urgent"
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("other", ["night_pain_constant", "widespread_bone_pain", "first_episode"])
 def test_weight_loss_with_another_weak_flag_is_urgent(other):
     r = _weak(negative_record(), "weight_loss")
@@ -624,12 +657,14 @@ def test_weight_loss_with_another_weak_flag_is_urgent(other):
     assert_only(assess(r), "weak-malignancy")
 
 
+@pytest.mark.hazard("H7")
 def test_three_weak_flags_without_weight_loss_are_urgent():
     r = _weak(set_age(negative_record(), 55), "night_pain_constant", "widespread_bone_pain")
     r.history.episode = Episode.FIRST
     assert_only(assess(r), "weak-malignancy")
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize(("age", "weeks", "fires"), [
     (60, 4, True), (72, 10, True), (60, 3, False), (59, 8, False)])
 def test_age_60_or_over_with_pain_for_4_weeks_is_myeloma_bloods_soon(age, weeks, fires):
@@ -642,6 +677,7 @@ def test_age_60_or_over_with_pain_for_4_weeks_is_myeloma_bloods_soon(age, weeks,
         assert "weak-myeloma" not in ids(a)
 
 
+@pytest.mark.hazard("H10")
 def test_myeloma_row_at_28_days_exactly():
     r = set_duration(set_age(negative_record(), 60), 28, DurationUnit.DAYS)
     assert "weak-myeloma" in ids(assess(r))
@@ -684,6 +720,7 @@ OUTSIDE: dict[str, tuple[Callable[[Record], Record], str]] = {
 }
 
 
+@pytest.mark.hazard("H17")
 @pytest.mark.parametrize("case", list(OUTSIDE))
 def test_outside_pathway_rows_show_a_banner(case):
     setup, row_id = OUTSIDE[case]
@@ -695,6 +732,7 @@ def test_outside_pathway_rows_show_a_banner(case):
     assert f"{row.suspected}. {row.action}" in a.outside_pathway
 
 
+@pytest.mark.hazard("H17")
 @pytest.mark.parametrize("name", NON_SPINAL)
 def test_non_spinal_pain_when_unwell_is_at_least_urgent(name):
     r = _non_spinal(name)(negative_record())
@@ -715,6 +753,7 @@ RED_FLAG_SETUPS: dict[str, tuple[Callable[[Record], object], str]] = {
 }
 
 
+@pytest.mark.hazard("H1", "H17")
 @pytest.mark.parametrize("case", list(OUTSIDE))
 @pytest.mark.parametrize("flag", list(RED_FLAG_SETUPS))
 def test_outside_pathway_never_hides_a_red_flag_row(case, flag):
@@ -732,6 +771,7 @@ def test_outside_pathway_never_hides_a_red_flag_row(case, flag):
 # --------------------------------------------------------------------------- unanswered strong flags
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("path", [f"{s}.{f}" for s, f in screening.STRONG_ALWAYS])
 def test_an_unanswered_strong_flag_is_never_routine(path):
     r = negative_record()
@@ -748,6 +788,7 @@ def test_an_unanswered_strong_flag_is_never_routine(path):
     assert "no-imaging" not in [s.id for s in a.suggestions]
 
 
+@pytest.mark.hazard("H2")
 def test_unanswered_trauma_and_leg_weakness_are_unscreened():
     r = negative_record()
     r.triggers.trauma = Trauma.NOT_ASKED
@@ -760,6 +801,7 @@ def test_unanswered_trauma_and_leg_weakness_are_unscreened():
     assert "legs.weakness" in assess(r).unscreened
 
 
+@pytest.mark.hazard("H2")
 def test_unscreened_with_a_fired_row_shows_that_rows_band():
     r = negative_record()
     r.red_flags.cancer_history = NA
@@ -769,6 +811,7 @@ def test_unscreened_with_a_fired_row_shows_that_rows_band():
     assert a.disposition == "soon"
 
 
+@pytest.mark.hazard("H2")
 def test_a_blank_record_is_not_fully_screened():
     a = assess(Record())
     assert not a.red_flags_screened
@@ -836,12 +879,14 @@ STRONG_CASES_COVER = [
 ]
 
 
+@pytest.mark.hazard("H1")
 def test_every_row_kind_is_reached_by_the_cases():
     fired = {row.id for r in _every_case() for row in assess(r).fired}
     wanted = {k for k, v in RULES.rows.items() if not k.startswith("ng65-")}
     assert wanted - fired == {"outside-non-spinal-unwell"} - fired
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("record", _every_case(), ids=lambda r: "case")
 def test_every_fired_row_carries_findings_action_time_and_source(record):
     a = assess(record)
@@ -856,6 +901,7 @@ def test_every_fired_row_carries_findings_action_time_and_source(record):
     assert ranks == sorted(ranks, reverse=True)  # most urgent first
 
 
+@pytest.mark.hazard("H7")
 def test_every_row_in_the_rule_set_names_a_known_source():
     for row_id, row in RULES.rows.items():
         assert row.sources, row_id
@@ -874,6 +920,7 @@ def _action_cases() -> list[tuple[str, Record]]:
     return sorted(cases.items())
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize(("row_id", "record"), [
     pytest.param(i, r, id=i) for i, r in _action_cases()])
 def test_every_row_above_routine_puts_its_action_in_the_suggestions(row_id, record):
@@ -893,6 +940,7 @@ def test_fever_alone_suggests_same_day_hospital_assessment_first():
     assert a.suggestions[0].text == "Same-day hospital assessment."
 
 
+@pytest.mark.hazard("H8")
 def test_row_words_never_fall_foul_of_the_never_suggest_list():
     everything = {"low back pain", "sciatica", "acute", "sub-acute", "chronic"}
     hits = sorted(
@@ -912,6 +960,7 @@ def test_infection_risk_with_a_bilateral_ces_neuro_item_is_emergency():
     assert a.band is Band.EMERGENCY
 
 
+@pytest.mark.hazard("H10")
 def test_first_episode_starting_just_before_51_is_a_weak_flag():
     r = negative_record()
     r.patient.date_of_birth = dt.date(1975, 12, 30)  # 50 years 11 months on 20-Nov-2026

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,7 @@ def _ids(items) -> list[str]:
 # --------------------------------------------------------------------------- bands
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(st.data())
 def test_one_more_yes_never_lowers_the_band(data):
@@ -150,6 +152,7 @@ def test_one_more_yes_never_lowers_the_band(data):
     assert after.rank >= before.rank, (path, before, after)
 
 
+@pytest.mark.hazard("H12")
 @PROPERTY
 @given(records(answers=(Answer.NO, Answer.NOT_ASKED), traumas=(Trauma.NONE, Trauma.NOT_ASKED)))
 def test_no_positive_finding_is_never_urgent_or_emergency(r):
@@ -163,6 +166,7 @@ def test_no_positive_finding_is_never_urgent_or_emergency(r):
             assert row.id == "weak-myeloma"
 
 
+@pytest.mark.hazard("H2")
 @PROPERTY
 @given(records())
 def test_an_unanswered_strong_flag_is_never_routine(r):
@@ -180,6 +184,7 @@ def test_an_unanswered_strong_flag_is_never_routine(r):
         assert a.disposition == a.band.value
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(records())
 def test_the_band_is_the_most_urgent_fired_row(r):
@@ -196,6 +201,7 @@ NAMED_NEVER = re.compile(
 OPIOID = re.compile(r"opioid|codeine|tramadol|morphine|co-codamol|dihydrocodeine", re.IGNORECASE)
 
 
+@pytest.mark.hazard("H8")
 @PROPERTY
 @given(records())
 def test_no_suggestion_ever_names_a_never_suggest_item(r):
@@ -212,6 +218,7 @@ def test_no_suggestion_ever_names_a_never_suggest_item(r):
         assert "weak-opioid" not in _ids(a.suggestions)
 
 
+@pytest.mark.hazard("H7")
 @PROPERTY
 @given(records())
 def test_every_suggestion_has_a_source_and_a_reason(r):
@@ -259,6 +266,7 @@ def emergency_records(draw):
     return r
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(st.one_of(records(), emergency_records()))
 def test_emergency_leads_with_the_emergency_action(r):
@@ -273,6 +281,7 @@ def test_emergency_leads_with_the_emergency_action(r):
     assert not {"reassurance", "no-imaging", "keep-active"} & set(_ids(a.suggestions))
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(records())
 def test_every_row_above_routine_has_its_action_suggested_in_order(r):
@@ -282,6 +291,7 @@ def test_every_row_above_routine_has_its_action_suggested_in_order(r):
     assert actions == wanted
 
 
+@pytest.mark.hazard("H18")
 @PROPERTY
 @given(records())
 def test_safety_netting_is_always_suggested(r):
@@ -290,6 +300,7 @@ def test_safety_netting_is_always_suggested(r):
     assert "ces-card" in ids
 
 
+@pytest.mark.hazard("H8")
 @PROPERTY
 @given(records())
 def test_pregnancy_means_no_nsaid_suggestion(r):
@@ -301,6 +312,7 @@ def test_pregnancy_means_no_nsaid_suggestion(r):
         assert "pregnancy-medicines" in ids
 
 
+@pytest.mark.hazard("H7")
 @PROPERTY
 @given(records())
 def test_reassurance_only_when_screened_and_no_serious_row(r):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from consult.answers import Answer, Band, DurationUnit, Side, Trajectory
 from consult.rules.engine import assess
 from tests.support import negative_record
@@ -13,6 +15,7 @@ def ids(items):
     return [i.id for i in items]
 
 
+@pytest.mark.hazard("H2")
 def test_cancer_with_unasked_metastasis_features_never_says_no_suggestive_features():
     r = negative_record()
     r.red_flags.cancer_history = Y
@@ -38,6 +41,7 @@ def test_cancer_with_every_feature_answered_no_says_so():
     assert "no suggestive features" in " ".join(row.findings)
 
 
+@pytest.mark.hazard("H18")
 def test_gait_disturbance_blocks_reassurance_and_no_imaging_and_asks_for_examination():
     r = negative_record()
     r.red_flags.gait_disturbance = Y
@@ -46,6 +50,7 @@ def test_gait_disturbance_blocks_reassurance_and_no_imaging_and_asks_for_examina
     assert "face-to-face" in suggested
 
 
+@pytest.mark.hazard("H2")
 def test_one_leg_weakness_with_severity_not_asked_counts_as_severe():
     r = negative_record()
     legs = r.legs
@@ -59,6 +64,7 @@ def test_one_leg_weakness_with_severity_not_asked_counts_as_severe():
     assert "weakness-one-leg-mild" in ids(assess(r).fired)
 
 
+@pytest.mark.hazard("H2")
 def test_age_unknown_leaves_weight_loss_and_non_mechanical_pain_unscreened():
     for flag in ("weight_loss", "nonmechanical_sudden_severe_pain"):
         r = negative_record()
@@ -79,6 +85,7 @@ def test_fever_fires_the_emergency_row_without_the_no_fever_wording():
     assert "infection-fever" in fired and "infection-risk" not in fired
 
 
+@pytest.mark.hazard("H8")
 def test_no_weak_opioid_for_someone_already_taking_an_opioid():
     r = negative_record()
     r.medicines.kidney_disease = Y  # NSAID unsuitable, acute low back pain
@@ -87,6 +94,7 @@ def test_no_weak_opioid_for_someone_already_taking_an_opioid():
     assert "weak-opioid" not in ids(assess(r).suggestions)
 
 
+@pytest.mark.hazard("H7")
 def test_chronic_pain_is_not_told_it_will_settle_within_weeks():
     r = negative_record()
     r.history.duration_value, r.history.duration_unit = 6, DurationUnit.MONTHS

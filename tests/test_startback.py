@@ -87,6 +87,7 @@ def test_item_9_scores_1_only_for_very_much_or_extremely(bothersome, point):
     assert s.total == point and s.distress == point
 
 
+@pytest.mark.hazard("H7")
 def test_every_combination_matches_the_reference():
     for bits in itertools.product((False, True), repeat=8):
         agree = {i for i, b in enumerate(bits, 1) if b}
@@ -122,6 +123,7 @@ def test_startback_is_optional_for_finishing_the_note():
     assert assess(r).startback is None
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize(("agree", "bothersome", "stratum", "suggestion"), [
     (set(), Bothersome.SLIGHTLY, "low", "self-management-leaflet"),
     ({1, 2, 3, 4}, Bothersome.SLIGHTLY, "medium", "physio"),

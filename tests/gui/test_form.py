@@ -48,6 +48,7 @@ def test_y_and_n_answer_and_move_on_delete_clears(qtbot, form):
     assert form.fields["red_flags.ces_saddle_numbness.answer"].focus_target().hasFocus()
 
 
+@pytest.mark.hazard("H15")
 def test_a_hidden_follow_up_loses_its_answer(qtbot, form):
     with qtbot.waitSignal(form.changed):
         form.fields["triggers.trauma"].combo.setCurrentIndex(2)  # Minor
@@ -61,6 +62,7 @@ def test_a_hidden_follow_up_loses_its_answer(qtbot, form):
     assert form.fields["triggers.severe_pain_after_trauma"].value is Answer.NOT_ASKED
 
 
+@pytest.mark.hazard("H3", "H9")
 def test_nhs_number_formats_itself_and_shows_its_check(qtbot, form):
     edit = focus(qtbot, form, "patient.nhs_number")
     qtbot.keyClicks(edit, "9434765")
@@ -76,6 +78,7 @@ def test_nhs_number_formats_itself_and_shows_its_check(qtbot, form):
     assert "fails its check digit" in form.rows["patient.nhs_number"].error.text()
 
 
+@pytest.mark.hazard("H3", "H10")
 def test_dates_are_typed_day_first_and_shown_unambiguously(qtbot, form):
     edit = focus(qtbot, form, "patient.date_of_birth")
     qtbot.keyClicks(edit, "05/04/1985")
@@ -92,6 +95,7 @@ def test_dates_are_typed_day_first_and_shown_unambiguously(qtbot, form):
     assert form.rows["patient.date_of_birth"].error.isVisible()
 
 
+@pytest.mark.hazard("H10")
 def test_parse_date_is_day_first_always():
     assert parse_date("1/2/2020") == dt.date(2020, 2, 1)
     assert parse_date("01022020") == dt.date(2020, 2, 1)
@@ -112,6 +116,7 @@ def test_pain_score_by_number_keys_and_a_cross_field_message_on_leaving(qtbot, f
     assert "cannot be lower than pain now" in form.rows["impact.pain_worst"].error.text()
 
 
+@pytest.mark.hazard("H2")
 def test_record_remaining_red_flags_as_no_touches_only_unanswered(qtbot, form):
     qtbot.keyClick(focus(qtbot, form, "red_flags.fever_or_unwell"), Qt.Key.Key_Y)
     changed = form.record_remaining_as_no()
@@ -139,6 +144,7 @@ def test_each_mnemonic_letter_does_one_thing_in_the_whole_window(form):
     assert not set(letters) & RESERVED_MNEMONICS
 
 
+@pytest.mark.hazard("H3")
 def test_sections_built_after_a_record_was_loaded_show_its_answers(qtbot):
     from tests.support import load_example
 

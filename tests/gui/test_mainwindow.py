@@ -71,6 +71,7 @@ def test_opens_ready_for_typing_with_no_patient(window):
     assert "disabled until the record is complete" in window.reason.text()
 
 
+@pytest.mark.hazard("H3", "H11")
 def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, window, monkeypatch,
                                                                      tmp_path):
     out = tmp_path / "note.pdf"
@@ -146,6 +147,7 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     assert "Record remaining" not in " ".join(pages)
 
 
+@pytest.mark.hazard("H1", "H14")
 def test_cauda_equina_answer_shows_the_emergency_at_once_and_removing_it_returns(qtbot, window):
     window.form.load(recordfile.load(example_path("mechanical")))
     window.panel.set_record(window.record)
@@ -165,6 +167,7 @@ def test_cauda_equina_answer_shows_the_emergency_at_once_and_removing_it_returns
     assert "Send to the emergency department" not in window.panel.fired_text()
 
 
+@pytest.mark.hazard("H3", "H5")
 def test_new_clears_every_field_the_banner_and_the_plan(qtbot, window):
     window.form.load(recordfile.load(example_path("sciatica")))
     window.panel.set_record(window.record)
@@ -182,6 +185,7 @@ def test_new_clears_every_field_the_banner_and_the_plan(qtbot, window):
     assert not window.act_export.isEnabled()
 
 
+@pytest.mark.hazard("H2", "H13")
 def test_export_and_print_say_why_they_are_disabled_and_a_draft_is_available(
         qtbot, window, monkeypatch, tmp_path):
     out = tmp_path / "draft.pdf"
@@ -205,6 +209,7 @@ def test_to_finish_entry_moves_focus_to_its_field(qtbot, window):
     assert focused() is window.form.fields["patient.nhs_number"].focus_target()
 
 
+@pytest.mark.hazard("H15")
 def test_a_hidden_follow_up_never_blocks_completion(qtbot, window):
     window.form.load(recordfile.load(example_path("mechanical")))
     window.panel.set_record(window.record)
@@ -220,6 +225,7 @@ def test_a_hidden_follow_up_never_blocks_completion(qtbot, window):
                    for p in window.problems)
 
 
+@pytest.mark.hazard("H6", "H13")
 def test_copied_note_text_equals_the_preview(qtbot, window):
     window.form.load(recordfile.load(example_path("cauda-equina")))
     window.panel.set_record(window.record)
@@ -230,6 +236,7 @@ def test_copied_note_text_equals_the_preview(qtbot, window):
     assert "NOWAK, Łukasz" in copied and "RED FLAG" in copied
 
 
+@pytest.mark.hazard("H3", "H11")
 def test_open_save_round_trip_is_owner_only(qtbot, window, monkeypatch, tmp_path):
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *a: str(example_path("fracture")))
     press(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
@@ -242,6 +249,7 @@ def test_open_save_round_trip_is_owner_only(qtbot, window, monkeypatch, tmp_path
     assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
 
 
+@pytest.mark.hazard("H3")
 def test_a_broken_file_is_reported_and_the_open_consultation_kept(qtbot, window, monkeypatch,
                                                                  tmp_path):
     bad = tmp_path / "bad.json"
@@ -254,6 +262,7 @@ def test_a_broken_file_is_reported_and_the_open_consultation_kept(qtbot, window,
     assert window.record.patient.family_name == "Ellis"
 
 
+@pytest.mark.hazard("H5")
 def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
     monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "cancel")
     window.form.focus_field("patient.family_name")
@@ -263,12 +272,14 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
     assert window.isVisible()
 
 
+@pytest.mark.hazard("H7", "H17")
 def test_about_names_versions_and_intended_purpose(window):
     window.about()
     text = window.dialog_calls[-1][1][1]
     assert "Rule set 2026.11.1" in text and "PySide6" in text and "decision support" in text
 
 
+@pytest.mark.hazard("H13")
 def test_print_sends_the_same_note_as_the_pdf_to_the_chosen_printer(qtbot, window, monkeypatch,
                                                                     tmp_path):
     from PySide6.QtPrintSupport import QPrinter
@@ -329,6 +340,7 @@ def test_tab_visits_every_visible_input_once_in_visual_order_and_comes_round(qtb
         window.form.fields["patient.nhs_number"].focus_target())
 
 
+@pytest.mark.hazard("H3", "H5")
 def test_an_unfinished_edit_is_in_the_record_before_any_action(qtbot, window, monkeypatch,
                                                               tmp_path):
     window.form.load(recordfile.load(example_path("mechanical")))
@@ -345,6 +357,7 @@ def test_an_unfinished_edit_is_in_the_record_before_any_action(qtbot, window, mo
     assert "Born 01-Jan-1950" in window.banner.text()
 
 
+@pytest.mark.hazard("H3", "H9")
 def test_partial_or_out_of_range_entries_never_leave_an_older_value(qtbot, window):
     window.form.load(recordfile.load(example_path("mechanical")))
     window.panel.set_record(window.record)
@@ -383,6 +396,7 @@ def test_every_to_finish_entry_moves_focus_out_of_the_list(qtbot, window):
             assert focused() is not finish, finish.item(row).text()
 
 
+@pytest.mark.hazard("H3")
 def test_new_leaves_no_message_or_error_state_from_the_last_patient(qtbot, window):
     window.form.focus_field("patient.date_of_birth")
     type_(qtbot, "31/02/1990")

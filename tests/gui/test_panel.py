@@ -77,6 +77,7 @@ def _blank_plan(record: Record) -> Record:
 # Disposition and fired rows
 
 
+@pytest.mark.hazard("H1")
 def test_emergency_example_shows_emergency_words_and_the_ces_action(qtbot):
     record = load_example("cauda-equina")
     panel = _panel(qtbot, record)
@@ -94,6 +95,7 @@ def test_emergency_example_shows_emergency_words_and_the_ces_action(qtbot):
     assert "EMERGENCY" in label.accessibleDescription()
 
 
+@pytest.mark.hazard("H2")
 def test_blank_record_is_never_reassuring(qtbot):
     panel = _panel(qtbot, Record())
     text = _disposition(panel)
@@ -104,6 +106,7 @@ def test_blank_record_is_never_reassuring(qtbot):
     assert "Still to ask (" in panel.findChild(QLabel, "stillToAsk").text()
 
 
+@pytest.mark.hazard("H2")
 def test_a_band_above_routine_while_unscreened_shows_both(qtbot):
     record = Record()
     record.red_flags.ces_saddle_numbness.answer = Answer.YES
@@ -113,6 +116,7 @@ def test_a_band_above_routine_while_unscreened_shows_both(qtbot):
     assert "RED FLAGS NOT YET FULLY SCREENED" in text
 
 
+@pytest.mark.hazard("H1")
 def test_fired_rows_follow_the_answer_at_once(qtbot):
     record = negative_record()
     panel = _panel(qtbot, record)
@@ -135,6 +139,7 @@ def test_fired_rows_follow_the_answer_at_once(qtbot):
     assert "Cauda equina" not in _fired(panel)
 
 
+@pytest.mark.hazard("H1", "H17")
 def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
     record = negative_record()
     record.red_flags.ces_saddle_numbness.answer = Answer.YES
@@ -248,6 +253,7 @@ def test_an_unticked_own_item_stays_to_be_ticked_again(qtbot):
     assert record.plan.items[-1] is own
 
 
+@pytest.mark.hazard("H7")
 def test_editing_an_item_keeps_its_suggestion_and_marks_it_edited(qtbot):
     record = load_example("mechanical")
     panel = _panel(qtbot, record)
@@ -321,6 +327,7 @@ def test_the_add_button_adds_and_empty_text_adds_nothing(qtbot):
     assert [i.text for i in record.plan.items] == ["Ring back after the bloods"]
 
 
+@pytest.mark.hazard("H7")
 def test_selecting_an_item_by_keyboard_shows_its_reason_and_source(qtbot):
     record = load_example("mechanical")
     panel = _panel(qtbot, record)
@@ -338,6 +345,7 @@ def test_selecting_an_item_by_keyboard_shows_its_reason_and_source(qtbot):
     assert suggestion.source in lst.item(1).toolTip()
 
 
+@pytest.mark.hazard("H14")
 def test_items_no_longer_suggested_stay_visible_and_marked(qtbot):
     record = load_example("mechanical")
     record.plan.items = [*record.plan.items,
@@ -368,6 +376,7 @@ def test_rebuilding_keeps_the_selection_and_the_gps_changes(qtbot):
     assert lst.item(2).checkState() == Qt.CheckState.Unchecked
 
 
+@pytest.mark.hazard("H14")
 def test_confirm_then_a_changed_assessment_asks_to_confirm_again(qtbot):
     record = _blank_plan(load_example("mechanical"))
     panel = _panel(qtbot, record)
@@ -385,6 +394,7 @@ def test_confirm_then_a_changed_assessment_asks_to_confirm_again(qtbot):
     assert "confirm again" in _status(panel)
 
 
+@pytest.mark.hazard("H3")
 def test_set_record_replaces_everything(qtbot):
     panel = _panel(qtbot, load_example("mechanical"))
     fresh = Record()

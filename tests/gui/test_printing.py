@@ -71,6 +71,7 @@ def _drawn_box(page: pypdf.PageObject) -> tuple[float, float, float, float]:
     return e + min(0.0, c), f + min(0.0, d), abs(a) + abs(c), abs(b) + abs(d)
 
 
+@pytest.mark.hazard("H6")
 def test_prints_every_page_as_a_300_dpi_image(note, printer):
     assert _pages(note) == 3
     assert print_pdf(note, printer) == 3
@@ -98,6 +99,7 @@ def test_dpi_sets_the_image_resolution(note, printer):
         print_pdf(note, printer, dpi=20)
 
 
+@pytest.mark.hazard("H6")
 def test_a4_fills_an_a4_page_and_keeps_its_shape_on_letter(note, printer):
     print_pdf(note, printer)
     page = _read(printer).pages[0]
@@ -155,6 +157,7 @@ def test_a_printer_that_cannot_start_raises_print_error(note, printer, tmp_path)
         print_pdf(note, printer)
 
 
+@pytest.mark.hazard("H11")
 def test_queue_name_carries_no_patient_identifiers(note, printer):
     print_pdf(note, printer)
     assert printer.docName() == printing.DOC_NAME

@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.hazard("H16")
 def test_many_qt_calls_do_not_free_none():
     # PySide6 6.12.0 on Python 3.11 dropped a reference to None on every Qt call
     # returning nothing and aborted the app after ~5,000 ("deallocating None").

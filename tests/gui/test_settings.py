@@ -51,6 +51,7 @@ def test_nothing_stored_gives_defaults():
     assert AppSettings().file_pattern == DEFAULT_PATTERN
 
 
+@pytest.mark.hazard("H11")
 def test_round_trip_through_qsettings_owner_only(isolated_settings):
     save_settings(FULL)
     path = Path(QSettings().fileName())
@@ -68,6 +69,7 @@ def test_no_gmc_number_round_trips_as_none():
     assert load_settings().gmc_number is None
 
 
+@pytest.mark.hazard("H19")
 def test_bad_stored_values_fall_back_to_their_defaults_only():
     store = QSettings()
     store.setValue("settings/clinician_name", "Dr Kept")
@@ -80,6 +82,7 @@ def test_bad_stored_values_fall_back_to_their_defaults_only():
     assert loaded == AppSettings(clinician_name="Dr Kept")
 
 
+@pytest.mark.hazard("H19")
 def test_a_garbled_settings_file_does_not_crash():
     path = Path(QSettings().fileName())
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +100,7 @@ def test_gmc_number_uses_the_record_wording():
     assert AppSettings(gmc_number="").gmc_number is None
 
 
+@pytest.mark.hazard("H11")
 @pytest.mark.parametrize("pattern, words", [
     ("{date}_{surname}.pdf", "Unknown placeholder {surname}"),
     ("{date:%Y}.pdf", "Unknown placeholder {date:%Y}"),
@@ -145,6 +149,7 @@ def test_unknown_values_read_unknown():
     assert export_file_name(AppSettings(), Record()) == "unknown_unknown_unknown_unknown_back-pain.pdf"
 
 
+@pytest.mark.hazard("H11")
 @pytest.mark.parametrize("hostile", [
     "../../etc/passwd",
     "a/b\\c",

@@ -42,6 +42,7 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
+@pytest.mark.hazard("H11")
 def test_every_file_the_core_writes_is_owner_only_and_nothing_else_is_left(tmp_path):
     record = marked_record()
     recordfile.save(record, tmp_path / "record.json")
@@ -52,6 +53,7 @@ def test_every_file_the_core_writes_is_owner_only_and_nothing_else_is_left(tmp_p
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
 
 
+@pytest.mark.hazard("H11")
 def test_overwriting_keeps_owner_only_even_when_the_old_file_was_world_readable(tmp_path):
     path = tmp_path / "record.json"
     path.write_text("old")
@@ -60,6 +62,7 @@ def test_overwriting_keeps_owner_only_even_when_the_old_file_was_world_readable(
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+@pytest.mark.hazard("H11")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pdf_metadata_carries_no_patient_identifier(name):
     record = load_example(name)
@@ -70,6 +73,7 @@ def test_pdf_metadata_carries_no_patient_identifier(name):
         assert identifier not in values
 
 
+@pytest.mark.hazard("H11")
 def test_the_command_line_leaves_no_temporary_file_and_logs_nothing(tmp_path):
     record = marked_record()
     source = tmp_path / "in" / "record.json"
@@ -90,6 +94,7 @@ def test_the_command_line_leaves_no_temporary_file_and_logs_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out", "tmp"]
 
 
+@pytest.mark.hazard("H11")
 def test_an_internal_error_message_names_no_patient(tmp_path, monkeypatch, capsys):
     from consult import cli
 
@@ -108,6 +113,7 @@ def test_an_internal_error_message_names_no_patient(tmp_path, monkeypatch, capsy
         assert identifier not in err
 
 
+@pytest.mark.hazard("H11")
 def test_no_log_record_at_any_level_carries_an_identifier(caplog, tmp_path):
     caplog.set_level(logging.DEBUG)
     record = marked_record()

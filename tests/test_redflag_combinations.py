@@ -315,6 +315,7 @@ def test_the_reference_bands_cover_every_strong_row():
     assert strong == reached
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("switch", SWITCHES, ids=lambda s: s.name)
 def test_each_switch_alone_gives_its_reference_band(switch: Switch):
     a = assess(combination({switch.name}))
@@ -363,11 +364,13 @@ def _check_combinations(combinations: Iterable[frozenset[str]]) -> int:
     return count
 
 
+@pytest.mark.hazard("H1", "H12")
 def test_every_combination_of_strong_flags_gives_the_most_urgent_band():
     """All 2^13 = 8,192 subsets of the strong switches but `deformity`, the rest No."""
     assert _check_combinations(subsets(range(ALL_SUBSETS))) == ALL_SUBSETS == 8_192
 
 
+@pytest.mark.hazard("H1")
 def test_a_new_deformity_with_every_subset_of_up_to_three_other_switches():
     crossed = [frozenset({CROSSED, *others}) for k in range(4)
                for others in itertools.combinations(EXHAUSTIVE, k)]
@@ -516,11 +519,13 @@ def test_the_age_cases_are_what_they_say():
         assert case.four_weeks == (days >= 28), case
 
 
+@pytest.mark.hazard("H12")
 def test_every_combination_of_weak_flags_gives_exactly_the_reference_band():
     """4 weak flags (3 direct x onset age) x 19 age/duration cases x cancer history."""
     assert _check_weak(WEAK_AGREED) == len(WEAK_AGREED) == 19 * 8 * 2 - 19 * 4
 
 
+@pytest.mark.hazard("H12")
 def test_cancer_with_constant_night_pain_is_spinal_metastases_urgent():
     assert _check_weak(CANCER_NIGHT_PAIN) == len(CANCER_NIGHT_PAIN) == 19 * 4
 
@@ -559,6 +564,7 @@ def test_the_note_sample_is_the_size_reported():
     assert len(NOTE_SAMPLE) == len(set(NOTE_SAMPLE)) == 14 + 91 + 1 + 14 == 120
 
 
+@pytest.mark.hazard("H1")
 def test_page_one_names_every_positive_item_and_every_action():
     """120 final notes (every switch, every pair, all 14 on, 14 seeded larger subsets)."""
     base = negative_record()

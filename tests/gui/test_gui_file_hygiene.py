@@ -7,6 +7,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from consult import recordfile
@@ -16,6 +17,7 @@ from forms.mainwindow import MainWindow
 from tests.support import example_path
 
 
+@pytest.mark.hazard("H11")
 def test_save_export_print_and_settings_leave_nothing_else_behind(qtbot, monkeypatch,
                                                                    tmp_path):
     from PySide6.QtPrintSupport import QPrinter

@@ -4,7 +4,9 @@
                                            FILE is a readable record, complete or not
     python main.py note FILE -o OUT.pdf [--draft]
                                            the PDF note, atomic, owner-only; exit 1
-                                           and the problems when the record is incomplete
+                                           and the problems when the record is incomplete;
+                                           one warning line on stderr (exit 0) when
+                                           the font cannot print some characters
     python main.py schema                  the JSON Schema of the record
 
 Any unreadable input or unusable argument: one line on stderr, exit 2. Never a
@@ -23,7 +25,7 @@ from typing import NoReturn
 from consult import __version__
 from consult.completeness import problems
 from consult.record import Record
-from consult.recordfile import RecordFileError, load
+from consult.recordfile import RecordFileError, load, one_line
 from consult.rules.engine import assess
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -85,18 +87,36 @@ def _note(args: argparse.Namespace) -> int:
         raise UsageError("give the output PDF a file name (-o OUT.pdf)")
     if os.path.exists(args.output) and os.path.samefile(args.output, args.file):
         raise UsageError(f"{args.output}: that is the record itself; choose another output file")
-    from consult.note import IncompleteRecord, write_note_pdf  # reportlab loads only here
+    from consult.note import IncompleteRecord, prepare, write_pdf  # reportlab loads only here
     try:
-        write_note_pdf(record, args.output, draft=args.draft)
+        note = prepare(record, draft=args.draft)
+        write_pdf(note, args.output)
     except IncompleteRecord as exc:
-        print(f"consult: {args.file}: the record is not complete; nothing written "
+        print(f"consult: {one_line(args.file)}: the record is not complete; nothing written "
               f"(use --draft for a draft). {len(exc.problems)} to do:", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p.field}: {p.message}", file=sys.stderr)
         return EXIT_INCOMPLETE
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    if note.missing_glyphs:
+        print(f"consult: warning: {one_line(args.output)}: "
+              f"{missing_glyphs_words(note.missing_glyphs)}",
+              file=sys.stderr)
     return EXIT_OK
+
+
+GLYPHS_NAMED = 10
+
+
+def missing_glyphs_words(missing: Sequence[str]) -> str:
+    """One line naming characters the note's font cannot print, by code point."""
+    codes = ", ".join(f"U+{ord(c):04X}" for c in missing[:GLYPHS_NAMED])
+    more = f" and {len(missing) - GLYPHS_NAMED} more" if len(missing) > GLYPHS_NAMED else ""
+    one = len(missing) == 1
+    return (f"{len(missing)} character{'' if one else 's'} cannot be printed in the note's "
+            f"font and show{'s' if one else ''} as {'an empty box' if one else 'empty boxes'} "
+            f"({codes}{more}); the note lists {'it' if one else 'them'} after its alerts")
 
 
 def _schema(_: argparse.Namespace) -> int:
@@ -114,10 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"check": _check, "note": _note, "schema": _schema}[args.command]
         return handler(args)
     except (RecordFileError, UsageError) as exc:
-        print(f"consult: {exc}", file=sys.stderr)
+        print(f"consult: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_UNREADABLE
     except OSError as exc:  # e.g. stdout closed or full
-        print(f"consult: cannot write output: {exc.strerror or exc}", file=sys.stderr)
+        print(f"consult: cannot write output: {one_line(str(exc.strerror or exc))}",
+              file=sys.stderr)
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("consult: interrupted", file=sys.stderr)

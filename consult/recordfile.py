@@ -18,8 +18,20 @@ from consult.record import FORMAT_NAME, FORMAT_VERSION, Record
 MAX_BYTES = 5_000_000
 
 
+def one_line(text: str) -> str:
+    """`text` with every unprintable character (newline, other controls, bidi overrides,
+    undecodable file-name bytes) written as an escape: it stays one line and cannot
+    drive a terminal, whatever file or field name it quotes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class RecordFileError(Exception):
     """A file that is not a readable consultation record (message: one line)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
 
 
 def dumps(record: Record) -> str:

@@ -3,6 +3,11 @@
     note_pdf(record, draft=False) -> bytes     A4 PDF
     note_text(record, draft=False) -> str      plain text for the clinical system
     write_note_pdf(record, path, draft=False)  atomic, owner-only (0600) file
+    write_pdf(note, path)                      the same for an already composed note
+
+Characters the note's font cannot print are listed in `Note.missing_glyphs`
+and named in a box after the note's alerts (see `consult.note.glyphs`), never
+silently boxed.
 
 A final note (draft=False) is refused with `IncompleteRecord` while the
 completeness check lists problems; a draft always renders and says so on
@@ -25,7 +30,7 @@ from consult.record import Record
 from consult.rules.engine import assess
 
 __all__ = ["IncompleteRecord", "Note", "compose", "note_pdf", "note_text", "prepare",
-           "render_text", "write_note_pdf"]
+           "render_text", "write_note_pdf", "write_pdf"]
 
 
 class IncompleteRecord(Exception):
@@ -59,6 +64,12 @@ def note_pdf(record: Record, *, draft: bool = False, today: dt.date | None = Non
     return render_pdf(prepare(record, draft=draft, today=today))
 
 
+def write_pdf(note: Note, path: str | os.PathLike[str]) -> Path:
+    from consult.note.pdf import render_pdf
+
+    return atomic.write_bytes(path, render_pdf(note))
+
+
 def write_note_pdf(record: Record, path: str | os.PathLike[str], *, draft: bool = False,
                    today: dt.date | None = None) -> Path:
-    return atomic.write_bytes(path, note_pdf(record, draft=draft, today=today))
+    return write_pdf(prepare(record, draft=draft, today=today), path)

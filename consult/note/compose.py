@@ -7,13 +7,16 @@ the rule set, labels of record fields from the pydantic model's titles.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
 from consult import facts as derive_facts
 from consult import screening
 from consult.answers import Answer, Band, FitNote, Mode, Sex, Trauma
 from consult.dates import age_on, show_date, show_time
 from consult.facts import first_episode_age_flag
 from consult.nhs import display
-from consult.note import history
+from consult.note import glyphs, history
 from consult.note.model import (
     Alert,
     AlertEntry,
@@ -39,6 +42,7 @@ NOT_RECORDED = "Not recorded"
 TITLE = "Consultation note"
 SUBTITLE = "Lower back pain: remote GP consultation"
 UNSCREENED_SHOWN = 8  # unscreened items listed in the page-1 box; the table shows all
+GLYPHS_SHOWN = 8  # characters named one by one in the missing-glyph box
 
 _MODE_WORDS = {Mode.TELEPHONE: "Telephone", Mode.VIDEO: "Video",
                Mode.FACE_TO_FACE: "Face to face"}
@@ -413,6 +417,43 @@ def signature(record: Record) -> Section:
     )),))
 
 
+def _strings(value: object) -> Iterator[str]:
+    """Every string a note (or any part of it) holds."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _strings(getattr(value, field.name))
+
+
+def glyph_alert(missing: tuple[str, ...]) -> Alert:
+    """The box naming characters the font cannot print (never the glyphs themselves).
+    It comes after the clinical alerts, so it never pushes a red flag off page 1."""
+    shown = [glyphs.describe(c) for c in missing[:GLYPHS_SHOWN]]
+    if len(missing) > len(shown):
+        shown.append(f"and {len(missing) - len(shown)} more")
+    n = len(missing)
+    return Alert(kind="glyphs", level="info", title="CHARACTERS THE FONT CANNOT PRINT",
+                 summary="Some characters cannot be printed in this font and show as empty "
+                         f"boxes in the PDF ({n} different character{'s' if n != 1 else ''}). "
+                         "The record keeps them as typed:",
+                 items=tuple(shown))
+
+
+def with_missing_glyphs(note: Note) -> Note:
+    """The note, reporting (in a box and in `missing_glyphs`) characters its font lacks."""
+    in_bold = (note.practice.name, note.banner.name)  # the PDF sets these two in bold
+    missing = tuple(sorted(glyphs.missing_glyphs(_strings(note))
+                           | glyphs.missing_glyphs(in_bold, bold=True)))
+    if not missing:
+        return note
+    return dataclasses.replace(note, alerts=(*note.alerts, glyph_alert(missing)),
+                               missing_glyphs=missing)
+
+
 def compose(record: Record, assessment: Assessment, *, draft: bool, app_version: str,
             rules: RuleSet | None = None) -> Note:
     rules = rules or load()
@@ -422,7 +463,7 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
     sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
                  if s is not None]
     sections += [plan_section(record), signature(record)]
-    return Note(
+    return with_missing_glyphs(Note(
         title=TITLE,
         subtitle=SUBTITLE,
         practice=PracticeHeader(name=_or(record.practice.name, "Practice not recorded"),
@@ -437,4 +478,4 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
                           creator=f"consult {app_version}"),
         app_version=app_version,
         rules_version=assessment.rules_version,
-    )
+    ))

@@ -91,7 +91,7 @@ class AlertEntry:
 class Alert:
     """A box at the top of page 1: red flags, unscreened flags, outside the pathway."""
 
-    kind: str  # red_flag | unscreened | outside
+    kind: str  # red_flag | unscreened | outside | glyphs
     level: str
     title: str  # "RED FLAG", "RED FLAGS NOT YET FULLY SCREENED"
     summary: str
@@ -120,3 +120,6 @@ class Note:
     metadata: Metadata
     app_version: str
     rules_version: str
+    # Characters of the note that its font cannot print (they would show as empty
+    # boxes); when any, the last alert names them by code and name.
+    missing_glyphs: tuple[str, ...] = ()

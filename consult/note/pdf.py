@@ -25,7 +25,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -44,6 +44,7 @@ from reportlab.platypus import (
 )
 
 from consult import resources
+from consult.note import glyphs
 from consult.note import model as m
 
 # ---------------------------------------------------------------------------
@@ -57,6 +58,27 @@ _font_lock = threading.Lock()
 _fonts_ready = False
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16BE.
+
+    reportlab 5.1 writes them as 5 or 6 hex digits ("<1F600>"), which PDF readers
+    reject: such characters (emoji, historic scripts) printed but could not be copied,
+    searched or read aloud. Identical output for every other character."""
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{chr(v).encode('utf-16-be', 'surrogatepass').hex().upper()}>"
+          for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used when a document's font subsets are written
 
 
 def register_fonts() -> None:
@@ -75,8 +97,10 @@ def register_fonts() -> None:
 
 
 def esc(text: str) -> str:
-    """The one door for user text into Paragraph markup: escaped, newlines kept."""
+    """The one door for user text into Paragraph markup: escaped, newlines kept,
+    control characters and invisible format characters the font lacks dropped."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+    text = glyphs.drop_invisible(text)
     return escape(text).replace("\n", "<br/>")
 
 

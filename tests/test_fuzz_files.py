@@ -96,12 +96,14 @@ def check_cli(broken: BrokenFile) -> None:
 # In process: hundreds in the normal suite, thousands in the long run
 
 
+@pytest.mark.hazard("H19")
 @FUZZ
 @given(broken_files())
 def test_loads_raises_only_record_file_error_in_one_line(broken: BrokenFile) -> None:
     check_loads(broken)
 
 
+@pytest.mark.hazard("H19")
 @settings(FUZZ, max_examples=500)
 @given(broken_files())
 def test_cli_answers_broken_files_with_one_line_and_no_output(broken: BrokenFile) -> None:
@@ -122,6 +124,7 @@ def test_cli_answers_broken_files_with_one_line_and_no_output_long_run(broken: B
     check_cli(broken)
 
 
+@pytest.mark.hazard("H19")
 def test_every_prefix_of_a_valid_file_is_refused_in_one_line() -> None:
     """Not a sample: every proper prefix of the smallest valid file."""
     text = min(valid_files(), key=len).rstrip()
@@ -196,6 +199,7 @@ def _sample() -> list[tuple[str, bytes]]:
 SAMPLE = _sample()
 
 
+@pytest.mark.hazard("H19")
 @pytest.mark.parametrize(("kind", "data"), SAMPLE, ids=[k for k, _ in SAMPLE])
 def test_main_py_answers_a_broken_file_with_one_line_and_exit_2(
         tmp_path: Path, kind: str, data: bytes) -> None:

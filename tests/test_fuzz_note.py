@@ -184,18 +184,21 @@ def check_note(record: Record, *, plumber: bool = False) -> bytes:
 # Generated records
 
 
+@pytest.mark.hazard("H6")
 @FUZZ
 @given(strategies.records())
 def test_hostile_records_give_a_faithful_draft_pdf(record: Record) -> None:
     check_note(record)
 
 
+@pytest.mark.hazard("H6")
 @settings(FUZZ, max_examples=12)
 @given(strategies.records())
 def test_hostile_records_keep_every_character_on_the_page_pdfplumber(record: Record) -> None:
     check_note(record, plumber=True)
 
 
+@pytest.mark.hazard("H6")
 @settings(FUZZ, max_examples=40)
 @given(st.lists(strategies.european_text(60), min_size=4, max_size=4))
 def test_latin_greek_and_cyrillic_text_never_prints_boxes(texts: list[str]) -> None:
@@ -263,6 +266,7 @@ def test_names_in_bold_are_checked_against_the_bold_face() -> None:
     assert NOTDEF in pdf_text(render_pdf(note))
 
 
+@pytest.mark.hazard("H6")
 def test_every_latin_greek_cyrillic_letter_and_combining_mark_is_covered() -> None:
     promised = [chr(c) for lo, hi in strategies.EUROPEAN_RANGES for c in range(lo, hi + 1)
                 if unicodedata.category(chr(c)) not in ("Cn", "Cc")]
@@ -272,6 +276,7 @@ def test_every_latin_greek_cyrillic_letter_and_combining_mark_is_covered() -> No
     assert glyphs.missing_glyphs("".join(strategies.NAMES) + "e\u0301a\u0308\u0323n\u0303") == set()
 
 
+@pytest.mark.hazard("H6")
 def test_cjk_emoji_and_rare_marks_are_reported() -> None:
     assert glyphs.missing_glyphs("中文 🧑 x \u0363") == {"中", "文", "🧑", "\u0363"}
     assert glyphs.describe("中") == "U+4E2D CJK UNIFIED IDEOGRAPH-4E2D"
@@ -285,6 +290,7 @@ def test_controls_spaces_and_invisible_format_characters_are_not_boxes() -> None
     assert NOTDEF not in pdf_text(render_pdf(prepare(r, draft=True)))
 
 
+@pytest.mark.hazard("H6")
 def test_note_names_the_characters_its_font_lacks_on_page_1() -> None:
     r = negative_record()
     r.patient.given_name = "中文"
@@ -327,6 +333,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120)
 
 
+@pytest.mark.hazard("H6")
 def test_cli_note_warns_in_one_line_and_still_writes_the_note(tmp_path: Path) -> None:
     r = negative_record()
     r.history.notes = "Daughter's name: 美咲 \U0001F9D1"

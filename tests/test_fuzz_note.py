@@ -163,10 +163,7 @@ def check_note(record: Record, *, plumber: bool = False) -> bytes:
     for field, value in user_fields(record).items():
         bold = field in IN_BOLD
         expected = printable(value, frozenset(glyphs.missing_glyphs(value, bold=bold)))[:PREFIX]
-        if "\u00ad" in value:  # a soft hyphen prints as "-" where a line breaks at it
-            assert expected.replace("-", "") in back.replace("-", ""), (field, value[:200])
-        else:
-            assert expected in back, (field, value[:200], expected)
+        assert expected in back, (field, value[:200], expected)
 
     # Every character lies on its page.
     pages = len(pdfium.PdfDocument(data))
@@ -317,6 +314,19 @@ def test_the_glyph_box_comes_after_the_red_flags() -> None:
     assert first.index("RED FLAG") < first.index("Send to the emergency department now")
     assert first.index("Send to the emergency department now") < first.index(
         "CHARACTERS THE FONT CANNOT PRINT")
+
+
+@pytest.mark.parametrize("text", [
+    "pain8\u00adÞ¤»J</para>painpainpainpainpainpainibuprofen",  # found by the long run
+    "a\u00adbcde&fghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",
+])
+def test_a_soft_hyphen_never_lets_a_long_word_run_off_the_page(text: str) -> None:
+    r = negative_record()
+    r.red_flags.cancer_history = Answer.YES
+    r.red_flags.cancer_type = text  # the narrow Details column of the red-flag table
+    data = render_pdf(prepare(r, draft=True))
+    assert chars_outside_pdfplumber(data) == [] and chars_outside_pdfium(data) == []
+    assert printable(text, frozenset()) in "".join(c for c in pdf_text(data) if comparable(c))
 
 
 def test_many_missing_characters_are_summed_up() -> None:

@@ -23,9 +23,9 @@ from consult import resources
 
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 
-# Control characters: the PDF renderer drops them before layout (pdf.esc) or lays
-# them out as a line break or a space; none of them is drawn with a glyph.
-_NOT_DRAWN = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters and the soft hyphen: the PDF renderer drops them before layout
+# (pdf.esc) or lays them out as a line break or a space; none is drawn with a glyph.
+_NOT_DRAWN = re.compile(r"[\x00-\x1f\x7f\xad]")
 
 
 class FontFileError(ValueError):

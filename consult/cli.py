@@ -8,6 +8,8 @@
                                            one warning line on stderr (exit 0) when
                                            the font cannot print some characters
     python main.py schema                  the JSON Schema of the record
+    python main.py audit verify | db | finalise | notes
+                                           the store: see consult.storecli
 
 Any unreadable input or unusable argument: one line on stderr, exit 2. Never a
 traceback, never a half-written output file.
@@ -53,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("--draft", action="store_true",
                       help="render an incomplete record, marked DRAFT on every page")
     commands.add_parser("schema", help="print the JSON Schema of a record")
+    from consult import storecli
+
+    storecli.add_commands(commands)
     return parser
 
 
@@ -131,7 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_OK
-        handler = {"check": _check, "note": _note, "schema": _schema}[args.command]
+        from consult import storecli
+
+        handler = {"check": _check, "note": _note, "schema": _schema}.get(args.command, storecli.run)
         return handler(args)
     except (RecordFileError, UsageError) as exc:
         print(f"consult: {one_line(str(exc))}", file=sys.stderr)

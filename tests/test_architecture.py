@@ -40,7 +40,9 @@ def test_no_core_module_imports_qt_or_forms():
 def test_loading_every_core_module_loads_no_qt():
     modules = sorted(
         "consult." + ".".join(p.relative_to(CORE).with_suffix("").parts)
-        for p in CORE.rglob("*.py") if p.name != "__init__.py"
+        for p in CORE.rglob("*.py")
+        # Alembic runs migration scripts itself, inside a migration context
+        if p.name != "__init__.py" and "migrations" not in p.relative_to(CORE).parts
     )
     code = (
         "import importlib, sys\n"

@@ -1,0 +1,102 @@
+"""What the store hands out: plain frozen dataclasses, no database rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from dataclasses import dataclass, field
+
+from consult.dates import show_date
+from consult.nhs import display as show_nhs_number
+
+TIMES = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def to_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime(TIMES)
+
+
+def from_text(value: str) -> dt.datetime:
+    return dt.datetime.strptime(value, TIMES).replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who is working, and where: what the audit trail records."""
+
+    user: str
+    workstation: str = field(default_factory=socket.gethostname)
+
+    def __post_init__(self) -> None:
+        if not self.user.strip():
+            raise ValueError("who is working has not been set")
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str  # "TAYLOR, Sam"
+    nhs_number: str | None  # 10 digits
+    date_of_birth: dt.date | None
+
+    def line(self) -> str:
+        nhs = show_nhs_number(self.nhs_number) if self.nhs_number else "not recorded"
+        born = show_date(self.date_of_birth) if self.date_of_birth else "not recorded"
+        return f"{self.name or 'Name not recorded'} · NHS number {nhs} · born {born}"
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    draft_id: str
+    note_id: str
+    base_version: int | None  # the finalised version this draft amends, if any
+    amend_reason: str | None
+    user: str
+    workstation: str
+    patient: Patient
+    saved_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    id: int
+    note_id: str
+    version: int
+    latest_version: int
+    patient: Patient
+    consultation_date: dt.date | None
+    finalised_at: dt.datetime
+    author: str
+    clinician: str
+    amend_reason: str | None
+    app_version: str
+    ruleset_version: str
+    pdf_sha256: str
+    printed: bool
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.note_id, self.version)
+
+    @property
+    def superseded(self) -> bool:
+        return self.version < self.latest_version
+
+    @property
+    def short_id(self) -> str:
+        return self.note_id[:8].upper()
+
+
+@dataclass(frozen=True)
+class NoteFilter:
+    """The staff's filter. Dates are consultation dates, both ends included."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    name: str = ""  # any part of the given or family name, any case
+    nhs_number: str = ""  # digits; spaces and dashes ignored
+    printed: bool | None = None  # None: both
+    limit: int | None = None

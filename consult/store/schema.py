@@ -1,0 +1,90 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations create and change them:
+see consult/store/migrations/versions; a test checks the two agree.
+
+Times are ISO-8601 UTC strings ("2026-11-26T09:12:33.123456Z"): they sort as time
+does, read the same back from SQLite and PostgreSQL, and hash the same in the audit
+trail. `notes` and `audit` are append-only: database triggers refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+TIME = 32  # width of an ISO-8601 UTC time string
+
+# The consultation being written: one row per open consultation, replaced on every
+# autosave, deleted when the note is finalised or the GP discards it.
+drafts = Table(
+    "drafts", metadata,
+    Column("draft_id", String(36), primary_key=True),
+    Column("note_id", String(36), nullable=False),  # the consultation / note it becomes
+    Column("base_version", Integer, nullable=True),  # set when the draft amends a note
+    Column("amend_reason", Text, nullable=True),
+    Column("user_name", String(200), nullable=False),
+    Column("workstation", String(200), nullable=False),
+    Column("patient_name", String(400), nullable=False),
+    Column("nhs_number", String(10), nullable=True),
+    Column("date_of_birth", Date, nullable=True),
+    Column("record_json", Text, nullable=False),
+    Column("saved_at", String(TIME), nullable=False),
+    Index("ix_drafts_owner", "user_name", "workstation"),
+)
+
+# Finalised notes: one row per version, never changed once written.
+notes = Table(
+    "notes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("note_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("given_name", String(200), nullable=False),
+    Column("family_name", String(200), nullable=False),
+    Column("search_name", String(400), nullable=False),  # lower-case "given family"
+    Column("nhs_number", String(10), nullable=True),
+    Column("date_of_birth", Date, nullable=True),
+    Column("consultation_date", Date, nullable=True),
+    Column("finalised_at", String(TIME), nullable=False),
+    Column("author", String(200), nullable=False),  # who finalised (the app's user)
+    Column("workstation", String(200), nullable=False),
+    Column("clinician", String(200), nullable=False),  # the clinician on the record
+    Column("amend_reason", Text, nullable=True),
+    Column("app_version", String(40), nullable=False),
+    Column("ruleset_version", String(40), nullable=False),
+    Column("record_json", Text, nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    UniqueConstraint("note_id", "version", name="uq_notes_note_version"),
+    Index("ix_notes_finalised_at", "finalised_at"),
+    Index("ix_notes_nhs_number", "nhs_number"),
+    Index("ix_notes_consultation_date", "consultation_date"),
+)
+
+# The audit trail: each entry's hash covers its fields and the previous entry's hash.
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(TIME), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("workstation", String(200), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("note_id", String(36), nullable=True),
+    Column("version", Integer, nullable=True),
+    Column("detail", Text, nullable=False),  # canonical JSON object
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_note", "note_id", "version", "action"),
+)
+
+APPEND_ONLY = ("notes", "audit")

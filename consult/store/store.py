@@ -1,0 +1,469 @@
+"""The store: drafts that survive a crash, finalised notes that never change,
+amendments as new versions, and the audit trail.
+
+    store = Store.open()                         # SQLite in the user's data folder
+    store = Store.open("postgresql+psycopg://consult@dbhost/consult")
+    store.save_draft(draft_id, note_id, record, who)
+    info = store.finalise(record, who, note_id=note_id, draft_id=draft_id)
+    info2 = store.amend(note_id, 1, record, "reason", who)   # AmendConflict if beaten
+    store.notes(NoteFilter(name="taylor"));  store.pdf(note_id, version)
+    store.mark_printed([key, ...], who);  store.export([key, ...], folder, who)
+    store.verify_audit()
+
+Every public call gives StoreError (one line, no password) when the database cannot
+be reached or read, never a driver traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, and_, exists, func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import aliased
+
+import consult
+from consult import atomic
+from consult.note import note_pdf, versioning
+from consult.note.compose import banner
+from consult.note.versioning import Finalisation, Superseded
+from consult.record import Record
+from consult.recordfile import dumps, loads
+from consult.ruleset import load as load_rules
+from consult.store import audit as trail
+from consult.store import location
+from consult.store.engine import WRITE, lock_for_writing, make_engine
+from consult.store.model import (
+    DraftInfo,
+    NoteFilter,
+    NoteInfo,
+    Patient,
+    Who,
+    from_text,
+    now_utc,
+    to_text,
+)
+from consult.store.schema import audit, drafts, notes
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked (message: one line, fit for a user)."""
+
+
+class AmendConflict(StoreError):
+    """Someone else amended the note first; the caller's amendment was not stored."""
+
+    def __init__(self, latest: NoteInfo, base_version: int) -> None:
+        self.latest = latest
+        super().__init__(
+            f"{latest.author} amended this note first (version {latest.version}, finalised "
+            f"{_shown_time(latest)}) while you were amending version {base_version}. "
+            "Your amendment has not been saved as a note; it is kept as your draft.")
+
+
+class AlreadyFinalised(StoreError):
+    pass
+
+
+class NoteAltered(StoreError):
+    """A stored PDF no longer matches the SHA-256 recorded when it was finalised."""
+
+
+def _shown_time(info: NoteInfo) -> str:
+    return versioning.show_datetime(info.finalised_at)
+
+
+def _alembic_config(conn: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+class Store:
+    def __init__(self, engine: Engine, *, clock: Callable[[], Any] = now_utc) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str | None = None, *, configured: str | None = None,
+             migrate: bool = True, clock: Callable[[], Any] = now_utc) -> Store:
+        """Open (and bring up to date) the store at `url`, or CONSULT_DATABASE_URL, or
+        the configured URL, or the default SQLite file."""
+        try:
+            parsed = location.parse(location.resolve(url, configured))
+        except location.StoreLocationError as exc:
+            raise StoreError(str(exc)) from None
+        try:
+            engine = make_engine(parsed)
+        except (SQLAlchemyError, OSError, ImportError) as exc:
+            raise StoreError(f"cannot open the database {location.shown(parsed)}: "
+                             f"{_reason(exc)}") from None
+        store = cls(engine, clock=clock)
+        with store._errors(f"cannot open the database {location.shown(parsed)}"):
+            if migrate:
+                store.migrate()
+            elif store.schema_revision() != store.head_revision():
+                raise StoreError(f"the database {location.shown(parsed)} needs upgrading "
+                                 "(run: python main.py db upgrade)")
+        return store
+
+    @property
+    def shown_url(self) -> str:
+        return location.shown(self.engine.url)
+
+    def migrate(self) -> None:
+        with self.engine.begin() as conn:
+            lock_for_writing(conn)
+            command.upgrade(_alembic_config(conn), "head")
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @staticmethod
+    def head_revision() -> str | None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        return ScriptDirectory.from_config(cfg).get_current_head()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(f"{doing}: {_reason(exc)}") from None
+
+    @contextlib.contextmanager
+    def _writing(self, doing: str) -> Iterator[Connection]:
+        with self._errors(doing), \
+                self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            lock_for_writing(conn)
+            yield conn
+
+    @contextlib.contextmanager
+    def _reading(self, doing: str) -> Iterator[Connection]:
+        with self._errors(doing), self.engine.connect() as conn:
+            yield conn
+
+    def _now(self) -> str:
+        return to_text(self.clock())
+
+    def _audit(self, conn: Connection, who: Who, action: str, note_id: str | None = None,
+               version: int | None = None, **detail: Any) -> None:
+        trail.append(conn, at=self._now(), user=who.user, workstation=who.workstation,
+                     action=action, note_id=note_id, version=version, detail=detail)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def save_draft(self, draft_id: str, note_id: str, record: Record | str, who: Who, *,
+                   base_version: int | None = None, amend_reason: str | None = None) -> None:
+        """Store (or replace) the open consultation. The first save of a new consultation
+        is audited as "created". `record` may be the record's JSON already made."""
+        record_json = record if isinstance(record, str) else dumps(record)
+        parsed = loads(record_json) if isinstance(record, str) else record
+        p = parsed.patient
+        values = {"note_id": note_id, "base_version": base_version, "amend_reason": amend_reason,
+                  "user_name": who.user, "workstation": who.workstation,
+                  "patient_name": banner(parsed).name, "nhs_number": p.nhs_number,
+                  "date_of_birth": p.date_of_birth, "record_json": record_json,
+                  "saved_at": self._now()}
+        with self._writing("cannot save the draft") as conn:
+            found = conn.execute(select(drafts.c.draft_id).where(drafts.c.draft_id == draft_id)).first()
+            if found:
+                conn.execute(drafts.update().where(drafts.c.draft_id == draft_id).values(**values))
+                return
+            conn.execute(drafts.insert().values(draft_id=draft_id, **values))
+            if base_version is None and not conn.execute(
+                    select(audit.c.seq).where(audit.c.note_id == note_id).limit(1)).first():
+                self._audit(conn, who, "created", note_id)
+
+    def drafts(self, who: Who) -> list[DraftInfo]:
+        """Unfinished consultations this user left on this workstation, newest first."""
+        with self._reading("cannot read the drafts") as conn:
+            rows = conn.execute(select(drafts).where(
+                drafts.c.user_name == who.user, drafts.c.workstation == who.workstation)
+                .order_by(drafts.c.saved_at.desc())).mappings().all()
+        return [_draft_info(r) for r in rows]
+
+    def load_draft(self, draft_id: str) -> tuple[DraftInfo, Record]:
+        with self._reading("cannot read the draft") as conn:
+            row = conn.execute(select(drafts).where(drafts.c.draft_id == draft_id)).mappings().first()
+        if row is None:
+            raise StoreError("that draft is no longer in the store")
+        return _draft_info(row), loads(row["record_json"], origin="stored draft")
+
+    def discard_draft(self, draft_id: str, who: Who) -> None:
+        with self._writing("cannot discard the draft") as conn:
+            row = conn.execute(select(drafts.c.note_id, drafts.c.base_version)
+                               .where(drafts.c.draft_id == draft_id)).first()
+            if row is None:
+                return
+            conn.execute(drafts.delete().where(drafts.c.draft_id == draft_id))
+            self._audit(conn, who, "discarded", row.note_id, row.base_version)
+
+    # -- finalising and amending -------------------------------------------------------------
+
+    def finalise(self, record: Record, who: Who, *, note_id: str | None = None,
+                 draft_id: str | None = None) -> NoteInfo:
+        """Lock the record as version 1 of a note. IncompleteRecord while it has problems."""
+        note_id = note_id or str(uuid.uuid4())
+        moment = self.clock()
+        pdf = note_pdf(record, finalisation=Finalisation(note_id, 1, moment, who.user))
+        with self._writing("cannot finalise the note") as conn:
+            if conn.execute(select(notes.c.id).where(notes.c.note_id == note_id).limit(1)).first():
+                raise AlreadyFinalised("this consultation has already been finalised; "
+                                       "amend it to change it")
+            try:
+                self._insert_note(conn, record, who, note_id, 1, moment, pdf, None, draft_id)
+            except AmendConflictRace:
+                raise AlreadyFinalised("this consultation has just been finalised elsewhere; "
+                                       "amend it to change it") from None
+        return self.note(note_id, 1)
+
+    def amend(self, note_id: str, base_version: int, record: Record, reason: str, who: Who, *,
+              draft_id: str | None = None) -> NoteInfo:
+        """Store version base_version + 1 with its reason. AmendConflict when someone
+        else stored that version first: nothing of theirs or the caller's is lost."""
+        reason = reason.strip()
+        if not reason:
+            raise StoreError("give the reason for the amendment")
+        base = self.note(note_id, base_version)
+        if base.superseded:
+            raise AmendConflict(self.note(note_id), base_version)
+        moment = self.clock()
+        supersedes = Superseded(base.version, base.finalised_at, base.author, reason)
+        pdf = note_pdf(record, finalisation=Finalisation(note_id, base_version + 1, moment, who.user,
+                                                         supersedes=supersedes))
+        try:
+            with self._writing("cannot store the amendment") as conn:
+                latest = conn.execute(select(func.max(notes.c.version))
+                                      .where(notes.c.note_id == note_id)).scalar()
+                if latest != base_version:
+                    raise _Beaten
+                self._insert_note(conn, record, who, note_id, base_version + 1, moment, pdf,
+                                  reason, draft_id)
+        except (_Beaten, AmendConflictRace):
+            raise AmendConflict(self.note(note_id), base_version) from None
+        return self.note(note_id, base_version + 1)
+
+    def _insert_note(self, conn: Connection, record: Record, who: Who, note_id: str, version: int,
+                     moment: Any, pdf: bytes, reason: str | None, draft_id: str | None) -> None:
+        p, c = record.patient, record.consultation
+        sha = hashlib.sha256(pdf).hexdigest()
+        try:
+            conn.execute(notes.insert().values(
+                note_id=note_id, version=version, given_name=p.given_name, family_name=p.family_name,
+                search_name=f"{p.given_name} {p.family_name}".lower(), nhs_number=p.nhs_number,
+                date_of_birth=p.date_of_birth, consultation_date=c.date,
+                finalised_at=to_text(moment), author=who.user, workstation=who.workstation,
+                clinician=c.clinician_name, amend_reason=reason, app_version=consult.__version__,
+                ruleset_version=load_rules().meta.version, record_json=dumps(record), pdf=pdf,
+                pdf_sha256=sha))
+        except IntegrityError:
+            raise AmendConflictRace from None
+        self._audit(conn, who, "finalised" if version == 1 else "amended", note_id, version,
+                    pdf_sha256=sha, **({"reason": reason} if reason else {}))
+        if draft_id:
+            conn.execute(drafts.delete().where(drafts.c.draft_id == draft_id))
+
+    # -- reading notes ------------------------------------------------------------------------
+
+    def _select(self) -> Any:
+        newer = aliased(notes)
+        latest = (select(func.max(newer.c.version)).where(newer.c.note_id == notes.c.note_id)
+                  .scalar_subquery())
+        printed = exists().where(and_(audit.c.note_id == notes.c.note_id,
+                                      audit.c.version == notes.c.version,
+                                      audit.c.action == "printed"))
+        columns = [c for c in notes.c if c.name not in ("pdf", "record_json")]
+        return select(*columns, latest.label("latest_version"), printed.label("printed")), latest, printed
+
+    def notes(self, where: NoteFilter | None = None, *, all_versions: bool = False) -> list[NoteInfo]:
+        """Finalised notes, newest first: the latest version of each unless all_versions."""
+        where = where or NoteFilter()
+        query, latest, printed = self._select()
+        if not all_versions:
+            query = query.where(notes.c.version == latest)
+        if where.date_from:
+            query = query.where(notes.c.consultation_date >= where.date_from)
+        if where.date_to:
+            query = query.where(notes.c.consultation_date <= where.date_to)
+        for word in where.name.lower().split():
+            query = query.where(notes.c.search_name.contains(word, autoescape=True))
+        digits = "".join(ch for ch in where.nhs_number if ch.isdigit())
+        if digits:
+            query = query.where(notes.c.nhs_number == digits if len(digits) == 10
+                                else notes.c.nhs_number.startswith(digits, autoescape=True))
+        if where.printed is not None:
+            query = query.where(printed if where.printed else ~printed)
+        query = query.order_by(notes.c.finalised_at.desc(), notes.c.id.desc())
+        if where.limit:
+            query = query.limit(where.limit)
+        with self._reading("cannot list the notes") as conn:
+            return [_note_info(r) for r in conn.execute(query).mappings()]
+
+    def note(self, note_id: str, version: int | None = None) -> NoteInfo:
+        """One version of a note (the latest if version is None)."""
+        query, latest, _ = self._select()
+        query = query.where(notes.c.note_id == note_id,
+                            notes.c.version == (version if version is not None else latest))
+        with self._reading("cannot read the note") as conn:
+            row = conn.execute(query).mappings().first()
+        if row is None:
+            raise StoreError(f"note {note_id[:8].upper()}"
+                             f"{f' version {version}' if version else ''} is not in the store")
+        return _note_info(row)
+
+    def versions(self, note_id: str) -> list[NoteInfo]:
+        """Every version of a note, newest first."""
+        query, _, _ = self._select()
+        query = query.where(notes.c.note_id == note_id).order_by(notes.c.version.desc())
+        with self._reading("cannot read the note") as conn:
+            return [_note_info(r) for r in conn.execute(query).mappings()]
+
+    def record(self, note_id: str, version: int) -> Record:
+        with self._reading("cannot read the note") as conn:
+            text = conn.execute(select(notes.c.record_json).where(
+                notes.c.note_id == note_id, notes.c.version == version)).scalar()
+        if text is None:
+            raise StoreError(f"note {note_id[:8].upper()} version {version} is not in the store")
+        return loads(text, origin="stored note")
+
+    def stored_pdf(self, note_id: str, version: int) -> bytes:
+        """The PDF exactly as finalised, checked against its SHA-256."""
+        with self._reading("cannot read the note") as conn:
+            row = conn.execute(select(notes.c.pdf, notes.c.pdf_sha256).where(
+                notes.c.note_id == note_id, notes.c.version == version)).first()
+        if row is None:
+            raise StoreError(f"note {note_id[:8].upper()} version {version} is not in the store")
+        if hashlib.sha256(row.pdf).hexdigest() != row.pdf_sha256:
+            raise NoteAltered(f"note {note_id[:8].upper()} version {version} was altered after "
+                              "it was finalised: do not use it; tell the practice's safety officer")
+        return bytes(row.pdf)
+
+    def pdf(self, note_id: str, version: int) -> bytes:
+        """The note as it is viewed and printed: a superseded version carries a mark on
+        every page naming the version that replaced it."""
+        data = self.stored_pdf(note_id, version)
+        info = self.note(note_id, version)
+        if not info.superseded:
+            return data
+        from consult.note.stamp import stamp_superseded
+
+        return stamp_superseded(data, superseded_text(info, self.note(note_id, version + 1)))
+
+    def change_mark(self) -> int:
+        """A number that grows whenever a note is finalised, amended, printed or exported:
+        a notes list polls it to refresh only when something changed."""
+        with self._reading("cannot read the store") as conn:
+            return conn.execute(select(func.coalesce(func.max(audit.c.seq), 0))).scalar() or 0
+
+    # -- printing, exporting, auditing ------------------------------------------------------------
+
+    def mark_printed(self, keys: Sequence[tuple[str, int]], who: Who, *, printer: str = "") -> None:
+        with self._writing("cannot record the printing") as conn:
+            for note_id, version in keys:
+                self._audit(conn, who, "printed", note_id, version, printer=printer)
+
+    def mark_exported(self, note_id: str, version: int | None, who: Who, *, file_name: str) -> None:
+        with self._writing("cannot record the export") as conn:
+            self._audit(conn, who, "exported", note_id, version, file=file_name)
+
+    def export(self, keys: Sequence[tuple[str, int]], folder: str | Path, who: Who,
+               name: Callable[[NoteInfo], str] | None = None) -> list[Path]:
+        """Write each note's PDF (as printed) into `folder`, owner-only and atomically;
+        record each export. Files of the same name get " (2)", " (3)"..."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StoreError(f"{folder} is not a folder")
+        written: list[Path] = []
+        taken: set[str] = set()
+        for note_id, version in keys:
+            info = self.note(note_id, version)
+            stem = (name or default_file_stem)(info)
+            candidate, n = f"{stem}.pdf", 1
+            while candidate in taken or (folder / candidate).exists():
+                n += 1
+                candidate = f"{stem} ({n}).pdf"
+            taken.add(candidate)
+            try:
+                path = atomic.write_bytes(folder / candidate, self.pdf(note_id, version))
+            except OSError as exc:
+                raise StoreError(f"cannot write {folder / candidate}: {exc.strerror or exc}") from None
+            self.mark_exported(note_id, version, who, file_name=candidate)
+            written.append(path)
+        return written
+
+    def verify_audit(self) -> trail.Report:
+        with self._reading("cannot read the audit trail") as conn:
+            return trail.verify(conn)
+
+
+class _Beaten(Exception):
+    pass
+
+
+class AmendConflictRace(Exception):
+    """Two writers stored the same version (the unique constraint caught it)."""
+
+
+def superseded_text(older: NoteInfo, newer: NoteInfo) -> str:
+    """The words stamped on every page of `older`, which `newer` replaced."""
+    return versioning.superseded_text(Finalisation(
+        newer.note_id, newer.version, newer.finalised_at, newer.author,
+        supersedes=Superseded(older.version, older.finalised_at, older.author,
+                              newer.amend_reason or "not given")))
+
+
+def default_file_stem(info: NoteInfo) -> str:
+    date = info.consultation_date.isoformat() if info.consultation_date else "undated"
+    safe = "".join(ch if ch.isalnum() else "-" for ch in info.patient.name).strip("-") or "patient"
+    return f"{date} {safe} note {info.short_id} v{info.version}"
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return text[:300]
+
+
+def _draft_info(row: Any) -> DraftInfo:
+    return DraftInfo(
+        draft_id=row["draft_id"], note_id=row["note_id"], base_version=row["base_version"],
+        amend_reason=row["amend_reason"], user=row["user_name"], workstation=row["workstation"],
+        patient=Patient(row["patient_name"], row["nhs_number"], row["date_of_birth"]),
+        saved_at=from_text(row["saved_at"]))
+
+
+def _note_info(row: Any) -> NoteInfo:
+    family, given = row["family_name"], row["given_name"]
+    name = ", ".join(x for x in (family.upper(), given) if x) or "Name not known"
+    return NoteInfo(
+        id=row["id"], note_id=row["note_id"], version=row["version"],
+        latest_version=row["latest_version"],
+        patient=Patient(name, row["nhs_number"], row["date_of_birth"]),
+        consultation_date=row["consultation_date"], finalised_at=from_text(row["finalised_at"]),
+        author=row["author"], clinician=row["clinician"], amend_reason=row["amend_reason"],
+        app_version=row["app_version"], ruleset_version=row["ruleset_version"],
+        pdf_sha256=row["pdf_sha256"], printed=bool(row["printed"]))

@@ -17,6 +17,9 @@ def isolated_settings(tmp_path, monkeypatch):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "settings"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # the store's default SQLite file (platformdirs) lands in the temporary folder too
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("CONSULT_DATABASE_URL", raising=False)
     yield tmp_path / "settings"
 
 

@@ -8,6 +8,7 @@ stops the program at start rather than printing a wrong note.
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from functools import cache
 from typing import Literal
@@ -66,11 +67,45 @@ class NeverSuggest(_Frozen):
         return _pattern(tuple(self.terms)).search(text) is not None
 
 
+# The placeholders each note-version template must use, all of them and no others:
+# a template that dropped {version} or {reason} would print a note that cannot say
+# which version it is or why it was amended.
+VERSION_FIELDS = {
+    "version_line": frozenset({"note", "version", "when", "author"}),
+    "amendment": frozenset({"version", "previous", "previous_when", "previous_author",
+                            "reason"}),
+    "superseded": frozenset({"version", "when", "author", "reason"}),
+}
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
 class Wording(_Frozen):
     remote_no_examination: str
     decision_support: str
     startback_form: str
     draft: str
+    version_line: str  # footer of every page of a finalised note
+    amendment: str  # box at the top of every page of an amended note
+    superseded: str  # stamped on every page of a superseded version
+    superseded_mark: str = Field(min_length=1)  # the large word across a superseded page
+
+    @model_validator(mode="after")
+    def _version_templates(self) -> Wording:
+        for key, wanted in VERSION_FIELDS.items():
+            try:
+                found = _placeholders(getattr(self, key))
+            except ValueError as exc:
+                raise ValueError(f"wording.{key} is not a valid template: {exc}") from None
+            if found != wanted:
+                missing = ", ".join(sorted(wanted - found)) or "none"
+                unknown = ", ".join(sorted(found - wanted)) or "none"
+                names = ", ".join("{" + name + "}" for name in sorted(wanted))
+                raise ValueError(f"wording.{key} must use {names}: "
+                                 f"missing {missing}; unknown {unknown}")
+        return self
 
 
 class StartBackWords(_Frozen):

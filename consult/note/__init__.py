@@ -5,6 +5,13 @@
     write_note_pdf(record, path, draft=False)  atomic, owner-only (0600) file
     write_pdf(note, path)                      the same for an already composed note
 
+Each takes an optional `finalisation=Finalisation(...)` (see
+`consult.note.versioning`): the note then names its id, version, author and
+time in the footer of every page, and an amendment says on every page which
+version it supersedes and why. Without it the output is unchanged. An older
+version's stored PDF is marked superseded at view/print time by
+`consult.note.stamp.stamp_superseded`.
+
 Characters the note's font cannot print are listed in `Note.missing_glyphs`
 and named in a box after the note's alerts (see `consult.note.glyphs`), never
 silently boxed.
@@ -26,11 +33,12 @@ from consult.completeness import Problem, problems
 from consult.note.compose import compose
 from consult.note.model import Note
 from consult.note.text import render_text
+from consult.note.versioning import Finalisation, Superseded
 from consult.record import Record
 from consult.rules.engine import assess
 
-__all__ = ["IncompleteRecord", "Note", "compose", "note_pdf", "note_text", "prepare",
-           "render_text", "write_note_pdf", "write_pdf"]
+__all__ = ["Finalisation", "IncompleteRecord", "Note", "Superseded", "compose", "note_pdf",
+           "note_text", "prepare", "render_text", "write_note_pdf", "write_pdf"]
 
 
 class IncompleteRecord(Exception):
@@ -44,24 +52,28 @@ class IncompleteRecord(Exception):
                          f"problem{'s' if len(self.problems) != 1 else ''}: {first}{more}")
 
 
-def prepare(record: Record, *, draft: bool = False, today: dt.date | None = None) -> Note:
+def prepare(record: Record, *, draft: bool = False, today: dt.date | None = None,
+            finalisation: Finalisation | None = None) -> Note:
     """Assess the record, check it is complete (unless a draft) and compose the note."""
     assessment = assess(record)
     if not draft:
         found = problems(record, today, assessment=assessment)
         if found:
             raise IncompleteRecord(found)
-    return compose(record, assessment, draft=draft, app_version=consult.__version__)
+    return compose(record, assessment, draft=draft, app_version=consult.__version__,
+                   finalisation=finalisation)
 
 
-def note_text(record: Record, *, draft: bool = False, today: dt.date | None = None) -> str:
-    return render_text(prepare(record, draft=draft, today=today))
+def note_text(record: Record, *, draft: bool = False, today: dt.date | None = None,
+              finalisation: Finalisation | None = None) -> str:
+    return render_text(prepare(record, draft=draft, today=today, finalisation=finalisation))
 
 
-def note_pdf(record: Record, *, draft: bool = False, today: dt.date | None = None) -> bytes:
+def note_pdf(record: Record, *, draft: bool = False, today: dt.date | None = None,
+             finalisation: Finalisation | None = None) -> bytes:
     from consult.note.pdf import render_pdf
 
-    return render_pdf(prepare(record, draft=draft, today=today))
+    return render_pdf(prepare(record, draft=draft, today=today, finalisation=finalisation))
 
 
 def write_pdf(note: Note, path: str | os.PathLike[str]) -> Path:
@@ -71,5 +83,6 @@ def write_pdf(note: Note, path: str | os.PathLike[str]) -> Path:
 
 
 def write_note_pdf(record: Record, path: str | os.PathLike[str], *, draft: bool = False,
-                   today: dt.date | None = None) -> Path:
-    return write_pdf(prepare(record, draft=draft, today=today), path)
+                   today: dt.date | None = None,
+                   finalisation: Finalisation | None = None) -> Path:
+    return write_pdf(prepare(record, draft=draft, today=today, finalisation=finalisation), path)

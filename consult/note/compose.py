@@ -32,6 +32,7 @@ from consult.note.model import (
     Table,
     TableRow,
 )
+from consult.note.versioning import Finalisation, amendment_line, version_line
 from consult.record import Legs, Record, RedFlags, RiskHistory, Triggers
 from consult.rules.assessment import Assessment, FiredRow
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
@@ -445,7 +446,8 @@ def glyph_alert(missing: tuple[str, ...]) -> Alert:
 
 def with_missing_glyphs(note: Note) -> Note:
     """The note, reporting (in a box and in `missing_glyphs`) characters its font lacks."""
-    in_bold = (note.practice.name, note.banner.name)  # the PDF sets these two in bold
+    # the PDF sets these in bold (the version line and the amendment box too)
+    in_bold = (note.practice.name, note.banner.name, note.version, note.amendment)
     missing = tuple(sorted(glyphs.missing_glyphs(_strings(note))
                            | glyphs.missing_glyphs(in_bold, bold=True)))
     if not missing:
@@ -455,7 +457,9 @@ def with_missing_glyphs(note: Note) -> Note:
 
 
 def compose(record: Record, assessment: Assessment, *, draft: bool, app_version: str,
-            rules: RuleSet | None = None) -> Note:
+            rules: RuleSet | None = None, finalisation: Finalisation | None = None) -> Note:
+    """The note. With `finalisation` it says which version it is (and, for an amendment,
+    which version it supersedes and why); without it the note is exactly as before."""
     rules = rules or load()
     sections = [consultation(rules, record), history_section(record),
                 Section("Red-flag screen", (red_flag_table(record),)),
@@ -478,4 +482,6 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
                           creator=f"consult {app_version}"),
         app_version=app_version,
         rules_version=assessment.rules_version,
+        version=version_line(finalisation, rules) if finalisation else "",
+        amendment=amendment_line(finalisation, rules) if finalisation else "",
     ))

@@ -123,3 +123,10 @@ class Note:
     # Characters of the note that its font cannot print (they would show as empty
     # boxes); when any, the last alert names them by code and name.
     missing_glyphs: tuple[str, ...] = ()
+    # A finalised note says which version it is, in the footer of every page:
+    # "Note 3F2A91C0 · version 2 · finalised 26-Nov-2026 10:42 by Dr Amira Shah";
+    # "" for a note rendered without a finalisation (a draft or a preview).
+    version: str = ""
+    # An amended note says, boxed at the top of every page, which version it
+    # supersedes, when, by whom and why; "" for a first version.
+    amendment: str = ""

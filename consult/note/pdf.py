@@ -3,8 +3,9 @@
 - Every user string goes through `esc` (escape + newline to <br/>) before it
   reaches a Paragraph, so `<b>`, `&` or `<img src=...>` print literally.
 - DejaVu Sans (four styles) is registered once, lazily, so any name prints.
-- The patient banner, the draft marking and the footer are drawn on every
-  page; "Page n of N" comes from a two-pass canvas.
+- The patient banner, the draft marking, an amended note's amendment box and
+  the footer (with a finalised note's version line) are drawn on every page;
+  "Page n of N" comes from a two-pass canvas.
 - Table cells are Paragraphs with explicit column widths, a repeated header
   and `splitInRow`, so long text flows over pages instead of being clipped.
 - Output is deterministic (`invariant`): the same note gives the same bytes.
@@ -169,6 +170,7 @@ class _Styles:
     banner_name: ParagraphStyle
     footer: ParagraphStyle
     draft: ParagraphStyle
+    amendment: ParagraphStyle
     alert_title: ParagraphStyle
     alert_body: ParagraphStyle
     plan: ParagraphStyle
@@ -212,6 +214,7 @@ def styles() -> _Styles:
             footer=s("footer", fontSize=6.8, leading=8.4, textColor=GREY),
             draft=s("draft", fontName=BOLD, fontSize=10, leading=12.5, alignment=TA_CENTER,
                     textColor=LEVEL_COLOURS["emergency"][0]),
+            amendment=s("amendment", fontName=BOLD, fontSize=8.6, leading=11),
             alert_title=s("alert_title", fontName=BOLD, fontSize=11, leading=14),
             alert_body=s("alert_body", fontSize=8.8, leading=11.4),
             plan=s("plan", leftIndent=19, bulletIndent=0, spaceBefore=3, leading=11.4),
@@ -426,6 +429,60 @@ def _practice_table(note: m.Note, st: _Styles, with_address: bool) -> Table:
 
 
 PRACTICE_MAX_HEIGHT = 110.0  # taller addresses go into the page flow instead
+# The amendment box repeats on every page; a longer one (a very long reason) is cut
+# to fit in that box and printed in full at the top of page 1's text instead.
+AMENDMENT_MAX_HEIGHT = PAGE_H / 3
+AMENDMENT_PAD = 14.0  # 4 points of padding above and below the text, 6 of gap below the box
+AMENDMENT_TEXT_W = TEXT_W - 18  # inside the box: a 4-point bar on the left, padding
+AMENDMENT_CUT = " \u2026 (the full amendment starts on page 1)"
+AMENDMENT_COLOURS = LEVEL_COLOURS["urgent"]  # amber, never the emergency red
+
+
+def fit_start(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of `text` that `fits`, cut after a whole word when one ends
+    near the cut (a very long word is cut inside it); "" when nothing fits."""
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(text[:mid]):
+            low = mid
+        else:
+            high = mid - 1
+    start = text[:low]
+    if low < len(text) and not text[low].isspace():
+        space = start.rfind(" ")
+        if space > 0 and low - space <= 40 and fits(start[:space]):
+            start = start[:space]
+    return start.rstrip()
+
+
+def _amendment_box(text: str, st: _Styles) -> tuple[Paragraph, float, bool]:
+    """The amendment paragraph for the top of every page (wrapped, ready to draw), its
+    box height, and whether it had to be cut (then the full text goes into page 1's flow)."""
+    def measured(words: str) -> tuple[Paragraph, float]:
+        para = Paragraph(esc(words), st.amendment)
+        return para, para.wrap(AMENDMENT_TEXT_W, PAGE_H)[1] + AMENDMENT_PAD
+
+    para, height = measured(text)
+    if height <= AMENDMENT_MAX_HEIGHT:
+        return para, height, False
+    start = fit_start(text, lambda s: measured(s + AMENDMENT_CUT)[1] <= AMENDMENT_MAX_HEIGHT)
+    return (*measured(start + AMENDMENT_CUT), True)
+
+
+def _amendment_in_flow(text: str, st: _Styles) -> Paragraph:
+    strong, fill, _ = AMENDMENT_COLOURS
+    return Paragraph(esc(text), ParagraphStyle(
+        "amendment-full", parent=st.amendment, backColor=fill, borderColor=strong,
+        borderWidth=0.8, borderPadding=(4, 5, 4, 5), leftIndent=5, rightIndent=5,
+        spaceBefore=4, spaceAfter=10))
+
+
+def _footer(note: m.Note, st: _Styles) -> Paragraph:
+    if not note.version:
+        return Paragraph(esc(note.footer), st.footer)
+    return Paragraph(f'<font name="{BOLD}" color="{_hex(INK)}">{esc(note.version)}</font>'
+                     f"<br/>{esc(note.footer)}", st.footer)
 
 
 @dataclass
@@ -442,11 +499,16 @@ class _Furniture:
     footer: Paragraph
     footer_h: float
     address_in_flow: bool
+    amendment: Paragraph | None = None
+    amendment_h: float = 0.0
+    amendment_in_flow: bool = False
 
     @classmethod
     def build(cls, note: m.Note, st: _Styles) -> _Furniture:
         draft = Paragraph(esc(note.draft), st.draft) if note.draft else None
         draft_h = draft.wrap(TEXT_W - 12, PAGE_H)[1] + 8 if draft else 0.0
+        amendment, amendment_h, amendment_in_flow = (
+            _amendment_box(note.amendment, st) if note.amendment else (None, 0.0, False))
         practice = _practice_table(note, st, with_address=True)
         practice_h = practice.wrap(TEXT_W, PAGE_H)[1]
         address_in_flow = practice_h > PRACTICE_MAX_HEIGHT
@@ -455,13 +517,14 @@ class _Furniture:
             practice_h = practice.wrap(TEXT_W, PAGE_H)[1]
         banner = _banner_table(note.banner, st)
         banner_h = banner.wrap(TEXT_W, PAGE_H)[1]
-        footer = Paragraph(esc(note.footer), st.footer)
+        footer = _footer(note, st)
         footer_h = footer.wrap(TEXT_W - 80, PAGE_H)[1]
         return cls(note, draft, draft_h, practice, practice_h, banner, banner_h, footer,
-                   footer_h, address_in_flow)
+                   footer_h, address_in_flow, amendment, amendment_h, amendment_in_flow)
 
     def header_height(self, first: bool) -> float:
         height = TOP + self.draft_h + (4 if self.draft else 0) + self.banner_h + GAP_BELOW_HEADER
+        height += self.amendment_h
         if first:
             height += self.practice_h + 8
         return height
@@ -482,6 +545,17 @@ class _Furniture:
             canvas.rect(MARGIN_X, y + 2, TEXT_W, self.draft_h - 4, stroke=1, fill=1)
             self.draft.drawOn(canvas, MARGIN_X + 6, y + 4)
             y -= 4
+        if self.amendment:
+            strong, fill, _ = AMENDMENT_COLOURS
+            y -= self.amendment_h
+            box_y, box_h = y + 6, self.amendment_h - 6  # 6 points of gap below the box
+            canvas.setFillColor(fill)
+            canvas.setStrokeColor(strong)
+            canvas.setLineWidth(0.8)
+            canvas.rect(MARGIN_X, box_y, TEXT_W, box_h, stroke=1, fill=1)
+            canvas.setFillColor(strong)
+            canvas.rect(MARGIN_X, box_y, 4, box_h, stroke=0, fill=1)
+            self.amendment.drawOn(canvas, MARGIN_X + 11, box_y + 4)
         if first:
             y -= self.practice_h
             self.practice.drawOn(canvas, MARGIN_X, y)
@@ -534,6 +608,8 @@ class _NumberedCanvas(Canvas):
 
 def flowables(note: m.Note, furniture: _Furniture, st: _Styles) -> list[Flowable]:
     story: list[Flowable] = []
+    if furniture.amendment_in_flow:
+        story.append(_amendment_in_flow(note.amendment, st))
     if furniture.address_in_flow:
         story.append(Paragraph(f"{_label('Practice address')} {esc(note.practice.address)}",
                                st.body))
@@ -575,4 +651,4 @@ def render_pdf(note: m.Note) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["esc", "register_fonts", "render_pdf"]
+__all__ = ["esc", "fit_start", "register_fonts", "render_pdf"]

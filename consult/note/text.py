@@ -1,7 +1,9 @@
 """render_text(note) -> str: the note as plain text, for pasting into the clinical system.
 
 Same content and order as the PDF (both draw the same `Note`). Lines are not
-hard-wrapped: the clinical system wraps them to its own width.
+hard-wrapped: the clinical system wraps them to its own width. A finalised
+note's version line opens and closes the text (the PDF prints it on every
+page); an amendment follows the draft marking at the top.
 """
 
 from __future__ import annotations
@@ -77,6 +79,10 @@ def render_text(note: Note) -> str:
     lines: list[str] = []
     if note.draft:
         lines += [f"*** {note.draft} ***", ""]
+    if note.amendment:
+        lines += [f"*** {note.amendment} ***", ""]
+    if note.version:
+        lines += [note.version, ""]
     lines.append(note.practice.name)
     if note.practice.address:
         lines.append(note.practice.address)
@@ -86,6 +92,8 @@ def render_text(note: Note) -> str:
     for section in note.sections:
         lines += _section(section)
     lines += [THIN, note.footer]
+    if note.version:
+        lines.append(note.version)
     if note.draft:
         lines.append(f"*** {note.draft} ***")
     return "\n".join(lines) + "\n"

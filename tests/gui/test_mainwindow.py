@@ -276,7 +276,7 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
 def test_about_names_versions_and_intended_purpose(window):
     window.about()
     text = window.dialog_calls[-1][1][1]
-    assert "Rule set 2026.11.1" in text and "PySide6" in text and "decision support" in text
+    assert "Rule set 2026.11.2" in text and "PySide6" in text and "decision support" in text
 
 
 @pytest.mark.hazard("H13")

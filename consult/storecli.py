@@ -77,22 +77,24 @@ def _open(args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     from consult.store import StoreError
 
+    handler = {"audit": _verify, "db": _db, "finalise": _finalise}.get(args.command, _list)
     try:
-        if args.command == "audit":
-            return _verify(args)
-        if args.command == "db":
-            return _db(args)
-        if args.command == "finalise":
-            return _finalise(args)
-        return _list(args)
+        if args.command == "finalise":  # an unreadable record file: before opening anything
+            from consult.recordfile import load
+
+            args.record = load(args.file)
+        store = _open(args)
+        try:
+            return handler(store, args)
+        finally:
+            store.close()
     except StoreError as exc:
         from consult.cli import UsageError
 
         raise UsageError(str(exc)) from None
 
 
-def _verify(args: argparse.Namespace) -> int:
-    store = _open(args)
+def _verify(store: Any, args: argparse.Namespace) -> int:
     report = store.verify_audit()
     for problem in report.problems:
         print(problem)
@@ -105,21 +107,17 @@ def _verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _db(args: argparse.Namespace) -> int:
-    store = _open(args)
+def _db(store: Any, args: argparse.Namespace) -> int:
     print(f"{store.shown_url} (schema {store.schema_revision()})")
     return 0
 
 
-def _finalise(args: argparse.Namespace) -> int:
+def _finalise(store: Any, args: argparse.Namespace) -> int:
     from consult.note import IncompleteRecord
-    from consult.recordfile import load
     from consult.store import Who
 
-    record = load(args.file)
-    store = _open(args)
     try:
-        info = store.finalise(record, Who(args.user))
+        info = store.finalise(args.record, Who(args.user))
     except IncompleteRecord as exc:
         print(f"consult: the record is not complete; nothing finalised. {exc}", file=sys.stderr)
         return 1
@@ -127,10 +125,9 @@ def _finalise(args: argparse.Namespace) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(store: Any, args: argparse.Namespace) -> int:
     from consult.store import NoteFilter
 
-    store = _open(args)
     found = store.notes(NoteFilter(date_from=args.date_from, date_to=args.date_to, name=args.name,
                                    nhs_number=args.nhs_number, printed=args.printed))
     if args.json:

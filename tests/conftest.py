@@ -15,3 +15,8 @@ from hypothesis import settings
 # No example database in the checkout: tests write only under temporary folders.
 settings.register_profile("consult", database=None, deadline=None)
 settings.load_profile("consult")
+
+# A real PostgreSQL server for the store tests (started once per run, when first needed),
+# and the store on SQLite and on PostgreSQL.
+from tests.pgserver import postgres_server, postgres_url  # noqa: E402, F401
+from tests.storesupport import store, store_url  # noqa: E402, F401

@@ -36,10 +36,13 @@ def test_a_plain_install_ships_and_finds_every_resource(tmp_path):
         "assert 'site' in consult.__file__, consult.__file__\n"
         "print(r.path('fonts', 'DejaVuSans.ttf')); print(r.path('examples', 'mechanical.json'))\n"
         "print(rs.load().version)\n"
+        "from consult.store import Store\n"  # the migrations ship and run from the install
+        "s = Store.open('sqlite:///' + sys.argv[2]); print(s.schema_revision()); s.close()\n"
     )
-    run = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True,
+    run = subprocess.run([sys.executable, "-c", code, str(site), str(tmp_path / "c.db")], capture_output=True,
                          text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr
-    font, example, version = run.stdout.split()
+    font, example, version, schema = run.stdout.split()
+    assert schema == "0001"
     assert font.startswith(str(site)) and example.startswith(str(site))
     assert version == __import__("consult.ruleset").ruleset.load().version

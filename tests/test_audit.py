@@ -1,0 +1,137 @@
+"""The audit trail: who did what and when, chained by hash, and `audit verify`
+finding any altered or missing entry (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from consult.cli import main as cli
+from consult.store import Store
+from tests.storesupport import GP, STAFF, new_id
+from tests.support import negative_record
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.hazard("H13")
+
+
+def entries(store: Store) -> list[dict]:
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(text("SELECT * FROM audit ORDER BY seq")).mappings()]
+
+
+def busy(store: Store, tmp_path: Path) -> str:
+    """Create, finalise, print, export and amend one note; return its id."""
+    draft, note = new_id(), new_id()
+    r = negative_record()
+    store.save_draft(draft, note, r, GP)
+    store.finalise(r, GP, note_id=note, draft_id=draft)
+    store.mark_printed([(note, 1)], STAFF, printer="Reception")
+    (tmp_path / "out").mkdir(exist_ok=True)
+    store.export([(note, 1)], tmp_path / "out", STAFF)
+    store.amend(note, 1, r, "wrong side", GP)
+    return note
+
+
+def tamper(store: Store, *statements: str) -> None:
+    """What someone with direct database access could do: lift the append-only guard."""
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_append_only"))
+            conn.execute(text("ALTER TABLE notes DISABLE TRIGGER notes_append_only"))
+        else:
+            for name in ("audit_no_update", "audit_no_delete", "notes_no_update", "notes_no_delete"):
+                conn.execute(text(f"DROP TRIGGER {name}"))
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def test_every_action_is_recorded_with_who_and_when_in_order(store, tmp_path):
+    note = busy(store, tmp_path)
+    got = [(e["action"], e["user_name"], e["workstation"], e["note_id"], e["version"]) for e in entries(store)]
+    assert got == [
+        ("created", GP.user, GP.workstation, note, None),
+        ("finalised", GP.user, GP.workstation, note, 1),
+        ("printed", STAFF.user, STAFF.workstation, note, 1),
+        ("exported", STAFF.user, STAFF.workstation, note, 1),
+        ("amended", GP.user, GP.workstation, note, 2),
+    ]
+    times = [e["at"] for e in entries(store)]
+    assert times == sorted(times) and len(set(times)) == len(times)
+    finalised = json.loads(entries(store)[1]["detail"])
+    assert finalised["pdf_sha256"] == store.note(note, 1).pdf_sha256
+    assert json.loads(entries(store)[4]["detail"])["reason"] == "wrong side"
+
+
+def test_each_entry_is_chained_to_the_one_before(store, tmp_path):
+    busy(store, tmp_path)
+    rows = entries(store)
+    assert rows[0]["prev_hash"] == "0" * 64
+    for before, after in itertools.pairwise(rows):
+        assert after["prev_hash"] == before["hash"]
+    report = store.verify_audit()
+    assert report.ok and (report.entries, report.notes) == (5, 2)
+
+
+@pytest.mark.parametrize("statement, found", [
+    ("UPDATE audit SET user_name = 'Someone Else' WHERE seq = 3", "audit entry 3 (printed, "),
+    ("UPDATE audit SET at = '2026-01-01T00:00:00.000000Z' WHERE seq = 2", "audit entry 2 (finalised, 2026-01-01"),
+    ("DELETE FROM audit WHERE seq = 3", "audit entry 3 missing"),
+    ("DELETE FROM audit WHERE seq = 5", "version 2: no audit entry records it being finalised"),
+    ("UPDATE notes SET pdf_sha256 = 'ab' || substr(pdf_sha256, 3) WHERE version = 1",
+     "version 1: its PDF hash differs from the one the audit trail recorded"),
+    ("DELETE FROM notes WHERE version = 2", "version 2: recorded in the audit trail but missing"),
+])
+def test_verify_reports_any_altered_or_missing_entry(store, tmp_path, statement, found):
+    busy(store, tmp_path)
+    tamper(store, statement)
+    report = store.verify_audit()
+    assert not report.ok
+    assert any(found in p for p in report.problems), report.problems
+
+
+def test_verify_finds_a_pdf_altered_in_place(store, tmp_path):
+    note = busy(store, tmp_path)
+    with store.engine.connect() as conn:
+        pdf = conn.execute(text("SELECT pdf FROM notes WHERE version = 1")).scalar()
+    changed = bytes(pdf).replace(b"/Size", b"/Sise", 1)  # one byte differs
+    assert changed != bytes(pdf)
+    tamper(store)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE notes SET pdf = :pdf WHERE version = 1"), {"pdf": changed})
+    assert any("its PDF was altered after it was finalised" in p for p in store.verify_audit().problems)
+    from consult.store import NoteAltered
+
+    with pytest.raises(NoteAltered, match="do not use it"):
+        store.pdf(note, 1)
+
+
+def test_audit_verify_on_the_command_line(store, store_url, tmp_path, capsys):
+    busy(store, tmp_path)
+    assert cli(["audit", "verify", "--database", store_url]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("audit trail intact: 5 entries, 2 note versions (")
+    tamper(store, "UPDATE audit SET action = 'printed' WHERE seq = 4")
+    assert cli(["audit", "verify", "--database", store_url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith("audit entry 4 (printed, ")
+    assert "has 1 problem" in captured.err
+
+
+def test_audit_verify_as_its_own_process_never_shows_a_traceback(tmp_path):
+    missing_server = "postgresql://consult:pw@127.0.0.1:9/consult"
+    result = subprocess.run([sys.executable, "main.py", "audit", "verify", "--database", missing_server],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("consult: cannot open the database postgresql+psycopg://consult:***@")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    result = subprocess.run([sys.executable, "main.py", "audit", "verify", "--database", url],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout.split(" (")[0]) == (0, "audit trail intact: 0 entries, 0 note versions")

@@ -11,7 +11,18 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 RECORD_FILTER = "Consultation records (*.json)"
 _LAST_FOLDER = "dialogs/last_folder"
@@ -92,3 +103,111 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
 
 def show_about(parent: QWidget | None, text: str) -> None:
     QMessageBox.about(parent, "About consult", text)
+
+
+def confirm_box(parent: QWidget | None, title: str, text: str, action: str, *,
+                default_action: bool = True) -> QMessageBox:
+    """A question with one action button and Cancel (Escape); Cancel is the default
+    when `default_action` is False (for what cannot be undone)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel,
+                      parent)
+    button = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    button.setObjectName("confirmAction")
+    box.setDefaultButton(button if default_action else box.button(QMessageBox.StandardButton.Cancel))
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action: str, *,
+            default_action: bool = True) -> bool:
+    """True when the GP chose `action`, False on Cancel or Escape."""
+    box = confirm_box(parent, title, text, action, default_action=default_action)
+    try:
+        box.exec()
+        clicked = box.clickedButton()
+        return clicked is not None and clicked.objectName() == "confirmAction"
+    finally:
+        box.deleteLater()
+
+
+def user_name_box(parent: QWidget | None, prefill: str) -> QInputDialog:
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Who is working?")
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    dialog.setLabelText("Who is working on this computer?\n\nYour name is recorded with every "
+                        "draft, finalised note, amendment, print and export (the audit trail). "
+                        "Change it in Edit > Settings.")
+    dialog.setTextValue(prefill)
+    dialog.setOkButtonText("Save")
+    edit = dialog.findChild(QLineEdit)
+    if edit is not None:
+        edit.setAccessibleName("Who is working")
+        edit.setMaxLength(200)
+    return dialog
+
+
+def ask_user_name(parent: QWidget | None, prefill: str = "") -> str | None:
+    """The name of whoever is working, or None if cancelled or left empty."""
+    dialog = user_name_box(parent, prefill)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.textValue().strip() or None
+    finally:
+        dialog.deleteLater()
+
+
+class AmendReasonDialog(QDialog):
+    """Why the note is amended: required, several lines; OK stays disabled while empty."""
+
+    def __init__(self, heading: str, prefill: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("amendReasonDialog")
+        self.setWindowTitle("Reason for the amendment")
+        intro = QLabel(heading, self)
+        intro.setObjectName("amendHeading")
+        intro.setWordWrap(True)
+        label = QLabel("&Reason for the amendment (printed on every page of the new version):",
+                       self)
+        label.setWordWrap(True)
+        self.reason = QPlainTextEdit(prefill, self)
+        self.reason.setObjectName("amendReason")
+        self.reason.setAccessibleName("Reason for the amendment")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 14)
+        label.setBuddy(self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Finalise amendment")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(label)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.buttons)
+        self.reason.textChanged.connect(self._check)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+        self._check()
+
+    def _check(self) -> None:
+        self.ok_button.setEnabled(bool(self.text()))
+
+    def text(self) -> str:
+        return self.reason.toPlainText().strip()
+
+    def accept(self) -> None:
+        if self.text():
+            super().accept()
+
+
+def ask_amend_reason(parent: QWidget | None, heading: str, prefill: str = "") -> str | None:
+    """The reason for an amendment (never empty), or None if cancelled."""
+    dialog = AmendReasonDialog(heading, prefill, parent)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.text() or None
+    finally:
+        dialog.deleteLater()

@@ -280,6 +280,7 @@ class AssessmentPanel(QWidget):
         self._order: dict[str, int] = {}  # first-seen order of rows beyond the suggestions
         self._in_list_signal = False
         self._resync_pending = False
+        self._locked = False
         self._build()
 
     # -- construction --------------------------------------------------------
@@ -508,6 +509,13 @@ class AssessmentPanel(QWidget):
         self._sync_plan()
         self._show_preview(preview_text)
 
+    def set_locked(self, locked: bool) -> None:
+        """A finalised note: the plan can be read but not changed (the preview stays
+        selectable, so the note can still be copied)."""
+        self._locked = locked
+        self._set_plan_enabled(self._record is not None)
+        self._sync_plan()
+
     def tab_widgets(self) -> list[QWidget]:
         """The panel's inputs in visual order (Accept sits above the list it fills)."""
         return [self._accept, self._list, self._own, self._add, self._confirm, self._preview]
@@ -682,7 +690,7 @@ class AssessmentPanel(QWidget):
 
     def _set_plan_enabled(self, on: bool) -> None:
         for w in (self._list, self._accept, self._own, self._add, self._confirm):
-            w.setEnabled(on)
+            w.setEnabled(on and not self._locked)
 
     def _compute_rows(self) -> list[_Row]:
         record = self._record
@@ -744,7 +752,7 @@ class AssessmentPanel(QWidget):
         count = f"({ticked} of {len(self._rows)} ticked)" if self._rows else ""
         if count != self._plan_count.text():
             self._plan_count.setText(count)
-        can_accept = self._record is not None and bool(
+        can_accept = self._record is not None and not self._locked and bool(
             self._assessment and self._assessment.suggestions)
         if can_accept != self._accept.isEnabled():
             self._accept.setEnabled(can_accept)

@@ -1,4 +1,5 @@
-"""The clinician's settings: who signs the note, the practice, the export file name.
+"""The clinician's settings: who signs the note, who is working, the practice, the
+export file name and where drafts and finalised notes are stored.
 
 The values live in `QSettings` (organisation and application names are set by
 the app), are validated by a pydantic model that reuses the record's own field
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from consult import resources
 from consult.record import GmcNumber, Record, ShortText, Text
+from consult.store import location
 
 DEFAULT_PATTERN = "{date}_{FAMILY}_{given}_{nhs}_back-pain.pdf"
 
@@ -98,21 +100,65 @@ def _check_pattern(value: str) -> str:
     return value
 
 
+def _check_database_url(value: str) -> str:
+    if not value:
+        return value
+    try:
+        location.parse(value)
+    except location.StoreLocationError as exc:
+        text = str(exc)
+        raise PydanticCustomError("database_url", text[:1].upper() + text[1:] + ".") from None
+    return value
+
+
+def database_shown(configured: str) -> str:
+    """Where the store is (never a password), and what decided it."""
+    env = os.environ.get(location.ENV, "").strip()
+    if env:
+        return f"{location.shown(env)} (set by {location.ENV}, which overrides this setting)"
+    if configured.strip():
+        shown = location.shown(configured.strip())
+        try:
+            password = bool(location.parse(configured.strip()).password)
+        except location.StoreLocationError:
+            password = False
+        if password:
+            shown += (" — this URL holds a password, kept in your settings file (readable "
+                      "only by you); the PostgreSQL password file is safer.")
+        return shown
+    return f"{location.shown(location.default_url())} (the default file on this computer)"
+
+
 class AppSettings(BaseModel):
     """What the clinician sets once and never types again."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
 
+    user_name: ShortText = Field("", title="Who is working",
+                                 description="Recorded in the audit trail for every draft, "
+                                             "finalised note, amendment, print and export.")
     clinician_name: ShortText = Field("", title="Clinician name")
     gmc_number: GmcNumber = Field(None, title="GMC number")
     practice_name: ShortText = Field("", title="Practice name")
     practice_address: Text = Field("", title="Practice address")
     file_pattern: str = Field(DEFAULT_PATTERN, max_length=200, title="File name pattern")
+    database_url: str = Field("", max_length=1000, title="Database",
+                              description="Empty: an SQLite file on this computer. A practice "
+                                          "with several workstations gives every copy the same "
+                                          "PostgreSQL URL, e.g. postgresql://consult@dbhost/"
+                                          "consult (keep its password in the PostgreSQL "
+                                          "password file, .pgpass, not here). Takes effect "
+                                          "at once.")
 
     @field_validator("file_pattern")
     @classmethod
     def _pattern(cls, value: str) -> str:
         return _check_pattern(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        return _check_database_url(value)
 
 
 # --- storage ------------------------------------------------------------------------------
@@ -242,6 +288,9 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self._example = _example_record()
 
+        self.user_name = self._line("user_name", "Who is working", settings.user_name)
+        self.user_name.setPlaceholderText("Your name as the audit trail should show it")
+        self.user_name.setToolTip(AppSettings.model_fields["user_name"].description or "")
         self.clinician_name = self._line("clinician_name", "Clinician name", settings.clinician_name)
         self.gmc_number = self._line("gmc_number", "GMC number", settings.gmc_number or "")
         self.gmc_number.setPlaceholderText("7 digits")
@@ -257,6 +306,19 @@ class SettingsDialog(QDialog):
         self.default_pattern.setAccessibleName("Use the default file name pattern")
         self.default_pattern.setAutoDefault(False)
         self.default_pattern.clicked.connect(lambda: self.file_pattern.setText(DEFAULT_PATTERN))
+
+        self.database_url = self._line("database_url", "Database URL", settings.database_url)
+        self.database_url.setPlaceholderText("Empty: the default file on this computer")
+        self.database_where = QLabel()
+        self.database_where.setObjectName("database_where")
+        self.database_where.setAccessibleName("Where drafts and notes are stored")
+        self.database_where.setWordWrap(True)
+        self.database_where.setTextFormat(Qt.TextFormat.PlainText)
+        self.database_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        database_help = QLabel(AppSettings.model_fields["database_url"].description or "")
+        database_help.setObjectName("database_help")
+        database_help.setWordWrap(True)
+        database_help.setProperty("role", "hint")
 
         self.errors: dict[str, QLabel] = {}
         for name in AppSettings.model_fields:
@@ -280,6 +342,11 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        who_help = QLabel(AppSettings.model_fields["user_name"].description or "")
+        who_help.setObjectName("user_name_help")
+        who_help.setWordWrap(True)
+        who_help.setProperty("role", "hint")
+        self._row(form, "&Who is working:", self.user_name, "user_name", below=(who_help,))
         self._row(form, "Clinician &name:", self.clinician_name, "clinician_name")
         self._row(form, "&GMC number:", self.gmc_number, "gmc_number")
         self._row(form, "&Practice name:", self.practice_name, "practice_name")
@@ -296,6 +363,8 @@ class SettingsDialog(QDialog):
         example_layout.addWidget(self.example, 1)
         self._row(form, "&File name pattern:", self.file_pattern, "file_pattern",
                   row=pattern_row, below=(example_row, placeholders))
+        self._row(form, "Data&base:", self.database_url, "database_url",
+                  below=(self.database_where, database_help))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -307,13 +376,15 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
-        order = [self.clinician_name, self.gmc_number, self.practice_name, self.practice_address,
-                 self.file_pattern, self.default_pattern, self.ok_button,
+        order = [self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
+                 self.practice_address, self.file_pattern, self.default_pattern,
+                 self.database_url, self.ok_button,
                  self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
-        for edit in (self.clinician_name, self.gmc_number, self.practice_name, self.file_pattern):
+        for edit in (self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
+                     self.file_pattern, self.database_url):
             edit.textChanged.connect(self._validate)
         self.practice_address.textChanged.connect(self._validate)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
@@ -344,11 +415,13 @@ class SettingsDialog(QDialog):
 
     def _values(self) -> dict[str, str]:
         return {
+            "user_name": self.user_name.text(),
             "clinician_name": self.clinician_name.text(),
             "gmc_number": self.gmc_number.text(),
             "practice_name": self.practice_name.text(),
             "practice_address": self.practice_address.toPlainText(),
             "file_pattern": self.file_pattern.text(),
+            "database_url": self.database_url.text(),
         }
 
     def _validate(self) -> bool:
@@ -371,6 +444,10 @@ class SettingsDialog(QDialog):
         else:
             pattern = AppSettings.model_construct(file_pattern=self.file_pattern.text().strip())
             self.example.setText(export_file_name(pattern, self._example))
+        if "database_url" in messages:
+            self.database_where.setText("Stored in: (not known while the database URL is not valid)")
+        else:
+            self.database_where.setText("Stored in: " + database_shown(self.database_url.text()))
         self._fit()
         return settings is not None
 

@@ -307,3 +307,52 @@ def test_settings_that_cannot_be_written_raise_oserror():
     with pytest.raises(OSError, match="could not be saved"):
         save_settings(FULL)
     assert load_settings() == AppSettings()
+
+
+# --- who is working and where the store is ---------------------------------------------------
+
+
+def test_who_is_working_and_the_database_url_round_trip():
+    chosen = AppSettings(user_name="Dr Asha Patel",
+                         database_url="postgresql+psycopg://consult@dbhost/consult")
+    save_settings(chosen)
+    assert load_settings() == chosen
+    assert AppSettings().user_name == "" and AppSettings().database_url == ""
+
+
+@pytest.mark.parametrize("url, words", [
+    ("mysql://db/consult", "Database 'mysql' is not supported: use PostgreSQL or SQLite."),
+    ("not a url", "Database URL not understood"),
+    ("sqlite://", "An SQLite database needs a file"),
+])
+def test_an_unusable_database_url_is_refused_clearly(url, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        AppSettings(database_url=url)
+
+
+def test_the_dialog_shows_who_is_working_and_where_the_database_is_never_a_password(
+        qtbot, monkeypatch):
+    dlg = SettingsDialog(AppSettings(user_name="Dr Asha Patel"))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.user_name.text() == "Dr Asha Patel"
+    where = dlg.database_where.text()
+    assert where.startswith("Stored in: sqlite:///") and where.endswith(
+        "consult.db (the default file on this computer)")
+    assert os.environ["XDG_DATA_HOME"] in where  # the test's folder, never the real one
+    qtbot.keyClicks(dlg.database_url, "mysql://db/x")
+    error = dlg.errors["database_url"]
+    assert error.isVisible() and "is not supported" in error.text()
+    assert not _ok(dlg).isEnabled()
+    dlg.database_url.clear()
+    qtbot.keyClicks(dlg.database_url, "postgresql://consult:s3cret@dbhost/consult")
+    assert _ok(dlg).isEnabled() and not error.isVisible()
+    where = dlg.database_where.text()
+    assert "s3cret" not in where and "consult:***@dbhost/consult" in where
+    assert "holds a password" in where
+    monkeypatch.setenv("CONSULT_DATABASE_URL", "sqlite:////srv/consult/consult.db")
+    dlg.database_url.clear()
+    assert "set by CONSULT_DATABASE_URL, which overrides this setting" in dlg.database_where.text()
+    qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
+    assert dlg.result_settings() == AppSettings(user_name="Dr Asha Patel")

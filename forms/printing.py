@@ -2,6 +2,8 @@
 
     ask_printer(parent, page_count=None) -> QPrinter | None   the system print dialog
     print_pdf(pdf_bytes, printer, dpi=300) -> pages printed    raises PrintError
+    print_many(pdfs, printer, progress=None) -> pages printed  several notes, one job
+    render_pages(pdfs, dpi) -> iterator of QImage              the pages as print_many draws them
 
 pdfium (pypdfium2) draws each page into an image, so the resolution is chosen
 here: 300 dpi reads as crisp text on paper and keeps a three-page note's spool
@@ -15,31 +17,55 @@ the window nothing at start-up.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import ctypes
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QWidget
 
 DOC_NAME = "Consultation note"   # shown in print queues: no patient identifiers
 MIN_DPI, MAX_DPI = 72, 1200
+PRINT_DPI = 300                  # the most any printer gets: crisp on paper, spool stays small
+AHEAD = 2                        # pages rendered ahead of the printer (each A4 page ~35 MB)
 
-
+Progress = Callable[[int, int], Any]   # (notes done, notes in all) -> False to cancel
 
 
 class PrintError(Exception):
     """Printing failed; the message is one line a GP can read."""
 
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index   # which of several notes could not be read, if that was the trouble
 
-def ask_printer(parent: QWidget | None, page_count: int | None = None) -> QPrinter | None:
-    """The printer the GP chose and set up in the system print dialog, or None if cancelled."""
+
+class PrintCancelled(PrintError):
+    """The user stopped a job part-way. The notes already drawn whole still print (a PDF
+    or CUPS spool cannot be withdrawn once started, so it is ended cleanly); `printed`
+    holds their indices, and nothing after them was sent."""
+
+    def __init__(self, message: str, printed: Iterable[int] = ()) -> None:
+        super().__init__(message)
+        self.printed = sorted(printed)
+
+
+def ask_printer(parent: QWidget | None, page_count: int | None = None, *,
+                title: str = "Print consultation note", page_range: bool = True) -> QPrinter | None:
+    """The printer the GP chose and set up in the system print dialog, or None if cancelled.
+
+    `page_range=False` hides the page range (printing several whole notes)."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(DOC_NAME)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print consultation note")
-    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+    dialog.setWindowTitle(title)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, page_range)
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintSelection, False)
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, False)
     if page_count:
@@ -47,9 +73,17 @@ def ask_printer(parent: QWidget | None, page_count: int | None = None) -> QPrint
     try:
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return None
+        if not page_range:
+            printer.setPrintRange(QPrinter.PrintRange.AllPages)
+            printer.setFromTo(0, 0)
         return printer
     finally:
         dialog.deleteLater()
+
+
+def printer_dpi(printer: QPrinter, cap: int = PRINT_DPI) -> int:
+    """The resolution to render at: the printer's own, at most `cap`."""
+    return max(MIN_DPI, min(printer.resolution() or cap, cap))
 
 
 def _page_numbers(printer: QPrinter, count: int) -> list[int]:
@@ -70,58 +104,241 @@ def _page_numbers(printer: QPrinter, count: int) -> list[int]:
     return pages
 
 
-def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = 300) -> int:
-    """Print every page of the PDF (or the printer's page range) at `dpi`; the pages printed."""
-    import pypdfium2 as pdfium
-    from PySide6.QtCore import QRectF, QSize, Qt
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtPrintSupport import QPrinter
+# -- rendering (pdfium) -----------------------------------------------------------------------
 
-    if not MIN_DPI <= dpi <= MAX_DPI:
-        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, not {dpi}")
+def _open(data: bytes, index: int | None = None) -> Any:
+    """A pdfium document of the bytes, or PrintError saying why not."""
+    import pypdfium2 as pdfium
+
+    which = "The note" if index is None else f"Note {index + 1}"
     try:
-        document = pdfium.PdfDocument(bytes(pdf_bytes))
+        document = pdfium.PdfDocument(bytes(data))
     except pdfium.PdfiumError as exc:
         reason = "the PDF is password-protected" if "password" in str(exc).lower() \
             else "it is not a valid PDF"
-        raise PrintError(f"The note could not be read for printing: {reason}.") from None
+        raise PrintError(f"{which} could not be read for printing: {reason}.", index) from None
+    if len(document) < 1:
+        document.close()
+        raise PrintError(f"{which} could not be read for printing: it has no pages.", index)
+    return document
+
+
+def _page_image(document: Any, index: int, dpi: int) -> QImage:
+    """One page drawn by pdfium onto white, straight into a QImage's own memory
+    (pdfium's BGRx is Qt's RGB32 on little-endian machines): no copy, no alpha."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    from PySide6.QtGui import QImage
+
+    made: list[QImage] = []
+
+    def into_image(width: int, height: int, format: int, rev_byteorder: bool = False) -> Any:
+        if format != pdfium_c.FPDFBitmap_BGRx or rev_byteorder:
+            raise PrintError(f"Page {index + 1} could not be rendered (pixel format {format}).")
+        image = QImage(width, height, QImage.Format.Format_RGB32)
+        if image.isNull():
+            raise PrintError(f"Page {index + 1} could not be rendered: not enough memory.")
+        made.append(image)
+        memory = (ctypes.c_ubyte * image.sizeInBytes()).from_buffer(image.bits())
+        return pdfium.PdfBitmap.new_native(width, height, format, buffer=memory,
+                                           stride=image.bytesPerLine())
+
+    page = document[index]
     try:
-        if len(document) < 1:
-            raise PrintError("The note could not be read for printing: it has no pages.")
-        pages = _page_numbers(printer, len(document))
-        if not printer.docName():
-            printer.setDocName(DOC_NAME)
-        painter = QPainter()
-        if not painter.begin(printer):
-            where = printer.outputFileName() or printer.printerName() or "the default printer"
-            raise PrintError(f"The printer could not be started ({where}).")
+        bitmap = page.render(scale=dpi / 72, prefer_bgrx=True, bitmap_maker=into_image)
+        bitmap.close()   # the QImage keeps the pixels
+    finally:
+        page.close()
+    return made[0]
+
+
+class _Renderer:
+    """Renders pages of several PDFs a few pages ahead of the printer, in one background
+    thread: the printer's encoding (the slow part) and pdfium run side by side.
+
+    pdfium is not thread-safe, so every pdfium call - opening, rendering, closing -
+    happens in that one thread; the GUI thread only receives finished QImages."""
+
+    def __init__(self, pdfs: Sequence[bytes], dpi: int) -> None:
+        if not MIN_DPI <= dpi <= MAX_DPI:
+            raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}, not {dpi}")
+        self.dpi = dpi
+        self._pdfs = pdfs
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="consult-print")
+        self._documents: list[Any] = []
+        self.page_counts: list[int] = []
+        self._ahead: deque[Future[QImage]] = deque()
+
+    def __enter__(self) -> _Renderer:
+        try:
+            self._pool.submit(self._open_all).result()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _open_all(self) -> None:
+        for index, data in enumerate(self._pdfs):
+            self._documents.append(_open(data, index if len(self._pdfs) > 1 else None))
+            self.page_counts.append(len(self._documents[-1]))
+
+    def images(self, plan: Iterable[tuple[int, int]]) -> Iterator[QImage]:
+        """The page image of each (document, page) of the plan, in order."""
+        todo = iter(plan)
+        while True:
+            while len(self._ahead) < AHEAD:
+                step = next(todo, None)
+                if step is None:
+                    break
+                self._ahead.append(self._pool.submit(_page_image, self._documents[step[0]],
+                                                     step[1], self.dpi))
+            if not self._ahead:
+                return
+            yield self._ahead.popleft().result()
+
+    def __exit__(self, *_exc: object) -> None:
+        for future in self._ahead:
+            future.cancel()
+        self._ahead.clear()
+
+        def close_all() -> None:
+            for document in self._documents:
+                document.close()
+            self._documents.clear()
+
+        try:
+            self._pool.submit(close_all).result()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def render_pages(pdfs: Iterable[bytes], dpi: int = PRINT_DPI) -> Iterator[QImage]:
+    """Every page of every PDF, in order, as print_many draws it (for benchmarks and checks)."""
+    pdfs = [bytes(p) for p in pdfs]
+    with _Renderer(pdfs, dpi) as renderer:
+        plan = [(d, p) for d, count in enumerate(renderer.page_counts) for p in range(count)]
+        yield from renderer.images(plan)
+
+
+# -- drawing (Qt) -------------------------------------------------------------------------------
+
+def _begin(printer: QPrinter) -> QPainter:
+    from PySide6.QtGui import QPainter
+
+    if not printer.docName():
+        printer.setDocName(DOC_NAME)
+    painter = QPainter()
+    if not painter.begin(printer):
+        where = printer.outputFileName() or printer.printerName() or "the default printer"
+        raise PrintError(f"The printer could not be started ({where}).")
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    return painter
+
+
+def _draw(painter: QPainter, printer: QPrinter, image: QImage) -> None:
+    """The page image fitted to the printable area, aspect ratio kept, centred across."""
+    from PySide6.QtCore import QRectF, QSize, Qt
+
+    fitted = QSize(image.width(), image.height()).scaled(
+        QSize(printer.width(), printer.height()), Qt.AspectRatioMode.KeepAspectRatio)
+    painter.drawImage(QRectF((printer.width() - fitted.width()) / 2, 0, fitted.width(),
+                             fitted.height()), image)
+
+
+def _next_page(printer: QPrinter, printed: int) -> None:
+    if not printer.newPage():
+        raise PrintError(f"The printer stopped after {printed} page{'s' if printed != 1 else ''}.")
+
+
+def _check_state(printer: QPrinter) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrintError("The printer reported an error; check it and try again.")
+
+
+def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = PRINT_DPI) -> int:
+    """Print every page of the PDF (or the printer's page range) at `dpi`; the pages printed."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    with _Renderer([bytes(pdf_bytes)], dpi) as renderer:
+        pages = _page_numbers(printer, renderer.page_counts[0])
+        painter = _begin(printer)
         printed = 0
         try:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            area = QRectF(0, 0, printer.width(), printer.height())
-            for index in pages:
-                if printed and not printer.newPage():
-                    raise PrintError(f"The printer stopped after {printed} "
-                                     f"page{'s' if printed != 1 else ''}.")
+            for image in renderer.images((0, index) for index in pages):
+                if printed:
+                    _next_page(printer, printed)
                 if printer.printerState() == QPrinter.PrinterState.Aborted:
                     break
-                # pdfium renders onto white, as BGRx: Qt's RGB32 on little-endian machines
-                bitmap = document[index].render(scale=dpi / 72, prefer_bgrx=True)
-                image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height,
-                               bitmap.stride, QImage.Format.Format_RGB32)
-                if image.isNull():
-                    raise PrintError(f"Page {index + 1} of the note could not be rendered.")
-                pixels = QSize(bitmap.width, bitmap.height)
-                fitted = QSize(pixels).scaled(area.size().toSize(),
-                                              Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRectF((area.width() - fitted.width()) / 2, 0, fitted.width(),
-                                fitted.height())
-                painter.drawImage(target, image)
+                _draw(painter, printer, image)
                 printed += 1
         finally:
             painter.end()
-        if printer.printerState() == QPrinter.PrinterState.Error:
-            raise PrintError("The printer reported an error; check it and try again.")
-        return printed
-    finally:
-        document.close()
+    _check_state(printer)
+    return printed
+
+
+def print_many(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | None = None,
+               progress: Progress | None = None) -> int:
+    """Print several notes as one job, every page of each, each note starting on a new
+    page - on a new sheet when the printer prints on both sides, so no sheet carries two
+    patients. The printer's page range is ignored; its page order is kept (last page
+    first reverses the whole job). Renders at the printer's resolution, at most 300 dpi.
+
+    `progress(done, total)` is called after each note; returning False stops the job
+    there: the notes drawn so far print, PrintCancelled says which. Every note is read
+    before the printer starts, so an unreadable note (PrintError with .index) prints
+    nothing. Returns the pages printed."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    pdfs = [bytes(p) for p in pdfs]
+    if not pdfs:
+        return 0
+    dpi = printer_dpi(printer) if dpi is None else dpi
+    with _Renderer(pdfs, dpi) as renderer:
+        counts = renderer.page_counts
+        both_sides = printer.duplex() != QPrinter.DuplexMode.DuplexNone
+        plan: list[tuple[int, int] | None] = []   # None: a blank back of a sheet
+        for note, count in enumerate(counts):
+            plan.extend((note, page) for page in range(count))
+            if both_sides and count % 2 and note < len(counts) - 1:
+                plan.append(None)
+        if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+            plan.reverse()
+        remaining = dict(enumerate(counts))
+        finished: list[int] = []
+        stopped = False
+        painter = _begin(printer)
+        sheets = 0
+        printed = 0
+        images = renderer.images(step for step in plan if step is not None)
+        try:
+            for step in plan:
+                if sheets:
+                    _next_page(printer, printed)
+                sheets += 1
+                if step is None:
+                    continue
+                image = next(images)
+                if printer.printerState() == QPrinter.PrinterState.Aborted:
+                    raise PrintCancelled("The print job was cancelled; nothing was printed.")
+                _draw(painter, printer, image)
+                del image
+                printed += 1
+                remaining[step[0]] -= 1
+                if remaining[step[0]] == 0:
+                    finished.append(step[0])
+                    if progress is not None and progress(len(finished), len(counts)) is False:
+                        stopped = True
+                        break
+        finally:
+            images.close()
+            if painter.isActive():
+                painter.end()
+    _check_state(printer)
+    if stopped and len(finished) < len(counts):
+        raise PrintCancelled(f"Printing stopped after {len(finished)} of {len(counts)} notes "
+                             f"({printed} page{'s' if printed != 1 else ''}); the rest were not "
+                             "sent to the printer.", finished)
+    return printed

@@ -41,11 +41,21 @@ PURPOSE = {
     "charset-normalizer": "text encoding detection required by reportlab",
     "pyside6-essentials": "Qt for Python: the desktop form (pinned: 6.12.0 crashes on Python 3.11; H16)",
     "shiboken6": "Qt for Python binding generator runtime, required by PySide6",
-    "pypdfium2": "PDFium: rasterises the note for printing",
+    "pypdfium2": "PDFium: rasterises the note for printing where no print system takes PDF",
+    "pyside6-addons": "Qt for Python add-ons: QtPdf previews the stored note in the staff's notes list",
+    "sqlalchemy": "The store: drafts, finalised notes and the audit trail on SQLite or PostgreSQL",
+    "alembic": "Database schema migrations of the store",
+    "mako": "templates required by Alembic (new migration scripts only)",
+    "markupsafe": "escaping required by Mako",
+    "psycopg": "PostgreSQL driver for a practice's shared database",
+    "psycopg-binary": "psycopg's compiled C implementation with its own libpq",
+    "platformdirs": "Finds the user's data folder for the default SQLite database",
+    "greenlet": "required by SQLAlchemy (not used: the store is synchronous)",
+    "tzdata": "Time zone data on Windows (notes show UK local time)",
     "pytest": "Test runner",
     "pytest-qt": "GUI tests of the Qt form (offscreen)",
     "hypothesis": "Property-based tests and fuzzing",
-    "pypdf": "Reads the PDF note back in tests (text, metadata)",
+    "pypdf": "Stamps superseded note versions and joins notes into one print job; reads PDFs back in tests",
     "pdfplumber": "Reads the PDF note back in tests (positions, fonts, colours)",
     "ruff": "Lint",
     "setuptools": "Builds the wheel in tests/test_packaging.py",
@@ -54,9 +64,15 @@ PURPOSE = {
 
 
 def pyproject() -> dict[str, list[Requirement]]:
+    """The requirements that apply on this platform (e.g. tzdata only on Windows)."""
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
-    return {"runtime": [Requirement(r) for r in project["dependencies"]],
-            "test": [Requirement(r) for r in project["optional-dependencies"]["test"]]}
+
+    def here(specs: list[str]) -> list[Requirement]:
+        found = [Requirement(r) for r in specs]
+        return [r for r in found if r.marker is None or r.marker.evaluate()]
+
+    return {"runtime": here(project["dependencies"]),
+            "test": here(project["optional-dependencies"]["test"])}
 
 
 def _licence(dist: metadata.Distribution) -> str:

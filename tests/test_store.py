@@ -355,3 +355,26 @@ def test_times_come_from_the_stores_clock(store_url):
     assert info.finalised_at == dt.datetime(2026, 3, 29, 0, 31, tzinfo=dt.UTC)
     assert "finalised 29-Mar-2026 00:31" in pages_text(store.stored_pdf(info.note_id, 1))[0]
     store.close()
+
+
+def test_workstations_starting_together_on_a_new_database_all_open_it(store_url):
+    """The first start on a new database migrates it; others starting at that moment wait."""
+    start = threading.Barrier(3)
+    opened: list[object] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            opened.append(Store.open(store_url))
+        except Exception as exc:  # the assertion below shows it
+            opened.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(isinstance(s, Store) for s in opened), opened
+    assert {s.schema_revision() for s in opened} == {"0001"}
+    for s in opened:
+        s.close()

@@ -8,6 +8,8 @@ writer at a time, on one workstation or many.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +31,9 @@ def make_engine(url: URL) -> Engine:
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # SQLAlchemy's begin event starts transactions
             cursor = dbapi_conn.cursor()
-            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                           "busy_timeout=30000"):
+            for pragma in ("busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON"):
                 cursor.execute(f"PRAGMA {pragma}")
+            _wal(cursor)
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -41,6 +43,22 @@ def make_engine(url: URL) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _wal(cursor: Any) -> None:
+    """Switch a new database to write-ahead logging (it stays so in the file). Changing
+    the journal mode does not wait on SQLite's busy handler, so when another
+    connection is creating the same new database at that moment, try again."""
+    for attempt in range(200):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.025)
 
 
 def lock_for_writing(conn: Connection) -> None:

@@ -126,7 +126,9 @@ class Store:
         return location.shown(self.engine.url)
 
     def migrate(self) -> None:
-        with self.engine.begin() as conn:
+        """Bring the schema up to date, under the write lock: two workstations starting
+        at once never migrate together."""
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
             lock_for_writing(conn)
             command.upgrade(_alembic_config(conn), "head")
 

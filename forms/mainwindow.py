@@ -1,15 +1,19 @@
-"""The main window: banner, sections, live assessment panel, To finish list and actions."""
+"""The main window: banner, sections, live assessment panel, To finish list and actions.
+
+The note store's side of the window lives beside it, in two mixins: forms.drafting
+(who is working, the store opened in the background, autosave and restore of drafts)
+and forms.finalising (finalise and lock, amend, export and print of the final note,
+the staff's notes list).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import platform
 import uuid
-from concurrent.futures import Future
 from pathlib import Path
 
 import PySide6
-from pydantic import ValidationError
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
@@ -26,33 +30,26 @@ from PySide6.QtWidgets import (
 )
 
 import consult
-from consult import atomic, recordfile
+from consult import recordfile
 from consult.answers import Answer, Trauma
 from consult.completeness import Problem, problems
-from consult.note import IncompleteRecord
 from consult.note.compose import compose
 from consult.note.text import render_text
-from consult.note.versioning import show_datetime
 from consult.record import Record
 from consult.recordfile import RecordFileError
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.ruleset import load as load_rules
-from consult.store import AmendConflict, DraftInfo, NoteInfo, Store, StoreError, Who
-from forms import dialogs, printing
-from forms import drafts as draft_dialogs
+from consult.store import NoteInfo
+from forms import dialogs
 from forms import settings as app_settings
-from forms.banner import PatientBanner, banner_text
+from forms.banner import PatientBanner
 from forms.bars import MessageBar
+from forms.drafting import Drafting
+from forms.finalising import Finalising
 from forms.form import ConsultationForm, resolve
 from forms.panel import AssessmentPanel
 from forms.sections import SECTIONS, section_of
-from forms.storeworker import StoreWorker
-
-#: After the first change, the draft is written this long later (then again after the
-#: next change): a crash loses at most about this much typing, and the database sees
-#: one write a second at most.
-DRAFT_DELAY_MS = 1000
 
 INTENDED_PURPOSE = (
     "Clinical decision support for a UK GP assessing an adult (16 and over) with lower back "
@@ -86,7 +83,7 @@ def _is_red(record: Record, path: str) -> bool:
     return red and value is Answer.YES
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Drafting, Finalising, QMainWindow):
     #: the store opened (True) or could not be opened (False); for tests and the notes list
     storeOpened = Signal(bool)
     #: a draft save finished: True when written, False when it failed
@@ -103,23 +100,11 @@ class MainWindow(QMainWindow):
         self.assessment: Assessment | None = None
         self.problems: list[Problem] = []
 
-        # the store: drafts, finalised notes; None until opened (or when it cannot be)
-        self.store: Store | None = None
-        self.who: Who | None = None
-        self.store_problem = "the note store has not been opened yet"
         self.note_id = str(uuid.uuid4())
         self.draft_id = str(uuid.uuid4())
-        self.finalised: NoteInfo | None = None  # the finalised version shown, locked
-        self.amending: NoteInfo | None = None  # the version being amended
-        self._amend_reason = ""
-        self._draft_written = False  # a draft of this consultation may be in the store
         self._start_after_paint = False
-        self.notes_window: QWidget | None = None
-        self._worker = StoreWorker(self)
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self._save_draft_now)
+        self._init_drafting()  # who is working, the store, the draft timer and worker
+        self._init_finalising()  # the finalised or amended note, the notes list
 
         self.banner = PatientBanner(self)
         self.form = ConsultationForm(self)
@@ -326,11 +311,6 @@ class MainWindow(QMainWindow):
     def record(self) -> Record:
         return self.form.record
 
-    @property
-    def locked(self) -> bool:
-        """A finalised note is shown: nothing in it can change until Amend."""
-        return self.finalised is not None
-
     def _changed(self, _path: str) -> None:
         self.dirty = True
         self._refresh()
@@ -513,54 +493,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path.name}", 5000)
         return True
 
-    def export_pdf(self) -> None:
-        """Export the final note. With the store, the note is finalised first (asking) and
-        the stored PDF is what is written; without it, as before: a file only."""
-        if self.locked:
-            self._export_stored()
-            return
-        if self.problems:
-            dialogs.show_info(self, "Not complete yet", self.reason.text())
-            return
-        if self.store is not None:
-            if self.finalise_note() is not None:
-                self._export_stored()
-            return
-        self._export(draft=False)
-
-    def _export_stored(self) -> None:
-        info, store, who = self.finalised, self.store, self.who
-        if info is None:
-            return
-        if store is None or who is None:
-            dialogs.show_error(self, "Cannot export the note", f"The note store is not "
-                               f"available: {self.store_problem}. Nothing was written.")
-            return
-        name = app_settings.export_file_name(self.settings, self.record)
-        name = name.removesuffix(".pdf") + f"_v{info.version}.pdf"
-        path = dialogs.ask_save_path(self, f"Export note {info.short_id} version {info.version}",
-                                     name, "PDF (*.pdf)")
-        if not path:
-            return
-        try:
-            data = store.pdf(info.note_id, info.version)
-        except StoreError as exc:
-            dialogs.show_error(self, "Cannot export the note", f"{exc}. Nothing was written.")
-            return
-        try:
-            atomic.write_bytes(path, data)
-        except OSError as exc:
-            dialogs.show_error(self, "Cannot export the note",
-                               f"{path}: {exc.strerror or exc}. Nothing was written.")
-            return
-        try:
-            store.mark_exported(info.note_id, info.version, who, file_name=Path(path).name)
-        except StoreError as exc:
-            dialogs.show_error(self, "The export was not recorded",
-                               f"{Path(path).name} was written, but the audit trail could not "
-                               f"record it: {exc}.")
-        self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
-
     def export_draft(self) -> None:
         self._export(draft=True)
 
@@ -581,51 +513,6 @@ class MainWindow(QMainWindow):
                                f"{path}: {exc.strerror or exc}. Nothing was written.")
             return
         self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
-
-    def print_note(self) -> None:
-        """Print the final note: with the store, the stored PDF of the finalised version
-        (finalising first, asking) and the printing is recorded; without it, as before."""
-        if not self.locked and self.problems:
-            dialogs.show_info(self, "Not complete yet", self.reason.text())
-            return
-        if not self.locked and self.store is not None and self.finalise_note() is None:
-            return
-        info, store = self.finalised, self.store
-        if info is not None and store is None:
-            dialogs.show_error(self, "Cannot print the note", f"The note store is not "
-                               f"available: {self.store_problem}.")
-            return
-        if info is not None and store is not None:
-            try:
-                pdf = store.pdf(info.note_id, info.version)
-            except StoreError as exc:
-                dialogs.show_error(self, "Cannot print the note", str(exc))
-                return
-        else:
-            from consult.note import note_pdf
-
-            pdf = note_pdf(self.record)
-        printer = printing.ask_printer(self)
-        if printer is None:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = printing.print_pdf(pdf, printer)
-        except printing.PrintError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            dialogs.show_error(self, "Cannot print the note", str(exc))
-            return
-        QGuiApplication.restoreOverrideCursor()
-        if info is not None and store is not None and self.who is not None:
-            try:
-                store.mark_printed([info.key], self.who,
-                                   printer=printer.printerName() or printer.outputFileName())
-            except StoreError as exc:
-                dialogs.show_error(self, "The printing was not recorded",
-                                   f"The note was printed, but the audit trail could not "
-                                   f"record it: {exc}.")
-        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the "
-                                     "printer", 5000)
 
     def copy_note(self) -> None:
         QGuiApplication.clipboard().setText(self.panel.preview_text())
@@ -666,7 +553,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         dialogs.show_about(self, self.about_text())
 
-    # -- start-up and the store ------------------------------------------------------------
+    # -- window --------------------------------------------------------------------------
     def start_after_first_paint(self) -> None:
         """Run start_up() once the window is on screen: nothing delays the first paint."""
         self._start_after_paint = True
@@ -676,393 +563,8 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if self._start_after_paint:
             self._start_after_paint = False
-            QTimer.singleShot(0, self.start_up)
+            QTimer.singleShot(0, self.start_up)  # forms.drafting: who, the store, drafts
 
-    def start_up(self) -> None:
-        """Ask who is working (once), then open the store in the background; unfinished
-        consultations are offered when it is open."""
-        if not self.settings.user_name:
-            self._ask_user_name()
-        self._open_store(offer_drafts=True)
-
-    def _ask_user_name(self) -> None:
-        name = dialogs.ask_user_name(self, self.settings.clinician_name)
-        if not name:
-            return
-        try:
-            chosen = app_settings.AppSettings.model_validate(
-                {**self.settings.model_dump(), "user_name": name})
-        except ValidationError:
-            dialogs.show_error(self, "Who is working?", "That name is too long (200 characters "
-                               "at most). Set it in Edit > Settings.")
-            return
-        self.settings = chosen
-        try:
-            app_settings.save_settings(chosen)
-        except OSError as exc:
-            dialogs.show_error(self, "Cannot save the settings", str(exc))
-
-    def _open_store(self, *, offer_drafts: bool) -> None:
-        self._show_who()
-        if not self.settings.user_name:
-            self._store_unavailable("who is working has not been set (Edit > Settings)")
-            return
-        who = Who(self.settings.user_name)
-        configured = self.settings.database_url or None
-
-        def job() -> tuple[Store, list[DraftInfo]]:
-            store = Store.open(configured=configured)
-            try:
-                return store, store.drafts(who)
-            except BaseException:
-                store.close()
-                raise
-
-        self._worker.submit(job, lambda f: self._store_opened(f, who, offer_drafts))
-
-    def _store_opened(self, future: Future, who: Who, offer_drafts: bool) -> None:
-        error = future.exception()
-        if error is not None:
-            if not isinstance(error, StoreError):
-                raise error
-            self._store_unavailable(str(error))
-            self.storeOpened.emit(False)
-            return
-        store, drafts = future.result()
-        self.store, self.who, self.store_problem = store, who, ""
-        self.store_bar.clear()
-        self._show_who()
-        self._apply_lock()
-        self.storeOpened.emit(True)
-        if self.dirty and not self.locked:  # typed while the store was opening
-            self._schedule_draft()
-        drafts = [d for d in drafts if d.draft_id != self.draft_id]
-        if offer_drafts and drafts:
-            self.offer_drafts(drafts)
-
-    def _store_unavailable(self, reason: str) -> None:
-        self.store, self.store_problem = None, reason
-        self.store_bar.show_message(
-            "warning", f"Drafts are not being saved: {reason}. Files still work: Save record "
-            "(Ctrl+S) keeps a copy of the consultation.")
-        self._apply_lock()
-
-    def _show_who(self) -> None:
-        name = self.settings.user_name
-        self.who_status.setText(f"Working as {name}" if name else "Who is working: not set")
-
-    def _reopen_store(self) -> None:
-        """Who is working or the database changed: flush, close, open again."""
-        untouched = not (self.dirty or self._draft_written or self.locked or self.amending)
-        self._flush_draft()
-        self._worker.drain()
-        if self.notes_window is not None:
-            self.notes_window.close()
-            self.notes_window = None
-        if self.store is not None:
-            self.store.close()
-        self.store, self.who = None, None
-        self.store_problem = "the note store is being opened"
-        self._apply_lock()
-        self._open_store(offer_drafts=untouched)
-
-    def _shut_down_store(self) -> bool:
-        """Write the last draft, wait for the worker and stop it; False when the last
-        draft could not be written and the GP chose not to close."""
-        pending = self._flush_draft()
-        self._worker.drain()
-        if pending is not None and isinstance(pending.exception(), StoreError) and not \
-                dialogs.confirm(self, "The draft was not saved",
-                                f"The last changes could not be saved as a draft: "
-                                f"{pending.exception()}.\n\nClose anyway? Save the record to "
-                                "a file (Ctrl+S) first to keep them.", "Close without saving",
-                                default_action=False):
-            return False
-        self._worker.shutdown()
-        if self.store is not None:
-            self.store.close()
-        return True
-
-    # -- drafts ----------------------------------------------------------------------------
-    def _schedule_draft(self) -> None:
-        """A change: write the draft in about a second, unless a write is already due."""
-        if self.store is None or self.locked or self._worker.closed:
-            return
-        if not self._draft_timer.isActive():
-            self._draft_timer.start()
-
-    def _flush_draft(self) -> Future | None:
-        """Queue the draft write now if one is due (never waits for it)."""
-        if not self._draft_timer.isActive():
-            return None
-        self._draft_timer.stop()
-        return self._save_draft_now()
-
-    def _save_draft_now(self) -> Future | None:
-        """Snapshot the record here, in the GUI thread; write it in the worker thread."""
-        store, who = self.store, self.who
-        if store is None or who is None or self.locked or self._worker.closed:
-            return None
-        text = recordfile.dumps(self.record)
-        draft_id, note_id = self.draft_id, self.note_id
-        base = self.amending.version if self.amending is not None else None
-        reason = self._amend_reason or None
-        self._draft_written = True
-        return self._worker.submit(
-            lambda: store.save_draft(draft_id, note_id, text, who, base_version=base,
-                                     amend_reason=reason),
-            self._draft_done)
-
-    def _draft_done(self, future: Future) -> None:
-        error = future.exception()
-        if error is None:
-            self.draft_status.setText(f"Draft saved {dt.datetime.now():%H:%M:%S}")
-            if self.store_bar.kind() == "warning" and self.store is not None:
-                self.store_bar.clear()
-            self.draftSaved.emit(True)
-            return
-        if not isinstance(error, StoreError):
-            raise error
-        self.draft_status.setText("Draft NOT saved")
-        self.store_bar.show_message(
-            "warning", f"Drafts are not being saved: {error}. Tried again at your next "
-            "change; Save record (Ctrl+S) keeps a copy in a file.")
-        self.draftSaved.emit(False)
-
-    def _discard_draft(self) -> None:
-        """The GP discarded the open consultation: its draft goes too (after any write
-        already queued, so nothing brings it back)."""
-        self._draft_timer.stop()
-        store, who = self.store, self.who
-        if store is None or who is None or not self._draft_written or self._worker.closed:
-            return
-        draft_id = self.draft_id
-        self._draft_written = False
-        self._worker.submit(lambda: store.discard_draft(draft_id, who), self._discard_done)
-
-    def _discard_done(self, future: Future) -> None:
-        error = future.exception()
-        if error is None:
-            return
-        if not isinstance(error, StoreError):
-            raise error
-        self.store_bar.show_message("warning", f"The discarded consultation's draft could not "
-                                    f"be deleted: {error}. It will be offered at next start.")
-
-    def offer_drafts(self, drafts: list[DraftInfo]) -> None:
-        """Show each unfinished consultation's patient and time; restore, discard or leave
-        them for later. Nothing is loaded before the GP chooses Restore."""
-        while drafts and self.store is not None and self.who is not None:
-            choice, draft = draft_dialogs.choose_draft(self, drafts)
-            if draft is None or choice not in ("restore", "discard"):
-                return
-            if choice == "restore":
-                self.restore_draft(draft)
-                return
-            if not dialogs.confirm(
-                    self, "Discard the draft",
-                    f"Discard the unfinished consultation of\n\n{draft.patient.line()}\n"
-                    f"saved {show_datetime(draft.saved_at)}?\n\nIt cannot be recovered.",
-                    "Discard draft", default_action=False):
-                continue
-            try:
-                self.store.discard_draft(draft.draft_id, self.who)
-            except StoreError as exc:
-                dialogs.show_error(self, "Cannot discard the draft", str(exc))
-                return
-            drafts = [d for d in drafts if d.draft_id != draft.draft_id]
-
-    def restore_draft(self, draft: DraftInfo) -> bool:
-        store = self.store
-        if store is None or not self._may_discard():
-            return False
-        try:
-            info, record = store.load_draft(draft.draft_id)
-            amending = store.note(info.note_id, info.base_version) \
-                if info.base_version is not None else None
-        except (StoreError, RecordFileError) as exc:
-            dialogs.show_error(self, "Cannot restore the draft", str(exc))
-            return False
-        self.path = None
-        self._show_consultation(record, note_id=info.note_id, draft_id=info.draft_id,
-                                amending=amending)
-        self._amend_reason = info.amend_reason or ""
-        restored = (f"Restored the unfinished consultation of {info.patient.line()}, saved "
-                    f"{show_datetime(info.saved_at)}. Check this is the patient you are "
-                    "speaking to.")
-        if amending is not None:
-            restored += " " + self._amending_text(amending)
-        self.note_bar.show_message("amending" if amending else "info", restored)
-        return True
-
-    # -- finalising and amending -------------------------------------------------------------
-    def _finalised_text(self, info: NoteInfo) -> str:
-        text = (f"Finalised: note {info.short_id}, version {info.version}, "
-                f"{show_datetime(info.finalised_at)} by {info.author}.")
-        if info.superseded:
-            return (f"{text} Superseded by version {info.latest_version}: this version is "
-                    "locked and cannot be amended.")
-        return f"{text} Locked: use Amend to change it."
-
-    @staticmethod
-    def _amending_text(info: NoteInfo) -> str:
-        return (f"Amending note {info.short_id} version {info.version}: finalise to store "
-                f"version {info.version + 1}.")
-
-    def _apply_lock(self) -> None:
-        """The form, the plan and the actions as the note's state allows; the note bar."""
-        locked = self.locked
-        self.form.setEnabled(not locked)
-        self.panel.set_locked(locked)
-        for action in (self.act_remaining, self.act_accept, self.act_confirm, self.act_finalise):
-            action.setEnabled(not locked)
-        amendable = locked and self.store is not None and self.finalised is not None \
-            and not self.finalised.superseded
-        self.act_amend.setEnabled(amendable)
-        self.act_export.setText("&Export finalised PDF\u2026" if locked
-                                else "&Finalise and export PDF\u2026")
-        if self.finalised is not None:
-            self.note_bar.show_message("locked", self._finalised_text(self.finalised))
-        elif self.amending is not None and self.note_bar.kind() != "warning":
-            self.note_bar.show_message("amending", self._amending_text(self.amending))
-
-    def _point_at_to_finish(self) -> None:
-        self.to_finish.setFocus(Qt.FocusReason.OtherFocusReason)
-        if self.to_finish.count():
-            self.to_finish.setCurrentRow(0)
-
-    def finalise_note(self) -> NoteInfo | None:
-        """Store the complete record as a locked note (or, amending, as the next version);
-        the note stored, or None when nothing was stored."""
-        if self.locked:
-            dialogs.show_info(self, "Already finalised", self.note_bar.text())
-            return None
-        store, who = self.store, self.who
-        if store is None or who is None:
-            dialogs.show_error(self, "Cannot finalise the note",
-                               f"The note store is not available: {self.store_problem}. "
-                               "Nothing was stored. Save the record to a file (Ctrl+S) to keep it.")
-            return None
-        if self.problems:
-            dialogs.show_info(self, "Not complete yet",
-                              f"{self.reason.text()}\n\nThe To finish list (F7) shows what is "
-                              "left. Nothing has been stored.")
-            self._point_at_to_finish()
-            return None
-        name, born, age, number = banner_text(self.record)
-        banner = "\n".join(x for x in (name, ", ".join(y for y in (born, age) if y), number) if x)
-        base = self.amending
-        if base is not None:
-            reason = dialogs.ask_amend_reason(
-                self, f"{banner}\n\nAmending note {base.short_id} version {base.version}. "
-                f"Version {base.version + 1} will say on every page that it supersedes "
-                f"version {base.version}, with this reason.", self._amend_reason)
-            if not reason:
-                return None
-            self._amend_reason = reason
-        elif not dialogs.confirm(
-                self, "Finalise and lock note",
-                f"Finalise the note for\n\n{banner}\n\nIt is stored as version 1 and locked; "
-                "a later change is made as an amendment (a new version).", "Finalise and lock"):
-            return None
-        # no draft write may come after the note is stored (it would bring the draft back)
-        self._flush_draft()
-        self._worker.drain()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            if base is not None:
-                info = store.amend(self.note_id, base.version, self.record, self._amend_reason,
-                                   who, draft_id=self.draft_id)
-            else:
-                info = store.finalise(self.record, who, note_id=self.note_id,
-                                      draft_id=self.draft_id)
-        except AmendConflict as exc:
-            QGuiApplication.restoreOverrideCursor()
-            self._save_draft_now()  # the GP's amendment, with its reason, stays as the draft
-            self.note_bar.show_message("warning", f"{exc} Your changes are still in the form.")
-            dialogs.show_error(self, "Someone else amended this note first", str(exc))
-            return None
-        except IncompleteRecord as exc:
-            QGuiApplication.restoreOverrideCursor()
-            dialogs.show_info(self, "Not complete yet", str(exc))
-            return None
-        except StoreError as exc:
-            QGuiApplication.restoreOverrideCursor()
-            dialogs.show_error(self, "Cannot finalise the note",
-                               f"{exc}. Nothing was stored; the draft is kept.")
-            return None
-        QGuiApplication.restoreOverrideCursor()
-        self.finalised, self.amending, self._amend_reason = info, None, ""
-        self.draft_id, self._draft_written = str(uuid.uuid4()), False
-        self.dirty = False
-        self.draft_status.setText(f"Finalised version {info.version}")
-        self._apply_lock()
-        self._refresh()
-        self._update_title()
-        self.statusBar().showMessage(f"Finalised note {info.short_id} version {info.version}",
-                                     5000)
-        return info
-
-    def amend_note(self) -> None:
-        """Unlock the finalised note shown; finalising then stores the next version."""
-        info = self.finalised
-        if info is None or self.store is None:
-            return
-        if info.superseded:
-            dialogs.show_info(self, "Cannot amend this version", self._finalised_text(info))
-            return
-        self.finalised, self.amending, self._amend_reason = None, info, ""
-        self.draft_id, self._draft_written = str(uuid.uuid4()), False
-        self.draft_status.setText(f"Amending version {info.version}")
-        self.note_bar.clear()
-        self._apply_lock()
-        self._refresh()
-        self.form.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def open_note_for_amendment(self, note_id: str, version: int) -> bool:
-        """Show a stored version locked, ready for Amend (the staff's notes list calls this)."""
-        store = self.store
-        if store is None:
-            dialogs.show_error(self, "Cannot open the note",
-                               f"The note store is not available: {self.store_problem}.")
-            return False
-        if not self._may_discard():
-            return False
-        try:
-            record = store.record(note_id, version)
-            info = store.note(note_id, version)
-        except (StoreError, RecordFileError) as exc:
-            dialogs.show_error(self, "Cannot open the note", str(exc))
-            return False
-        self.path = None
-        self._show_consultation(record, note_id=note_id, finalised=info)
-        self._draft_written = False
-        bring_to_front(self)
-        return True
-
-    def show_notes(self) -> None:
-        """The staff's list of finalised notes (a window of its own)."""
-        store, who = self.store, self.who
-        if store is None or who is None:
-            dialogs.show_info(self, "Finalised notes",
-                              f"The note store is not available: {self.store_problem}.")
-            return
-        if self.notes_window is not None and not self.notes_window.isVisible():
-            self.notes_window.deleteLater()  # closed earlier: a fresh list, polling again
-            self.notes_window = None
-        if self.notes_window is None:
-            try:
-                from forms.notesview import NotesWindow
-            except ImportError as exc:
-                dialogs.show_error(self, "Finalised notes", f"The notes list is not available: "
-                                   f"{exc}.")
-                return
-            window = NotesWindow(store, who)
-            window.amend_requested.connect(self.open_note_for_amendment)
-            self.notes_window = window
-        bring_to_front(self.notes_window)
-
-    # -- window --------------------------------------------------------------------------
     def _update_title(self) -> None:
         # no patient name in the title: task bars and shared screens show it
         star = " (unsaved changes)" if self.dirty else ""
@@ -1078,17 +580,6 @@ class MainWindow(QMainWindow):
         if self.notes_window is not None:
             self.notes_window.close()
         event.accept()
-
-
-def bring_to_front(window: QWidget) -> None:
-    """Show a top-level window above the others (no-op where the platform has no
-    window stacking, such as the offscreen platform of the tests, which warns)."""
-    if window.isMinimized():
-        window.showNormal()
-    window.show()
-    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
-        window.raise_()
-        window.activateWindow()
 
 
 def show_ready(window: MainWindow) -> None:

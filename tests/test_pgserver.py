@@ -1,8 +1,5 @@
 """The tests' PostgreSQL server is real, reachable only on loopback, and gives each test its own database."""
 
-# The fixtures are imported by name, so a test's parameter of that name "redefines" them (F811).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import os

@@ -70,7 +70,7 @@ def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInf
     progress = _progress(parent, len(notes))
 
     def step(done: int, total: int) -> bool:
-        progress.setLabelText(f"Printed {done} of {total} notes\u2026")
+        progress.setLabelText(f"Prepared {done} of {total} notes\u2026")
         progress.setValue(done)
         QApplication.processEvents()
         return not progress.wasCanceled()
@@ -108,7 +108,7 @@ def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInf
                            f"{sentence(exc)} They still show as not printed.")
         return ""
     if stopped is not None:
-        return f"{stopped} {count} marked printed."
+        return f"{stopped} {count} marked printed." if notes else f"{stopped} Nothing was marked printed."
     return f"Printed {count} ({plural(pages, 'page')}) on {where}"
 
 

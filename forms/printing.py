@@ -1,27 +1,46 @@
-"""Printing the note: the same PDF as the export, rasterised page by page.
+"""Printing notes: their own PDF pages where the system allows it, page images where not.
 
     ask_printer(parent, page_count=None) -> QPrinter | None   the system print dialog
-    print_pdf(pdf_bytes, printer, dpi=300) -> pages printed    raises PrintError
+    print_pdf(pdf_bytes, printer, dpi=300) -> pages printed    one note; raises PrintError
     print_many(pdfs, printer, progress=None) -> pages printed  several notes, one job
-    render_pages(pdfs, dpi) -> iterator of QImage              the pages as print_many draws them
+    route(printer) -> "file" | "lp" | "raster"                 how the chosen printer is fed
+    print_pdf_raster / print_many_raster                       the raster route, called directly
+    lp_command(name, copies, duplex, grayscale) -> argv        the CUPS job for a native printer
+    render_pages(pdfs, dpi) -> iterator of QImage              the pages as the raster route draws them
 
-pdfium (pypdfium2) draws each page into an image, so the resolution is chosen
-here: 300 dpi reads as crisp text on paper and keeps a three-page note's spool
-to a few megabytes (Qt stores the page images as JPEG). Pages are composited onto
-white, so the spool carries no transparency mask, and fitted to the printable
-area with their aspect ratio kept. Copies and collation are the printer's business.
+The route follows the printer chosen in the dialog:
 
-QtPrintSupport and pdfium are imported on first use: importing this module costs
+- "file" (Print to file, QPrinter PdfFormat): the notes' own pages, combined by
+  consult.printjob, written atomically and owner-only to the chosen file. Vector: text
+  stays text, and the file is exactly the PDF the preview shows.
+- "lp" (a native printer where CUPS's `lp` exists, not Windows): the same combined PDF
+  piped to `lp -d <printer>` with the dialog's copies, sides, colour and page order as
+  CUPS options and a neutral job title; CUPS's own filters put the PDF on the paper.
+  Other settings of Qt's dialog (pages per sheet, banners, paper source) are not passed.
+- "raster" (Windows, or no `lp`): pdfium (pypdfium2) draws each page into an image
+  that Qt's print engine sends to the printer. The resolution is chosen here: 300 dpi
+  reads as crisp text on paper and keeps a three-page note's spool to a few megabytes
+  (Qt stores the page images as JPEG). Pages are composited onto white, so the spool
+  carries no transparency mask, and fitted to the printable area with their aspect
+  ratio kept. Copies and collation are the printer's business.
+
+Every route reads every note before anything goes to the printer: an unreadable note
+prints nothing. No route puts a patient identifier in a job title or file metadata.
+
+QtPrintSupport, pypdf and pdfium are imported on first use: importing this module costs
 the window nothing at start-up.
 """
 
 from __future__ import annotations
 
 import ctypes
+import shutil
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage, QPainter
@@ -29,11 +48,14 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 DOC_NAME = "Consultation note"   # shown in print queues: no patient identifiers
+JOB_NAME = "Consultation notes"  # the same for a job of several notes
+LP_TIMEOUT = 120                 # seconds for lp to take the job (it spools and returns)
 MIN_DPI, MAX_DPI = 72, 1200
 PRINT_DPI = 300                  # the most any printer gets: crisp on paper, spool stays small
 AHEAD = 2                        # pages rendered ahead of the printer (each A4 page ~35 MB)
 
 Progress = Callable[[int, int], Any]   # (notes done, notes in all) -> False to cancel
+Route = Literal["file", "lp", "raster"]
 
 
 class PrintError(Exception):
@@ -45,9 +67,10 @@ class PrintError(Exception):
 
 
 class PrintCancelled(PrintError):
-    """The user stopped a job part-way. The notes already drawn whole still print (a PDF
-    or CUPS spool cannot be withdrawn once started, so it is ended cleanly); `printed`
-    holds their indices, and nothing after them was sent."""
+    """The user stopped a job. On the raster route the notes already drawn whole still
+    print (a PDF or CUPS spool cannot be withdrawn once started, so it is ended cleanly);
+    on the file and lp routes the job is made whole before it is sent, so nothing was.
+    `printed` holds the indices of the notes that went out, and nothing after them did."""
 
     def __init__(self, message: str, printed: Iterable[int] = ()) -> None:
         super().__init__(message)
@@ -86,8 +109,9 @@ def printer_dpi(printer: QPrinter, cap: int = PRINT_DPI) -> int:
     return max(MIN_DPI, min(printer.resolution() or cap, cap))
 
 
-def _page_numbers(printer: QPrinter, count: int) -> list[int]:
-    """Zero-based page numbers to print, in the printer's page order."""
+def _page_numbers(printer: QPrinter, count: int, ordered: bool = True) -> list[int]:
+    """Zero-based page numbers to print, in the printer's page order (`ordered=False`:
+    first to last whatever the order, for a route where the printer reverses them)."""
     from PySide6.QtPrintSupport import QPrinter
 
     first, last = printer.fromPage(), printer.toPage()
@@ -99,7 +123,7 @@ def _page_numbers(printer: QPrinter, count: int) -> list[int]:
         raise PrintError(f"Pages {first} to {printer.toPage() or first} are not in the note, "
                          f"which has {count} page{'s' if count != 1 else ''}.")
     pages = list(range(first - 1, last))
-    if printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
+    if ordered and printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
         pages.reverse()
     return pages
 
@@ -257,8 +281,9 @@ def _check_state(printer: QPrinter) -> None:
         raise PrintError("The printer reported an error; check it and try again.")
 
 
-def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = PRINT_DPI) -> int:
-    """Print every page of the PDF (or the printer's page range) at `dpi`; the pages printed."""
+def print_pdf_raster(pdf_bytes: bytes, printer: QPrinter, dpi: int = PRINT_DPI) -> int:
+    """The raster route of print_pdf: every page of the PDF (or the printer's page range)
+    drawn as an image at `dpi`; the pages printed."""
     from PySide6.QtPrintSupport import QPrinter
 
     with _Renderer([bytes(pdf_bytes)], dpi) as renderer:
@@ -279,12 +304,12 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = PRINT_DPI) -> int:
     return printed
 
 
-def print_many(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | None = None,
-               progress: Progress | None = None) -> int:
-    """Print several notes as one job, every page of each, each note starting on a new
-    page - on a new sheet when the printer prints on both sides, so no sheet carries two
-    patients. The printer's page range is ignored; its page order is kept (last page
-    first reverses the whole job). Renders at the printer's resolution, at most 300 dpi.
+def print_many_raster(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | None = None,
+                      progress: Progress | None = None) -> int:
+    """The raster route of print_many: several notes as one job, each page an image at
+    the printer's resolution, at most 300 dpi; each note starts on a new page, and on a
+    new sheet when the printer prints on both sides. The page range is ignored; last page
+    first reverses the whole job.
 
     `progress(done, total)` is called after each note; returning False stops the job
     there: the notes drawn so far print, PrintCancelled says which. Every note is read
@@ -342,3 +367,143 @@ def print_many(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | None = No
                              f"({printed} page{'s' if printed != 1 else ''}); the rest were not "
                              "sent to the printer.", finished)
     return printed
+
+
+# -- the route: the notes' own pages to a file or to CUPS, page images otherwise ----------------
+
+def route(printer: QPrinter) -> Route:
+    """How print_pdf and print_many feed the printer chosen in the dialog (module docstring)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+        return "file"
+    if sys.platform != "win32" and shutil.which("lp"):
+        return "lp"
+    return "raster"
+
+
+def cups_sides(duplex: QPrinter.DuplexMode, landscape: bool = False) -> str:
+    """CUPS's `sides` for Qt's duplex mode; "auto" binds on the long edge of a portrait
+    page and the short edge of a landscape one, as Qt's own CUPS engine does."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    mode = QPrinter.DuplexMode
+    if duplex == mode.DuplexLongSide or (duplex == mode.DuplexAuto and not landscape):
+        return "two-sided-long-edge"
+    if duplex in (mode.DuplexShortSide, mode.DuplexAuto):
+        return "two-sided-short-edge"
+    return "one-sided"
+
+
+def lp_command(printer_name: str, copies: int, duplex: QPrinter.DuplexMode, grayscale: bool, *,
+               landscape: bool = False, reverse: bool = False, title: str = JOB_NAME) -> list[str]:
+    """The `lp` command that prints a PDF read from standard input; no printer name
+    means the system's default printer. The title carries no patient identifiers."""
+    command = ["lp"]
+    if printer_name:
+        command += ["-d", printer_name]
+    command += ["-n", str(max(1, copies)), "-o", f"sides={cups_sides(duplex, landscape)}",
+                "-o", "collate=true"]
+    if grayscale:
+        command += ["-o", "print-color-mode=monochrome"]
+    if reverse:   # CUPS reverses whole sheets, so two-sided pages keep their sides
+        command += ["-o", "outputorder=reverse"]
+    return [*command, "-t", title]
+
+
+def send_to_lp(data: bytes, command: Sequence[str], timeout: float = LP_TIMEOUT) -> None:
+    """Pipe the PDF to `lp`; PrintError with lp's first line of complaint if it refuses."""
+    try:
+        done = subprocess.run(list(command), input=data, capture_output=True, timeout=timeout,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise PrintError(f"The print system did not take the job within {timeout:g} seconds; "
+                         "check the printer's queue before printing again.") from None
+    except OSError as exc:
+        raise PrintError(f"The print system could not be started: {exc.strerror or exc}.") from None
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").splitlines()
+        first = next((line.strip() for line in lines if line.strip()), "")
+        raise PrintError("The printer did not accept the job: "
+                         + (first[:300] or f"lp stopped with status {done.returncode}."))
+
+
+def _send(data: bytes, printer: QPrinter, how: Route, title: str) -> None:
+    """The job to the file or to lp (the caller has read every note already)."""
+    from PySide6.QtGui import QPageLayout
+    from PySide6.QtPrintSupport import QPrinter
+
+    from consult import atomic
+
+    if how == "file":
+        path = printer.outputFileName()
+        if not path:
+            raise PrintError("No file was chosen to print to.")
+        try:
+            atomic.write_bytes(path, data)
+        except OSError as exc:
+            raise PrintError(f"The PDF could not be written to {path}: "
+                             f"{exc.strerror or exc}.") from None
+        return
+    send_to_lp(data, lp_command(
+        printer.printerName(), printer.copyCount(), printer.duplex(),
+        printer.colorMode() == QPrinter.ColorMode.GrayScale,
+        landscape=printer.pageLayout().orientation() == QPageLayout.Orientation.Landscape,
+        reverse=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst, title=title))
+
+
+def print_pdf(pdf_bytes: bytes, printer: QPrinter, dpi: int = PRINT_DPI) -> int:
+    """Print every page of one note's PDF (or the printer's page range, in its page order)
+    by route(printer); returns the pages printed. `dpi` matters to the raster route only."""
+    from consult import printjob
+
+    how = route(printer)
+    if how == "raster":
+        return print_pdf_raster(pdf_bytes, printer, dpi)
+    data = bytes(pdf_bytes)
+    try:
+        pages = _page_numbers(printer, printjob.page_count(data), ordered=how == "file")
+        job = printjob.extract(data, pages, title=DOC_NAME)
+    except printjob.UnreadableNote as exc:
+        raise PrintError(str(exc), exc.index) from None
+    _send(job, printer, how, DOC_NAME)
+    return len(pages)
+
+
+def print_many(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | None = None,
+               progress: Progress | None = None) -> int:
+    """Print several notes as one job, every page of each, each note starting on a new
+    page - on a new sheet when the printer prints on both sides, so no sheet carries two
+    patients. The printer's page range is ignored; its page order is kept (last page
+    first reverses the whole job). Returns the pages printed (blank backs not counted).
+    Every note is read before anything goes to the printer, so an unreadable note
+    (PrintError with .index) prints nothing.
+
+    The notes' own pages go to a file or to CUPS when route(printer) allows: then
+    `progress(done, total)` is called as each note joins the job, and returning False
+    stops before anything is sent (PrintCancelled, printed == []). The raster route
+    (print_many_raster, `dpi` at most 300) calls it as each note is drawn: returning
+    False there lets the notes drawn so far print, and PrintCancelled says which."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from consult import printjob
+
+    pdfs = [bytes(p) for p in pdfs]
+    if not pdfs:
+        return 0
+    how = route(printer)
+    if how == "raster":
+        return print_many_raster(pdfs, printer, dpi=dpi, progress=progress)
+    try:
+        job = printjob.prepare(
+            pdfs, two_sided=printer.duplex() != QPrinter.DuplexMode.DuplexNone,
+            # lp is asked to reverse (CUPS keeps each sheet's sides); a file is reversed here
+            reverse=how == "file" and printer.pageOrder() == QPrinter.PageOrder.LastPageFirst,
+            progress=progress, title=printjob.TITLE)
+    except printjob.Cancelled:
+        raise PrintCancelled("Printing was cancelled before anything was sent to the "
+                             "printer.") from None
+    except printjob.UnreadableNote as exc:
+        raise PrintError(str(exc), exc.index) from None
+    _send(job.data, printer, how, JOB_NAME)
+    return sum(job.pages)

@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="consult", description="Remote GP lower back pain consultation: "
-                     "check a record, write its PDF note, or print the record's schema.")
+                     "check a record, write its PDF note, or print the record's schema.",
+                     epilog="With no arguments, main.py starts the desktop app; "
+                            "main.py --notes opens the finalised notes list alone.")
     parser.add_argument("--version", action="version", version=f"consult {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     check = commands.add_parser("check", help="assess a record and print the result as JSON")

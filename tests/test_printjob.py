@@ -110,6 +110,7 @@ def test_reverse_two_sided_reverses_whole_sheets_keeping_their_sides():
     assert texts(combine([doc("A", 1)], two_sided=True, reverse=True)) == ["A page 1"]
 
 
+@pytest.mark.hazard("H11")
 def test_metadata_is_only_a_neutral_title(notes):
     info = read(combine(notes)).metadata
     assert dict(info) == {"/Title": "Consultation notes", "/Producer": "pypdf"}

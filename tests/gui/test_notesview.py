@@ -436,6 +436,7 @@ def test_a_printer_failure_marks_nothing(qtbot, open_window, small, monkeypatch,
     assert window.model.index(0, PRINTED).data() == PRINTED_NO
 
 
+@pytest.mark.hazard("H13")
 def test_prints_to_a_cups_printer_through_lp_and_names_it(qtbot, open_window, small,
                                                           monkeypatch, tmp_path):
     lp = FakeLp(tmp_path / "lp", monkeypatch)
@@ -455,6 +456,7 @@ def test_prints_to_a_cups_printer_through_lp_and_names_it(qtbot, open_window, sm
     assert window.statusBar().currentMessage() == "Printed 3 notes (9 pages) on Reception"
 
 
+@pytest.mark.hazard("H13")
 def test_a_printer_refusing_the_job_marks_nothing(qtbot, open_window, small, monkeypatch,
                                                  tmp_path):
     FakeLp(tmp_path / "lp", monkeypatch, fail="lp: Error - The printer is not accepting jobs.")

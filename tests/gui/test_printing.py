@@ -283,6 +283,7 @@ def test_route_follows_the_printer_chosen(qapp, printer, monkeypatch, tmp_path):
     assert printing.route(native) == "raster"
 
 
+@pytest.mark.hazard("H6")
 def test_print_to_file_writes_the_notes_own_pages(note, printer):
     assert print_pdf(note, printer) == 3
     path = Path(printer.outputFileName())
@@ -348,6 +349,7 @@ def test_lp_command_carries_the_dialogs_choices():
     assert printing.cups_sides(mode.DuplexAuto, landscape=True) == "two-sided-short-edge"
 
 
+@pytest.mark.hazard("H6")
 def test_print_many_pipes_the_combined_pdf_to_lp(three_notes, monkeypatch, tmp_path):
     lp = FakeLp(tmp_path / "lp", monkeypatch)
     printer = native_printer(monkeypatch, "Reception", QPrinter.DuplexMode.DuplexLongSide)

@@ -207,6 +207,22 @@ def test_latin_greek_and_cyrillic_text_never_prints_boxes(texts: list[str]) -> N
     assert NOTDEF not in pdf_text(render_pdf(note))
 
 
+@pytest.mark.hazard("H6")
+@pytest.mark.parametrize("family, printed", [
+    ("\u026a", "\u026a"),  # found by the run above: its capital U+A7AE is not in the font
+    ("ɪvanova", "ɪVANOVA"),
+    ("straße", "STRASSE"),
+    ("Ødegård", "ØDEGÅRD"),
+])
+def test_a_family_name_is_capitalised_only_where_the_font_has_the_capital(family: str, printed: str) -> None:
+    r = negative_record()
+    r.patient.family_name = family
+    note = prepare(r, draft=True)
+    assert note.banner.name == f"{printed}, Sam"
+    assert note.missing_glyphs == ()
+    assert f"{printed}, Sam" in pdf_text(render_pdf(note))
+
+
 @pytest.mark.slow
 @LONG_RUN
 @given(strategies.records())

@@ -99,10 +99,12 @@ def disposition_words(rules: RuleSet, assessment: Assessment) -> tuple[str, str]
 def banner(record: Record) -> Banner:
     p, c = record.patient, record.consultation
     family, given = p.family_name, p.given_name
+    if family:
+        family = glyphs.upper_printable(family, bold=True)  # the banner's name is bold
     if family and given:
-        name = f"{family.upper()}, {given}"
+        name = f"{family}, {given}"
     elif family:
-        name = f"{family.upper()}, given name not known"
+        name = f"{family}, given name not known"
     elif given:
         name = f"Family name not known, {given}"
     else:

@@ -135,6 +135,20 @@ def missing_glyphs(text: str | Iterable[str], *, bold: bool = False) -> set[str]
     return {c for c in chars if ord(c) not in have and needs_glyph(c)}
 
 
+def upper_printable(text: str, *, bold: bool = False) -> str:
+    """`text` in capitals where the font can print the capital; a letter whose capital
+    it lacks stays as typed (U+026A "ɪ" capitalises to U+A7AE, which DejaVu Sans does
+    not have: upper-casing a family name must not turn a printable letter into a box)."""
+    if text.isascii():
+        return text.upper()
+    have = coverage(bold=bold)
+    out = []
+    for char in text:
+        capital = char.upper()
+        out.append(capital if all(ord(c) in have or not needs_glyph(c) for c in capital) else char)
+    return "".join(out)
+
+
 def describe(char: str) -> str:
     """'U+4E2D CJK UNIFIED IDEOGRAPH-4E2D': the code and name, never the glyph itself."""
     name = unicodedata.name(char, "")
@@ -142,4 +156,4 @@ def describe(char: str) -> str:
 
 
 __all__ = ["BOLD", "REGULAR", "coverage", "describe", "drop_invisible", "face_coverage",
-           "missing_glyphs", "needs_glyph"]
+           "missing_glyphs", "needs_glyph", "upper_printable"]

@@ -29,6 +29,7 @@ from forms import settings as app_settings
 from forms.banner import NO_PATIENT
 from forms.drafts import RestoreDialog, draft_text
 from forms.mainwindow import MainWindow, show_ready
+from tests.gui.recorded import record_dialogs
 from tests.support import load_example
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,15 +43,9 @@ def focused():
 @pytest.fixture
 def calls(monkeypatch):
     """Every dialog replaced and recorded; none may block."""
-    seen: list[tuple[str, tuple]] = []
-    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: seen.append(("discard", a)) or "discard")
-    monkeypatch.setattr(dialogs, "show_error", lambda *a: seen.append(("error", a)))
-    monkeypatch.setattr(dialogs, "show_info", lambda *a: seen.append(("info", a)))
-    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: seen.append(("confirm", a)) or True)
+    seen = record_dialogs(monkeypatch)
     monkeypatch.setattr(dialogs, "ask_user_name",
                         lambda *a: pytest.fail("asked who is working although it is set"))
-    monkeypatch.setattr(draft_dialogs, "choose_draft",
-                        lambda *a: seen.append(("choose", a)) or ("later", None))
     return seen
 
 

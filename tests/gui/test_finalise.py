@@ -20,10 +20,10 @@ from consult.store import Store, Who
 from consult.store.location import default_url
 from consult.store.schema import audit
 from forms import dialogs, printing
-from forms import drafts as draft_dialogs
 from forms import settings as app_settings
 from forms.dialogs import AmendReasonDialog
 from forms.mainwindow import MainWindow, show_ready
+from tests.gui.recorded import record_dialogs
 from tests.support import negative_record
 
 USER = "Dr Asha Patel"
@@ -46,14 +46,9 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def calls(monkeypatch):
-    seen: list[tuple[str, tuple]] = []
-    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: seen.append(("discard", a)) or "discard")
-    monkeypatch.setattr(dialogs, "show_error", lambda *a: seen.append(("error", a)))
-    monkeypatch.setattr(dialogs, "show_info", lambda *a: seen.append(("info", a)))
-    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: seen.append(("confirm", a)) or True)
+    seen = record_dialogs(monkeypatch)
     monkeypatch.setattr(dialogs, "ask_amend_reason", lambda *a: seen.append(("reason", a))
                         or "Follow-up changed to 2 weeks after a call from the patient.")
-    monkeypatch.setattr(draft_dialogs, "choose_draft", lambda *a: ("later", None))
     return seen
 
 

@@ -63,3 +63,24 @@ def store(store_url: str):
     opened = Store.open(store_url, clock=Clock())
     yield opened
     opened.close()
+
+
+def amend_in_another_process(url: str, note_id: str, user: str, start, results) -> None:
+    """Run in a separate process (a second workstation): open the store, save the
+    amendment as a draft, wait for the other process, then store it."""
+    from consult.store import AmendConflict
+
+    store = Store.open(url)
+    who = Who(user, f"pc-{user}")
+    record = store.record(note_id, 1)
+    record.history.notes = f"Amendment by {user}"
+    draft = new_id()
+    store.save_draft(draft, note_id, record, who, base_version=1, amend_reason="fix")
+    start.wait()
+    try:
+        store.amend(note_id, 1, record, f"fix by {user}", who, draft_id=draft)
+        results.put((user, "stored", ""))
+    except AmendConflict as exc:
+        results.put((user, "conflict", str(exc)))
+    finally:
+        store.close()

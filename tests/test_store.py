@@ -378,3 +378,32 @@ def test_workstations_starting_together_on_a_new_database_all_open_it(store_url)
     assert {s.schema_revision() for s in opened} == {"0001"}
     for s in opened:
         s.close()
+
+
+@pytest.mark.hazard("H13")
+def test_two_processes_amending_at_once_one_wins_and_the_other_keeps_its_draft(store_url):
+    import multiprocessing
+
+    from tests.storesupport import amend_in_another_process
+
+    first = Store.open(store_url)
+    v1 = finalise(first)
+    spawn = multiprocessing.get_context("spawn")
+    start, results = spawn.Barrier(2), spawn.Queue()
+    workers = [spawn.Process(target=amend_in_another_process,
+                             args=(store_url, v1.note_id, user, start, results))
+               for user in ("Dr One", "Dr Two")]
+    for w in workers:
+        w.start()
+    outcome = sorted(results.get(timeout=120) for _ in workers)
+    for w in workers:
+        w.join(60)
+    assert sorted(kind for _, kind, _ in outcome) == ["conflict", "stored"]
+    winner = next(user for user, kind, _ in outcome if kind == "stored")
+    loser, _, message = next(o for o in outcome if o[1] == "conflict")
+    assert message.startswith(f"{winner} amended this note first (version 2")
+    assert first.record(v1.note_id, 2).history.notes == f"Amendment by {winner}"
+    [kept] = first.drafts(Who(loser, f"pc-{loser}"))
+    assert first.load_draft(kept.draft_id)[1].history.notes == f"Amendment by {loser}"
+    assert first.verify_audit().ok
+    first.close()

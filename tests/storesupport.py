@@ -54,6 +54,7 @@ def new_id() -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
+        (tmp_path / "store").mkdir()
         return f"sqlite:///{tmp_path / 'store' / 'consult.db'}"
     return request.getfixturevalue("postgres_url")
 

@@ -87,6 +87,10 @@ def test_each_entry_is_chained_to_the_one_before(store, tmp_path):
     ("UPDATE notes SET pdf_sha256 = 'ab' || substr(pdf_sha256, 3) WHERE version = 1",
      "version 1: its PDF hash differs from the one the audit trail recorded"),
     ("DELETE FROM notes WHERE version = 2", "version 2: recorded in the audit trail but missing"),
+    ("UPDATE notes SET family_name = 'Smith', search_name = 'john smith', nhs_number = '9434765919' "
+     "WHERE version = 1", "version 1: the patient details or dates the notes list shows were altered"),
+    ("UPDATE notes SET record_json = replace(record_json, 'Taylor', 'Tailor') WHERE version = 1",
+     "version 1: its stored record was altered after it was finalised"),
 ])
 def test_verify_reports_any_altered_or_missing_entry(store, tmp_path, statement, found):
     busy(store, tmp_path)
@@ -94,6 +98,24 @@ def test_verify_reports_any_altered_or_missing_entry(store, tmp_path, statement,
     report = store.verify_audit()
     assert not report.ok
     assert any(found in p for p in report.problems), report.problems
+
+
+def test_a_checkpoint_finds_entries_removed_from_the_end(store, tmp_path):
+    busy(store, tmp_path)
+    head = store.verify_audit().head
+    assert head is not None and head[0] == 5
+    assert store.verify_audit(checkpoint=head).ok
+    tamper(store, "DELETE FROM audit WHERE seq = 5", "DELETE FROM notes WHERE version = 2")
+    assert store.verify_audit().ok  # the trail alone cannot see its end cut off
+    problems = store.verify_audit(checkpoint=head).problems
+    assert problems == ["the trail ends before entry 5, which the last check saw: entries were removed from the end"]
+
+
+def test_a_checkpoint_finds_a_rewritten_trail(store, tmp_path):
+    busy(store, tmp_path)
+    seq, _ = store.verify_audit().head
+    assert store.verify_audit(checkpoint=(seq, "0" * 64)).problems == [
+        f"entry {seq} is not the one the last check saw: the trail was rewritten"]
 
 
 def test_verify_finds_a_pdf_altered_in_place(store, tmp_path):
@@ -134,4 +156,10 @@ def test_audit_verify_as_its_own_process_never_shows_a_traceback(tmp_path):
     url = f"sqlite:///{tmp_path / 'c.db'}"
     result = subprocess.run([sys.executable, "main.py", "audit", "verify", "--database", url],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert (result.returncode, result.stdout.split(" (")[0]) == (0, "audit trail intact: 0 entries, 0 note versions")
+    assert (result.returncode, result.stdout) == (2, "")  # a mistyped path is no empty store
+    assert result.stderr.strip() == f"consult: cannot open the database: no database at {tmp_path / 'c.db'}"
+    assert not (tmp_path / "c.db").exists()
+    Store.open(url).close()
+    result = subprocess.run([sys.executable, "main.py", "audit", "verify", "--database", url],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("audit trail intact: 0 entries, 0 note versions")

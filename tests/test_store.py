@@ -39,7 +39,7 @@ def test_a_new_database_is_migrated_to_the_latest_schema_matching_the_code(store
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert store.schema_revision() == store.head_revision() == "0001"
+    assert store.schema_revision() == store.head_revision() == "0002"
     with store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
@@ -85,6 +85,37 @@ def test_an_unusable_url_gives_one_clear_line(url, words):
     with pytest.raises(StoreError, match=words) as caught:
         Store.open(url)
     assert "\n" not in str(caught.value)
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
+    other = tmp_path / "letter.txt"
+    other.write_text("Dear Dr Patel\n")
+    other.chmod(0o644)
+    with pytest.raises(StoreError, match="is not an SQLite database; nothing was changed"):
+        Store.open(f"sqlite:///{other}")
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644 and other.read_text() == "Dear Dr Patel\n"
+
+
+def test_a_mistyped_folder_is_never_created(tmp_path):
+    with pytest.raises(StoreError, match="no folder .*typo for the database: create it first"):
+        Store.open(f"sqlite:///{tmp_path / 'typo' / 'consult.db'}")
+    assert not (tmp_path / "typo").exists()
+
+
+def test_a_missing_database_is_refused_when_it_must_exist(tmp_path):
+    with pytest.raises(StoreError, match="no database at"):
+        Store.open(f"sqlite:///{tmp_path / 'consult.db'}", create=False)
+    assert not (tmp_path / "consult.db").exists()
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://consult@127.0.0.1:9/consult?password=s3cret-word",
+    "postgresql://consult:s3cret-word@127.0.0.1:9/consult?sslmode=require",
+])
+def test_a_password_never_shows_wherever_it_is_in_the_url(url):
+    with pytest.raises(StoreError) as caught:
+        Store.open(url)
+    assert "s3cret-word" not in str(caught.value) and "***" in str(caught.value)
 
 
 def test_an_unreachable_server_gives_one_line_without_the_password():
@@ -162,6 +193,57 @@ def test_a_note_is_finalised_once(store):
     info = finalise(store)
     with pytest.raises(AlreadyFinalised, match="amend it"):
         store.finalise(negative_record(), GP, note_id=info.note_id)
+
+
+def test_the_same_record_finalised_again_is_refused_naming_the_note(store):
+    r = negative_record()
+    info = store.finalise(r, GP)
+    with pytest.raises(AlreadyFinalised, match=f"already finalised as note {info.short_id} version 1"):
+        store.finalise(r, GP)
+    assert len(store.notes()) == 1
+
+
+@pytest.mark.hazard("H13")
+def test_a_store_made_by_the_first_schema_is_upgraded_and_stays_append_only(store_url):
+    from alembic import command
+
+    from consult.store.engine import make_engine
+    from consult.store.location import parse
+    from consult.store.store import _alembic_config
+
+    raw = make_engine(parse(store_url))
+    with raw.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    raw.dispose()
+    with pytest.raises(StoreError, match="has schema 0001, not 0002"):
+        Store.open(store_url, migrate=False)
+    store = Store.open(store_url)
+    assert store.schema_revision() == "0002"
+    finalise(store)
+    for statement in ("UPDATE notes SET family_name = 'Other'", "DELETE FROM audit"):
+        with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+            conn.execute(text(statement))
+    store.close()
+
+
+def test_a_database_from_a_newer_consult_is_refused_with_one_line(store):
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    url = store.engine.url.render_as_string(hide_password=False)
+    with pytest.raises(StoreError, match="has schema 0099, made by a newer version of consult"):
+        Store.open(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.hazard("H13")
+@pytest.mark.parametrize("table", ["notes", "audit"])
+def test_postgresql_refuses_truncate_too(postgres_url, table):
+    store = Store.open(postgres_url)
+    finalise(store)
+    with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {table} CASCADE"))
+    assert len(store.notes()) == 1 and store.verify_audit().ok
+    store.close()
 
 
 @pytest.mark.hazard("H13")
@@ -273,6 +355,7 @@ def listed(store):
         "okafor": finalise(store, "Ngozi", "Okafor", next(numbers), dt.date(2026, 11, 10)),
         "taylor2": finalise(store, "Alex", "Taylor-Smith", next(numbers), dt.date(2026, 11, 20)),
         "ng": finalise(store, "Wei", "Ng", next(numbers), dt.date(2026, 11, 25)),
+        "zoe": finalise(store, "Zoë", "O'Brien-Kennedy", next(numbers), dt.date(2026, 11, 1)),
     }
     return store, made
 
@@ -283,16 +366,21 @@ def keys(found):
 
 def test_notes_are_listed_newest_first(listed):
     store, made = listed
-    assert keys(store.notes()) == [made[k].note_id for k in ("ng", "taylor2", "okafor", "taylor")]
+    assert keys(store.notes()) == [made[k].note_id for k in ("zoe", "ng", "taylor2", "okafor", "taylor")]
 
 
 @pytest.mark.parametrize("where, expected", [
     (NoteFilter(name="taylor"), ["taylor2", "taylor"]),
     (NoteFilter(name="TAYLOR alex"), ["taylor2"]),
     (NoteFilter(name="gozi"), ["okafor"]),
-    (NoteFilter(name="%"), []),
+    (NoteFilter(name="%"), ["zoe", "ng", "taylor2", "okafor", "taylor"]),  # no words: no filter
+    (NoteFilter(name="TAYLOR, Sam"), ["taylor"]),  # the name as the list shows it
+    (NoteFilter(name="taylorsmith"), ["taylor2"]),
+    (NoteFilter(name="zoe"), ["zoe"]),
+    (NoteFilter(name="obrien"), ["zoe"]),
+    (NoteFilter(name="o'brien-kennedy"), ["zoe"]),
     (NoteFilter(date_from=dt.date(2026, 11, 10), date_to=dt.date(2026, 11, 20)), ["taylor2", "okafor"]),
-    (NoteFilter(date_to=dt.date(2026, 11, 2)), ["taylor"]),
+    (NoteFilter(date_to=dt.date(2026, 11, 2)), ["zoe", "taylor"]),
     (NoteFilter(name="taylor", limit=1), ["taylor2"]),
 ])
 def test_the_list_filters_by_name_and_consultation_date(listed, where, expected):
@@ -306,13 +394,14 @@ def test_the_list_filters_by_nhs_number_typed_any_way(listed):
     for typed in (digits, f"{digits[:3]} {digits[3:6]} {digits[6:]}", f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"):
         assert keys(store.notes(NoteFilter(nhs_number=typed))) == [made["okafor"].note_id]
     assert keys(store.notes(NoteFilter(nhs_number=digits[:9]))) == [made["okafor"].note_id]
+    assert store.notes(NoteFilter(nhs_number="foo")) == []  # no digits: not a match for all
 
 
 def test_the_list_filters_printed_and_not_printed(listed):
     store, made = listed
     store.mark_printed([made["okafor"].key, made["ng"].key], STAFF, printer="Reception")
     assert keys(store.notes(NoteFilter(printed=True))) == [made["ng"].note_id, made["okafor"].note_id]
-    assert keys(store.notes(NoteFilter(printed=False))) == [made["taylor2"].note_id, made["taylor"].note_id]
+    assert keys(store.notes(NoteFilter(printed=False))) == [made[k].note_id for k in ("zoe", "taylor2", "taylor")]
     assert store.note(made["ng"].note_id).printed
 
 
@@ -375,7 +464,7 @@ def test_workstations_starting_together_on_a_new_database_all_open_it(store_url)
     for t in threads:
         t.join(60)
     assert all(isinstance(s, Store) for s in opened), opened
-    assert {s.schema_revision() for s in opened} == {"0001"}
+    assert {s.schema_revision() for s in opened} == {Store.head_revision()}
     for s in opened:
         s.close()
 

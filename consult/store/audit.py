@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from consult.store.schema import audit, notes
 
@@ -32,6 +32,17 @@ def entry_hash(row: Mapping[str, Any]) -> str:
               row["note_id"] or "", "" if row["version"] is None else str(row["version"]),
               row["detail"], row["prev_hash"]]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=True).encode("ascii")).hexdigest()
+
+
+LISTED = ("note_id", "version", "given_name", "family_name", "search_name", "nhs_number",
+          "date_of_birth", "consultation_date", "finalised_at", "author", "clinician", "amend_reason")
+
+
+def listed_digest(row: Mapping[str, Any]) -> str:
+    """SHA-256 of what the notes list shows and searches for a note version: changing
+    the patient's name, NHS number or dates of a stored note shows in `verify`."""
+    values = [None if row[k] is None else str(row[k]) for k in LISTED]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=True).encode("ascii")).hexdigest()
 
 
 def append(conn: Connection, *, at: str, user: str, workstation: str, action: str,
@@ -54,16 +65,17 @@ class Report:
     entries: int = 0
     notes: int = 0
     problems: list[str] = field(default_factory=list)
+    head: tuple[int, str] | None = None  # the newest entry: (sequence number, hash)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def _check_chain(rows: Iterable[Mapping[str, Any]], report: Report) -> dict[tuple[str, int], str]:
-    """Check the chain; return the PDF hash each finalised/amended entry recorded."""
+def _check_chain(rows: Iterable[Mapping[str, Any]], report: Report) -> dict[tuple[str, int], dict]:
+    """Check the chain; return what each finalised/amended entry recorded."""
     expected_seq, prev = 1, GENESIS
-    recorded: dict[tuple[str, int], str] = {}
+    recorded: dict[tuple[str, int], dict] = {}
     for row in rows:
         report.entries += 1
         if row["seq"] != expected_seq:
@@ -78,33 +90,55 @@ def _check_chain(rows: Iterable[Mapping[str, Any]], report: Report) -> dict[tupl
                                    "altered after it was written")
         if row["action"] in ("finalised", "amended") and row["note_id"] and row["version"]:
             try:
-                recorded[(row["note_id"], row["version"])] = json.loads(row["detail"]).get("pdf_sha256", "")
-            except (ValueError, AttributeError):
-                recorded[(row["note_id"], row["version"])] = ""
+                detail = json.loads(row["detail"])
+            except ValueError:
+                detail = {}
+            recorded[(row["note_id"], row["version"])] = detail if isinstance(detail, dict) else {}
+        report.head = (row["seq"], row["hash"])
         expected_seq, prev = row["seq"] + 1, row["hash"]
     return recorded
 
 
-def verify(conn: Connection) -> Report:
+def verify(conn: Connection, checkpoint: tuple[int, str] | None = None) -> Report:
+    """Check the chain, every stored note version against its entry, and (given the
+    head a previous run printed) that the trail still holds that entry unchanged:
+    entries removed from the end cannot be seen from the trail alone."""
     report = Report()
     rows = conn.execute(select(audit).order_by(audit.c.seq)).mappings()
     recorded = _check_chain(rows, report)
-    stored = conn.execute(select(notes.c.note_id, notes.c.version, notes.c.pdf_sha256,
-                                 func.length(notes.c.pdf).label("size"))
-                          .order_by(notes.c.id)).all()
+    if checkpoint is not None:
+        seq, digest = checkpoint
+        if report.head is None or report.head[0] < seq:
+            report.problems.append(f"the trail ends before entry {seq}, which the last check saw: "
+                                   "entries were removed from the end")
+        else:
+            kept = conn.execute(select(audit.c.hash).where(audit.c.seq == seq)).scalar()
+            if kept != digest:
+                report.problems.append(f"entry {seq} is not the one the last check saw: "
+                                       "the trail was rewritten")
+    listed = [c for c in notes.c if c.name in LISTED]
+    stored = conn.execute(select(*listed, notes.c.pdf_sha256, notes.c.record_sha256,
+                                 notes.c.record_json).order_by(notes.c.id)).mappings().all()
     for row in stored:
         report.notes += 1
-        key = (row.note_id, row.version)
-        name = f"note {row.note_id[:8].upper()} version {row.version}"
-        if key not in recorded:
+        key = (row["note_id"], row["version"])
+        name = f"note {row['note_id'][:8].upper()} version {row['version']}"
+        entry = recorded.get(key)
+        if entry is None:
             report.problems.append(f"{name}: no audit entry records it being finalised")
-        elif recorded[key] != row.pdf_sha256:
+            continue
+        if entry.get("pdf_sha256") != row["pdf_sha256"]:
             report.problems.append(f"{name}: its PDF hash differs from the one the audit trail recorded")
-    for note_id, version in recorded.keys() - {(r.note_id, r.version) for r in stored}:
+        record_sha = hashlib.sha256(row["record_json"].encode("utf-8")).hexdigest()
+        if "record_sha256" in entry and entry["record_sha256"] != record_sha:
+            report.problems.append(f"{name}: its stored record was altered after it was finalised")
+        if "listed_sha256" in entry and entry["listed_sha256"] != listed_digest(row):
+            report.problems.append(f"{name}: the patient details or dates the notes list shows "
+                                   "were altered after it was finalised")
+    for note_id, version in recorded.keys() - {(r["note_id"], r["version"]) for r in stored}:
         report.problems.append(f"note {note_id[:8].upper()} version {version}: recorded in the audit "
                                "trail but missing from the store")
-    for chunk in _pdf_hash_mismatches(conn):
-        report.problems.append(chunk)
+    report.problems.extend(_pdf_hash_mismatches(conn))
     return report
 
 

@@ -22,9 +22,9 @@ WRITE = "consult_write"
 ADVISORY_KEY = 0x636F6E73  # "cons"
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, *, create: bool = True) -> Engine:
     if url.get_backend_name() == "sqlite":
-        prepare_sqlite_file(Path(url.database or ""))
+        prepare_sqlite_file(Path(url.database or "").absolute(), create=create)
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

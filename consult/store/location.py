@@ -59,25 +59,50 @@ def parse(url: str) -> URL:
 
 
 def shown(url: str | URL) -> str:
-    """The URL for a message or the window title: never the password."""
+    """The URL for a message or the window title: never the password, whether in the
+    user part or in the query string (?password=...)."""
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except (ArgumentError, ValueError):
         return "(unreadable database URL)"
-    return parsed.render_as_string(hide_password=True)
+    secret = [k for k in parsed.query if k.lower() in ("password", "sslpassword", "passfile")]
+    text = parsed.difference_update_query(secret).render_as_string(hide_password=True)
+    for key in secret:
+        text += f"{'&' if '?' in text else '?'}{key}=***"
+    return text
 
 
-def prepare_sqlite_file(path: Path) -> None:
-    """Create the folder (owner-only, 0700) and an empty database file (0600) before
-    SQLite opens it: SQLite gives its -wal and -shm files the database file's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.parent == data_folder():
-        os.chmod(path.parent, 0o700)
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def prepare_sqlite_file(path: Path, *, create: bool = True) -> None:
+    """Make sure `path` is an SQLite database file consult may use, owner-only.
+
+    The default data folder is created owner-only (0700); any other folder must
+    exist already (a mistyped URL must not create folders). A new database file is
+    created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+    database file's mode. An existing file is tightened to 0600 only when it is an
+    SQLite database (or empty): anything else is refused untouched. With create=False
+    a missing file is refused, so a mistyped path never reads as an empty store."""
+    folder = path.parent
+    if folder == data_folder():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
+    elif not folder.is_dir():
+        raise StoreLocationError(f"no folder {folder} for the database: create it first")
+    if path.exists():
+        if not path.is_file():
+            raise StoreLocationError(f"{path} is not a database file")
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+        if head and head != SQLITE_HEADER:
+            raise StoreLocationError(f"{path} is not an SQLite database; nothing was changed")
+        os.chmod(path, 0o600)
+        return
+    if not create:
+        raise StoreLocationError(f"no database at {path}")
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        os.close(fd)
-    if path.is_file():
-        os.chmod(path, 0o600)
+    except FileExistsError:  # another workstation's process created it just now
+        return
+    os.close(fd)

@@ -65,10 +65,12 @@ notes = Table(
     Column("record_json", Text, nullable=False),
     Column("pdf", LargeBinary, nullable=False),
     Column("pdf_sha256", String(64), nullable=False),
+    Column("record_sha256", String(64), nullable=True),  # schema 0002; none before it
     UniqueConstraint("note_id", "version", name="uq_notes_note_version"),
     Index("ix_notes_finalised_at", "finalised_at"),
     Index("ix_notes_nhs_number", "nhs_number"),
     Index("ix_notes_consultation_date", "consultation_date"),
+    Index("ix_notes_record_sha256", "record_sha256"),
 )
 
 # The audit trail: each entry's hash covers its fields and the previous entry's hash.

@@ -27,7 +27,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, and_, exists, func, select
+from sqlalchemy import Connection, Engine, and_, exists, false, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased
 
@@ -40,7 +40,7 @@ from consult.record import Record
 from consult.recordfile import dumps, loads
 from consult.ruleset import load as load_rules
 from consult.store import audit as trail
-from consult.store import location
+from consult.store import location, search
 from consult.store.engine import WRITE, lock_for_writing, make_engine
 from consult.store.model import (
     DraftInfo,
@@ -100,25 +100,41 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, *, configured: str | None = None,
-             migrate: bool = True, clock: Callable[[], Any] = now_utc) -> Store:
-        """Open (and bring up to date) the store at `url`, or CONSULT_DATABASE_URL, or
-        the configured URL, or the default SQLite file."""
+             migrate: bool = True, create: bool = True,
+             clock: Callable[[], Any] = now_utc) -> Store:
+        """Open the store at `url`, or CONSULT_DATABASE_URL, or the configured URL, or
+        the default SQLite file, and (migrate=True) bring its schema up to date.
+
+        create=False refuses an SQLite file that does not exist, and migrate=False a
+        schema that is not the latest: what a check or a listing wants, so that a
+        mistyped path never reads as an empty store and a backup is never changed."""
         try:
             parsed = location.parse(location.resolve(url, configured))
         except location.StoreLocationError as exc:
             raise StoreError(str(exc)) from None
+        where = location.shown(parsed)
         try:
-            engine = make_engine(parsed)
+            engine = make_engine(parsed, create=create)
+        except location.StoreLocationError as exc:
+            raise StoreError(f"cannot open the database: {exc}") from None
         except (SQLAlchemyError, OSError, ImportError) as exc:
-            raise StoreError(f"cannot open the database {location.shown(parsed)}: "
-                             f"{_reason(exc)}") from None
+            raise StoreError(f"cannot open the database {where}: {_reason(exc)}") from None
         store = cls(engine, clock=clock)
-        with store._errors(f"cannot open the database {location.shown(parsed)}"):
-            if migrate:
-                store.migrate()
-            elif store.schema_revision() != store.head_revision():
-                raise StoreError(f"the database {location.shown(parsed)} needs upgrading "
-                                 "(run: python main.py db upgrade)")
+        try:
+            with store._errors(f"cannot open the database {where}"):
+                found, head = store.schema_revision(), store.head_revision()
+                if found is not None and found not in store.known_revisions():
+                    raise StoreError(
+                        f"the database {where} has schema {found}, made by a newer version of "
+                        f"consult (this one knows up to {head}): update consult on this workstation")
+                if migrate:
+                    store.migrate()
+                elif found != head:
+                    raise StoreError(f"the database {where} has schema {found or 'none'}, not "
+                                     f"{head}: run `main.py db upgrade` first")
+        except StoreError:
+            engine.dispose()
+            raise
         return store
 
     @property
@@ -137,10 +153,18 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     @staticmethod
-    def head_revision() -> str | None:
+    def _scripts() -> ScriptDirectory:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        return ScriptDirectory.from_config(cfg).get_current_head()
+        return ScriptDirectory.from_config(cfg)
+
+    @classmethod
+    def head_revision(cls) -> str | None:
+        return cls._scripts().get_current_head()
+
+    @classmethod
+    def known_revisions(cls) -> set[str]:
+        return {script.revision for script in cls._scripts().walk_revisions()}
 
     def close(self) -> None:
         self.engine.dispose()
@@ -236,6 +260,14 @@ class Store:
             if conn.execute(select(notes.c.id).where(notes.c.note_id == note_id).limit(1)).first():
                 raise AlreadyFinalised("this consultation has already been finalised; "
                                        "amend it to change it")
+            same = hashlib.sha256(dumps(record).encode("utf-8")).hexdigest()
+            twin = conn.execute(select(notes.c.note_id, notes.c.version, notes.c.finalised_at)
+                                .where(notes.c.record_sha256 == same).limit(1)).first()
+            if twin:
+                raise AlreadyFinalised(
+                    f"this record was already finalised as note {twin.note_id[:8].upper()} "
+                    f"version {twin.version} ({versioning.show_datetime(from_text(twin.finalised_at))}); "
+                    "amend that note to change it")
             try:
                 self._insert_note(conn, record, who, note_id, 1, moment, pdf, None, draft_id)
             except AmendConflictRace:
@@ -273,19 +305,22 @@ class Store:
                      moment: Any, pdf: bytes, reason: str | None, draft_id: str | None) -> None:
         p, c = record.patient, record.consultation
         sha = hashlib.sha256(pdf).hexdigest()
+        record_json = dumps(record)
+        row = dict(
+            note_id=note_id, version=version, given_name=p.given_name, family_name=p.family_name,
+            search_name=search.search_name(p.given_name, p.family_name), nhs_number=p.nhs_number,
+            date_of_birth=p.date_of_birth, consultation_date=c.date,
+            finalised_at=to_text(moment), author=who.user, workstation=who.workstation,
+            clinician=c.clinician_name, amend_reason=reason, app_version=consult.__version__,
+            ruleset_version=load_rules().meta.version, record_json=record_json, pdf=pdf,
+            pdf_sha256=sha, record_sha256=hashlib.sha256(record_json.encode("utf-8")).hexdigest())
         try:
-            conn.execute(notes.insert().values(
-                note_id=note_id, version=version, given_name=p.given_name, family_name=p.family_name,
-                search_name=f"{p.given_name} {p.family_name}".lower(), nhs_number=p.nhs_number,
-                date_of_birth=p.date_of_birth, consultation_date=c.date,
-                finalised_at=to_text(moment), author=who.user, workstation=who.workstation,
-                clinician=c.clinician_name, amend_reason=reason, app_version=consult.__version__,
-                ruleset_version=load_rules().meta.version, record_json=dumps(record), pdf=pdf,
-                pdf_sha256=sha))
+            conn.execute(notes.insert().values(**row))
         except IntegrityError:
             raise AmendConflictRace from None
         self._audit(conn, who, "finalised" if version == 1 else "amended", note_id, version,
-                    pdf_sha256=sha, **({"reason": reason} if reason else {}))
+                    pdf_sha256=sha, record_sha256=row["record_sha256"],
+                    listed_sha256=trail.listed_digest(row), **({"reason": reason} if reason else {}))
         if draft_id:
             conn.execute(drafts.delete().where(drafts.c.draft_id == draft_id))
 
@@ -311,9 +346,11 @@ class Store:
             query = query.where(notes.c.consultation_date >= where.date_from)
         if where.date_to:
             query = query.where(notes.c.consultation_date <= where.date_to)
-        for word in where.name.lower().split():
+        for word in search.words(where.name):
             query = query.where(notes.c.search_name.contains(word, autoescape=True))
         digits = "".join(ch for ch in where.nhs_number if ch.isdigit())
+        if where.nhs_number.strip() and not digits:
+            query = query.where(false())  # "foo" is no NHS number: nothing matches
         if digits:
             query = query.where(notes.c.nhs_number == digits if len(digits) == 10
                                 else notes.c.nhs_number.startswith(digits, autoescape=True))
@@ -417,9 +454,9 @@ class Store:
             written.append(path)
         return written
 
-    def verify_audit(self) -> trail.Report:
+    def verify_audit(self, checkpoint: tuple[int, str] | None = None) -> trail.Report:
         with self._reading("cannot read the audit trail") as conn:
-            return trail.verify(conn)
+            return trail.verify(conn, checkpoint)
 
 
 class _Beaten(Exception):

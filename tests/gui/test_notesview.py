@@ -157,6 +157,7 @@ def library(tmp_path_factory):
 @pytest.fixture
 def small(tmp_path):
     """Three fresh notes in a store of this test's own."""
+    (tmp_path / "store").mkdir()
     url = f"sqlite:///{tmp_path / 'store' / 'consult.db'}"
     store = Store.open(url, clock=Clock())
     store.url = url

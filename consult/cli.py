@@ -44,8 +44,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="consult", description="Remote GP lower back pain consultation: "
-                     "check a record, write its PDF note, or print the record's schema.",
-                     epilog="With no arguments, main.py starts the desktop app; "
+                     "check a record, write its PDF note, or print the record's schema; "
+                     "and the store of finalised notes: finalise a record, list the notes, "
+                     "verify the audit trail, upgrade or show the database.",
+                     epilog="The store commands use --database URL, else CONSULT_DATABASE_URL, "
+                            "else the default SQLite file: not the app's Settings. "
+                            "With no arguments, main.py starts the desktop app; "
                             "main.py --notes opens the finalised notes list alone.")
     parser.add_argument("--version", action="version", version=f"consult {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -1,15 +1,26 @@
-"""The store's command line: finalise, notes list, db, each with one line on error."""
+"""The store's command line: finalise, notes list, audit verify, db, each with one line
+on error; the read-only commands never create or upgrade a database."""
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import json
+import os
+import re
+import sqlite3
 
 import pytest
 
+from consult.cli import _parser
 from consult.cli import main as cli
+from consult.record import Record
 from consult.recordfile import save
+from consult.store import ENV, Store
 from tests.storesupport import nhs_numbers, patient_record
 from tests.support import negative_record
+
+HEAD = Store.head_revision()
 
 
 @pytest.fixture
@@ -17,6 +28,23 @@ def record_file(tmp_path):
     path = tmp_path / "okafor.json"
     save(patient_record("Ngozi", "Okafor", next(nhs_numbers(950_000_000))), path)
     return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'c.db'}"
+
+
+def one_error_line(capsys, *words: str) -> str:
+    captured = capsys.readouterr()
+    assert len(captured.err.splitlines()) == 1 and "Traceback" not in captured.err, captured.err
+    for word in words:
+        assert word in captured.err
+    return captured.err
+
+
+def finalise(url: str, path, user: str = "Dr B") -> None:
+    assert cli(["finalise", str(path), "--user", user, "--database", url]) == 0
 
 
 def test_finalise_then_list_as_json(store_url, record_file, capsys):
@@ -31,31 +59,231 @@ def test_finalise_then_list_as_json(store_url, record_file, capsys):
     assert "OKAFOR, Ngozi" in capsys.readouterr().out
 
 
-def test_an_incomplete_record_is_not_finalised(tmp_path, capsys):
+# -- 1. read-only commands never create or upgrade; db says what it did and where ----------
+
+@pytest.mark.parametrize("command", [["audit", "verify"], ["notes", "list"], ["db", "where"]])
+def test_a_mistyped_sqlite_path_is_refused_and_never_created(command, tmp_path, capsys):
+    missing = tmp_path / "consult-typo.db"
+    assert cli([*command, "--database", f"sqlite:///{missing}"]) == 2
+    one_error_line(capsys, f"no database at {missing}")
+    assert not missing.exists() and os.listdir(tmp_path) == []
+
+
+def test_audit_verify_leaves_a_backup_as_it_was(sqlite_url, record_file, tmp_path, capsys):
+    finalise(sqlite_url, record_file)
+    (tmp_path / "backup").mkdir()
+    backup = tmp_path / "backup" / "consult.db"
+    with sqlite3.connect(tmp_path / "c.db") as src, sqlite3.connect(backup) as dst:
+        src.backup(dst)
+    dst.close()
+    os.chmod(backup, 0o600)
+    before = hashlib.sha256(backup.read_bytes()).hexdigest(), os.stat(backup).st_mtime_ns
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--database", f"sqlite:///{backup}"]) == 0
+    assert "audit trail intact" in capsys.readouterr().out
+    assert (hashlib.sha256(backup.read_bytes()).hexdigest(), os.stat(backup).st_mtime_ns) == before
+    assert os.listdir(backup.parent) == ["consult.db"]
+
+
+def make_first_schema(url: str) -> None:
+    from alembic import command
+
+    from consult.store.engine import make_engine
+    from consult.store.location import parse
+    from consult.store.store import _alembic_config
+
+    raw = make_engine(parse(url))
+    with raw.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+    raw.dispose()
+
+
+def test_read_only_commands_never_upgrade_and_db_upgrade_says_what_it_did(store_url, capsys):
+    make_first_schema(store_url)
+    for command in (["audit", "verify"], ["notes", "list"], ["db", "where"]):
+        assert cli([*command, "--database", store_url]) == 2
+        one_error_line(capsys, "schema 0001", "db upgrade")
+    assert cli(["db", "upgrade", "--database", store_url]) == 0
+    assert capsys.readouterr().out.strip().endswith(f": schema 0001 -> {HEAD}")
+    assert cli(["db", "upgrade", "--database", store_url]) == 0
+    assert capsys.readouterr().out.strip().endswith(f": already at schema {HEAD}")
+
+
+def test_db_upgrade_creates_a_new_sqlite_database(sqlite_url, capsys):
+    assert cli(["db", "upgrade", "--database", sqlite_url]) == 0
+    assert capsys.readouterr().out.strip() == f"{sqlite_url}: schema none (new database) -> {HEAD}"
+
+
+def test_db_where_names_the_database_its_schema_and_where_the_url_came_from(
+        tmp_path, sqlite_url, capsys, monkeypatch):
+    monkeypatch.delenv(ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert cli(["db", "where"]) == 2  # nothing made yet, and `where` makes nothing
+    default = tmp_path / "data" / "consult" / "consult.db"
+    one_error_line(capsys, f"no database at {default}")
+    assert not default.exists()
+    assert cli(["db", "upgrade"]) == 0
+    assert str(default) in capsys.readouterr().out
+    assert cli(["db", "where"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"sqlite:///{default} (schema {HEAD}; from the default SQLite file)")
+
+    assert cli(["db", "upgrade", "--database", sqlite_url]) == 0
+    monkeypatch.setenv(ENV, sqlite_url)
+    capsys.readouterr()
+    assert cli(["db", "where"]) == 0
+    assert capsys.readouterr().out.strip() == f"{sqlite_url} (schema {HEAD}; from {ENV})"
+    assert cli(["db", "where", "--database", f"sqlite:///{default}"]) == 0
+    assert capsys.readouterr().out.strip() == f"sqlite:///{default} (schema {HEAD}; from --database)"
+
+
+# -- 2. audit verify: plurals and the checkpoint ----------------------------------------
+
+def test_audit_verify_prints_a_checkpoint_that_the_next_run_checks(store_url, record_file,
+                                                                    tmp_path, capsys):
+    finalise(store_url, record_file)
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--database", store_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("audit trail intact: 1 entry, 1 note version (")
+    seq, digest = re.fullmatch(r"checkpoint ([0-9]+):([0-9a-f]{64})", lines[-1]).groups()
+    checkpoint = f"{seq}:{digest}"
+
+    other = tmp_path / "other.json"
+    save(patient_record("Ama", "Mensah", next(nhs_numbers(960_000_000))), other)
+    finalise(store_url, other)
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--checkpoint", checkpoint, "--database", store_url]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("audit trail intact: 2 entries, 2 note versions (")
+    assert out[-1].startswith("checkpoint ") and out[-1] != lines[-1]
+
+    # what a run would see after the newest entries were deleted, or the trail rewritten
+    for wrong, says in ((f"{int(seq) + 5}:{digest}", "removed from the end"),
+                        (f"{seq}:{'0' * 64}", "rewritten")):
+        assert cli(["audit", "verify", "--checkpoint", wrong, "--database", store_url]) == 1
+        captured = capsys.readouterr()
+        assert says in captured.out and "checkpoint" not in captured.out
+        assert "1 problem" in captured.err and "problems" not in captured.err
+
+
+@pytest.mark.parametrize("checkpoint", ["57", "57:abc", "x:" + "0" * 64, "0:" + "0" * 64,
+                                        "57:" + "g" * 64, ""])
+def test_a_malformed_checkpoint_is_a_usage_error(checkpoint, sqlite_url, capsys):
+    assert cli(["audit", "verify", "--checkpoint", checkpoint, "--database", sqlite_url]) == 2
+    one_error_line(capsys, "checkpoint")
+
+
+# -- 3. finalise: who, and an incomplete record ----------------------------------------
+
+@pytest.mark.parametrize("user", ["", "   "])
+def test_a_blank_user_is_refused_before_anything_is_opened(user, tmp_path, capsys):
+    database = tmp_path / "c.db"
+    assert cli(["finalise", str(tmp_path / "missing.json"), "--user", user,
+                "--database", f"sqlite:///{database}"]) == 2
+    one_error_line(capsys, "--user")
+    assert not database.exists()
+
+
+def test_an_incomplete_record_is_not_finalised_and_its_problems_are_listed(tmp_path, capsys):
     r = negative_record()
     r.plan.safety_netting_given = r.plan.safety_netting_given.__class__.NOT_ASKED
     save(r, tmp_path / "r.json")
     url = f"sqlite:///{tmp_path / 'c.db'}"
     assert cli(["finalise", str(tmp_path / "r.json"), "--user", "Dr B", "--database", url]) == 1
-    assert "nothing finalised" in capsys.readouterr().err
-    assert cli(["notes", "list", "--json", "--database", url]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "nothing finalised" in err[0] and "1 to do" in err[0]
+    assert err[1:] == ["  plan.safety_netting_given: Record that safety-netting advice was given."]
+    assert not (tmp_path / "c.db").exists()  # nothing opened, nothing created
+
+
+def test_a_long_list_of_problems_ends_by_naming_check(tmp_path, capsys):
+    save(Record(), tmp_path / "blank.json")
+    assert cli(["finalise", str(tmp_path / "blank.json"), "--user", "Dr B",
+                "--database", f"sqlite:///{tmp_path / 'c.db'}"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert all(re.fullmatch(r"  [a-z_.\[\]0-9]+: .+", line) for line in err[1:-1])
+    assert "main.py check" in err[-1] and "blank.json" in err[-1] and "more" in err[-1]
+    assert len(set(err)) == len(err)  # no sentence repeated
+
+
+# -- 5. notes list ---------------------------------------------------------------------
+
+def test_notes_list_has_a_header_and_one_aligned_row_per_note(store_url, record_file, capsys):
+    from consult.note.versioning import show_datetime
+
+    finalise(store_url, record_file)
+    capsys.readouterr()
+    assert cli(["notes", "list", "--database", store_url]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split() == ["consultation", "finalised", "note", "patient", "NHS", "number",
+                              "printed"]
+    [info] = (s := Store.open(store_url)).notes()
+    s.close()
+    nhs = info.patient.nhs_number
+    assert re.fullmatch(
+        rf"\d\d-[A-Z][a-z]{{2}}-\d{{4}} +{re.escape(show_datetime(info.finalised_at))} +"
+        rf"{info.short_id} v1 +OKAFOR, Ngozi +{nhs[:3]} {nhs[3:6]} {nhs[6:]} +no", row)
+    assert row.index(info.short_id) == header.index("note")
+    assert row.index("OKAFOR") == header.index("patient")
+
+
+def test_notes_list_with_nothing_matching_says_so_on_stderr(store_url, record_file, capsys):
+    finalise(store_url, record_file)
+    capsys.readouterr()
+    assert cli(["notes", "list", "--name", "nobody", "--database", store_url]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no notes match" in captured.err
+    assert cli(["notes", "list", "--name", "nobody", "--json", "--database", store_url]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_notes_list_filters_on_a_partial_nhs_number(store_url, record_file, capsys):
+    finalise(store_url, record_file)
+    capsys.readouterr()
+    with open(record_file) as fh:
+        nhs = json.load(fh)["patient"]["nhs_number"]
+    assert cli(["notes", "list", "--nhs-number", f"{nhs[:3]} {nhs[3:6]}", "--database", store_url]) == 0
+    assert "OKAFOR" in capsys.readouterr().out
+
+
+def subparser(*names: str) -> argparse.ArgumentParser:
+    parser = _parser()
+    for name in names:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = action.choices[name]
+    return parser
+
+
+@pytest.mark.parametrize("names", [("notes", "list"), ("audit", "verify"), ("db", "where"),
+                                   ("db", "upgrade"), ("finalise",)])
+def test_every_store_option_has_a_help_text(names):
+    for action in subparser(*names)._actions:
+        assert action.help, f"{' '.join(names)}: {action.option_strings or action.dest}"
+    if names == ("notes", "list"):
+        helps = {a.dest: a.help for a in subparser(*names)._actions}
+        assert "consultation date" in helps["date_from"]
+        assert "consultation date" in helps["date_to"]
+
+
+def test_the_description_names_the_store_commands():
+    description = _parser().description
+    for command in ("finalise", "notes", "audit", "database"):
+        assert command in description
 
 
 @pytest.mark.parametrize("args, words", [
     (["finalise", "missing.json", "--user", "Dr B"], "missing.json"),
     (["notes", "list", "--from", "26/11/2026"], "is not a date"),
+    (["notes", "list", "--nhs-number", "foo"], "not an NHS number"),
+    (["notes", "list", "--nhs-number", "943 476 59190"], "not an NHS number"),
     (["db", "where", "--database", "oracle://x@y/z"], "not supported"),
     (["finalise", "x.json"], "--user"),
 ])
 def test_bad_input_gives_one_line_and_exit_2(args, words, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv(ENV, raising=False)
     assert cli(args) == 2
-    err = capsys.readouterr().err
-    assert words in err and len(err.splitlines()) == 1 and "Traceback" not in err
-
-
-def test_db_where_names_the_database_and_its_schema(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    assert cli(["db", "upgrade", "--database", url]) == 0
-    assert capsys.readouterr().out.strip() == f"{url} (schema 0001)"
+    one_error_line(capsys, words)
+    assert not (tmp_path / "data").exists()

@@ -97,7 +97,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
 
 
 def test_a_mistyped_folder_is_never_created(tmp_path):
-    with pytest.raises(StoreError, match="no folder .*typo for the database: create it first"):
+    with pytest.raises(StoreError, match=r"no folder .*typo for the database: create it first"):
         Store.open(f"sqlite:///{tmp_path / 'typo' / 'consult.db'}")
     assert not (tmp_path / "typo").exists()
 

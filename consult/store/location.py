@@ -85,6 +85,8 @@ def prepare_sqlite_file(path: Path, *, create: bool = True) -> None:
     SQLite database (or empty): anything else is refused untouched. With create=False
     a missing file is refused, so a mistyped path never reads as an empty store."""
     folder = path.parent
+    if not create and not path.exists():
+        raise StoreLocationError(f"no database at {path}")
     if folder == data_folder():
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder, 0o700)

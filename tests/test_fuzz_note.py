@@ -114,7 +114,7 @@ def user_fields(record: Record) -> dict[str, str]:
         "practice.name": record.practice.name,
         "practice.address": _short_address(record.practice.address),
         "patient.given_name": p.given_name,
-        "patient.family_name": p.family_name.upper(),
+        "patient.family_name": glyphs.upper_printable(p.family_name, bold=True),  # as the banner
         "consultation.clinician_name": c.clinician_name,
         "consultation.patient_location": c.patient_location,
         "consultation.others_present": c.others_present,

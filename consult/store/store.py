@@ -270,7 +270,7 @@ class Store:
                     "amend that note to change it")
             try:
                 self._insert_note(conn, record, who, note_id, 1, moment, pdf, None, draft_id)
-            except AmendConflictRace:
+            except _VersionTaken:
                 raise AlreadyFinalised("this consultation has just been finalised elsewhere; "
                                        "amend it to change it") from None
         return self.note(note_id, 1)
@@ -294,10 +294,10 @@ class Store:
                 latest = conn.execute(select(func.max(notes.c.version))
                                       .where(notes.c.note_id == note_id)).scalar()
                 if latest != base_version:
-                    raise _Beaten
+                    raise _VersionTaken
                 self._insert_note(conn, record, who, note_id, base_version + 1, moment, pdf,
                                   reason, draft_id)
-        except (_Beaten, AmendConflictRace):
+        except _VersionTaken:
             raise AmendConflict(self.note(note_id), base_version) from None
         return self.note(note_id, base_version + 1)
 
@@ -317,7 +317,7 @@ class Store:
         try:
             conn.execute(notes.insert().values(**row))
         except IntegrityError:
-            raise AmendConflictRace from None
+            raise _VersionTaken from None
         self._audit(conn, who, "finalised" if version == 1 else "amended", note_id, version,
                     pdf_sha256=sha, record_sha256=row["record_sha256"],
                     listed_sha256=trail.listed_digest(row), **({"reason": reason} if reason else {}))
@@ -459,12 +459,8 @@ class Store:
             return trail.verify(conn, checkpoint)
 
 
-class _Beaten(Exception):
-    pass
-
-
-class AmendConflictRace(Exception):
-    """Two writers stored the same version (the unique constraint caught it)."""
+class _VersionTaken(Exception):
+    """Another writer stored this version first (seen by the check or the unique key)."""
 
 
 def superseded_text(older: NoteInfo, newer: NoteInfo) -> str:

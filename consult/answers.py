@@ -28,6 +28,22 @@ class Onset(StrEnum):
     UNSURE = "unsure"
 
 
+class WeaknessOnset(StrEnum):
+    """When leg weakness started, relative to the 3-month line of the weakness rows."""
+
+    WITHIN_3_MONTHS = "within_3_months"
+    LONGER = "longer"
+    UNSURE = "unsure"
+
+
+class Duration3Months(StrEnum):
+    """How long a symptom has lasted, relative to 3 months (claudication)."""
+
+    UNDER_3_MONTHS = "under_3_months"
+    OVER_3_MONTHS = "over_3_months"
+    UNSURE = "unsure"
+
+
 class YesNoUnsure(StrEnum):
     YES = "yes"
     NO = "no"
@@ -39,6 +55,59 @@ class Trajectory(StrEnum):
     SAME = "same"
     BETTER = "better"
     UNSURE = "unsure"
+
+
+class Interpreter(StrEnum):
+    NONE = "none"
+    PROFESSIONAL = "professional"
+    FAMILY_OR_FRIEND = "family_or_friend"
+
+
+class PainSite(StrEnum):
+    """Where the pain is (clinical reference, section 1: site)."""
+
+    LOWER_BACK = "lower_back"
+    LOWER_BACK_SPREADING = "lower_back_spreading"
+    THORACIC = "thoracic"
+    WITH_ABDOMINAL_OR_LOIN = "with_abdominal_or_loin"
+
+
+class Character(StrEnum):
+    DULL_ACHING = "dull_aching"
+    SHARP = "sharp"
+
+
+class Course(StrEnum):
+    """Since it started: getting better, the same or worse."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
+class NsaidTried(StrEnum):
+    """An NSAID tried for this episode, and how it went."""
+
+    NOT_TRIED = "not_tried"
+    HELPING = "helping"
+    NOT_TOLERATED = "not_tolerated"
+    NOT_EFFECTIVE = "not_effective"
+
+
+class JobDemands(StrEnum):
+    MANUAL = "manual"
+    DRIVING = "driving"
+    DESK = "desk"
+    OTHER = "other"
+
+
+class InfoMethod(StrEnum):
+    """How written information was given to the patient."""
+
+    PRINTED = "printed"
+    SMS = "sms"
+    EMAIL = "email"
+    READ_ALOUD = "read_aloud"
 
 
 class Mode(StrEnum):

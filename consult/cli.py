@@ -7,6 +7,18 @@
                                            and the problems when the record is incomplete;
                                            one warning line on stderr (exit 0) when
                                            the font cannot print some characters
+    python main.py plan FILE [--accept] [--confirm] [-o OUT]
+                                           accept the current suggestions (the GP's
+                                           edited and own items are kept) and/or confirm
+                                           the plan, then write the record atomically,
+                                           owner-only, to OUT (default: FILE in place);
+                                           one line of JSON on stdout saying what was
+                                           done; exit 0 written (complete or not); 2
+                                           unreadable FILE, unwritable OUT, or neither
+                                           flag given: nothing written. A folder of test
+                                           records after a rule-set change:
+        for f in dir/*.json; do python main.py plan "$f" --accept --confirm \
+            -o out/"$(basename "$f")"; done > summary.jsonl
     python main.py schema                  the JSON Schema of the record
     python main.py audit verify | db | finalise | notes
                                            the store: see consult.storecli
@@ -44,7 +56,8 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="consult", description="Remote GP lower back pain consultation: "
-                     "check a record, write its PDF note, or print the record's schema; "
+                     "check a record, write its PDF note, accept or confirm its plan, "
+                     "or print the record's schema; "
                      "and the store of finalised notes: finalise a record, list the notes, "
                      "verify the audit trail, upgrade or show the database.",
                      epilog="The store commands use --database URL, else CONSULT_DATABASE_URL, "
@@ -60,6 +73,19 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("-o", "--output", metavar="OUT.pdf", required=True)
     note.add_argument("--draft", action="store_true",
                       help="render an incomplete record, marked DRAFT on every page")
+    plan = commands.add_parser(
+        "plan", help="accept the suggested plan and/or confirm it, and save the record",
+        description="Accept the current suggestions into the plan (keeping the GP's edited "
+                    "and own items) and/or confirm the plan, then save the record atomically "
+                    "and owner-only (0600): in place, or to OUT. Prints one line of JSON "
+                    "saying what was done, so a shell loop over a folder gives JSON Lines.")
+    plan.add_argument("file", metavar="FILE")
+    plan.add_argument("--accept", action="store_true",
+                      help="put every current suggestion in the plan")
+    plan.add_argument("--confirm", action="store_true",
+                      help="confirm the plan against the current assessment")
+    plan.add_argument("-o", "--output", metavar="OUT", default=None,
+                      help="write the record here instead of over FILE (the folder must exist)")
     commands.add_parser("schema", help="print the JSON Schema of a record")
     from consult import storecli
 
@@ -74,6 +100,8 @@ def check_result(record: Record) -> dict[str, object]:
         "complete": not (found := problems(record, assessment=a)),
         "problems": [{"field": p.field, "message": p.message} for p in found],
         "disposition": a.disposition,
+        "within": a.within,
+        "headline": a.headline,
         "red_flags_screened": a.red_flags_screened,
         "fired": [{"id": r.id, "suspected": r.suspected, "findings": r.findings,
                    "action": r.action, "within": r.within} for r in a.fired],
@@ -130,6 +158,76 @@ def missing_glyphs_words(missing: Sequence[str]) -> str:
             f"({codes}{more}); the note lists {'it' if one else 'them'} after its alerts")
 
 
+def _plan(args: argparse.Namespace) -> int:
+    """Accept and/or confirm, write the record, then print one line of JSON.
+
+    Nothing is written unless FILE is a readable record and every step worked;
+    the write is atomic, so OUT (or FILE) is the old file or the new one, never half.
+    """
+    if not (args.accept or args.confirm):
+        raise UsageError("plan: give --accept, --confirm or both (nothing was done)")
+    if args.output is not None and not args.output.strip():
+        raise UsageError("plan: give the output a file name (-o OUT), or leave -o out "
+                         "to write FILE in place")
+    record = load(args.file)
+    from consult import plan as core_plan
+    from consult.recordfile import save
+
+    accepted: dict[str, object] | None = None
+    dropped: list[str] = []  # items the GP edited whose suggestion no longer applies
+    if args.accept:
+        before = list(record.plan.items)
+        core_plan.accept_suggestions(record)
+        had = {i.suggestion_id for i in before if i.suggestion_id}
+        now = {i.suggestion_id for i in record.plan.items if i.suggestion_id}
+        dropped = [i.suggestion_id for i in before
+                   if i.edited and i.suggestion_id and i.suggestion_id not in now]
+        accepted = {
+            "added": [i.suggestion_id for i in record.plan.items
+                      if i.suggestion_id and i.suggestion_id not in had],
+            "removed": [i.suggestion_id for i in before
+                        if i.suggestion_id and i.suggestion_id not in now],
+            "kept_edited": [i.suggestion_id for i in record.plan.items
+                            if i.edited and i.suggestion_id],
+            "kept_own": sum(1 for i in record.plan.items if i.suggestion_id is None),
+            "dropped_edited": dropped,
+        }
+    if args.confirm:
+        core_plan.confirm(record)
+    # Everything is worked out before the write: a failure after it must not claim
+    # (as an internal error does) that nothing was written.
+    result = check_result(record)
+    summary = {
+        "file": one_line(args.file),
+        "written": one_line(args.output if args.output is not None else args.file),
+        "accepted": accepted,
+        "confirmed": record.plan.confirmed and not core_plan.is_stale(record, assess(record)),
+        "complete": result["complete"],
+        "problems": result["problems"],
+        "disposition": result["disposition"],
+        "rules_version": result["rules_version"],
+    }
+    # In place means the file FILE names: a symbolic link stays a link to the new record.
+    output = args.output if args.output is not None else os.path.realpath(args.file)
+    if os.path.isdir(output):
+        raise UsageError(f"{args.output}: is a folder; give the output a file name "
+                         f"(-o {os.path.join(args.output, os.path.basename(args.file))}); "
+                         "nothing written")
+    try:
+        save(record, output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output or args.file}: "
+                         f"{exc.strerror or exc}; nothing written") from None
+    if dropped:
+        one = len(dropped) == 1
+        print(f"consult: warning: {one_line(args.file)}: {len(dropped)} item"
+              f"{'' if one else 's'} the GP edited left the plan: "
+              f"{'its suggestion no longer applies' if one else 'their suggestions no longer apply'}"
+              f" ({one_line(', '.join(dropped))})", file=sys.stderr)
+    print(json.dumps(summary, ensure_ascii=False))
+    return EXIT_OK
+
+
 def _schema(_: argparse.Namespace) -> int:
     print(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -144,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         from consult import storecli
 
-        handler = {"check": _check, "note": _note, "schema": _schema}.get(args.command, storecli.run)
+        handler = {"check": _check, "note": _note, "plan": _plan,
+                   "schema": _schema}.get(args.command, storecli.run)
         return handler(args)
     except (RecordFileError, UsageError) as exc:
         print(f"consult: {one_line(str(exc))}", file=sys.stderr)

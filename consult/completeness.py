@@ -18,6 +18,7 @@ from consult.plan import is_stale as plan_is_stale
 from consult.record import Record
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
+from consult.rules.redflags import long_standing_claudication
 
 YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED
 
@@ -78,9 +79,9 @@ def problems(record: Record, today: dt.date | None = None,
          "history.duration_value", "Record how long the pain has lasted.")
     need(h.onset, "history.onset", "Record whether the pain started suddenly or gradually.")
     need(h.episode, "history.episode", "Record whether this is a first episode or recurrent.")
-    if h.morning_stiffness is not YES and h.morning_stiffness_minutes:
+    if YES not in (h.morning_stiffness, h.stiffness_after_rest) and h.morning_stiffness_minutes:
         need(False, "history.morning_stiffness_minutes",
-             "Stiffness minutes are recorded but morning stiffness is not: check both.")
+             "Stiffness minutes are recorded but stiffness is not: check both.")
     if facts.onset_age is not None and facts.onset_age < 0:
         need(False, "history.duration_value",
              "The pain cannot have started before birth: check the duration.")
@@ -132,6 +133,12 @@ def problems(record: Record, today: dt.date | None = None,
     if rf.cancer_year and c.date and rf.cancer_year > c.date.year:
         need(False, "red_flags.cancer_year", "The cancer year is after the consultation date.")
 
+    # Answers an earlier record format could not carry over: ask again
+    for note in record.upgrade_notes:
+        value = _value(record, note.field)
+        if (value.value if value is not None else None) in note.still or value is None:
+            need(False, note.field, note.text)
+
     # Plan
     need(plan.safety_netting_given is YES, "plan.safety_netting_given",
          "Record that safety-netting advice was given.")
@@ -144,6 +151,13 @@ def problems(record: Record, today: dt.date | None = None,
     return found
 
 
+def _value(record: Record, path: str):  # type: ignore[no-untyped-def]
+    value: object = record
+    for part in path.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
 def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-untyped-def]
     """Leg answers in both legs must agree with the cauda equina items."""
     legs, rf = record.legs, record.red_flags
@@ -152,7 +166,8 @@ def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-unt
          rf.ces_numbness_both_legs, "red_flags.ces_numbness_both_legs.answer",
          "Numbness in both legs is recorded: answer the red flag 'numbness in both legs' yes."),
         (legs.pain is YES and legs.pain_side is Side.BOTH
-         and legs.pain_extent is not None and legs.pain_extent.value == "below_knee",
+         and legs.pain_extent is not None and legs.pain_extent.value == "below_knee"
+         and not long_standing_claudication(legs),
          rf.ces_sciatica_both_legs, "red_flags.ces_sciatica_both_legs.answer",
          "Pain below the knee in both legs is recorded: answer the red flag "
          "'sciatica in both legs' yes."),

@@ -12,32 +12,46 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from consult.answers import Answer, FitNote, Sex, Trauma
-from consult.record import Record
-from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES
+from consult import facts as derive_facts
+from consult.answers import Answer, Episode, FitNote, Mode, Onset, Sex, Trauma, WorkStatus
+from consult.record import Observation, Record
+from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, fracture_findings
 
 YES = Answer.YES
 Rule = Callable[[Record], bool]
 
 
 def _fracture_suspected(r: Record) -> bool:
-    rf, risk = r.red_flags, r.risk
-    return rf.spinal_deformity is YES or (
-        rf.sudden_severe_new_pain is YES
-        and (risk.osteoporosis is YES or risk.long_term_steroids is YES
-             or r.triggers.trauma is Trauma.MINOR))
+    return bool(fracture_findings(r, derive_facts.derive(r)))
 
 
 def _ces(name: str) -> Rule:
     return lambda r: getattr(r.red_flags, name).answer is YES
 
 
+def _ces_worse(name: str) -> Rule:
+    """Worse in the last 14 days: asked only when the item began more than 14 days ago."""
+    return lambda r: getattr(r.red_flags, name).answer is YES \
+        and getattr(r.red_flags, name).onset is Onset.MORE_THAN_14_DAYS
+
+
+def _may_be_pregnant(r: Record) -> bool:
+    return r.patient.sex is not Sex.MALE
+
+
 RULES: dict[str, Rule] = {
-    "history.morning_stiffness_minutes": lambda r: r.history.morning_stiffness is YES,
+    "history.morning_stiffness_minutes":
+        lambda r: YES in (r.history.morning_stiffness, r.history.stiffness_after_rest),
+    "history.previous_episodes": lambda r: r.history.episode is Episode.RECURRENT,
+    "impact.job_demands":
+        lambda r: r.impact.work in (WorkStatus.NORMAL, WorkStatus.MODIFIED, WorkStatus.OFF_WORK),
     "triggers.trauma_details": lambda r: r.triggers.trauma in (Trauma.MINOR, Trauma.MAJOR),
     "triggers.severe_pain_after_trauma": lambda r: r.triggers.trauma is Trauma.MINOR,
     "legs.pain": lambda r: r.legs.symptoms is YES,
     "legs.numbness": lambda r: r.legs.symptoms is YES,
+    "legs.claudication": lambda r: r.legs.symptoms is YES,
+    "legs.claudication_duration": lambda r: r.legs.symptoms is YES and r.legs.claudication is YES,
+    "legs.pain_intolerable": lambda r: r.legs.symptoms is YES and r.legs.pain is YES,
     "legs.weakness": lambda r: r.legs.symptoms is YES,
     "legs.pain_side": lambda r: r.legs.symptoms is YES and r.legs.pain is YES,
     "legs.pain_extent": lambda r: r.legs.symptoms is YES and r.legs.pain is YES,
@@ -45,8 +59,8 @@ RULES: dict[str, Rule] = {
     "legs.numbness_where": lambda r: r.legs.symptoms is YES and r.legs.numbness is YES,
     **{f"legs.{f}": (lambda r: r.legs.symptoms is YES and r.legs.weakness is YES)
        for f in ("weakness_side", "weakness_onset", "weakness_trajectory", "weakness_severe")},
-    **{f"red_flags.{name}.{detail}": _ces(name)
-       for name in CES_ITEMS for detail in ("onset", "worse_last_14_days")},
+    **{f"red_flags.{name}.onset": _ces(name) for name in CES_ITEMS},
+    **{f"red_flags.{name}.worse_last_14_days": _ces_worse(name) for name in CES_ITEMS},
     **{f"red_flags.{f}": (lambda r: r.red_flags.cancer_history is YES)
        for f in ("cancer_type", "cancer_year", "gait_disturbance", *METS_FEATURES)},
     "red_flags.new_constant_severe_pain":
@@ -54,21 +68,37 @@ RULES: dict[str, Rule] = {
     "red_flags.cannot_mobilise": _fracture_suspected,
     "red_flags.pain_uncontrolled": _fracture_suspected,
     "red_flags.collapse_or_faint": lambda r: r.red_flags.nonmechanical_sudden_severe_pain is YES,
-    "medicines.pregnant_or_breastfeeding": lambda r: r.patient.sex is not Sex.MALE,
+    "red_flags.sepsis_signs": lambda r: r.red_flags.fever_or_unwell is YES,
+    "medicines.pregnant": _may_be_pregnant,
+    "medicines.breastfeeding": _may_be_pregnant,
+    "red_flags.pregnancy_warning_signs":
+        lambda r: _may_be_pregnant(r) and r.medicines.pregnant is YES,
+    **{f"observation.{f}": (lambda r: r.consultation.mode is Mode.VIDEO)
+       for f in Observation.model_fields},
+    "plan.ces_info_how": lambda r: r.plan.ces_card_given is YES,
     "plan.fit_note_details": lambda r: r.plan.fit_note in (FitNote.ISSUED, FitNote.TO_CONSIDER),
 }
 
 
-IMPLIED_NO_WITHOUT_LEG_SYMPTOMS = ("legs.pain", "legs.numbness", "legs.weakness")
+IMPLIED_NO_WITHOUT_LEG_SYMPTOMS = ("legs.pain", "legs.numbness", "legs.weakness",
+                                   "legs.claudication")
 
 
 PARENTS: dict[str, tuple[str, ...]] = {
-    "history.morning_stiffness_minutes": ("history.morning_stiffness",),
     "triggers.trauma_details": ("triggers.trauma",),
     "triggers.severe_pain_after_trauma": ("triggers.trauma",),
     "legs.pain": ("legs.symptoms",), "legs.numbness": ("legs.symptoms",),
     "legs.weakness": ("legs.symptoms",),
-    "medicines.pregnant_or_breastfeeding": ("patient.sex",),
+    "legs.claudication": ("legs.symptoms",),
+    "history.morning_stiffness_minutes": ("history.morning_stiffness", "history.stiffness_after_rest"),
+    "history.previous_episodes": ("history.episode",),
+    "impact.job_demands": ("impact.work",),
+    "medicines.pregnant": ("patient.sex",),
+    "medicines.breastfeeding": ("patient.sex",),
+    "red_flags.pregnancy_warning_signs": ("medicines.pregnant",),
+    "red_flags.sepsis_signs": ("red_flags.fever_or_unwell",),
+    **{f"observation.{f}": ("consultation.mode",) for f in Observation.model_fields},
+    "plan.ces_info_how": ("plan.ces_card_given",),
     "red_flags.new_constant_severe_pain": ("risk.injecting_drug_use",),
     "red_flags.collapse_or_faint": ("red_flags.nonmechanical_sudden_severe_pain",),
     "red_flags.cannot_mobilise": ("red_flags.sudden_severe_new_pain",),
@@ -82,11 +112,14 @@ def controlling(path: str) -> tuple[str, ...]:
     if path in PARENTS:
         return PARENTS[path] + tuple(p for parent in PARENTS[path] for p in controlling(parent))
     section, _, rest = path.partition(".")
-    if section == "legs" and rest.startswith(("pain_", "numbness_", "weakness_")):
+    if section == "legs" and rest.startswith(("pain_", "numbness_", "weakness_", "claudication_")):
         detail = "legs." + rest.split("_", 1)[0]
         return (detail, *controlling(detail))
     if path.startswith("red_flags.ces_"):
-        return (path.rsplit(".", 1)[0] + ".answer",)
+        item = path.rsplit(".", 1)[0]
+        if path.endswith(".worse_last_14_days"):
+            return (item + ".onset", item + ".answer")
+        return (item + ".answer",)
     if path.startswith(("red_flags.cancer_", "red_flags.mets_", "red_flags.gait_")):
         return ("red_flags.cancer_history",)
     return ()

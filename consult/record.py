@@ -32,25 +32,34 @@ from consult.answers import (
     Answer,
     Bothersome,
     Category,
+    Character,
+    Course,
+    Duration3Months,
     DurationUnit,
     Episode,
     FitNote,
+    InfoMethod,
+    Interpreter,
+    JobDemands,
     LegExtent,
     Mode,
+    NsaidTried,
     Onset,
     OnsetSpeed,
     PainPattern,
+    PainSite,
     Sex,
     Side,
     Trajectory,
     Trauma,
     Trigger,
+    WeaknessOnset,
     WorkStatus,
     YesNoUnsure,
 )
 
 FORMAT_NAME = "consult-record"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # format 1 files are upgraded on load (consult.upgrade)
 
 
 def _nhs_number(value: object) -> object:
@@ -115,6 +124,12 @@ def _ask(title: str, **extra: object) -> Answer:
 class Practice(Section):
     name: ShortText = Field("", title="Practice name")
     address: Text = Field("", title="Practice address")
+    # Local routes (clinical reference, section 5): set once in the practice's
+    # settings; suggestions print them where they apply, the generic route when empty.
+    ces_route: Text = Field("", title="Cauda equina route")
+    mscc_contact: Text = Field("", title="MSCC coordinator or acute oncology")
+    msk_interface: Text = Field("", title="MSK interface service")
+    physio_self_referral: Text = Field("", title="Physiotherapy self-referral")
 
 
 class Consultation(Section):
@@ -126,6 +141,7 @@ class Consultation(Section):
     identity_confirmed: Answer = _ask("Patient identity confirmed")
     patient_location: Text = Field("", title="Patient's location now")
     others_present: Text = Field("", title="Others present")
+    interpreter: Interpreter | None = Field(None, title="Interpreter")
     consent: Answer = _ask("Consent to a remote consultation")
 
 
@@ -140,19 +156,29 @@ class Patient(Section):
 class History(Section):
     """Duration and pattern of the pain."""
 
+    site: PainSite | None = Field(None, title="Where the pain is")
     onset: OnsetSpeed | None = Field(None, title="Onset")
     duration_value: int | None = Field(None, ge=0, le=1200, title="How long")
     duration_unit: DurationUnit | None = Field(None, title="Unit")
     episode: Episode | None = Field(None, title="First episode or recurrent")
+    previous_episodes: Text = Field("", title="Previous episodes")
+    spinal_surgery: Answer = _ask("Previous spinal surgery")
     pattern: PainPattern | None = Field(None, title="Constant or intermittent")
+    character: Character | None = Field(None, title="Character")
     worse_with_movement: Answer = _ask("Worse with movement")
     worse_with_sitting: Answer = _ask("Worse with sitting")
     worse_at_night: Answer = _ask("Worse at night")
-    morning_stiffness: Answer = _ask("Morning stiffness")
+    morning_stiffness: Answer = _ask("Stiffness in the morning")
+    stiffness_after_rest: Answer = _ask("Stiffness after rest")
     morning_stiffness_minutes: int | None = Field(
-        None, ge=0, le=1440, title="Morning stiffness lasts (minutes)"
+        None, ge=0, le=1440, title="Stiffness lasts (minutes)"
     )
+    muscle_spasm: Answer = _ask("Muscle spasm or tightness")
+    reduced_movement: Answer = _ask("Reduced range of movement (as the patient reports it)")
     thoracic_pain: Answer = _ask("Pain in the thoracic (upper or mid) spine")
+    course: Course | None = Field(None, title="Since it started")
+    nsaid_tried: NsaidTried | None = Field(None, title="NSAID tried for this episode")
+    treatment_tried: Text = Field("", title="Other treatment tried and how it went")
     notes: Text = Field("", title="Other history")
 
 
@@ -171,7 +197,9 @@ class Impact(Section):
     activities: Text = Field("", title="Daily activities")
     sleep_disturbed: Answer = _ask("Sleep disturbed by pain")
     work: WorkStatus | None = Field(None, title="Work")
+    job_demands: JobDemands | None = Field(None, title="What the job demands")
     walking: Text = Field("", title="Walking distance")
+    main_concern: Text = Field("", title="Main concern and what they hope for")
 
 
 class Legs(Section):
@@ -181,18 +209,23 @@ class Legs(Section):
     pain: Answer = _ask("Leg pain")
     pain_side: Side | None = Field(None, title="Which leg (pain)")
     pain_extent: LegExtent | None = Field(None, title="Pain reaches")
+    pain_intolerable: Answer = _ask("Leg pain severe or intolerable (GP's judgement)")
     numbness: Answer = _ask("Numbness or pins and needles")
     numbness_side: Side | None = Field(None, title="Which leg (numbness)")
     numbness_where: Text = Field("", title="Where")
     weakness: Answer = _ask("Leg weakness")
     weakness_side: Side | None = Field(None, title="Which leg (weakness)")
-    weakness_onset: Onset | None = Field(None, title="Weakness started")
+    weakness_onset: WeaknessOnset | None = Field(None, title="Weakness started")
     weakness_trajectory: Trajectory | None = Field(
         None, title="Weakness over the last days"
     )
     weakness_severe: Answer = _ask(
         "Severe weakness: foot drop, slapping gait or leg giving way"
     )
+    claudication: Answer = _ask(
+        "Pain in both legs on walking or standing, eased by sitting or bending forward"
+    )
+    claudication_duration: Duration3Months | None = Field(None, title="For how long")
 
 
 class CesItem(Section):
@@ -214,13 +247,15 @@ class RedFlags(Section):
 
     # Cauda equina syndrome
     ces_bladder: CesItem = _ces(
-        "Bladder change: retention, new incontinence, hesitancy or reduced sensation of flow"
+        "Bladder change: retention, new incontinence, difficulty starting or stopping, "
+        "reduced sensation of flow or of a full bladder"
     )
     ces_bowel: CesItem = _ces(
         "Loss of bowel control or rectal sensation"
     )
     ces_saddle_numbness: CesItem = _ces(
-        "Numbness in the saddle, genital or perianal area"
+        "Numbness or altered feeling in the saddle, genital or perianal area or inner "
+        "thighs (including when wiping)"
     )
     ces_numbness_both_legs: CesItem = _ces(
         "Numbness in both legs"
@@ -232,7 +267,7 @@ class RedFlags(Section):
         "Severe or progressing weakness in both legs"
     )
     ces_sexual_dysfunction: CesItem = _ces(
-        "New sexual dysfunction"
+        "New sexual dysfunction: loss of genital sensation, erection or ejaculation problems"
     )
     # Cancer
     cancer_history: Answer = _ask("Past or current cancer (not non-melanoma skin)")
@@ -247,6 +282,10 @@ class RedFlags(Section):
     mets_night_pain_prevents_sleep: Answer = _ask("Night pain that prevents sleep")
     # Infection
     fever_or_unwell: Answer = _ask("Fever, rigors or systemically unwell")
+    sepsis_signs: Answer = _ask(
+        "Signs of sepsis: new confusion, breathlessness, mottled or ashen skin, "
+        "no urine for 18 hours"
+    )
     new_constant_severe_pain: Answer = _ask("New constant severe pain")
     # Fracture
     sudden_severe_new_pain: Answer = _ask("Sudden severe new pain")
@@ -261,7 +300,13 @@ class RedFlags(Section):
     loin_pain_fever_urinary: Answer = _ask("Loin pain with fever or urinary symptoms")
     colicky_loin_to_groin: Answer = _ask("Colicky loin-to-groin pain")
     epigastric_to_back: Answer = _ask("Epigastric pain radiating to the back")
-    pelvic_or_pregnancy_pain: Answer = _ask("Pelvic or pregnancy-related pain")
+    pelvic_or_pregnancy_pain: Answer = _ask(
+        "Pelvic pain (not pelvic girdle pain in pregnancy)"
+    )
+    pregnancy_warning_signs: Answer = _ask(
+        "In pregnancy: severe or rhythmic pain, vaginal bleeding, fever or reduced "
+        "fetal movements"
+    )
     # Weak flags
     weight_loss: Answer = _ask("Unexplained weight loss")
     night_pain_constant: Answer = _ask(
@@ -272,7 +317,7 @@ class RedFlags(Section):
 
 class RiskHistory(Section):
     long_term_steroids: Answer = _ask("Long-term oral steroids")
-    osteoporosis: Answer = _ask("Osteoporosis")
+    osteoporosis: Answer = _ask("Osteoporosis or a previous fragility fracture")
     immunosuppression: Answer = _ask("Immunosuppression")
     injecting_drug_use: Answer = _ask("Injecting drug use")
     recent_spinal_procedure_or_infection: Answer = _ask(
@@ -282,6 +327,7 @@ class RiskHistory(Section):
     smoker: Answer = _ask("Smoker")
     vascular_disease: Answer = _ask("Known vascular disease")
     known_aortic_aneurysm: Answer = _ask("Known aortic aneurysm")
+    anticoagulant: Answer = _ask("Takes an anticoagulant")
 
 
 class Medicines(Section):
@@ -289,13 +335,32 @@ class Medicines(Section):
     takes_opioid: Answer = _ask("Takes an opioid")
     takes_gabapentinoid: Answer = _ask("Takes gabapentin or pregabalin")
     takes_benzodiazepine: Answer = _ask("Takes a benzodiazepine")
-    pregnant_or_breastfeeding: Answer = _ask("Pregnant or breastfeeding")
+    pregnant: Answer = _ask("Pregnant, or gave birth in the last 6 weeks")
+    breastfeeding: Answer = _ask("Breastfeeding")
     kidney_disease: Answer = _ask("Kidney disease")
     heart_failure_or_cvd: Answer = _ask("Heart failure or cardiovascular disease")
     gi_bleed_or_ulcer: Answer = _ask("Past GI bleed or ulcer")
-    anticoagulant: Answer = _ask("Takes an anticoagulant")
-    asthma: Answer = _ask("Asthma")
+    nsaid_sensitive_asthma: Answer = _ask("Asthma made worse by NSAIDs")
     liver_disease: Answer = _ask("Liver disease")
+    # medicines that raise NSAID risk (the anticoagulant is asked in the risk history)
+    antiplatelet: Answer = _ask("Takes an antiplatelet (aspirin, clopidogrel)")
+    oral_corticosteroid: Answer = _ask("Takes an oral corticosteroid")
+    ssri_snri: Answer = _ask("Takes an SSRI or SNRI")
+    ace_arb_with_diuretic: Answer = _ask(
+        "Takes an ACE inhibitor or angiotensin receptor blocker with a diuretic"
+    )
+    lithium: Answer = _ask("Takes lithium")
+    methotrexate: Answer = _ask("Takes methotrexate")
+
+
+class Observation(Section):
+    """Remote observation on video: what the GP saw, never an examination."""
+
+    walks_normally: Answer = _ask("Walks normally")
+    heel_walk: Answer = _ask("Walks on heels")
+    toe_walk: Answer = _ask("Walks on toes")
+    rises_without_arms: Answer = _ask("Rises from a chair without using the arms")
+    bends_forward: ShortText = Field("", title="Bends forward: how far")
 
 
 class Inflammatory(Section):
@@ -344,6 +409,8 @@ class Plan(Section):
     items: list[PlanItem] = Field(default_factory=list, title="Plan")
     safety_netting_given: Answer = _ask("Safety-netting advice given")
     ces_card_given: Answer = _ask("Written cauda equina information given")
+    ces_info_how: list[InfoMethod] = Field(default_factory=list, title="How it was given")
+    review_date: ClinicalDate = Field(None, title="Review booked for")
     follow_up: Text = Field("", title="Follow-up")
     fit_note: FitNote | None = Field(None, title="Fit note")
     fit_note_details: Text = Field("", title="Fit note details")
@@ -353,11 +420,19 @@ class Plan(Section):
     )
 
 
+class UpgradeNote(Section):
+    """An answer of an earlier record format kept in words, and the question it now needs."""
+
+    field: ShortText = Field(title="The question to ask again")
+    still: list[str] = Field(title="Values of that question that mean it is still to ask")
+    text: Text = Field(title="What was recorded")
+
+
 class Record(Section):
     """One remote consultation for lower back pain."""
 
     format: Literal["consult-record"] = FORMAT_NAME
-    format_version: Literal[1] = FORMAT_VERSION
+    format_version: Literal[2] = FORMAT_VERSION
     practice: Practice = Field(default_factory=Practice)
     consultation: Consultation = Field(default_factory=Consultation)
     patient: Patient = Field(default_factory=Patient)
@@ -368,6 +443,11 @@ class Record(Section):
     red_flags: RedFlags = Field(default_factory=RedFlags)
     risk: RiskHistory = Field(default_factory=RiskHistory)
     medicines: Medicines = Field(default_factory=Medicines)
+    observation: Observation = Field(default_factory=Observation)
     inflammatory: Inflammatory = Field(default_factory=Inflammatory)
     startback: StartBack = Field(default_factory=StartBack)
     plan: Plan = Field(default_factory=Plan)
+    upgrade_notes: list[UpgradeNote] = Field(
+        default_factory=list,
+        title="Answers from an earlier record format that could not be carried over as they were",
+    )

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from consult import atomic
 from consult.record import FORMAT_NAME, FORMAT_VERSION, Record
+from consult.upgrade import UPGRADES
 
 MAX_BYTES = 5_000_000
 
@@ -56,11 +57,14 @@ def loads(text: str | bytes, origin: str = "record") -> Record:
     if data.get("format") != FORMAT_NAME:
         raise RecordFileError(f"{origin}: not a consultation record (format is not '{FORMAT_NAME}')")
     version = data.get("format_version")
-    if type(version) is not int or version != FORMAT_VERSION:
+    if type(version) is not int or not (version == FORMAT_VERSION or version in UPGRADES):
         raise RecordFileError(
             f"{origin}: format_version {version!r} is not supported "
-            f"(this version reads {FORMAT_VERSION})"
+            f"(this version reads 1 to {FORMAT_VERSION})"
         )
+    while version != FORMAT_VERSION:  # an earlier format: upgraded, nothing invented
+        data = UPGRADES[version](data)
+        version = data["format_version"]
     try:
         return Record.model_validate(data)
     except ValidationError as exc:

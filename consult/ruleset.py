@@ -19,6 +19,7 @@ from consult import resources
 from consult.answers import Band, Category
 
 Applies = Literal["low back pain", "sciatica", "acute", "sub-acute", "chronic"]
+Route = Literal["ces", "mscc", "msk", "physio"]
 
 
 class _Frozen(BaseModel):
@@ -37,16 +38,37 @@ class BandWords(_Frozen):
 
 
 class RowText(_Frozen):
-    kind: Literal["strong", "weak", "ng65", "outside"]
+    kind: Literal["strong", "weak", "ng65", "referral", "outside"]
     band: Band | Literal["none"]
     suspected: str
     action: str
     within: str
     sources: list[str]
+    not_spinal: bool = False  # the pain may not come from the spine
+    route: Route | None = None  # the practice's local route printed with the action
 
     @property
     def band_or_none(self) -> Band | None:
         return None if self.band == "none" else Band(self.band)
+
+
+class Deadlines(_Frozen):
+    """Every row's time limit, shortest first, and the longest each band allows."""
+
+    order: list[str] = Field(min_length=1)
+    emergency: str
+    urgent: str
+
+    def rank(self, within: str) -> int:
+        return self.order.index(within)
+
+    def shortest(self, withins: list[str]) -> str | None:
+        return min(withins, key=self.rank, default=None)
+
+
+class RouteText(_Frozen):
+    label: str
+    generic: str
 
 
 class SuggestionText(_Frozen):
@@ -57,13 +79,25 @@ class SuggestionText(_Frozen):
     applies_to: list[Applies]
 
 
+class Allowed(_Frozen):
+    """A phrase the entry does not cover, in a context that has every tag of `when`
+    (the specialist routes NICE NG59 allows; a contraindication named as one)."""
+
+    phrase: str
+    when: list[Applies]
+
+
 class NeverSuggest(_Frozen):
     id: str
     what: str
     terms: list[str]
     when: list[Applies]
+    allowed: list[Allowed] = []
 
-    def matches(self, text: str) -> bool:
+    def matches(self, text: str, context: set[str] | None = None) -> bool:
+        for allowed in self.allowed:
+            if context is not None and set(allowed.when) <= context:
+                text = re.sub(allowed.phrase, " ", text, flags=re.IGNORECASE)
         return _pattern(tuple(self.terms)).search(text) is not None
 
 
@@ -126,8 +160,11 @@ class RuleSet(_Frozen):
     sources: dict[str, str]
     bands: dict[Band, BandWords]
     unscreened: BandWords
+    deadlines: Deadlines
+    routes: dict[Route, RouteText]
     rows: dict[str, RowText]
     suggestions: dict[str, SuggestionText]
+    safety_netting: dict[str, str]
     never_suggest: list[NeverSuggest] = Field(min_length=1)
     wording: Wording
     startback: StartBackWords
@@ -143,9 +180,17 @@ class RuleSet(_Frozen):
     def forbidden(self, text: str, context: set[str]) -> NeverSuggest | None:
         """The never-suggest entry `text` falls under in this context, if any."""
         for entry in self.never_suggest:
-            if (not entry.when or context.intersection(entry.when)) and entry.matches(text):
+            if (not entry.when or context.intersection(entry.when)) and entry.matches(text, context):
                 return entry
         return None
+
+    def headline(self, band: Band, within: str | None) -> str:
+        """'URGENT - within 24 hours': the band with the most urgent fired row's deadline;
+        the band's general range only where no row gives one."""
+        title = self.bands[band].title
+        if within is None or within == "as the GP judges":
+            return f"{title} - {self.bands[band].meaning}"
+        return f"{title} - " + ("act now" if within == "now" else deadline_words(within))
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSet:
@@ -168,7 +213,26 @@ class RuleSet(_Frozen):
                     raise ValueError(f"row {key} names never-suggest item {hit.id}")
         if set(self.bands) != set(Band):
             raise ValueError("every band needs its words")
+        d = self.deadlines
+        for key, row in self.rows.items():
+            if row.within not in d.order:
+                raise ValueError(f"row {key}: deadline {row.within!r} is not one of [deadlines] order")
+            limit = {Band.EMERGENCY: d.emergency, Band.URGENT: d.urgent}.get(row.band_or_none)
+            if limit is not None and d.rank(row.within) > d.rank(limit):
+                raise ValueError(f"row {key}: deadline {row.within!r} is too long for its band "
+                                 f"{row.band} (at most {limit!r})")
+        if set(self.routes) != set(Route.__args__):  # type: ignore[attr-defined]
+            raise ValueError("every local route needs its label and generic words")
         return self
+
+
+def deadline_words(within: str) -> str:
+    """A row's time limit in words: 'now', 'the same day', 'within 48 hours'."""
+    if within in ("now", "as the GP judges"):
+        return within
+    if within == "same day":
+        return "the same day"
+    return f"within {within}"
 
 
 @cache

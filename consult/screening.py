@@ -8,9 +8,25 @@ unanswered items.
 
 from __future__ import annotations
 
-from consult.answers import Answer, Trauma
-from consult.record import History, Legs, Patient, Record, RedFlags, RiskHistory, Triggers
-from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, title
+from consult import facts as derive_facts
+from consult.answers import Answer, Onset, Trauma
+from consult.record import (
+    History,
+    Legs,
+    Medicines,
+    Patient,
+    Record,
+    RedFlags,
+    RiskHistory,
+    Triggers,
+)
+from consult.rules.redflags import (
+    CES_ITEMS,
+    INFECTION_RISKS,
+    METS_FEATURES,
+    fracture_findings,
+    title,
+)
 
 NOT_ASKED = Answer.NOT_ASKED
 YES = Answer.YES
@@ -29,12 +45,14 @@ STRONG_ALWAYS = (
     ("red_flags", "nonmechanical_sudden_severe_pain"),
     ("risk", "known_aortic_aneurysm"),
     ("risk", "vascular_disease"),
+    ("risk", "anticoagulant"),
 )
 NOT_RED_FLAGS = ("legs.symptoms", "patient.date_of_birth")
 WEAK_ITEMS = ("weight_loss", "night_pain_constant", "widespread_bone_pain")
 
 _MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
-           "history": History, "triggers": Triggers, "patient": Patient}
+           "history": History, "triggers": Triggers, "patient": Patient,
+           "medicines": Medicines}
 
 
 def _get(record: Record, path: str) -> object:
@@ -69,7 +87,7 @@ def unscreened_strong(record: Record) -> list[str]:
         if item.answer is YES:
             if item.onset is None:
                 missing.append(f"red_flags.{name}.onset")
-            if item.worse_last_14_days is None:
+            elif item.onset is Onset.MORE_THAN_14_DAYS and item.worse_last_14_days is None:
                 missing.append(f"red_flags.{name}.worse_last_14_days")
     if rf.cancer_history is YES:
         missing += [f"red_flags.{f}" for f in (*METS_FEATURES, "gait_disturbance")
@@ -93,11 +111,11 @@ def unscreened_strong(record: Record) -> list[str]:
                     if getattr(legs, f) is None]
         if legs.weakness_severe is NOT_ASKED:
             missing.append("legs.weakness_severe")
-    fracture_suspected = rf.spinal_deformity is YES or (
-        rf.sudden_severe_new_pain is YES
-        and (risk.osteoporosis is YES or risk.long_term_steroids is YES
-             or record.triggers.trauma is Trauma.MINOR))
-    if fracture_suspected:
+    if rf.fever_or_unwell is YES and rf.sepsis_signs is NOT_ASKED:
+        missing.append("red_flags.sepsis_signs")
+    if record.medicines.pregnant is YES and rf.pregnancy_warning_signs is NOT_ASKED:
+        missing.append("red_flags.pregnancy_warning_signs")
+    if fracture_findings(record, derive_facts.derive(record)):
         missing += [f"red_flags.{f}" for f in ("cannot_mobilise", "pain_uncontrolled")
                     if getattr(rf, f) is NOT_ASKED]
     if rf.nonmechanical_sudden_severe_pain is YES and rf.collapse_or_faint is NOT_ASKED:

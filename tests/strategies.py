@@ -365,7 +365,7 @@ HUGE_LITERALS = ("1e308", "-1e308", "1e309", "-1e309", "1e-400", "10" + "0" * 10
                  "123456789012345678901234567890", "4.9e-324", "2E3", "0x10", "01", "+1", ".5")
 UNKNOWN_KEYS = ("middle_name", "__proto__", "", " ", "format ", "Format", "nhs", "answer2",
                 "\u0000", "ñame", "x" * 500)
-BAD_VERSIONS = (0, 2, -1, "1", 1.0, True, None, [1], {}, 10**100, 1e308, "one")
+BAD_VERSIONS = (0, 3, -1, "1", 1.0, True, None, [1], {}, 10**100, 1e308, "one")
 
 
 def _deep(depth: int, kind: str) -> str:

@@ -89,7 +89,7 @@ def test_an_empty_draft_and_a_full_record_round_trip_byte_exactly():
 @pytest.mark.hazard("H9", "H10")
 def test_the_file_stores_dates_iso_and_nhs_number_as_digits():
     data = json.loads(recordfile.dumps(negative_record()))
-    assert data["format"] == "consult-record" and data["format_version"] == 1
+    assert data["format"] == "consult-record" and data["format_version"] == 2
     assert data["patient"]["date_of_birth"] == "1985-04-05"
     assert data["patient"]["nhs_number"] == "9434765919"
     assert data["consultation"]["time"] == "09:40:00"

@@ -21,7 +21,7 @@ HEAD = '{"format": "consult-record", "format_version": 1, '
     ("", "not valid JSON"),
     ("[1, 2]", "expected a JSON object"),
     ('{"patient": {}}', "format is not 'consult-record'"),
-    ('{"format": "consult-record", "format_version": 2}', "format_version 2 is not supported"),
+    ('{"format": "consult-record", "format_version": 3}', "format_version 3 is not supported"),
     (HEAD + '"patient": {"nhs_number": "943 476 5918"}}', "patient.nhs_number: NHS number 943 476 5918 fails its check digit"),
     (HEAD + '"patient": {"middle_name": "Jo"}}', "patient.middle_name: unknown field"),
     (HEAD + '"impact": {"pain_now": "severe"}}', "impact.pain_now: Input should be a valid integer"),

@@ -15,7 +15,7 @@ class _Result(BaseModel):
 
 class FiredRow(_Result):
     id: str
-    kind: str  # strong | weak | ng65 | outside
+    kind: str  # strong | weak | ng65 | referral | outside
     band: Band | None  # None: outside the pathway, band left to the GP
     suspected: str
     findings: list[str]
@@ -50,6 +50,9 @@ class Ng65Result(_Result):
 class Assessment(_Result):
     rules_version: str
     band: Band
+    within: str | None  # the shortest deadline of the fired rows (None: no row gives one)
+    headline: str  # 'URGENT - within 24 hours': the band with that deadline
+    not_from_spine: bool  # a fired row says the pain may not come from the spine
     red_flags_screened: bool
     unscreened: list[str]
     fired: list[FiredRow]

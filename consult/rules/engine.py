@@ -8,7 +8,7 @@ from consult.answers import Band
 from consult.record import Record
 from consult.rules import ng65, redflags, startback
 from consult.rules.assessment import Assessment, FiredRow
-from consult.rules.suggestions import suggest
+from consult.rules.suggestions import not_from_spine, suggest
 from consult.ruleset import RuleSet, load
 
 
@@ -30,8 +30,12 @@ def assess(record: Record, rules: RuleSet | None = None) -> Assessment:
     redflags.infection(record, facts, fire)
     redflags.trauma(record, fire)
     redflags.one_leg_weakness(record, fire)
+    redflags.claudication(record, facts, fire)
     redflags.fracture(record, facts, fire)
+    redflags.bleeding(record, fire)
     redflags.aortic(record, facts, fire)
+    redflags.pregnancy(record, fire)
+    redflags.sciatica_not_settling(record, facts, fire)
     redflags.weak_flags(record, facts, fire)
     ng65_result = ng65.evaluate(record, facts)
     ng65_row = ng65.row_id(ng65_result)
@@ -44,9 +48,14 @@ def assess(record: Record, rules: RuleSet | None = None) -> Assessment:
     band = max((r.band for r in fired if r.band), key=lambda b: b.rank, default=Band.ROUTINE)
     unscreened = screening.unscreened_strong(record)
     sb = startback.score(record.startback)
+    within = rules.deadlines.shortest([r.within for r in fired if r.band is not None
+                                       and r.band is not Band.ROUTINE])
     return Assessment(
         rules_version=rules.version,
         band=band,
+        within=within,
+        headline=rules.headline(band, within),
+        not_from_spine=not_from_spine(fired, rules),
         red_flags_screened=not unscreened,
         unscreened=unscreened,
         fired=fired,

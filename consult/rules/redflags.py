@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from consult.answers import Answer, Onset, Side, Trajectory, Trauma, YesNoUnsure
+from consult.answers import (
+    Answer,
+    Duration3Months,
+    Onset,
+    PainSite,
+    Side,
+    Trajectory,
+    Trauma,
+    Trigger,
+    WeaknessOnset,
+    YesNoUnsure,
+)
 from consult.facts import Facts, first_episode_age_flag
 from consult.record import CesItem, Legs, Record, RedFlags, RiskHistory
 
@@ -36,6 +47,7 @@ INFECTION_RISKS = ("injecting_drug_use", "immunosuppression",
                    "recent_spinal_procedure_or_infection")
 NON_SPINAL = ("loin_pain_fever_urinary", "colicky_loin_to_groin",
               "epigastric_to_back", "pelvic_or_pregnancy_pain")
+FRACTURE_RISKS = ("osteoporosis", "long_term_steroids")
 
 
 def title(model: type, field: str) -> str:
@@ -64,7 +76,8 @@ def _legs_imply(record: Record, name: str) -> str | None:
     """Leg-symptom answers that amount to a bilateral CES item, in words."""
     legs = record.legs
     if name == "ces_sciatica_both_legs" and legs.pain is YES and legs.pain_side is Side.BOTH \
-            and legs.pain_extent is not None and legs.pain_extent.value == "below_knee":
+            and legs.pain_extent is not None and legs.pain_extent.value == "below_knee" \
+            and not long_standing_claudication(legs):
         return "leg symptoms record pain below the knee in both legs"
     if name == "ces_numbness_both_legs" and legs.numbness is YES and legs.numbness_side is Side.BOTH:
         return "leg symptoms record numbness in both legs"
@@ -74,10 +87,29 @@ def _legs_imply(record: Record, name: str) -> str | None:
     return None
 
 
+def long_standing_claudication(legs: Legs) -> bool:
+    """Pain in both legs on walking, eased by sitting, for more than 3 months: neurogenic
+    claudication, not "sciatica in both legs" (an unsure duration is not long-standing)."""
+    return legs.claudication is YES and legs.claudication_duration is Duration3Months.OVER_3_MONTHS
+
+
+def weakness_is_progressing(legs: Legs) -> bool:
+    """Getting worse; an unsure or unrecorded course counts as the more urgent answer."""
+    return legs.weakness_trajectory in (Trajectory.WORSE, Trajectory.UNSURE, None)
+
+
+def weakness_is_new(legs: Legs) -> bool:
+    """Started within 3 months; an unsure or unrecorded onset counts as new."""
+    return legs.weakness_onset is not WeaknessOnset.LONGER
+
+
 def weakness_is_severe_or_progressing(legs: Legs) -> bool:
-    """Unsure or unrecorded course or severity counts as the more urgent answer."""
-    progressing = legs.weakness_trajectory in (Trajectory.WORSE, Trajectory.UNSURE, None)
-    return progressing or legs.weakness_severe is not Answer.NO
+    """New and (progressing or severe), or progressing at any age: the emergency rows.
+    An unasked severity counts as severe; weakness stable for more than 3 months does
+    not count, however severe, until it changes."""
+    if weakness_is_progressing(legs):
+        return True
+    return weakness_is_new(legs) and legs.weakness_severe is not Answer.NO
 
 
 def ces(record: Record, fire: Fire) -> None:
@@ -88,19 +120,27 @@ def ces(record: Record, fire: Fire) -> None:
         implied = _legs_imply(record, name)
         if item.answer is YES or implied:
             positives.append((name, item, implied))
-    core = [p for p in positives if p[0] != "ces_sexual_dysfunction"]
-    if not core:
-        return  # sexual dysfunction counts only with another CES item
+    if not positives:
+        return  # every item fires on its own, new sexual dysfunction included (the CES card)
     findings, acute = [], False
     for name, item, implied in positives:
         onset, worse = item.onset, item.worse_last_14_days
         if item.answer is not YES and name == "ces_weakness_both_legs":
-            onset = record.legs.weakness_onset
+            # the leg section records weakness on the 3-month scale: within 3 months
+            # cannot tell 14 days, so it counts as unsure
+            onset = Onset.MORE_THAN_14_DAYS if record.legs.weakness_onset is WeaknessOnset.LONGER \
+                else Onset.UNSURE
             worse = {Trajectory.WORSE: YesNoUnsure.YES, Trajectory.UNSURE: YesNoUnsure.UNSURE,
                      Trajectory.SAME: YesNoUnsure.NO, Trajectory.BETTER: YesNoUnsure.NO,
                      None: None}[record.legs.weakness_trajectory]
-        acute |= onset is not Onset.MORE_THAN_14_DAYS or worse is not YesNoUnsure.NO
-        words = f"{title(RedFlags, name)} ({_onset_words(onset)}; {_worse_words(worse)})"
+        if onset is not Onset.MORE_THAN_14_DAYS:
+            worse = None  # a symptom that began within 14 days is new: the question does not apply
+            acute = True
+        else:
+            acute |= worse is not YesNoUnsure.NO
+        detail = _onset_words(onset) + (f"; {_worse_words(worse)}" if onset is Onset.MORE_THAN_14_DAYS
+                                        else "")
+        words = f"{title(RedFlags, name)} ({detail})"
         if implied and item.answer is not YES:
             words += f" - from {implied}; the red-flag item itself reads {item.answer.label}"
         findings.append(words)
@@ -110,7 +150,8 @@ def ces(record: Record, fire: Fire) -> None:
 def cancer(record: Record, facts: Facts, fire: Fire) -> None:
     rf = record.red_flags
     if rf.suspected_cord_compression is YES and rf.cancer_history is not YES:
-        fire("mscc", ["GP suspects cord compression (can be the first sign of cancer)"])
+        fire("cord-compression", ["GP suspects cord compression, no known cancer "
+                                  f"(cancer history: {rf.cancer_history.label})"])
     if rf.cancer_history is not YES:
         return
     history = "Past or current cancer" + _cancer_detail(rf)
@@ -146,7 +187,12 @@ def _cancer_detail(rf: RedFlags) -> str:
 
 def infection(record: Record, facts: Facts, fire: Fire) -> None:
     rf, risk = record.red_flags, record.risk
-    if rf.fever_or_unwell is YES:
+    if rf.fever_or_unwell is YES and rf.sepsis_signs is YES:
+        fire("sepsis", [title(RedFlags, "fever_or_unwell"), title(RedFlags, "sepsis_signs")])
+    if rf.fever_or_unwell is YES and rf.loin_pain_fever_urinary is YES:
+        fire("fever-loin-urinary", [title(RedFlags, "fever_or_unwell"),
+                                    title(RedFlags, "loin_pain_fever_urinary")])
+    elif rf.fever_or_unwell is YES:
         fire("infection-fever", [title(RedFlags, "fever_or_unwell")])
     risks = [title(RiskHistory, r) for r in INFECTION_RISKS if getattr(risk, r) is YES]
     if risks and rf.new_constant_severe_pain is YES and rf.fever_or_unwell is not YES:
@@ -176,33 +222,89 @@ def one_leg_weakness(record: Record, fire: Fire) -> None:
         side = "both legs"
     else:
         side = f"{legs.weakness_side.value} leg" if legs.weakness_side else "one leg (side not recorded)"
+    onset = {WeaknessOnset.WITHIN_3_MONTHS: "started within 3 months",
+             WeaknessOnset.LONGER: "present for more than 3 months",
+             WeaknessOnset.UNSURE: "onset unsure, counts as new",
+             None: "onset not recorded, counts as new"}[legs.weakness_onset]
     trajectory = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
                   Trajectory.BETTER: "getting better", Trajectory.UNSURE: "unsure whether worse",
                   None: "course not recorded, counts as unsure"}[legs.weakness_trajectory]
-    findings = [f"Weakness in the {side}, {trajectory}"]
+    findings = [f"Weakness in the {side}, {onset}, {trajectory}"]
     if legs.weakness_severe is YES:
         findings.append("severe: foot drop, slapping gait or leg giving way")
-    elif legs.weakness_severe is Answer.NOT_ASKED:
+    elif legs.weakness_severe is Answer.NOT_ASKED and weakness_is_new(legs):
         findings.append("severity not yet asked (foot drop, slapping gait, leg giving way): "
                         "counts as severe until answered")
-    severe = weakness_is_severe_or_progressing(legs)
-    fire("weakness-one-leg-severe" if severe else "weakness-one-leg-mild", findings)
+    if weakness_is_severe_or_progressing(legs):
+        fire("weakness-one-leg-severe", findings)
+    elif weakness_is_new(legs):
+        fire("weakness-one-leg-mild", findings)
+    else:
+        fire("weakness-long-standing", findings)
+
+
+def claudication(record: Record, facts: Facts, fire: Fire) -> None:
+    """Neurogenic claudication: soon, never an emergency on its own; any cauda equina
+    item fires its own row instead."""
+    legs, rf = record.legs, record.red_flags
+    if not long_standing_claudication(legs):
+        return
+    if any(getattr(rf, n).answer is YES for n in CES_ITEMS):
+        return
+    fire("neurogenic-claudication", [title(Legs, "claudication") + ", for more than 3 months"])
+
+
+def sciatica_not_settling(record: Record, facts: Facts, fire: Fire) -> None:
+    """Severe sciatica not settling after about 2 weeks, or intolerable at any time: a
+    referral to the MSK interface or spinal service (NICE NG59), a fired row."""
+    if facts.condition != "sciatica":
+        return
+    legs, impact, course = record.legs, record.impact, record.history.course
+    if legs.pain_intolerable is YES:
+        fire("sciatica-not-settling", ["Sciatica, leg pain severe or intolerable (GP's judgement)"])
+        return
+    severe = impact.pain_worst is not None and impact.pain_worst >= 7
+    settling = course is not None and course.value == "better"
+    weeks = facts.duration_days is not None and facts.duration_days >= 14
+    if severe and weeks and not settling:
+        how = {"same": "the same", "worse": "getting worse"}.get(
+            course.value if course else "", "course not recorded, counts as not settling")
+        fire("sciatica-not-settling", [f"Sciatica, worst pain {impact.pain_worst} of 10, "
+                                       f"for {round(facts.duration_days / 7)} weeks, {how}"])
+
+
+def fracture_findings(record: Record, facts: Facts) -> list[str]:
+    """Why a fracture is suspected (NICE CKS: with osteoporosis or corticosteroids even
+    minor trauma or lifting can fracture a vertebra); empty when it is not."""
+    rf, risk, t = record.red_flags, record.risk, record.triggers
+    findings = []
+    risks = [title(RiskHistory, r).lower() for r in FRACTURE_RISKS if getattr(risk, r) is YES]
+    if risks:
+        events = []
+        if t.trauma is Trauma.MINOR:
+            events.append("minor trauma")
+        if Trigger.LIFTING in t.triggers:
+            events.append("lifting")
+        if rf.sudden_severe_new_pain is YES:
+            events.append("sudden severe new pain")
+        if events:
+            findings.append(" or ".join(events).capitalize() + " with " + ", ".join(risks))
+    if facts.age is not None and facts.age >= 65:
+        events = []
+        if t.trauma is Trauma.MINOR:
+            events.append("a fall or minor trauma")
+        if rf.sudden_severe_new_pain is YES:
+            events.append("sudden severe new pain")
+        if events:
+            findings.append(f"Age {facts.age} with " + " and ".join(events))
+    if rf.spinal_deformity is YES:
+        findings.append(title(RedFlags, "spinal_deformity"))
+    return findings
 
 
 def fracture(record: Record, facts: Facts, fire: Fire) -> None:
-    rf, risk, t = record.red_flags, record.risk, record.triggers
-    risks = []
-    if risk.osteoporosis is YES:
-        risks.append("osteoporosis")
-    if risk.long_term_steroids is YES:
-        risks.append("long-term oral steroids")
-    if facts.age is not None and facts.age > 65 and t.trauma is Trauma.MINOR:
-        risks.append(f"age {facts.age} with a fall or minor trauma")
-    findings = []
-    if rf.sudden_severe_new_pain is YES and risks:
-        findings.append("Sudden severe new pain with " + ", ".join(risks))
-    if rf.spinal_deformity is YES:
-        findings.append(title(RedFlags, "spinal_deformity"))
+    rf = record.red_flags
+    findings = fracture_findings(record, facts)
     if not findings:
         return
     worse = []
@@ -218,8 +320,24 @@ def fracture(record: Record, facts: Facts, fire: Fire) -> None:
         fire("osteoporotic-fracture", findings)
 
 
+def bleeding(record: Record, fire: Fire) -> None:
+    if record.risk.anticoagulant is YES and record.red_flags.sudden_severe_new_pain is YES:
+        fire("bleeding-anticoagulant", [title(RiskHistory, "anticoagulant"),
+                                        title(RedFlags, "sudden_severe_new_pain")])
+
+
+def pregnancy(record: Record, fire: Fire) -> None:
+    if record.medicines.pregnant is YES and record.red_flags.pregnancy_warning_signs is YES:
+        fire("pregnancy-emergency", ["Pregnant or gave birth in the last 6 weeks",
+                                     title(RedFlags, "pregnancy_warning_signs").split(": ", 1)[1]])
+
+
 def aortic(record: Record, facts: Facts, fire: Fire) -> None:
     rf, risk = record.red_flags, record.risk
+    if risk.known_aortic_aneurysm is YES:
+        # a known aneurysm with any new back or abdominal pain, whatever its character
+        fire("aneurysm-known", [title(RiskHistory, "known_aortic_aneurysm")
+                                + " with new back pain"])
     if rf.nonmechanical_sudden_severe_pain is not YES:
         return
     why = []
@@ -265,9 +383,12 @@ def weak_flags(record: Record, facts: Facts, fire: Fire) -> None:
 
 def outside(record: Record, facts: Facts, fire: Fire) -> None:
     rf = record.red_flags
-    if record.history.thoracic_pain is YES:
+    if record.history.thoracic_pain is YES or record.history.site is PainSite.THORACIC:
         fire("outside-thoracic", ["Pain in the thoracic spine"])
-    non_spinal = [title(RedFlags, f) for f in NON_SPINAL if getattr(rf, f) is YES]
+    non_spinal = [title(RedFlags, f) for f in NON_SPINAL if getattr(rf, f) is YES
+                  and not (f == "loin_pain_fever_urinary" and rf.fever_or_unwell is YES)]
+    if record.history.site is PainSite.WITH_ABDOMINAL_OR_LOIN:
+        non_spinal.append("Back pain with abdominal or loin pain")
     if non_spinal:
         row = "outside-non-spinal-unwell" if rf.fever_or_unwell is YES else "outside-non-spinal"
         fire(row, non_spinal)

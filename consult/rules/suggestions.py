@@ -8,35 +8,57 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from consult.answers import Answer, Band, Sex, WorkStatus
+from consult.answers import Answer, Band, Course, NsaidTried, Sex, WorkStatus
 from consult.dates import show_date
 from consult.facts import Facts
-from consult.record import Medicines, Record
+from consult.record import Medicines, Practice, Record, RiskHistory
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
 from consult.ruleset import RuleSet
 from consult.screening import positive_red_flags
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 
-NSAID_CAUTIONS = ("kidney_disease", "heart_failure_or_cvd", "gi_bleed_or_ulcer",
-                  "anticoagulant", "asthma", "liver_disease")
+# NSAID cautions (clinical reference, section 1 "medicine safety", and section 5)
+NSAID_CONDITIONS = ("kidney_disease", "heart_failure_or_cvd", "gi_bleed_or_ulcer",
+                    "liver_disease", "nsaid_sensitive_asthma")
+NSAID_RISK_MEDICINES = ("antiplatelet", "oral_corticosteroid", "ssri_snri",
+                        "ace_arb_with_diuretic", "lithium", "methotrexate")
+# with any of these (or age 65 or over) a PPI is offered with an NSAID
+GI_RISKS = ("gi_bleed_or_ulcer", "antiplatelet", "oral_corticosteroid", "ssri_snri")
 AVOID_IN_SCIATICA = ("takes_opioid", "takes_gabapentinoid", "takes_benzodiazepine")
 SERIOUS_KINDS = ("strong", "weak", "outside")
 BENIGN_ROWS = ("weak-single",)
 
 
 class _Builder:
-    def __init__(self, rules: RuleSet, facts: Facts) -> None:
-        self.rules, self.facts = rules, facts
+    def __init__(self, rules: RuleSet, facts: Facts, practice: Practice) -> None:
+        self.rules, self.facts, self.practice = rules, facts, practice
         self.items: list[Suggestion] = []
+        self._guard: dict[int, tuple[str, str]] = {}
+
+    def route(self, route: str | None, lead: str = " ") -> str:
+        """' Local cauda equina route: <the practice's words, or the generic route>.'"""
+        if route is None:
+            return ""
+        words = self.rules.routes[route]  # type: ignore[index]
+        local = getattr(self.practice, ROUTE_FIELDS[route]).strip()
+        return f"{lead}{words.label}: {local or words.generic}."
 
     def add(self, key: str, *, sid: str | None = None, sources: list[str] | None = None,
-            source_text: str | None = None, **fields: object) -> None:
+            source_text: str | None = None, recorded: dict[str, str] | None = None,
+            **fields: object) -> None:
+        """`recorded` fills placeholders with what the record says (a medicine the patient
+        takes): they are findings, not suggestions, and the never-suggest guard reads the
+        words around them only."""
         words = self.rules.suggestions[key]
+        recorded = recorded or {}
+        blank = {k: "" for k in recorded}
+        self._guard[len(self.items)] = (words.text.format(**fields, **blank),
+                                        words.reason.format(**fields, **blank))
         self.items.append(Suggestion(
             id=sid or key,
-            text=words.text.format(**fields),
-            reason=words.reason.format(**fields),
+            text=words.text.format(**fields, **recorded),
+            reason=words.reason.format(**fields, **recorded),
             source=source_text or self.rules.cite(sources or words.sources),
             category=words.category,
             applies_to=list(words.applies_to),
@@ -50,8 +72,9 @@ class _Builder:
         """
         context = self.facts.context
         kept = []
-        for s in self.items:
-            if self.rules.forbidden(s.text, context) or self.rules.forbidden(s.reason, context):
+        for n, s in enumerate(self.items):
+            text, reason = self._guard[n]
+            if self.rules.forbidden(text, context) or self.rules.forbidden(reason, context):
                 if s.id.startswith("action-"):
                     raise RuntimeError(f"red-flag action {s.id} matches the never-suggest list")
                 continue
@@ -59,104 +82,196 @@ class _Builder:
         return kept
 
 
+ROUTE_FIELDS = {"ces": "ces_route", "mscc": "mscc_contact", "msk": "msk_interface",
+                "physio": "physio_self_referral"}
+
+
+def not_from_spine(fired: list[FiredRow], rules: RuleSet) -> bool:
+    """A fired row says the pain may not come from the spine."""
+    return any(rules.rows[r.id].not_spinal for r in fired)
+
+
 def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
             band: Band, screened: bool, startback: StartBackResult | None,
             ng65: Ng65Result | None) -> list[Suggestion]:
-    b = _Builder(rules, facts)
+    b = _Builder(rules, facts, record.practice)
     emergency = band is Band.EMERGENCY
     ranked = sorted(fired, key=lambda r: -(r.band.rank if r.band else -1))
     for row in ranked:
         if row.band is Band.EMERGENCY:
             b.add("emergency-action", sid=f"action-{row.id}", source_text=row.source,
-                  action=row.action, suspected=row.suspected)
+                  action=row.action, suspected=row.suspected, route=b.route(rules.rows[row.id].route))
     for row in ranked:
         if row.band in (Band.URGENT, Band.SOON):
             b.add("urgent-action", sid=f"action-{row.id}", source_text=row.source,
-                  action=row.action, suspected=row.suspected)
+                  action=row.action, suspected=row.suspected, route=b.route(rules.rows[row.id].route))
+    elsewhere = not_from_spine(fired, rules)
+    pregnant = record.medicines.pregnant is YES
 
     if not emergency:
         _face_to_face(b, record, fired)
         serious = any(r.kind in SERIOUS_KINDS and r.id not in BENIGN_ROWS for r in fired) \
             or bool(positive_red_flags(record, weak=False))
-        if screened and not serious and facts.phase != "chronic":
+        settling = not any(r.id == "sciatica-not-settling" for r in fired)
+        if screened and not serious and settling and not elsewhere and facts.phase != "chronic" \
+                and band in (Band.ROUTINE, Band.SOON):
             b.add("reassurance")
-        b.add("keep-active")
-        b.add("heat-stretch")
+        if not elsewhere:
+            b.add("keep-active")
+            b.add("heat-stretch")
         if record.impact.work in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
-            b.add("work-advice", work=record.impact.work.value.replace("_", " "))
-        _medicines(b, record, facts)
+            job = record.impact.job_demands
+            b.add("work-advice", work=record.impact.work.value.replace("_", " "),
+                  job=f"; the job is {job.value}" if job else "")
+        if pregnant:
+            b.add("pelvic-health-physio")
+        if not elsewhere:
+            _medicines(b, record, facts)
         if screened and not serious \
                 and not any(r.band and r.band.rank > Band.ROUTINE.rank for r in fired):
             b.add("no-imaging")
         _physio(b, facts, startback)
-        if facts.condition == "sciatica" and (facts.duration_days or 0) >= 14 \
-                and (record.impact.pain_now or 0) >= 7:
-            b.add("spinal-opinion")
+        _specialist_routes(b, record, facts, fired, screened and not serious)
         if ng65 is not None and ng65.count < 3:
             b.add("ng65-return", count=ng65.count)
 
-    b.add("safety-netting")
-    b.add("ces-card")
+    review = _review(record, fired)
+    b.add("safety-netting", lines=" ".join(safety_netting_lines(record, rules, band, review)))
+    b.add("ces-card", route=b.route("ces", lead="; ").rstrip("."))
     if not emergency:
-        weeks = 2 if any(r.id == "weak-single" for r in fired) else 4
-        when = record.consultation.date
-        review = show_date(when + timedelta(weeks=weeks)) if when else f"{weeks} weeks from today"
-        b.add("review-if-not-improving", review_date=review, weeks=weeks)
+        booked = (f"Review booked for {review}" if record.plan.review_date
+                  else f"Book a review for {review}")
+        b.add("review-if-not-improving", booked=booked)
     return b.guarded()
 
 
+def _review(record: Record, fired: list[FiredRow]) -> str:
+    """The booked review date, or the date the rules suggest (2 weeks after a single
+    weak flag, else 4 weeks), in words."""
+    if record.plan.review_date:
+        return show_date(record.plan.review_date)
+    weeks = 2 if any(r.id == "weak-single" for r in fired) else 4
+    when = record.consultation.date
+    return (f"{show_date(when + timedelta(weeks=weeks))} (about {weeks} weeks)" if when
+            else f"about {weeks} weeks from today")
+
+
+def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str) -> list[str]:
+    """The safety-netting lines that apply, in the card's words; none that does not."""
+    lines = rules.safety_netting
+    chosen = ["ces"]
+    if record.red_flags.cancer_history is YES:
+        chosen.append("mscc")
+    chosen += ["fever", "collapse"]
+    if band is not Band.EMERGENCY:
+        chosen += ["weight_loss", "review"]
+    return [lines[key].format(review=review) for key in chosen]
+
+
 def _face_to_face(b: _Builder, record: Record, fired: list[FiredRow]) -> None:
-    if any(r.id == "weakness-one-leg-mild" for r in fired):
-        return  # that row's own action is a face-to-face examination
+    own_exam = ("weakness-one-leg-mild", "weakness-long-standing", "neurogenic-claudication")
+    if any(r.id in own_exam for r in fired):
+        return  # those rows' own action is a face-to-face examination
     if any(r.kind == "outside" for r in fired):
         b.add("face-to-face", when="48 hours")
     elif YES in (record.legs.weakness, record.legs.numbness, record.red_flags.gait_disturbance):
         b.add("face-to-face", when="1 week")
 
 
+def _labels(m: Medicines | RiskHistory, fields: tuple[str, ...]) -> list[str]:
+    return [_label(type(m), f) for f in fields if getattr(m, f) is YES]
+
+
 def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
-    m = record.medicines
+    m, risk = record.medicines, record.risk
     sciatica_note = (" For sciatica the evidence for NSAIDs is limited."
                      if facts.condition == "sciatica" else "")
-    pregnancy_relevant = record.patient.sex is not Sex.MALE and (facts.age is None or facts.age < 56)
-    nsaid_unsuitable = False
-    if m.pregnant_or_breastfeeding is YES:
+    may_be_pregnant = record.patient.sex is not Sex.MALE and (facts.age is None or facts.age < 56)
+    tried = record.history.nsaid_tried
+    breastfeeding = m.breastfeeding is YES
+    nsaid_unsuitable, why = False, "unsuitable"
+    if m.pregnant is YES:
         b.add("pregnancy-medicines")
         nsaid_unsuitable = True
+    elif tried in (NsaidTried.NOT_TOLERATED, NsaidTried.NOT_EFFECTIVE):
+        how = tried.value.replace("_", " ")
+        b.add("nsaid-tried", how=how)
+        nsaid_unsuitable, why = True, how
     else:
-        cautions = [_label(c) for c in NSAID_CAUTIONS if getattr(m, c) is YES]
-        unchecked = [_label(c) for c in NSAID_CAUTIONS if getattr(m, c) is NOT_ASKED]
-        if pregnancy_relevant and m.pregnant_or_breastfeeding is NOT_ASKED:
-            unchecked.append("pregnancy or breastfeeding")
+        conditions = _labels(m, NSAID_CONDITIONS) + _labels(m, NSAID_RISK_MEDICINES)
+        if risk.anticoagulant is YES:
+            conditions.insert(0, _label(RiskHistory, "anticoagulant"))
+        gi = _labels(m, GI_RISKS) + ([_label(RiskHistory, "anticoagulant")]
+                                     if risk.anticoagulant is YES else [])
         if facts.age is not None and facts.age >= 65:
-            cautions.append(f"age {facts.age}")
-        if cautions:
-            b.add("nsaid-caution", cautions=", ".join(cautions).lower())
-            nsaid_unsuitable = any(getattr(m, c) is YES for c in NSAID_CAUTIONS)
+            gi.insert(0, f"age {facts.age}")
+        bleeding = []
+        if risk.anticoagulant is YES:
+            bleeding.append(_label(RiskHistory, "anticoagulant"))
+        if m.antiplatelet is YES and YES in (m.ssri_snri, m.oral_corticosteroid):
+            bleeding += _labels(m, ("antiplatelet", "ssri_snri", "oral_corticosteroid"))
+        unchecked = [_label(Medicines, c) for c in (*NSAID_CONDITIONS, *NSAID_RISK_MEDICINES)
+                     if getattr(m, c) is NOT_ASKED]
+        if risk.anticoagulant is NOT_ASKED:
+            unchecked.insert(0, _label(RiskHistory, "anticoagulant"))
+        if may_be_pregnant and m.pregnant is NOT_ASKED:
+            unchecked.append("pregnancy")
+        if bleeding:
+            b.add("nsaid-bleeding-risk", recorded={"bleeding": _join(bleeding)})
+            nsaid_unsuitable = True
+        elif conditions:
+            b.add("nsaid-caution", recorded={"cautions": _join(conditions)})
+            nsaid_unsuitable = True
         elif unchecked:
-            b.add("nsaid-unchecked", unchecked=", ".join(unchecked).lower(),
+            b.add("nsaid-unchecked", recorded={"unchecked": _join(unchecked)},
                   sciatica_note=sciatica_note)
+        elif gi:
+            b.add("nsaid-ppi", recorded={"gi_risks": _join(gi)}, sciatica_note=sciatica_note)
         else:
             b.add("nsaid", sciatica_note=sciatica_note)
-    if nsaid_unsuitable and m.pregnant_or_breastfeeding is not YES and m.takes_opioid is not YES \
+    if breastfeeding:
+        b.add("breastfeeding-medicines")
+    if nsaid_unsuitable and m.pregnant is not YES and not breastfeeding \
+            and m.takes_opioid is not YES \
             and facts.phase == "acute" and facts.condition == "low back pain":
-        b.add("weak-opioid")
+        b.add("weak-opioid", why=why)
     taking = [f for f in AVOID_IN_SCIATICA if getattr(m, f) is YES]
     if facts.condition == "sciatica" and taking:
         b.add("medicine-review", count=len(taking))
 
 
+def _specialist_routes(b: _Builder, record: Record, facts: Facts, fired: list[FiredRow],
+                       benign: bool) -> None:
+    """The two NICE NG59 specialist routes that may be suggested as a referral."""
+    if facts.condition == "sciatica" and facts.phase == "acute" \
+            and any(r.id == "sciatica-not-settling" for r in fired):
+        b.add("epidural-specialist")
+    course = record.history.course
+    worst = record.impact.pain_worst
+    if benign and facts.condition == "low back pain" and facts.phase == "chronic" \
+            and course in (Course.SAME, Course.WORSE) and worst is not None and worst >= 4:
+        b.add("radiofrequency-specialist", course=f"{course.value} despite treatment"
+              if course is Course.SAME else "getting worse despite treatment",
+              worst=worst, route=b.route("msk"))
+
+
 def _physio(b: _Builder, facts: Facts, startback: StartBackResult | None) -> None:
+    route = b.route("physio")
     if startback is not None:
         if startback.stratum == "high":
-            b.add("physio-psych")
+            b.add("physio-psych", route=route)
         elif startback.stratum == "medium":
-            b.add("physio", why="STarT Back medium risk.")
+            b.add("physio", why="STarT Back medium risk.", route=route)
         else:
             b.add("self-management-leaflet")
     elif facts.phase in ("sub-acute", "chronic"):
-        b.add("physio", why="Pain for 6 weeks or more: not settling with self-management.")
+        b.add("physio", why="Pain for 6 weeks or more: not settling with self-management.",
+              route=route)
 
 
-def _label(field: str) -> str:
-    return Medicines.model_fields[field].title or field
+def _join(labels: list[str]) -> str:
+    return ", ".join(labels).lower()
+
+
+def _label(model: type, field: str) -> str:
+    return model.model_fields[field].title or field

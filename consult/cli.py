@@ -205,6 +205,8 @@ def _plan(args: argparse.Namespace) -> int:
         "complete": result["complete"],
         "problems": result["problems"],
         "disposition": result["disposition"],
+        "within": result["within"],
+        "headline": result["headline"],
         "rules_version": result["rules_version"],
     }
     # In place means the file FILE names: a symbolic link stays a link to the new record.

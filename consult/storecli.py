@@ -9,6 +9,8 @@
                                            date, and say so ("schema 0001 -> 0002")
     python main.py db where                which database is in use (no password shown),
                                            its schema, and where the URL came from
+    python main.py db key init             make the practice key (if there is none) and
+                                           authenticate the audit trail with it
     python main.py finalise FILE --user NAME
                                            finalise a complete record as a locked note
     python main.py notes list [--name N] [--nhs-number N] [--from D] [--to D]
@@ -18,7 +20,9 @@ Every command takes --database URL (else CONSULT_DATABASE_URL, else the default
 SQLite file in the user's data folder); the command line never reads the app's
 Settings. The read-only commands (audit verify, notes list, db where) never create
 or upgrade a database: a mistyped SQLite path is "no database at PATH" (exit 2),
-and checking a backup leaves it as it was.
+and checking a backup leaves it as it was. Every command also takes --key-file PATH
+(else CONSULT_AUDIT_KEY_FILE, else the default key file): the practice key that
+authenticates audit entries (consult.store.keys).
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ def add_commands(commands: Any) -> None:
                             help="database URL (default: CONSULT_DATABASE_URL, else the "
                                  "SQLite file in your data folder; the app's Settings are "
                                  "not read)")
+        parser.add_argument("--key-file", metavar="PATH", default=None,
+                            help="the practice key file that authenticates audit entries "
+                                 "(default: CONSULT_AUDIT_KEY_FILE, else audit.key in your "
+                                 "config folder)")
         return parser
 
     audit = commands.add_parser("audit", help="check the audit trail")
@@ -62,6 +70,12 @@ def add_commands(commands: Any) -> None:
     with_database(db_cmds.add_parser("upgrade", help="create the tables or bring the schema "
                                                      "up to date"))
     with_database(db_cmds.add_parser("where", help="show which database is used and why"))
+    key = db_cmds.add_parser("key", help="the practice key that authenticates the audit trail")
+    key_cmds = key.add_subparsers(dest="key_command", metavar="ACTION", required=True,
+                                  parser_class=type(key))
+    with_database(key_cmds.add_parser(
+        "init", help="make the practice key file (owner-only) unless it exists, and "
+                     "authenticate the database's audit trail with it"))
 
     fin = with_database(commands.add_parser("finalise", help="finalise a complete record"))
     fin.add_argument("file", metavar="FILE", help="the record file (JSON)")
@@ -100,9 +114,14 @@ def _date(text: str) -> dt.date:
 
 
 def _user(text: str) -> str:
+    """Who is finalising, within the app's limits (consult.store.model.user_name_problem)."""
+    from consult.store.model import user_name_problem
+
     if not text.strip():
         raise argparse.ArgumentTypeError("give the name of who is finalising, e.g. "
                                          "--user \"Dr A Patel\"")
+    if problem := user_name_problem(text.strip()):
+        raise argparse.ArgumentTypeError(f"the name of who is finalising: {problem}")
     return text.strip()
 
 
@@ -153,12 +172,14 @@ def run(args: argparse.Namespace) -> int:
             args.record = load(args.file)
             if found := problems(args.record):
                 return _incomplete(args.file, found)
+        if args.command == "db" and args.db_command == "key":
+            args.key_made = _make_key(args.key_file)
         if args.command == "db" and args.db_command == "upgrade":
-            store = _open_for_upgrade(args.database)
-        elif args.command == "finalise":
-            store = Store.open(args.database, create=True, migrate=True)
+            store = _open_for_upgrade(args.database, args.key_file)
+        elif args.command == "finalise" or (args.command == "db" and args.db_command == "key"):
+            store = Store.open(args.database, create=True, migrate=True, key_file=args.key_file)
         else:  # read only: never create an empty database, never upgrade a backup
-            store = Store.open(args.database, create=False, migrate=False)
+            store = Store.open(args.database, create=False, migrate=False, key_file=args.key_file)
         try:
             return handler(store, args)
         finally:
@@ -190,16 +211,66 @@ def _verify(store: Any, args: argparse.Namespace) -> int:
     if report.ok:
         print(f"audit trail intact: {_plural(report.entries, 'entry', 'entries')}, "
               f"{_plural(report.notes, 'note version')} ({where})")
+        print(_authentication(store, report))
         if report.head is not None:
             seq, digest = report.head
             print(f"checkpoint {seq}:{digest}")
         return 0
-    print(f"consult: the audit trail of {where} has {_plural(len(report.problems), 'problem')}",
-          file=sys.stderr)
+    print(f"consult: the audit trail of {where} has {_plural(len(report.problems), 'problem')}; "
+          f"{_authentication(store, report)}", file=sys.stderr)
     return 1
 
 
+def _authentication(store: Any, report: Any) -> str:
+    """One line: whether the entries' authentication was checked, and from where on."""
+    first = report.sealed_from
+    if report.key_id is None:
+        if first is None:
+            return (f"authentication not checked: no practice key at {store.key_path}, and no entry "
+                    "is authenticated (the entries are chained only; `main.py db key init` sets "
+                    "up the key)")
+        return (f"authentication not checked: entries from {first} on are authenticated, but there "
+                f"is no practice key at {store.key_path} (give it with --key-file or "
+                "CONSULT_AUDIT_KEY_FILE)")
+    if first is None:
+        return f"authenticated with the practice key (key id {report.key_id}): no entries yet"
+    older = (f"; entries 1 to {first - 1}, written before the key, are sealed by entry {first}"
+             if first > 1 else "")
+    if report.head is None:
+        return f"authenticated with the practice key (key id {report.key_id})"
+    return (f"authenticated with the practice key (key id {report.key_id}): entries {first} to "
+            f"{report.head[0]}{older}")
+
+
+def _make_key(key_file: str | None) -> bool:
+    from consult.cli import UsageError
+    from consult.store import keys
+
+    path, _ = keys.resolve(key_file)
+    try:
+        _, made = keys.create(path)
+    except keys.PracticeKeyError as exc:
+        raise UsageError(str(exc)) from None
+    return made
+
+
 def _db(store: Any, args: argparse.Namespace) -> int:
+    if args.db_command == "key":
+        key = store.key
+        if args.key_made:
+            print(f"practice key written to {key.path} (owner-only, 0600), key id {key.key_id}: "
+                  "keep a copy where the database's backups are not (docs/store.md, "
+                  "\"The practice key\")")
+        else:
+            print(f"practice key {key.path} is already there (key id {key.key_id}): kept")
+        first, sealed = store.seal()
+        if sealed:
+            print(f"{store.shown_url}: audit trail authenticated with it from entry {first} "
+                  "(entries before it are sealed by it)")
+        else:
+            print(f"{store.shown_url}: audit trail already authenticated with this key "
+                  f"from entry {first}")
+        return 0
     if args.db_command == "upgrade":
         before, after = getattr(store, "before", _UNKNOWN), store.schema_revision()
         if before == after:
@@ -226,11 +297,25 @@ def _finalise(store: Any, args: argparse.Namespace) -> int:
 
 
 def _list(store: Any, args: argparse.Namespace) -> int:
-    from consult.note.versioning import show_datetime
     from consult.store import NoteFilter
 
     found = store.notes(NoteFilter(date_from=args.date_from, date_to=args.date_to, name=args.name,
                                    nhs_number=args.nhs_number or "", printed=args.printed))
+    unreadable = getattr(found, "unreadable", [])
+    try:
+        return _print_list(found, args)
+    finally:
+        for line in unreadable:
+            print(f"consult: {line}; run `main.py audit verify`", file=sys.stderr)
+        if unreadable:
+            print(f"consult: {_plural(len(unreadable), 'stored note')} could not be listed",
+                  file=sys.stderr)
+
+
+def _print_list(found: Any, args: argparse.Namespace) -> int:
+    from consult.note.versioning import show_datetime
+
+    bad = 1 if getattr(found, "unreadable", []) else 0
     if args.json:
         print(json.dumps([{
             "note_id": n.note_id, "version": n.version, "patient": n.patient.name,
@@ -238,10 +323,10 @@ def _list(store: Any, args: argparse.Namespace) -> int:
                 n.consultation_date.isoformat() if n.consultation_date else None,
             "finalised_at": n.finalised_at.isoformat(), "author": n.author,
             "printed": n.printed} for n in found], indent=2, ensure_ascii=False))
-        return 0
+        return bad
     if not found:
         print("consult: no notes match", file=sys.stderr)
-        return 0
+        return bad
     header = ("consultation", "finalised", "note", "patient", "NHS number", "printed")
     rows = [header] + [(
         show_date(n.consultation_date) if n.consultation_date else "-",
@@ -254,13 +339,13 @@ def _list(store: Any, args: argparse.Namespace) -> int:
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
         print("  ".join([*cells, row[-1]]))
-    return 0
+    return bad
 
 
 _UNKNOWN = object()
 
 
-def _open_for_upgrade(url: str | None) -> Any:
+def _open_for_upgrade(url: str | None, key_file: str | None = None) -> Any:
     """Store.open(create=True, migrate=True), remembering the schema revision found
     before migrating (as `before`), so that `db upgrade` can say what it did."""
     from consult.store import Store
@@ -272,4 +357,4 @@ def _open_for_upgrade(url: str | None) -> Any:
             self.before = self.schema_revision()
             super().migrate()
 
-    return Upgrading.open(url, create=True, migrate=True)
+    return Upgrading.open(url, create=True, migrate=True, key_file=key_file)

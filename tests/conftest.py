@@ -9,6 +9,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything can loa
 # hypothesis keeps caches in ./.hypothesis unless told otherwise
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
                       os.path.join(tempfile.gettempdir(), "consult-tests-hypothesis"))
+# No practice key from the user's config folder: a test that wants one makes its own.
+# (a path in a folder that is never made)
+os.environ["CONSULT_AUDIT_KEY_FILE"] = os.path.join(tempfile.gettempdir(), "consult-tests-no-key",
+                                                    str(os.getpid()), "audit.key")
 
 from hypothesis import settings
 

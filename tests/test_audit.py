@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from consult.cli import main as cli
 from consult.store import Store
+from consult.store.audit import expected_sqlite_triggers
 from tests.storesupport import GP, STAFF, new_id
 from tests.support import negative_record
 
@@ -39,17 +40,28 @@ def busy(store: Store, tmp_path: Path) -> str:
     return note
 
 
-def tamper(store: Store, *statements: str) -> None:
-    """What someone with direct database access could do: lift the append-only guard."""
+GUARDS = ("audit_no_update", "audit_no_delete", "notes_no_update", "notes_no_delete")
+
+
+def tamper(store: Store, *statements: str | tuple[str, dict]) -> None:
+    """What someone with direct database access could do: lift the append-only guard,
+    change what they want, and put the guard back as it was."""
     with store.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_append_only"))
             conn.execute(text("ALTER TABLE notes DISABLE TRIGGER notes_append_only"))
         else:
-            for name in ("audit_no_update", "audit_no_delete", "notes_no_update", "notes_no_delete"):
+            for name in GUARDS:
                 conn.execute(text(f"DROP TRIGGER {name}"))
         for statement in statements:
-            conn.execute(text(statement))
+            sql, params = (statement, {}) if isinstance(statement, str) else statement
+            conn.execute(text(sql), params)
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE audit ENABLE TRIGGER audit_append_only"))
+            conn.execute(text("ALTER TABLE notes ENABLE TRIGGER notes_append_only"))
+        else:
+            for name in GUARDS:
+                conn.execute(text(expected_sqlite_triggers()[name]))
 
 
 def test_every_action_is_recorded_with_who_and_when_in_order(store, tmp_path):
@@ -88,7 +100,7 @@ def test_each_entry_is_chained_to_the_one_before(store, tmp_path):
      "version 1: its PDF hash differs from the one the audit trail recorded"),
     ("DELETE FROM notes WHERE version = 2", "version 2: recorded in the audit trail but missing"),
     ("UPDATE notes SET family_name = 'Smith', search_name = 'john smith', nhs_number = '9434765919' "
-     "WHERE version = 1", "version 1: the patient details or dates the notes list shows were altered"),
+     "WHERE version = 1", "version 1: columns family_name, search_name changed after it was finalised"),
     ("UPDATE notes SET record_json = replace(record_json, 'Taylor', 'Tailor') WHERE version = 1",
      "version 1: its stored record was altered after it was finalised"),
 ])
@@ -124,9 +136,7 @@ def test_verify_finds_a_pdf_altered_in_place(store, tmp_path):
         pdf = conn.execute(text("SELECT pdf FROM notes WHERE version = 1")).scalar()
     changed = bytes(pdf).replace(b"/Size", b"/Sise", 1)  # one byte differs
     assert changed != bytes(pdf)
-    tamper(store)
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE notes SET pdf = :pdf WHERE version = 1"), {"pdf": changed})
+    tamper(store, ("UPDATE notes SET pdf = :pdf WHERE version = 1", {"pdf": changed}))
     assert any("its PDF was altered after it was finalised" in p for p in store.verify_audit().problems)
     from consult.store import NoteAltered
 

@@ -8,11 +8,12 @@ from consult.store.store import (
     AlreadyFinalised,
     AmendConflict,
     NoteAltered,
+    NotesFound,
     Store,
     StoreError,
     default_file_stem,
 )
 
 __all__ = ["ENV", "AlreadyFinalised", "AmendConflict", "DraftInfo", "NoteAltered", "NoteFilter",
-           "NoteInfo", "Patient", "Report", "Store", "StoreError", "StoreLocationError", "Who",
-           "default_file_stem", "default_url"]
+           "NoteInfo", "NotesFound", "Patient", "Report", "Store", "StoreError", "StoreLocationError",
+           "Who", "default_file_stem", "default_url"]

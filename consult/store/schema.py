@@ -3,7 +3,8 @@ see consult/store/migrations/versions; a test checks the two agree.
 
 Times are ISO-8601 UTC strings ("2026-11-26T09:12:33.123456Z"): they sort as time
 does, read the same back from SQLite and PostgreSQL, and hash the same in the audit
-trail. `notes` and `audit` are append-only: database triggers refuse UPDATE and DELETE.
+trail. `notes` and `audit` are append-only: database triggers refuse UPDATE and DELETE
+(and, on SQLite, an INSERT over an existing key: INSERT OR REPLACE).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ notes = Table(
     Index("ix_notes_record_sha256", "record_sha256"),
 )
 
-# The audit trail: each entry's hash covers its fields and the previous entry's hash.
+# The audit trail: each entry's hash covers its fields and the previous entry's hash;
+# once a practice key is set up, `mac` authenticates the entry (consult.store.keys).
 audit = Table(
     "audit", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
@@ -86,6 +88,7 @@ audit = Table(
     Column("detail", Text, nullable=False),  # canonical JSON object
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("mac", String(64), nullable=True),  # schema 0003: HMAC with the practice key
     Index("ix_audit_note", "note_id", "version", "action"),
 )
 

@@ -10,6 +10,9 @@ amendments as new versions, and the audit trail.
     store.mark_printed([key, ...], who);  store.export([key, ...], folder, who)
     store.verify_audit()
 
+Audit entries are authenticated with the practice key when there is one (consult.store.keys;
+`key_file`, else CONSULT_AUDIT_KEY_FILE, else the default key file).
+
 Every public call gives StoreError (one line, no password) when the database cannot
 be reached or read, never a driver traceback.
 """
@@ -17,7 +20,10 @@ be reached or read, never a driver traceback.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import getpass
 import hashlib
+import socket
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -27,7 +33,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, and_, exists, false, func, select
+from sqlalchemy import Connection, Engine, String, and_, exists, false, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import aliased
 
@@ -40,7 +46,7 @@ from consult.record import Record
 from consult.recordfile import dumps, loads
 from consult.ruleset import load as load_rules
 from consult.store import audit as trail
-from consult.store import location, search
+from consult.store import keys, location, search
 from consult.store.engine import WRITE, lock_for_writing, make_engine
 from consult.store.model import (
     DraftInfo,
@@ -92,25 +98,38 @@ def _alembic_config(conn: Connection) -> Config:
 
 
 class Store:
-    def __init__(self, engine: Engine, *, clock: Callable[[], Any] = now_utc) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], Any] = now_utc,
+                 key: keys.PracticeKey | None = None,
+                 key_path: Path | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        self.key = key  # the practice key that authenticates audit entries, if set up
+        self.key_path = key_path or (key.path if key else keys.default_path())
 
     # -- opening ---------------------------------------------------------------------
 
     @classmethod
     def open(cls, url: str | None = None, *, configured: str | None = None,
              migrate: bool = True, create: bool = True,
-             clock: Callable[[], Any] = now_utc) -> Store:
+             clock: Callable[[], Any] = now_utc, key_file: str | Path | None = None) -> Store:
         """Open the store at `url`, or CONSULT_DATABASE_URL, or the configured URL, or
         the default SQLite file, and (migrate=True) bring its schema up to date.
 
         create=False refuses an SQLite file that does not exist, and migrate=False a
         schema that is not the latest: what a check or a listing wants, so that a
-        mistyped path never reads as an empty store and a backup is never changed."""
+        mistyped path never reads as an empty store and a backup is never changed.
+
+        The practice key is read from `key_file`, else CONSULT_AUDIT_KEY_FILE, else the
+        default key file; no file there means no key (entries are chained, not
+        authenticated)."""
         try:
             parsed = location.parse(location.resolve(url, configured))
         except location.StoreLocationError as exc:
+            raise StoreError(str(exc)) from None
+        key_path, _ = keys.resolve(key_file)
+        try:
+            key = keys.load(key_path)
+        except keys.PracticeKeyError as exc:
             raise StoreError(str(exc)) from None
         where = location.shown(parsed)
         try:
@@ -119,7 +138,7 @@ class Store:
             raise StoreError(f"cannot open the database: {exc}") from None
         except (SQLAlchemyError, OSError, ImportError) as exc:
             raise StoreError(f"cannot open the database {where}: {_reason(exc)}") from None
-        store = cls(engine, clock=clock)
+        store = cls(engine, clock=clock, key=key, key_path=key_path)
         try:
             with store._errors(f"cannot open the database {where}"):
                 found, head = store.schema_revision(), store.head_revision()
@@ -197,8 +216,12 @@ class Store:
 
     def _audit(self, conn: Connection, who: Who, action: str, note_id: str | None = None,
                version: int | None = None, **detail: Any) -> None:
-        trail.append(conn, at=self._now(), user=who.user, workstation=who.workstation,
-                     action=action, note_id=note_id, version=version, detail=detail)
+        try:
+            trail.append(conn, at=self._now(), user=who.user, workstation=who.workstation,
+                         action=action, note_id=note_id, version=version, detail=detail,
+                         key=self.key)
+        except trail.AuditKeyError as exc:
+            raise StoreError(str(exc)) from None
 
     # -- drafts -------------------------------------------------------------------------
 
@@ -315,12 +338,13 @@ class Store:
             ruleset_version=load_rules().meta.version, record_json=record_json, pdf=pdf,
             pdf_sha256=sha, record_sha256=hashlib.sha256(record_json.encode("utf-8")).hexdigest())
         try:
-            conn.execute(notes.insert().values(**row))
+            row["id"] = conn.execute(notes.insert().values(**row)).inserted_primary_key[0]
         except IntegrityError:
             raise _VersionTaken from None
         self._audit(conn, who, "finalised" if version == 1 else "amended", note_id, version,
                     pdf_sha256=sha, record_sha256=row["record_sha256"],
-                    listed_sha256=trail.listed_digest(row), **({"reason": reason} if reason else {}))
+                    row_sha256=trail.row_digest(row), columns=trail.column_digests(row),
+                    **({"reason": reason} if reason else {}))
         if draft_id:
             conn.execute(drafts.delete().where(drafts.c.draft_id == draft_id))
 
@@ -333,11 +357,16 @@ class Store:
         printed = exists().where(and_(audit.c.note_id == notes.c.note_id,
                                       audit.c.version == notes.c.version,
                                       audit.c.action == "printed"))
-        columns = [c for c in notes.c if c.name not in ("pdf", "record_json")]
+        # dates read as the database holds them: one malformed value names its note and
+        # column (_note_info) instead of failing the whole list
+        columns = [type_coerce(c, String).label(c.name) if c.name in _DATE_COLUMNS else c
+                   for c in notes.c if c.name not in ("pdf", "record_json")]
         return select(*columns, latest.label("latest_version"), printed.label("printed")), latest, printed
 
-    def notes(self, where: NoteFilter | None = None, *, all_versions: bool = False) -> list[NoteInfo]:
-        """Finalised notes, newest first: the latest version of each unless all_versions."""
+    def notes(self, where: NoteFilter | None = None, *, all_versions: bool = False) -> NotesFound:
+        """Finalised notes, newest first: the latest version of each unless all_versions.
+        Rows that cannot be read (a malformed value) are left out and named, without
+        any patient detail, in the result's `unreadable`."""
         where = where or NoteFilter()
         query, latest, printed = self._select()
         if not all_versions:
@@ -359,8 +388,14 @@ class Store:
         query = query.order_by(notes.c.finalised_at.desc(), notes.c.id.desc())
         if where.limit:
             query = query.limit(where.limit)
+        found = NotesFound()
         with self._reading("cannot list the notes") as conn:
-            return [_note_info(r) for r in conn.execute(query).mappings()]
+            for row in conn.execute(query).mappings():
+                try:
+                    found.append(_note_info(row))
+                except Unreadable as exc:
+                    found.unreadable.append(str(exc))
+        return found
 
     def note(self, note_id: str, version: int | None = None) -> NoteInfo:
         """One version of a note (the latest if version is None)."""
@@ -372,14 +407,21 @@ class Store:
         if row is None:
             raise StoreError(f"note {note_id[:8].upper()}"
                              f"{f' version {version}' if version else ''} is not in the store")
-        return _note_info(row)
+        try:
+            return _note_info(row)
+        except Unreadable as exc:
+            raise NoteAltered(f"{exc}: do not use it; tell the practice's safety officer") from None
 
     def versions(self, note_id: str) -> list[NoteInfo]:
         """Every version of a note, newest first."""
         query, _, _ = self._select()
         query = query.where(notes.c.note_id == note_id).order_by(notes.c.version.desc())
         with self._reading("cannot read the note") as conn:
-            return [_note_info(r) for r in conn.execute(query).mappings()]
+            rows = conn.execute(query).mappings().all()
+        try:
+            return [_note_info(r) for r in rows]
+        except Unreadable as exc:
+            raise NoteAltered(f"{exc}: do not use it; tell the practice's safety officer") from None
 
     def record(self, note_id: str, version: int) -> Record:
         with self._reading("cannot read the note") as conn:
@@ -392,11 +434,13 @@ class Store:
     def stored_pdf(self, note_id: str, version: int) -> bytes:
         """The PDF exactly as finalised, checked against its SHA-256."""
         with self._reading("cannot read the note") as conn:
-            row = conn.execute(select(notes.c.pdf, notes.c.pdf_sha256).where(
+            row = conn.execute(select(type_coerce(notes.c.pdf, String).label("pdf"),
+                                      notes.c.pdf_sha256).where(
                 notes.c.note_id == note_id, notes.c.version == version)).first()
         if row is None:
             raise StoreError(f"note {note_id[:8].upper()} version {version} is not in the store")
-        if hashlib.sha256(row.pdf).hexdigest() != row.pdf_sha256:
+        if not isinstance(row.pdf, bytes | bytearray | memoryview) \
+                or hashlib.sha256(bytes(row.pdf)).hexdigest() != row.pdf_sha256:
             raise NoteAltered(f"note {note_id[:8].upper()} version {version} was altered after "
                               "it was finalised: do not use it; tell the practice's safety officer")
         return bytes(row.pdf)
@@ -455,8 +499,54 @@ class Store:
         return written
 
     def verify_audit(self, checkpoint: tuple[int, str] | None = None) -> trail.Report:
+        """Check the trail and every stored note; with the practice key, every entry's
+        authentication too (report.key_id is None when it was not checked)."""
         with self._reading("cannot read the audit trail") as conn:
-            return trail.verify(conn, checkpoint)
+            return trail.verify(conn, checkpoint, key=self.key)
+
+    def seal(self, who: Who | None = None) -> tuple[int, bool]:
+        """Authenticate the trail with the practice key: unless an entry is authenticated
+        already, append a "sealed" entry with the key, which seals every entry before it.
+        Returns (the first authenticated entry, whether this call wrote it)."""
+        if self.key is None:
+            raise StoreError(f"no practice key at {self.key_path}: run `main.py db key init` first")
+        who = who or Who(_login_name(), socket.gethostname())
+        with self._writing("cannot seal the audit trail") as conn:
+            first = trail.sealed_from(conn)
+            if first is not None:
+                last = conn.execute(select(audit.c.hash, audit.c.mac)
+                                    .order_by(audit.c.seq.desc()).limit(1)).first()
+                if last is not None and not self.key.verifies(last.hash, last.mac):
+                    raise StoreError(
+                        f"the newest audit entry is not authenticated by the practice key at "
+                        f"{self.key.path} (key id {self.key.key_id}): this is another key, or the "
+                        "trail was tampered with; run `main.py audit verify`")
+                return first, False
+            self._audit(conn, who, "sealed", key_id=self.key.key_id)
+            return trail.sealed_from(conn) or 0, True
+
+
+class NotesFound(list):
+    """Notes as listed, and `unreadable`: one line per stored row that could not be
+    read, naming its note, version and column (never a patient detail)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.unreadable: list[str] = []
+
+
+class Unreadable(Exception):
+    """A stored note row holds a value its column cannot hold (message: which)."""
+
+
+_DATE_COLUMNS = ("date_of_birth", "consultation_date")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser() or "practice manager"
+    except (OSError, KeyError, ImportError):
+        return "practice manager"
 
 
 class _VersionTaken(Exception):
@@ -491,14 +581,28 @@ def _draft_info(row: Any) -> DraftInfo:
         saved_at=from_text(row["saved_at"]))
 
 
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    return dt.date.fromisoformat(value)  # ValueError, TypeError: not a date
+
+
 def _note_info(row: Any) -> NoteInfo:
+    """A listed note from its row as stored; Unreadable names the first column that
+    cannot hold what it holds (checked with the audit trail's own rules)."""
+    full = {c: row.get(c) for c in trail.NOTE_COLUMNS}
+    full.update(pdf=b"", record_json="", id=row["id"])
+    bad = trail.malformed_columns(full)
+    if bad:
+        column, what = bad[0]
+        raise Unreadable(f"{trail.note_name(full)} cannot be read: column {column} {what}")
     family, given = row["family_name"], row["given_name"]
     name = ", ".join(x for x in (family.upper(), given) if x) or "Name not known"
     return NoteInfo(
         id=row["id"], note_id=row["note_id"], version=row["version"],
         latest_version=row["latest_version"],
-        patient=Patient(name, row["nhs_number"], row["date_of_birth"]),
-        consultation_date=row["consultation_date"], finalised_at=from_text(row["finalised_at"]),
+        patient=Patient(name, row["nhs_number"], _date(row["date_of_birth"])),
+        consultation_date=_date(row["consultation_date"]), finalised_at=from_text(row["finalised_at"]),
         author=row["author"], clinician=row["clinician"], amend_reason=row["amend_reason"],
         app_version=row["app_version"], ruleset_version=row["ruleset_version"],
         pdf_sha256=row["pdf_sha256"], printed=bool(row["printed"]))

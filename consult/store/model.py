@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import unicodedata
 from dataclasses import dataclass, field
 
 from consult.dates import show_date
@@ -22,6 +23,29 @@ def to_text(moment: dt.datetime) -> str:
 
 def from_text(value: str) -> dt.datetime:
     return dt.datetime.strptime(value, TIMES).replace(tzinfo=dt.UTC)
+
+
+USER_NAME_MAX = 200  # characters: the app's limit (Settings, the who-is-working box), and the column's
+# Line breaks, terminal escapes and the other controls, and the bidirectional controls that
+# make a line read in another order ("Trojan Source"): none belongs in an audit trail's name.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def user_name_problem(name: str) -> str | None:
+    """Why `name` cannot be recorded as who is working, or None when it can.
+
+    The same limits on every database: SQLite would store any length (PostgreSQL refused
+    over 200 characters only after the note was rendered), and a newline or an escape
+    would be printed into the audit trail and every page's footer."""
+    if not name.strip():
+        return "give the name of who is working"
+    if len(name) > USER_NAME_MAX:
+        return f"at most {USER_NAME_MAX} characters (this name has {len(name)})"
+    for place, char in enumerate(name, start=1):
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") or char in _BIDI_CONTROLS:
+            return (f"no line breaks, tabs or other control characters (character {place} "
+                    f"is U+{ord(char):04X})")
+    return None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -73,32 +75,89 @@ def loads(text: str | bytes, origin: str = "record") -> Record:
         raise RecordFileError(f"{origin}: not a record: nested too deeply") from None
 
 
+# A field name as the record spells them. The key of an unknown field that is not
+# spelt like one (a name, an NHS number, a date typed where a field name goes) is not
+# repeated.
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+
+
 def describe(exc: ValidationError) -> str:
-    """The first error as 'field.path: message', plus how many more there are."""
+    """The first error as 'field.path: rule', plus how many more there are.
+
+    Never the value itself, nor any part of it: the line goes to stderr, cron mail and
+    the logs of calling tools, and the value may be a name, a date of birth, an NHS
+    number or free text in the wrong field."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    field = ".".join(str(p) for p in first["loc"]) or "record"
+    loc = [str(p) for p in first["loc"]]
     kind = first["type"]
     if kind == "extra_forbidden":
         message = "unknown field"
-    elif kind in ("nhs_number", "gmc_number", "year", "date_range"):
-        message = first["msg"]
+        if loc and not _FIELD_NAME.fullmatch(loc[-1]):
+            loc, message = loc[:-1], "a field with a name the record does not have"
+    elif kind == "nhs_number":
+        message = _nhs_rule(first["msg"])
     else:
-        message = first["msg"].removeprefix("Value error, ")
-        value = first.get("input")
-        if isinstance(value, str | int | float | bool) and len(repr(value)) <= 40:
-            message += f" (got {value!r})"
+        message = _without_value(first["msg"].removeprefix("Value error, "), first.get("input"),
+                                 kind)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{field}: {message}{more}"
+    return f"{'.'.join(loc) or 'record'}: {message}{more}"
+
+
+def _nhs_rule(message: str) -> str:
+    """The NHS number rule broken, without the number (its check-digit message quotes it)."""
+    if "check digit" in message:
+        return "the NHS number fails its check digit (Modulus 11): check it with the patient"
+    return message
+
+
+def _without_value(message: str, value: object, kind: str) -> str:
+    """`message`, unless it quotes `value` (pydantic's own messages name the rule, not the
+    input; a validator's message might quote it): then the kind of rule alone."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        shown = str(value).strip()
+        if len(shown) >= 3 and shown.casefold() in message.casefold():
+            return f"not an accepted value ({kind.replace('_', ' ')})"
+    return message
+
+
+_NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+              (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _kind(mode: int) -> str | None:
+    """What a file of this mode is when it is not a regular file or a folder."""
+    return next((words for test, words in _NOT_FILES if test(mode)),
+                None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "a special file")
 
 
 def load(path: str | os.PathLike[str]) -> Record:
+    """Read and check the record file at `path`.
+
+    A FIFO, socket or device is refused before it is opened (opening a FIFO waits for a
+    writer; a device may never end), and at most MAX_BYTES + 1 bytes are read whatever
+    the file's size says (a file may grow while it is read)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise RecordFileError(f"{p}: too large for a consultation record ({size} bytes)")
-        raw = p.read_bytes()
+        mode = p.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if kind := _kind(mode):
+            raise RecordFileError(f"{p}: is {kind}, not a record file")
+        # Not blocking, not a controlling terminal: if it was swapped for something else
+        # since stat, opening still returns at once and fstat below refuses it.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+            | getattr(os, "O_BINARY", 0)
+        with open(os.open(p, flags), "rb", closefd=True) as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if kind := _kind(mode):
+                raise RecordFileError(f"{p}: is {kind}, not a record file")
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise RecordFileError(f"{p}: too large for a consultation record "
+                                  f"(over {MAX_BYTES:,} bytes)")
     except RecordFileError:
         raise
     except IsADirectoryError:

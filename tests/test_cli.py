@@ -70,6 +70,31 @@ def test_unreadable_input_gives_one_line_and_exit_2(tmp_path, content):
 
 
 @pytest.mark.hazard("H19")
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and /dev are POSIX")
+def test_check_and_note_refuse_a_device_or_a_fifo_at_once_in_one_line(tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)  # no writer: reading it would wait for ever
+    for command, says in ((["check", "/dev/zero"], "/dev/zero: is a device, not a record file"),
+                          (["check", str(fifo)], "is a named pipe (FIFO), not a record file"),
+                          (["note", str(fifo), "-o", str(tmp_path / "o.pdf")], "named pipe")):
+        result = subprocess.run([sys.executable, str(MAIN), *command], capture_output=True,
+                                text=True, timeout=30)
+        assert result.returncode == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr
+    assert sorted(os.listdir(tmp_path)) == ["pipe.json"]
+
+
+@pytest.mark.hazard("H11", "H19")
+def test_an_unreadable_record_is_named_on_stderr_without_the_patients_details(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"format": "consult-record", "format_version": 1, '
+                    '"patient": {"date_of_birth": "Nowak 943 476 5919"}}', encoding="utf-8")
+    result = run("check", str(path))
+    assert result.returncode == 2 and "patient.date_of_birth: " in result.stderr
+    assert "Nowak" not in result.stderr and "5919" not in result.stderr
+
+
+@pytest.mark.hazard("H19")
 def test_bad_arguments_give_one_line_and_exit_2():
     result = run("note", "x.json")  # -o missing
     assert result.returncode == 2

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import stat
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +26,7 @@ HEAD = '{"format": "consult-record", "format_version": 1, '
     ("[1, 2]", "expected a JSON object"),
     ('{"patient": {}}', "format is not 'consult-record'"),
     ('{"format": "consult-record", "format_version": 3}', "format_version 3 is not supported"),
-    (HEAD + '"patient": {"nhs_number": "943 476 5918"}}', "patient.nhs_number: NHS number 943 476 5918 fails its check digit"),
+    (HEAD + '"patient": {"nhs_number": "943 476 5918"}}', "patient.nhs_number: the NHS number fails its check digit"),
     (HEAD + '"patient": {"middle_name": "Jo"}}', "patient.middle_name: unknown field"),
     (HEAD + '"impact": {"pain_now": "severe"}}', "impact.pain_now: Input should be a valid integer"),
     (HEAD + '"impact": {"pain_now": 1e999}}', "impact.pain_now"),
@@ -52,6 +56,107 @@ def test_missing_file_folder_and_binary_file(tmp_path):
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(RecordFileError, match="not UTF-8 text"):
         recordfile.load(tmp_path / "bin.json")
+
+
+@pytest.mark.hazard("H11", "H19")
+@pytest.mark.parametrize(("body", "field", "secrets"), [
+    ('"patient": {"nhs_number": "943 476 5918"}', "patient.nhs_number", ["943 476 5918", "9434765918"]),
+    ('"patient": {"nhs_number": "943 476 59"}', "patient.nhs_number", ["943 476 59", "94347659"]),
+    ('"patient": {"date_of_birth": "Łukasz Nowak"}', "patient.date_of_birth", ["Łukasz", "Nowak"]),
+    ('"patient": {"date_of_birth": "05/04/1985"}', "patient.date_of_birth", ["05/04/1985", "1985"]),
+    ('"patient": {"given_name": 9434765919}', "patient.given_name", ["9434765919"]),
+    ('"patient": {"family_name": "' + "Taylor" * 40 + '"}', "patient.family_name", ["Taylor"]),
+    ('"impact": {"pain_now": "Taylor"}', "impact.pain_now", ["Taylor"]),
+    ('"red_flags": {"ces_bladder": {"answer": "Sam Taylor 05-Apr-1985"}}',
+     "red_flags.ces_bladder.answer", ["Taylor", "1985"]),
+    ('"history": {"notes": ["Fell off a ladder at 5 Elm Road"]}', "history.notes", ["ladder", "Elm"]),
+    ('"consultation": {"gmc_number": "Dr Patel 12"}', "consultation.gmc_number", ["Patel"]),
+    ('"patient": {"Taylor, Sam": "x"}', "patient", ["Taylor"]),
+    ('"patient": {"9434765919": "x"}', "patient", ["9434765919"]),
+])
+def test_load_errors_name_the_field_and_the_rule_never_the_value(tmp_path, body, field, secrets):
+    """The line goes to stderr, cron mail and calling tools' logs: it names the field and
+    the rule broken, never the value (a name, a date of birth, an NHS number, free text)."""
+    path = tmp_path / "bad.json"
+    path.write_text(HEAD + body + "}", encoding="utf-8")
+    with pytest.raises(RecordFileError) as caught:
+        recordfile.load(path)
+    message = str(caught.value).removeprefix(f"{path}: ")
+    assert message.startswith(f"{field}: ") and len(message) > len(field) + 8, message
+    for secret in secrets:
+        assert secret not in message, message
+
+
+@pytest.fixture
+def fail_after_5_seconds():
+    """A read that blocks (a FIFO with no writer) fails the test instead of hanging it."""
+    def interrupt(*_):
+        raise TimeoutError("load blocked")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(5)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.hazard("H19")
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, sockets and /dev are POSIX")
+def test_fifos_sockets_and_devices_are_refused_before_they_are_opened(tmp_path, monkeypatch,
+                                                                      fail_after_5_seconds):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(tmp_path / "s.json"))
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    try:
+        for path, says in ((fifo, "is a named pipe (FIFO), not a record file"),
+                           (tmp_path / "s.json", "is a socket, not a record file"),
+                           (Path("/dev/zero"), "is a device, not a record file"),
+                           (Path("/dev/null"), "is a device, not a record file")):
+            with pytest.raises(RecordFileError) as caught:
+                recordfile.load(path)
+            assert str(caught.value) == f"{path}: {says}"
+    finally:
+        listening.close()
+    assert opened == []  # refused from their type alone: a FIFO's open would wait for a writer
+
+
+@pytest.mark.hazard("H19")
+def test_the_size_cap_is_kept_while_reading_whatever_the_file_size_says(tmp_path, monkeypatch):
+    monkeypatch.setattr(recordfile, "MAX_BYTES", 1_000)
+    (tmp_path / "big.json").write_bytes(b" " * 1_001)
+    with pytest.raises(RecordFileError, match=r"too large for a consultation record \(over 1,000 bytes\)"):
+        recordfile.load(tmp_path / "big.json")
+    (tmp_path / "limit.json").write_bytes(b" " * 1_000)
+    with pytest.raises(RecordFileError, match="not valid JSON"):  # read whole: not too large
+        recordfile.load(tmp_path / "limit.json")
+    reads: list[int] = []
+
+    class Endless:  # the opened file as a device would be: bytes without end
+        def __init__(self, fd, *_, **__):
+            self.fd = fd
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *_):
+            os.close(self.fd)
+
+        def fileno(self):
+            return self.fd
+
+        def read(self, size=-1):
+            assert size >= 0, "read to the end"
+            reads.append(size)
+            return b" " * size
+
+    monkeypatch.setattr(recordfile, "open", Endless, raising=False)
+    with pytest.raises(RecordFileError, match="too large"):
+        recordfile.load(tmp_path / "limit.json")
+    assert reads == [1_001]
 
 
 @pytest.mark.hazard("H5", "H11")

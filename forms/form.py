@@ -28,7 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from consult import followups, screening
-from consult.answers import Answer, Trauma, Trigger
+from consult.answers import (
+    Answer,
+    Character,
+    Course,
+    InfoMethod,
+    Interpreter,
+    JobDemands,
+    NsaidTried,
+    PainSite,
+    Trauma,
+    WeaknessOnset,
+)
 from consult.completeness import Problem
 from consult.record import Record
 from forms.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
@@ -46,8 +57,29 @@ from forms.widgets import (
 
 LABEL_WIDTH = 260
 LAZY_BUILD_MS = 40
-# screening answers outside the red-flag section whose Yes is a red flag too
-RED_FLAG_ANSWERS = ("legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain")
+# Screening answers outside red_flags.* whose Yes alone fires a row (shown like a red flag).
+# Not here: answers that fire only with another (risk.anticoagulant with sudden severe pain,
+# legs.claudication with its duration, medicines.pregnant with its warning signs).
+RED_FLAG_ANSWERS = ("legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain",
+                    "risk.known_aortic_aneurysm")
+
+# Choices whose enum value does not read well on its own ("lower_back_spreading").
+CHOICE_LABELS: dict[Enum, str] = {
+    Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",
+    Trauma.MAJOR: "Major (fall from height, road collision)",
+    PainSite.LOWER_BACK: "Lower back only",
+    PainSite.LOWER_BACK_SPREADING: "Lower back, spreading to buttocks or upper legs",
+    PainSite.THORACIC: "Thoracic (upper or mid back)",
+    PainSite.WITH_ABDOMINAL_OR_LOIN: "Back with abdominal or loin pain",
+    Character.DULL_ACHING: "Dull or aching",
+    Course.BETTER: "Getting better", Course.SAME: "The same", Course.WORSE: "Getting worse",
+    NsaidTried.HELPING: "Tried and helping",
+    Interpreter.NONE: "None needed", Interpreter.FAMILY_OR_FRIEND: "Family member or friend",
+    JobDemands.MANUAL: "Manual work", JobDemands.DRIVING: "Driving", JobDemands.DESK: "Desk work",
+    WeaknessOnset.WITHIN_3_MONTHS: "Within the last 3 months",
+    WeaknessOnset.LONGER: "More than 3 months ago",
+    InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "Email",
+}
 
 NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
                 "history.morning_stiffness_minutes": "minutes"}
@@ -98,14 +130,13 @@ def make_field(path: str, parent: QWidget) -> Field:
     if annotation is Answer:
         red_flag = path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
         return AnswerField(path, title, parent, red_flag=red_flag)
-    if annotation is Trauma:
+    if annotation is Trauma:  # "not asked" is the empty choice
         return ChoiceField(path, title, [Trauma.NONE, Trauma.MINOR, Trauma.MAJOR], parent,
-                           labels={Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",
-                                   Trauma.MAJOR: "Major (fall from height, road collision)"})
-    if typing.get_origin(annotation) is list and typing.get_args(annotation)[0] is Trigger:
-        return MultiChoiceField(path, title, list(Trigger), parent)
+                           labels=CHOICE_LABELS)
+    if typing.get_origin(annotation) is list and isinstance(kind, type) and issubclass(kind, Enum):
+        return MultiChoiceField(path, title, list(kind), parent, labels=CHOICE_LABELS)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return ChoiceField(path, title, list(kind), parent)
+        return ChoiceField(path, title, list(kind), parent, labels=CHOICE_LABELS)
     if kind is dt.date:
         return DateField(path, title, parent)
     if kind is dt.time:
@@ -125,6 +156,21 @@ class _Row:
         self.form.setRowVisible(self.field, visible)
         self.error.setVisible(visible and bool(self.error.text()))
         self.visible = visible
+
+
+class _HeadingGroup:
+    """A sub-heading (and its note) and the questions under it, up to the next heading."""
+
+    def __init__(self, form: QFormLayout, widgets: list[QLabel]) -> None:
+        self.form, self.widgets = form, widgets
+        self.rows: list[_Row] = []
+        self.visible = True
+
+    def set_visible(self, visible: bool) -> None:
+        if visible != self.visible:
+            for widget in self.widgets:
+                self.form.setRowVisible(widget, visible)
+            self.visible = visible
 
 
 class SectionWidget(QFrame):
@@ -151,16 +197,21 @@ class SectionWidget(QFrame):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         layout.addLayout(self.form)
         self.rows: dict[str, _Row] = {}
+        self.headings: list[_HeadingGroup] = []
         for entry in spec.entries:
             if isinstance(entry, Heading):
                 sub = QLabel(entry.text, self)
                 sub.setObjectName("subHeading")
+                sub.setAccessibleName(f"Heading: {entry.text}")
                 self.form.addRow(sub)
+                group = _HeadingGroup(self.form, [sub])
                 if entry.note:
                     hint = QLabel(entry.note, self)
                     hint.setWordWrap(True)
                     hint.setProperty("role", "hint")
                     self.form.addRow(hint)
+                    group.widgets.append(hint)
+                self.headings.append(group)
                 continue
             field = make_field(entry, self)
             text = _label_text(entry)
@@ -177,6 +228,14 @@ class SectionWidget(QFrame):
             self.form.addRow(label, field)
             self.form.addRow("", error)
             self.rows[entry] = _Row(self.form, label, field, error)
+            if self.headings:
+                self.headings[-1].rows.append(self.rows[entry])
+
+    def refresh_headings(self) -> None:
+        """A heading shows while any question under it shows (the video observation
+        heading goes with its questions in a telephone consultation)."""
+        for group in self.headings:
+            group.set_visible(any(row.visible for row in group.rows))
 
 
 # Letters the menus, side lists and plan panel already use: Alt+letter must do one thing.
@@ -410,6 +469,8 @@ class ConsultationForm(QScrollArea):
                 shown = followups.applies(self.record, path)
                 if shown != row.visible:
                     row.set_visible(shown)
+        for section in self.sections.values():
+            section.refresh_headings()
 
     def focus_field(self, path: str) -> bool:
         """Move focus to a field (from the To finish list); False when no field shows it.

@@ -47,7 +47,7 @@ from forms.banner import PatientBanner
 from forms.bars import MessageBar
 from forms.drafting import Drafting
 from forms.finalising import Finalising
-from forms.form import ConsultationForm, resolve
+from forms.form import RED_FLAG_ANSWERS, ConsultationForm, resolve
 from forms.panel import AssessmentPanel
 from forms.sections import SECTIONS, section_of
 
@@ -78,8 +78,7 @@ def _is_red(record: Record, path: str) -> bool:
     value = getattr(owner, leaf)
     if path == "triggers.trauma":
         return value is Trauma.MAJOR
-    red = path.startswith("red_flags.") or path in (
-        "legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain")
+    red = path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
     return red and value is Answer.YES
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from consult.record import Observation
 from consult.rules.redflags import CES_ITEMS
+
+OBSERVATION_HEADING = "Remote observation (video)"
 
 
 @dataclass(frozen=True)
@@ -37,24 +40,37 @@ CES_ENTRIES = tuple(
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("consultation", "Consultation and identity", _all(
         "consultation", "date", "time", "mode", "clinician_name", "gmc_number",
-        "identity_confirmed", "patient_location", "others_present", "consent")),
+        "identity_confirmed", "patient_location", "others_present", "interpreter", "consent")),
     SectionSpec("patient", "Patient", _all(
         "patient", "family_name", "given_name", "date_of_birth", "sex", "nhs_number")),
-    SectionSpec("history", "Duration and pattern", _all(
-        "history", "onset", "duration_value", "duration_unit", "episode", "pattern",
-        "worse_with_movement", "worse_with_sitting", "worse_at_night", "morning_stiffness",
-        "morning_stiffness_minutes", "thoracic_pain", "notes")),
+    SectionSpec("history", "Duration and pattern", (
+        *_all("history", "site", "onset", "duration_value", "duration_unit", "episode",
+              "previous_episodes", "spinal_surgery", "pattern", "character",
+              "worse_with_movement", "worse_with_sitting", "worse_at_night", "morning_stiffness",
+              "stiffness_after_rest", "morning_stiffness_minutes", "muscle_spasm",
+              "reduced_movement", "thoracic_pain"),
+        Heading("Course and treatment so far"),
+        *_all("history", "course", "nsaid_tried", "treatment_tried", "notes"),
+    )),
     SectionSpec("triggers", "Triggers and injuries", _all(
         "triggers", "triggers", "trauma", "trauma_details", "severe_pain_after_trauma")),
     SectionSpec("impact", "Impact on activities, work and sleep", _all(
-        "impact", "pain_now", "pain_worst", "activities", "sleep_disturbed", "work", "walking")),
-    SectionSpec("legs", "Leg pain, numbness and weakness", _all(
-        "legs", "symptoms", "pain", "pain_side", "pain_extent", "numbness", "numbness_side",
-        "numbness_where", "weakness", "weakness_side", "weakness_onset", "weakness_trajectory",
-        "weakness_severe")),
+        "impact", "pain_now", "pain_worst", "activities", "sleep_disturbed", "work",
+        "job_demands", "walking", "main_concern")),
+    SectionSpec("legs", "Leg pain, numbness and weakness", (
+        *_all("legs", "symptoms", "pain", "pain_side", "pain_extent", "pain_intolerable",
+              "numbness", "numbness_side", "numbness_where", "weakness", "weakness_side",
+              "weakness_onset", "weakness_trajectory", "weakness_severe", "claudication",
+              "claudication_duration"),
+        Heading(OBSERVATION_HEADING,
+                "What you saw the patient do on video: an observation, never an examination. "
+                "Leave a check not done as Not asked."),
+        *_all("observation", *Observation.model_fields),
+    )),
     SectionSpec("red_flags", "Red flags", (
         Heading("Cauda equina syndrome",
-                "For each Yes record when it started and whether it is getting worse."),
+                "For each Yes record when it started, and for one that started more than "
+                "14 days ago whether it is worse in the last 14 days."),
         *CES_ENTRIES,
         Heading("Cancer"),
         *_all("red_flags", "cancer_history", "cancer_type", "cancer_year", "gait_disturbance",
@@ -62,7 +78,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
               "mets_local_tenderness", "mets_night_pain_prevents_sleep",
               "suspected_cord_compression"),
         Heading("Infection"),
-        *_all("red_flags", "fever_or_unwell"),
+        *_all("red_flags", "fever_or_unwell", "sepsis_signs"),
         Heading("Fracture"),
         *_all("red_flags", "sudden_severe_new_pain", "spinal_deformity", "cannot_mobilise",
               "pain_uncontrolled"),
@@ -78,12 +94,21 @@ SECTIONS: tuple[SectionSpec, ...] = (
               "recent_spinal_procedure_or_infection"),
         "red_flags.new_constant_severe_pain",
         *_all("risk", "osteoporosis", "long_term_steroids", "known_aortic_aneurysm",
-              "vascular_disease", "smoker", "systemic_illness"),
+              "vascular_disease", "smoker", "anticoagulant", "systemic_illness"),
     )),
-    SectionSpec("medicines", "Medicines and medicine safety", _all(
-        "medicines", "current_pain_medicines", "takes_opioid", "takes_gabapentinoid",
-        "takes_benzodiazepine", "pregnant_or_breastfeeding", "kidney_disease",
-        "heart_failure_or_cvd", "gi_bleed_or_ulcer", "anticoagulant", "asthma", "liver_disease")),
+    SectionSpec("medicines", "Medicines and medicine safety", (
+        *_all("medicines", "current_pain_medicines", "takes_opioid", "takes_gabapentinoid",
+              "takes_benzodiazepine"),
+        Heading("Pregnancy and breastfeeding"),
+        "medicines.pregnant", "red_flags.pregnancy_warning_signs", "medicines.breastfeeding",
+        Heading("NSAID cautions"),
+        *_all("medicines", "kidney_disease", "heart_failure_or_cvd", "gi_bleed_or_ulcer",
+              "nsaid_sensitive_asthma", "liver_disease"),
+        Heading("Medicines that raise the risk of an NSAID",
+                "The anticoagulant is asked in the history that changes risk."),
+        *_all("medicines", "antiplatelet", "oral_corticosteroid", "ssri_snri",
+              "ace_arb_with_diuretic", "lithium", "methotrexate"),
+    )),
     SectionSpec("inflammatory", "Inflammatory features (NICE NG65)", _all(
         "inflammatory", "wakes_second_half_of_night", "buttock_pain", "improves_with_movement",
         "improves_with_nsaid_48h", "relative_with_spa", "arthritis", "enthesitis", "psoriasis"),
@@ -94,13 +119,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
         note="Ask the nine questions from Keele University's official form "
              "(keele.ac.uk/sbst); record the answers here under their domain labels."),
     SectionSpec("plan", "Plan, safety-netting and follow-up", _all(
-        "plan", "safety_netting_given", "ces_card_given", "follow_up", "fit_note",
-        "fit_note_details"),
+        "plan", "safety_netting_given", "ces_card_given", "ces_info_how", "review_date",
+        "follow_up", "fit_note", "fit_note_details"),
         note="Choose, edit and confirm the plan's items in the panel on the right."),
 )
 
 MULTI_LINE = {
-    "history.notes": 3, "triggers.trauma_details": 2, "impact.activities": 2,
+    "history.notes": 3, "history.treatment_tried": 2, "triggers.trauma_details": 2,
+    "impact.activities": 2, "impact.main_concern": 2,
     "consultation.patient_location": 1, "medicines.current_pain_medicines": 2,
     "plan.follow_up": 2, "plan.fit_note_details": 2, "legs.numbness_where": 1,
 }

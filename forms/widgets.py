@@ -450,10 +450,13 @@ class NhsNumberField(_LineField):
 
 
 class MultiChoiceField(Field):
-    """Several enum values (triggers) as check boxes."""
+    """Several values of one enum (triggers, how information was given) as check boxes.
+
+    Keys: Tab moves from box to box, Space ticks or clears the box with focus.
+    """
 
     def __init__(self, path: str, title: str, options: list[Enum],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, labels: dict[Enum, str] | None = None) -> None:
         super().__init__(path, title, parent)
         self.boxes: dict[Enum, QCheckBox] = {}
         layout = QHBoxLayout(self)
@@ -462,8 +465,9 @@ class MultiChoiceField(Field):
         grid = QGridLayout(frame)
         grid.setContentsMargins(0, 0, 0, 0)
         for i, option in enumerate(options):
-            box = QCheckBox(words(option), frame)
-            box.setAccessibleName(f"{title}: {words(option)}")
+            text = (labels or {}).get(option) or words(option)
+            box = QCheckBox(text, frame)
+            box.setAccessibleName(f"{title}: {text}")
             box.toggled.connect(lambda _=False: self._emit(self.value))
             self._watch_focus(box)
             grid.addWidget(box, i // 2, i % 2)

@@ -84,11 +84,11 @@ def test_numbness_in_both_legs_contradicting_the_red_flag_item_is_caught():
 @pytest.mark.hazard("H14")
 def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_again():
     from consult import plan
-    from consult.answers import Onset, YesNoUnsure
+    from consult.answers import Onset
 
     record = negative_record()
     item = record.red_flags.ces_saddle_numbness
-    item.answer, item.onset, item.worse_last_14_days = Answer.YES, Onset.WITHIN_14_DAYS, YesNoUnsure.YES
+    item.answer, item.onset = Answer.YES, Onset.WITHIN_14_DAYS  # new: "worse" is not asked
     assert "review the plan and confirm it again" in fields(record)["plan.confirmed"]
     plan.accept_suggestions(record)
     plan.confirm(record)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from consult.answers import Answer, Trauma
 from consult.record import Record
@@ -157,3 +158,270 @@ def test_sections_built_after_a_record_was_loaded_show_its_answers(qtbot):
     assert widget.fields["patient.nhs_number"].edit.text() == "999 016 6137"
     assert widget.rows["red_flags.ces_saddle_numbness.onset"].visible
     assert not widget.rows["red_flags.cancer_type"].visible
+
+
+# -- record format 2: the new questions, in call order, follow-ups by keyboard ----------------
+
+
+def choose(qtbot, form, path, *keys):
+    """Pick a choice as a GP does: focus the drop-down and press keys (Down, letters)."""
+    combo = focus(qtbot, form, path)
+    for key in keys:
+        qtbot.keyClick(combo, key)
+    return combo
+
+
+def heading(form, text):
+    form.ensure_built()
+    return next(w for w in form.findChildren(QLabel, "subHeading") if w.text() == text)
+
+
+def shown(form, path):
+    return form.rows[path].visible and form.rows[path].field.isVisible()
+
+
+def test_every_question_of_the_record_has_its_place_in_the_form(form):
+    from consult.record import Record as Model
+    from forms.sections import SECTIONS
+
+    def leaves(model, prefix):
+        for name, info in type(model).model_fields.items():
+            value = getattr(model, name)
+            path = f"{prefix}{name}"
+            if hasattr(type(value), "model_fields"):
+                yield from leaves(value, path + ".")
+            else:
+                yield path, info
+
+    # set elsewhere: the practice in the settings, the plan's items in the panel
+    elsewhere = {"format", "format_version", "upgrade_notes", "plan.items", "plan.confirmed",
+                 "plan.confirmed_for"}
+    paths = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)]
+    assert len(paths) == len(set(paths))
+    expected = {p for p, _ in leaves(Model(), "") if p not in elsewhere
+                and not p.startswith("practice.")}
+    assert set(paths) == expected
+    assert set(form.rows) == expected
+    from consult import followups
+
+    assert set(followups.RULES) <= set(form.rows)  # every follow-up has a row to show
+
+
+def test_new_questions_sit_in_their_sections_in_call_order():
+    from forms.sections import SECTIONS
+
+    entries = {spec.id: [e for e in spec.entries if isinstance(e, str)] for spec in SECTIONS}
+
+    def before(section, *paths):
+        order = [entries[section].index(p) for p in paths]
+        assert order == sorted(order), (section, paths)
+
+    c, h, i, lg, m = (entries[s] for s in ("consultation", "history", "impact", "legs",
+                                           "medicines"))
+    assert h[0] == "history.site"
+    before("consultation", "consultation.others_present", "consultation.interpreter",
+           "consultation.consent")
+    before("history", "history.episode", "history.previous_episodes", "history.spinal_surgery",
+           "history.pattern", "history.character", "history.morning_stiffness",
+           "history.stiffness_after_rest", "history.morning_stiffness_minutes",
+           "history.course", "history.nsaid_tried", "history.treatment_tried", "history.notes")
+    before("impact", "impact.work", "impact.job_demands")
+    assert i[-1] == "impact.main_concern"
+    before("legs", "legs.pain_extent", "legs.pain_intolerable", "legs.weakness_severe",
+           "legs.claudication", "legs.claudication_duration", "observation.walks_normally")
+    before("red_flags", "red_flags.fever_or_unwell", "red_flags.sepsis_signs",
+           "red_flags.sudden_severe_new_pain")
+    before("medicines", "medicines.takes_benzodiazepine", "medicines.pregnant",
+           "red_flags.pregnancy_warning_signs", "medicines.breastfeeding",
+           "medicines.kidney_disease", "medicines.nsaid_sensitive_asthma",
+           "medicines.liver_disease", "medicines.antiplatelet", "medicines.methotrexate")
+    before("risk", "risk.known_aortic_aneurysm", "risk.anticoagulant")
+    before("plan", "plan.ces_card_given", "plan.ces_info_how", "plan.review_date",
+           "plan.follow_up")
+    assert "risk.anticoagulant" not in m and "consultation.interpreter" in c
+    assert all(p.startswith(("legs.", "observation.")) for p in lg)
+
+
+def test_red_flag_answers_outside_the_red_flag_section_fire_a_row_on_their_own():
+    """RED_FLAG_ANSWERS colours a Yes like a red flag: only answers whose Yes alone fires."""
+    from consult import followups
+    from consult.record import Record as Model
+    from consult.rules.engine import assess
+    from forms.form import RED_FLAG_ANSWERS
+    from forms.sections import SECTIONS
+    from tests.support import negative_record
+
+    def fires_alone(path):
+        r = negative_record()
+        r.triggers.triggers = []  # lifting would turn osteoporosis into a fracture risk
+        r.legs.symptoms = r.legs.pain = Answer.YES  # show the leg follow-ups
+        if path == "triggers.severe_pain_after_trauma":
+            r.triggers.trauma = Trauma.MINOR  # the question it follows
+        before = {row.id for row in assess(r).fired}
+        owner, leaf = followups._owner_and_field(r, path)
+        setattr(owner, leaf, Answer.YES)
+        return bool({row.id for row in assess(r).fired} - before)
+
+    answers = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)
+               and not e.startswith("red_flags.")
+               and isinstance(getattr(*followups._owner_and_field(Model(), e)), Answer)]
+    flags = {p for p in answers if fires_alone(p)}
+    assert flags == set(RED_FLAG_ANSWERS)
+    assert "risk.known_aortic_aneurysm" in flags and "risk.anticoagulant" not in flags
+
+
+def test_a_video_consultation_shows_the_observation_questions_a_telephone_one_hides_them(
+        qtbot, form):
+    from consult.answers import Mode
+
+    observation = heading(form, "Remote observation (video)")
+    assert not shown(form, "observation.walks_normally") and not observation.isVisible()
+    choose(qtbot, form, "consultation.mode", Qt.Key.Key_Down, Qt.Key.Key_Down)  # Video
+    assert form.record.consultation.mode is Mode.VIDEO
+    for path in ("observation.walks_normally", "observation.heel_walk", "observation.toe_walk",
+                 "observation.rises_without_arms", "observation.bends_forward"):
+        assert shown(form, path), path
+    assert observation.isVisible()
+    target = focus(qtbot, form, "observation.heel_walk")
+    qtbot.keyClick(target, Qt.Key.Key_N)
+    assert form.record.observation.heel_walk is Answer.NO
+    assert form.fields["observation.toe_walk"].focus_target().hasFocus()  # focus moves on
+    qtbot.keyClicks(focus(qtbot, form, "observation.bends_forward"), "Fingertips to knees")
+    assert form.record.observation.bends_forward == "Fingertips to knees"
+    choose(qtbot, form, "consultation.mode", Qt.Key.Key_Up)  # Telephone
+    assert form.record.consultation.mode is Mode.TELEPHONE
+    assert not shown(form, "observation.heel_walk") and not observation.isVisible()
+    # nothing seen on video is kept for a telephone consultation
+    assert form.record.observation.heel_walk is Answer.NOT_ASKED
+    assert form.record.observation.bends_forward == ""
+
+
+def test_sepsis_signs_are_asked_after_fever_yes(qtbot, form):
+    assert not shown(form, "red_flags.sepsis_signs")
+    qtbot.keyClick(focus(qtbot, form, "red_flags.fever_or_unwell"), Qt.Key.Key_Y)
+    assert shown(form, "red_flags.sepsis_signs")
+    sepsis = form.fields["red_flags.sepsis_signs"]
+    assert sepsis.focus_target().hasFocus()  # the next question is the follow-up
+    qtbot.keyClick(sepsis, Qt.Key.Key_Y)
+    assert form.record.red_flags.sepsis_signs is Answer.YES
+    qtbot.keyClick(focus(qtbot, form, "red_flags.fever_or_unwell"), Qt.Key.Key_N)
+    assert not shown(form, "red_flags.sepsis_signs")
+    assert form.record.red_flags.sepsis_signs is Answer.NOT_ASKED
+
+
+def test_worse_in_the_last_14_days_is_asked_only_after_onset_more_than_14_days(qtbot, form):
+    from consult.answers import Onset, YesNoUnsure
+
+    answer, onset, worse = ("red_flags.ces_bladder." + p for p in
+                            ("answer", "onset", "worse_last_14_days"))
+    qtbot.keyClick(focus(qtbot, form, answer), Qt.Key.Key_Y)
+    assert shown(form, onset) and not shown(form, worse)
+    choose(qtbot, form, onset, Qt.Key.Key_Down)  # Within 14 days: new, nothing to ask
+    assert form.record.red_flags.ces_bladder.onset is Onset.WITHIN_14_DAYS
+    assert not shown(form, worse)
+    choose(qtbot, form, onset, Qt.Key.Key_Down)  # More than 14 days
+    assert form.record.red_flags.ces_bladder.onset is Onset.MORE_THAN_14_DAYS
+    assert shown(form, worse)
+    choose(qtbot, form, worse, Qt.Key.Key_Down)  # Yes
+    assert form.record.red_flags.ces_bladder.worse_last_14_days is YesNoUnsure.YES
+    choose(qtbot, form, onset, Qt.Key.Key_Down)  # Unsure: counts as new
+    assert not shown(form, worse)
+    assert form.record.red_flags.ces_bladder.worse_last_14_days is None
+
+
+def test_claudication_duration_is_asked_after_claudication_yes(qtbot, form):
+    from consult.answers import Duration3Months
+
+    assert not shown(form, "legs.claudication")
+    qtbot.keyClick(focus(qtbot, form, "legs.symptoms"), Qt.Key.Key_Y)
+    assert shown(form, "legs.claudication") and not shown(form, "legs.claudication_duration")
+    qtbot.keyClick(focus(qtbot, form, "legs.claudication"), Qt.Key.Key_Y)
+    assert shown(form, "legs.claudication_duration")
+    duration = form.fields["legs.claudication_duration"].focus_target()
+    assert duration.hasFocus()
+    qtbot.keyClick(duration, Qt.Key.Key_Down)
+    qtbot.keyClick(duration, Qt.Key.Key_Down)
+    assert form.record.legs.claudication_duration is Duration3Months.OVER_3_MONTHS
+    qtbot.keyClick(focus(qtbot, form, "legs.claudication"), Qt.Key.Key_N)
+    assert not shown(form, "legs.claudication_duration")
+    assert form.record.legs.claudication_duration is None
+
+
+def test_pregnancy_questions_are_hidden_for_a_male_patient(qtbot, form):
+    from consult.answers import Sex
+
+    pregnancy = ("medicines.pregnant", "medicines.breastfeeding")
+    pregnancy_heading = heading(form, "Pregnancy and breastfeeding")
+    assert all(shown(form, p) for p in pregnancy)  # sex not recorded yet: asked
+    assert not shown(form, "red_flags.pregnancy_warning_signs")
+    qtbot.keyClick(focus(qtbot, form, "medicines.pregnant"), Qt.Key.Key_Y)
+    assert shown(form, "red_flags.pregnancy_warning_signs")
+    assert form.fields["red_flags.pregnancy_warning_signs"].focus_target().hasFocus()
+    qtbot.keyClick(form.fields["red_flags.pregnancy_warning_signs"], Qt.Key.Key_N)
+    assert form.fields["medicines.breastfeeding"].focus_target().hasFocus()
+    qtbot.keyClick(form.fields["medicines.breastfeeding"], Qt.Key.Key_N)
+    sex = choose(qtbot, form, "patient.sex", Qt.Key.Key_M)  # Male
+    assert form.record.patient.sex is Sex.MALE, sex.currentText()
+    for path in (*pregnancy, "red_flags.pregnancy_warning_signs"):
+        assert not shown(form, path), path
+    assert not pregnancy_heading.isVisible()
+    assert form.record.medicines.pregnant is Answer.NOT_ASKED
+    assert form.record.medicines.breastfeeding is Answer.NOT_ASKED
+    assert form.record.red_flags.pregnancy_warning_signs is Answer.NOT_ASKED
+    choose(qtbot, form, "patient.sex", Qt.Key.Key_Up)  # Female
+    assert all(shown(form, p) for p in pregnancy) and pregnancy_heading.isVisible()
+
+
+def test_how_the_ces_information_was_given_is_a_multi_choice_after_given_yes(qtbot, form):
+    from consult.answers import InfoMethod
+    from forms.widgets import MultiChoiceField
+
+    how = form.fields["plan.ces_info_how"]
+    assert isinstance(how, MultiChoiceField)
+    assert not shown(form, "plan.ces_info_how")
+    qtbot.keyClick(focus(qtbot, form, "plan.ces_card_given"), Qt.Key.Key_Y)
+    assert shown(form, "plan.ces_info_how")
+    printed = how.boxes[InfoMethod.PRINTED]
+    assert printed.hasFocus()  # Y moved on to the first box
+    qtbot.keyClick(printed, Qt.Key.Key_Space)
+    qtbot.keyClick(printed, Qt.Key.Key_Tab)
+    sms = how.boxes[InfoMethod.SMS]
+    assert sms.hasFocus() and sms.text() == "SMS"
+    qtbot.keyClick(sms, Qt.Key.Key_Tab)
+    qtbot.keyClick(how.boxes[InfoMethod.EMAIL], Qt.Key.Key_Tab)
+    qtbot.keyClick(how.boxes[InfoMethod.READ_ALOUD], Qt.Key.Key_Space)
+    assert form.record.plan.ces_info_how == [InfoMethod.PRINTED, InfoMethod.READ_ALOUD]
+    qtbot.keyClick(how.boxes[InfoMethod.READ_ALOUD], Qt.Key.Key_Tab)
+    assert form.fields["plan.review_date"].focus_target().hasFocus()  # then the review date
+    qtbot.keyClicks(form.fields["plan.review_date"].focus_target(), "18/12/2026")
+    assert form.record.plan.review_date == dt.date(2026, 12, 18)
+    qtbot.keyClick(focus(qtbot, form, "plan.ces_card_given"), Qt.Key.Key_N)
+    assert not shown(form, "plan.ces_info_how")
+    assert form.record.plan.ces_info_how == []
+    assert not any(box.isChecked() for box in how.boxes.values())
+
+
+def test_a_loaded_record_shows_its_multi_choice_and_new_answers(qtbot, form):
+    from consult.answers import InfoMethod, Interpreter, Mode
+
+    record = Record()
+    record.consultation.mode = Mode.VIDEO
+    record.consultation.interpreter = Interpreter.FAMILY_OR_FRIEND
+    record.observation.walks_normally = Answer.YES
+    record.plan.ces_card_given = Answer.YES
+    record.plan.ces_info_how = [InfoMethod.SMS]
+    form.load(record)
+    assert form.fields["consultation.interpreter"].combo.currentText() == "Family member or friend"
+    assert form.fields["observation.walks_normally"].value is Answer.YES
+    boxes = form.fields["plan.ces_info_how"].boxes
+    assert [m for m, box in boxes.items() if box.isChecked()] == [InfoMethod.SMS]
+    assert shown(form, "observation.walks_normally") and shown(form, "plan.ces_info_how")
+
+
+def test_choices_read_as_words_not_as_codes(form):
+    for path, field in form.fields.items():
+        combo = getattr(field, "combo", None)
+        texts = [combo.itemText(i) for i in range(combo.count())] if combo else [
+            box.text() for box in getattr(field, "boxes", {}).values()]
+        for text in texts:
+            assert "_" not in text and text[:1] == text[:1].upper(), (path, text)

@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
@@ -62,26 +63,63 @@ def pdf_text(data: bytes) -> str:
         return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
-def body_text(data: bytes, note) -> str:
-    """The text drawn inside each page's body frame, pages joined: a field whose lines run
-    over a page break reads on as one, without the next page's header and footer between
-    (the long run found a field split by a page break with the banner in between)."""
+def note_body(note) -> Callable[[int], tuple[float, float]]:
+    """The body frame of each page of `note` (bottom, top), between its header and footer."""
     from consult.note.pdf import PAGE_H, _Furniture, styles
 
     furniture = _Furniture.build(note, styles())
     bottom = furniture.footer_height() - 1
-    parts: list[str] = []
+    return lambda number: (bottom, PAGE_H - furniture.header_height(number == 0) + 1)
+
+
+def cell_texts(data: bytes, body: Callable[[int], tuple[float, float]]) -> list[str]:
+    """The body's text cell by cell: each text object inside a page's body frame (reportlab
+    draws every Paragraph and every plain cell string as one), a cell split by a page break
+    joined with where it goes on, the first text object at the same left edge on the next
+    page (after the repeated header row and the "(continued)" marker).
+
+    So nothing comes between the two halves of a cell: not the page's header and footer,
+    not the other cells of a row split over the page break (the long run found the header
+    between the two halves of a name), not the table's repeated header row."""
+    from consult.note.pdf import BOLD, CONTINUED, styles
+
+    head_size = styles().table_head.fontSize
+    cells: list[str] = []
+    before: dict[float, int] = {}  # left edge -> the last cell there on the page before
     with mock.patch("pypdf._text_extraction.is_char_rtl", lambda *_: False):
         for number, page in enumerate(pypdf.PdfReader(io.BytesIO(data)).pages):
-            top = PAGE_H - furniture.header_height(number == 0) + 1
+            bottom, top = body(number)
+            objects: list[dict] = []
 
-            def keep(text, cm, tm, _font, _size, top=top):
+            def begin(operator, *_):
+                if operator == b"BT":
+                    objects.append({"x": None, "parts": [], "head": False})
+
+            def keep(text, cm, tm, font, size, bottom=bottom, top=top):
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                if bottom <= y <= top:
-                    parts.append(text)
+                if not objects or not text or not bottom <= y <= top:
+                    return
+                current = objects[-1]
+                if current["x"] is None and text.strip():
+                    current["x"] = round(tm[4] * cm[0] + tm[5] * cm[2] + cm[4], 1)
+                current["parts"].append(text)
+                if font and BOLD in str(font.get("/BaseFont", "")) and abs(size - head_size) < 0.01:
+                    current["head"] = True  # a table's header row, repeated on each page
 
-            page.extract_text(visitor_text=keep)
-    return "".join(parts)
+            page.extract_text(visitor_operand_before=begin, visitor_text=keep)
+            here: dict[float, int] = {}
+            for found in objects:
+                text, x = "".join(found["parts"]), found["x"]
+                if x is None or found["head"] or text.strip() == CONTINUED:
+                    continue
+                if x in before and x not in here:  # the first cell at this edge: it may go on
+                    cells[before[x]] += text
+                    here[x] = before[x]
+                else:
+                    cells.append(text)
+                    here[x] = len(cells) - 1
+            before = here
+    return cells
 
 
 def squeeze(text: str) -> str:
@@ -181,8 +219,10 @@ def check_note(record: Record, *, plumber: bool = False) -> bytes:
         assert glyphs.describe(sorted(missing)[0]).split()[0] in text
 
     # The printable text of every user field comes back.
-    # the body read on across page breaks; the header (practice, banner) read whole
-    back = "".join(c for c in body_text(data, note) if c != NOTDEF and comparable(c))
+    # the body read cell by cell, a cell read on across page breaks; the header (practice,
+    # banner) read whole
+    back = "\n".join("".join(c for c in cell if c != NOTDEF and comparable(c))
+                     for cell in cell_texts(data, note_body(note)))
     whole = "".join(c for c in text if c != NOTDEF and comparable(c))
     for field, value in user_fields(record).items():
         bold = field in IN_BOLD
@@ -256,6 +296,71 @@ def test_a_family_name_is_capitalised_only_where_the_font_has_the_capital(family
 @given(strategies.records())
 def test_hostile_records_give_a_faithful_draft_pdf_long_run(record: Record) -> None:
     check_note(record)
+
+
+# ---------------------------------------------------------------------------
+# A row split by a page break: read cell by cell, marked "(continued)"
+
+
+def _split_over_pages(flowable, room: float, height: float = 200) -> bytes:
+    """`flowable` starting `room` points above the foot of a frame `height` points tall,
+    so that its first row splits."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+
+    from consult.note.pdf import MARGIN_X, PAGE_H, TEXT_W
+
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(buffer, invariant=1)
+    frame = Frame(MARGIN_X, PAGE_H - 100 - height, TEXT_W, height, 0, 0, 0, 0)
+    doc.addPageTemplates([PageTemplate(frames=[frame])])
+    doc.build([Spacer(1, height - room), flowable])
+    return buffer.getvalue()
+
+
+def _pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+# three lines each in a consultation-details cell (a two-line paragraph never splits: orphans)
+NAMES = ("WOJCIECHOWSKA ŁUKASIEWICZÓWNA BRZĘCZYSZCZYK", "WOŁODYMYROWNA MŁYNARCZYKÓWNA ŚWIĘTOCHOWSKA")
+
+
+@pytest.mark.hazard("H6")
+def test_a_row_split_by_a_page_break_is_read_cell_by_cell_and_marked_continued() -> None:
+    from consult.note import model as m
+    from consult.note.pdf import CONTINUED, PAGE_H, _fields, styles
+
+    rows = (("Clinician", NAMES[0]), ("Others present", NAMES[1]), ("Mode", "Telephone"),
+            ("Location", "Home"))
+    data = _split_over_pages(_fields(m.Fields(rows), styles()), 21)
+    pages = _pages(data)
+    assert len(pages) >= 2 and CONTINUED not in pages[0] and pages[1].lstrip().startswith(CONTINUED)
+    # Read in drawing order, the other cell of the row comes between a name's two halves
+    # (the long run's failure); read cell by cell, each name is whole.
+    assert squeeze(NAMES[0]) not in squeeze("".join(pages))
+    cells = [squeeze(c) for c in cell_texts(data, lambda _: (0, PAGE_H))]
+    assert squeeze(NAMES[0]) in cells and squeeze(NAMES[1]) in cells
+    assert squeeze(CONTINUED) not in "".join(cells)
+
+
+@pytest.mark.hazard("H6")
+def test_a_table_row_over_several_pages_says_continued_under_each_repeated_header() -> None:
+    from consult.note import model as m
+    from consult.note.pdf import CONTINUED, PAGE_H, _table, styles
+
+    details = " ".join(f"{NAMES[0]} {n}" for n in range(8))
+    table = m.Table(columns=("Item", "Answer", "Details"), widths=(0.58, 0.12, 0.30), rows=(
+        m.TableRow(("Previous history of cancer", "Yes", details), level="urgent"),
+        m.TableRow(("Weight loss", "No", "")),
+    ))
+    data = _split_over_pages(_table(table, styles()), 40, height=60)
+    pages = _pages(data)
+    assert len(pages) >= 4
+    continued = [squeeze(p).startswith("ItemAnswerDetails" + squeeze(CONTINUED)) for p in pages]
+    assert continued == [False] + [True] * (len(pages) - 2) + [continued[-1]]
+    cells = [squeeze(c) for c in cell_texts(data, lambda _: (0, PAGE_H))]
+    assert squeeze(details) in cells  # the repeated header row is not read into the cell
+    assert squeeze(details) not in squeeze("".join(pages))
 
 
 # ---------------------------------------------------------------------------

@@ -417,7 +417,13 @@ def test_table_cell_with_long_details_splits_over_pages() -> None:
     r.triggers.severe_pain_after_trauma = Answer.YES
     data = note_pdf(r, draft=True)
     _assert_inside(data)
-    assert squeeze(" ".join(pages_text(data))).count("fell") >= 3 * 4000  # box, history, table
+    pages = pages_text(data)
+    assert squeeze(" ".join(pages)).count("fell") >= 3 * 4000  # box, history, table
+    # Where a row split by a page break goes on, the page says so, under the table's
+    # repeated header when it has one.
+    continued = [n for n, text in enumerate(pages, start=1) if "(continued)" in text]
+    assert len(continued) >= 5 and 1 not in continued
+    assert any("Item\nAnswer\nDetails\n(continued)\nfell fell" in pages[n - 1] for n in continued)
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@
   the footer (with a finalised note's version line) are drawn on every page;
   "Page n of N" comes from a two-pass canvas.
 - Table cells are Paragraphs with explicit column widths, a repeated header
-  and `splitInRow`, so long text flows over pages instead of being clipped.
+  and `splitInRow`, so long text flows over pages instead of being clipped; a row
+  split by a page break says "(continued)" where it goes on.
 - Output is deterministic (`invariant`): the same note gives the same bytes.
 """
 
@@ -175,6 +176,7 @@ class _Styles:
     alert_body: ParagraphStyle
     plan: ParagraphStyle
     plan_why: ParagraphStyle
+    continued: ParagraphStyle
 
 
 _styles: _Styles | None = None
@@ -220,6 +222,8 @@ def styles() -> _Styles:
             plan=s("plan", leftIndent=19, bulletIndent=0, spaceBefore=3, leading=11.4),
             plan_why=s("plan_why", leftIndent=19, fontSize=8, leading=9.8,
                        textColor=INK, spaceAfter=1.5),
+            continued=s("continued", fontName=ITALIC, fontSize=7.6, leading=9.4,
+                        textColor=GREY),
         )
     return _styles
 
@@ -230,6 +234,50 @@ def _label(text: str) -> str:
 
 # ---------------------------------------------------------------------------
 # Blocks
+
+CONTINUED = "(continued)"
+
+
+class _Continued(Paragraph):
+    """The words at the top of a row's first cell where the row goes on after a page break."""
+
+
+class _Table(Table):
+    """A Table whose row split by a page break (reportlab's splitInRow) says "(continued)"
+    at the top of its first cell on the page where it goes on; reportlab gives the second
+    half no sign of it, so a reader could take it for a row of its own."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        first, rest = parts
+        head = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
+        if first._nrows + rest._nrows - head != self._nrows + 1:
+            return parts  # split between two rows: nothing goes on
+        if all(_blank(cell) for cell in first._cellvalues[-1]):
+            return []  # only the marker would stay on this page: move the row on whole
+        cells = rest._cellvalues[head]
+        if all(_blank(cell) for cell in cells):
+            return parts  # the whole row stayed on this page: nothing goes on
+        cells[0] = (_Continued(CONTINUED, styles().continued), *_flowables(cells[0]))
+        rest._argH[head] = None  # measured again with the marker in
+        return parts
+
+
+def _flowables(value: Any) -> tuple[Flowable, ...]:
+    if isinstance(value, str):
+        return (Paragraph(esc(value), styles().cell),) if value else ()
+    if isinstance(value, Flowable):
+        return (value,)
+    return tuple(value or ())
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return all(isinstance(f, _Continued) for f in _flowables(value))
+
 
 
 def _fields(block: m.Fields, st: _Styles) -> Flowable:
@@ -249,7 +297,7 @@ def _fields(block: m.Fields, st: _Styles) -> Flowable:
         label_w = min(max(max(stringWidth(k, FAMILY, 7.6) for k, _ in rows) + 10, 60),
                       0.25 * TEXT_W)
         widths = [label_w, TEXT_W - label_w]
-    table = Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT")
+    table = _Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -307,7 +355,7 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
         data.append(cells)
         if row.level and fill is not None:
             commands.append(("BACKGROUND", (0, r), (-1, r), fill))
-    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table = _Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
 
@@ -371,7 +419,7 @@ def _alert(alert: m.Alert, st: _Styles) -> Flowable:
     if alert.items:
         rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")
                       for item in alert.items]])
-    table = Table(rows, colWidths=[TEXT_W], splitInRow=1, hAlign="LEFT")
+    table = _Table(rows, colWidths=[TEXT_W], splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), strong),
         ("BACKGROUND", (0, 1), (-1, -1), fill),

@@ -235,7 +235,22 @@ def _schema(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def utf8_output() -> None:
+    """Standard output and error in UTF-8, whatever the locale or a redirect says, before
+    anything is printed: a Windows cp1252 redirect cannot encode "Łukasz", and the notes
+    list printed part of its table, then "internal error" (exit 70). A character UTF-8
+    cannot carry (a lone surrogate from a JSON escape) is written as an escape."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (OSError, ValueError):  # a closed or unusual stream: left as it is
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_output()
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -287,3 +291,55 @@ def test_bad_input_gives_one_line_and_exit_2(args, words, capsys, tmp_path, monk
     assert cli(args) == 2
     one_error_line(capsys, words)
     assert not (tmp_path / "data").exists()
+
+
+# -- doors: who is finalising; names the output cannot encode ------------------------
+
+MAIN = Path(__file__).resolve().parent.parent / "main.py"
+
+
+@pytest.mark.hazard("H19")
+@pytest.mark.parametrize("user", ["D" * 201, "Dr\nB", "Dr\rB", "Dr \x1b[31mB", "Dr\tB", "Dr\x00B",
+                                  "Dr \u202eB", "Dr\u2028B", "Dr\x85B"])
+def test_a_user_name_beyond_the_apps_limits_is_refused_before_anything_is_opened(
+        user, record_file, tmp_path, capsys):
+    database = tmp_path / "c.db"
+    assert cli(["finalise", str(record_file), "--user", user,
+                "--database", f"sqlite:///{database}"]) == 2
+    line = one_error_line(capsys, "--user")
+    assert "\x1b" not in line and "\u202e" not in line
+    assert not database.exists()
+
+
+@pytest.mark.hazard("H19")
+def test_the_longest_name_the_app_allows_is_stored_on_every_engine_one_more_is_refused(
+        store_url, record_file, capsys):
+    longest = "Dr Łukasz Nowak-" + "W" * 184
+    assert len(longest) == 200
+    assert cli(["finalise", str(record_file), "--user", longest + "W", "--database", store_url]) == 2
+    one_error_line(capsys, "--user", "at most 200 characters")
+    finalise(store_url, record_file, user=longest)
+    capsys.readouterr()
+    assert cli(["notes", "list", "--json", "--database", store_url]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["author"] == longest
+
+
+@pytest.mark.hazard("H19")
+def test_notes_list_writes_utf8_where_the_locale_cannot_encode_a_name(sqlite_url, tmp_path,
+                                                                       monkeypatch, capsys):
+    path = tmp_path / "nowak.json"
+    save(patient_record("Łukasz", "Nowak", next(nhs_numbers(960_000_000))), path)
+    finalise(sqlite_url, path)
+    # A Windows cp1252 redirect: the table used to stop after its header, exit 70.
+    result = subprocess.run([sys.executable, str(MAIN), "notes", "list", "--database", sqlite_url],
+                            capture_output=True, timeout=120,
+                            env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert result.returncode == 0 and result.stderr == b""
+    header, row = result.stdout.decode("utf-8").splitlines()
+    assert header.startswith("consultation") and "NOWAK, Łukasz" in row
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="cp1252"))
+    assert cli(["notes", "list", "--json", "--database", sqlite_url]) == 0
+    sys.stdout.flush()
+    assert json.loads(raw.getvalue().decode("utf-8"))[0]["patient"] == "NOWAK, Łukasz"

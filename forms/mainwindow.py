@@ -275,7 +275,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
             return
         record = Record()
         s = self.settings
-        record.practice.name, record.practice.address = s.practice_name, s.practice_address
+        app_settings.fill_practice(record, s)  # name, address and the local routes
         record.consultation.clinician_name = s.clinician_name
         record.consultation.gmc_number = s.gmc_number
         now = dt.datetime.now()
@@ -530,8 +530,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         old, self.settings = self.settings, result
         if not self.locked:  # a finalised note never changes
             record = self.record
-            record.practice.name = result.practice_name
-            record.practice.address = result.practice_address
+            app_settings.fill_practice(record, result)
             if not record.consultation.clinician_name:
                 record.consultation.clinician_name = result.clinician_name
                 record.consultation.gmc_number = result.gmc_number

@@ -8,6 +8,7 @@ types, and are written owner-only because they identify the clinician.
     load_settings() -> AppSettings           bad stored values fall back to defaults
     save_settings(settings)                  QSettings, then chmod 0600
     export_file_name(settings, record)       the pattern filled in, safe as a file name
+    fill_practice(record, settings)          the practice and its local routes into a record
     edit_settings(parent, settings)          the modal dialog (tests replace it)
     style_sheet()                            the app's style sheet
 """
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult import resources
-from consult.record import GmcNumber, Record, ShortText, Text
+from consult.record import GmcNumber, Practice, Record, ShortText, Text
 from consult.store import location
 
 DEFAULT_PATTERN = "{date}_{FAMILY}_{given}_{nhs}_back-pain.pdf"
@@ -141,6 +143,13 @@ class AppSettings(BaseModel):
     gmc_number: GmcNumber = Field(None, title="GMC number")
     practice_name: ShortText = Field("", title="Practice name")
     practice_address: Text = Field("", title="Practice address")
+    # Local routes (clinical reference, section 5): printed in the suggestions and the
+    # advice sheet where they apply; left empty, the generic route is printed.
+    ces_route: Text = Field("", title=Practice.model_fields["ces_route"].title)
+    mscc_contact: Text = Field("", title=Practice.model_fields["mscc_contact"].title)
+    msk_interface: Text = Field("", title=Practice.model_fields["msk_interface"].title)
+    physio_self_referral: Text = Field(
+        "", title=Practice.model_fields["physio_self_referral"].title)
     file_pattern: str = Field(DEFAULT_PATTERN, max_length=200, title="File name pattern")
     database_url: str = Field("", max_length=1000, title="Database",
                               description="Empty: an SQLite file on this computer. A practice "
@@ -159,6 +168,26 @@ class AppSettings(BaseModel):
     @classmethod
     def _database(cls, value: str) -> str:
         return _check_database_url(value)
+
+
+#: The practice's local routes: the setting's name is the record's `practice` field name.
+LOCAL_ROUTES = ("ces_route", "mscc_contact", "msk_interface", "physio_self_referral")
+
+#: What each local route holds, shown as a placeholder in the dialog.
+ROUTE_EXAMPLES = {
+    "ces_route": "e.g. Emergency department, City Hospital; on-call spinal team 01234 567890",
+    "mscc_contact": "e.g. MSCC coordinator 01234 567891 (24 hours), acute oncology bleep 123",
+    "msk_interface": "e.g. Community MSK service, referral via the e-Referral Service",
+    "physio_self_referral": "e.g. physio.example.nhs.uk or 01234 567892",
+}
+
+
+def fill_practice(record: Record, settings: AppSettings) -> None:
+    """Put the practice's name, address and local routes from the settings into a record."""
+    practice = record.practice
+    practice.name, practice.address = settings.practice_name, settings.practice_address
+    for name in LOCAL_ROUTES:
+        setattr(practice, name, getattr(settings, name))
 
 
 # --- storage ------------------------------------------------------------------------------
@@ -301,6 +330,16 @@ class SettingsDialog(QDialog):
         self.practice_address.setAccessibleName("Practice address")
         self.practice_address.setTabChangesFocus(True)
         self.practice_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
+        self.routes: dict[str, QPlainTextEdit] = {}
+        for name in LOCAL_ROUTES:
+            edit = QPlainTextEdit(getattr(settings, name))
+            edit.setObjectName(name)
+            edit.setAccessibleName(AppSettings.model_fields[name].title or name)
+            edit.setPlaceholderText(ROUTE_EXAMPLES[name])
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 14)
+            setattr(self, name, edit)
+            self.routes[name] = edit
         self.file_pattern = self._line("file_pattern", "File name pattern", settings.file_pattern)
         self.default_pattern = QPushButton("Use &default")
         self.default_pattern.setAccessibleName("Use the default file name pattern")
@@ -351,6 +390,22 @@ class SettingsDialog(QDialog):
         self._row(form, "&GMC number:", self.gmc_number, "gmc_number")
         self._row(form, "&Practice name:", self.practice_name, "practice_name")
         self._row(form, "Practice &address:", self.practice_address, "practice_address")
+        routes_box = QGroupBox("Local routes")
+        routes_box.setObjectName("localRoutes")
+        routes_form = QFormLayout(routes_box)
+        routes_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        routes_help = QLabel("Printed in the suggestions and on the advice sheet where they "
+                             "apply. Leave one empty to print the generic route.")
+        routes_help.setObjectName("local_routes_help")
+        routes_help.setWordWrap(True)
+        routes_help.setProperty("role", "hint")
+        routes_form.addRow(routes_help)
+        for name, text in zip(LOCAL_ROUTES, ("Cauda &equina route:",
+                                             "&MSCC coordinator or acute oncology:",
+                                             "MS&K interface service:",
+                                             "P&hysiotherapy self-referral:"), strict=True):
+            self._row(routes_form, text, self.routes[name], name)
+        form.addRow(routes_box)
         pattern_row = QHBoxLayout()
         pattern_row.setContentsMargins(0, 0, 0, 0)
         pattern_row.addWidget(self.file_pattern, 1)
@@ -377,8 +432,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
 
         order = [self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
-                 self.practice_address, self.file_pattern, self.default_pattern,
-                 self.database_url, self.ok_button,
+                 self.practice_address, *self.routes.values(), self.file_pattern,
+                 self.default_pattern, self.database_url, self.ok_button,
                  self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
@@ -387,6 +442,8 @@ class SettingsDialog(QDialog):
                      self.file_pattern, self.database_url):
             edit.textChanged.connect(self._validate)
         self.practice_address.textChanged.connect(self._validate)
+        for edit in self.routes.values():
+            edit.textChanged.connect(self._validate)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         self._validate()
 
@@ -422,6 +479,7 @@ class SettingsDialog(QDialog):
             "practice_address": self.practice_address.toPlainText(),
             "file_pattern": self.file_pattern.text(),
             "database_url": self.database_url.text(),
+            **{name: edit.toPlainText() for name, edit in self.routes.items()},
         }
 
     def _validate(self) -> bool:

@@ -306,15 +306,22 @@ def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbo
 
     chosen = app_settings.AppSettings(clinician_name="Dr Kofi Mensah", gmc_number="1234567",
                                       practice_name="Hillside Surgery",
-                                      practice_address="2 Hill St")
+                                      practice_address="2 Hill St",
+                                      ces_route="ED, City Hospital",
+                                      physio_self_referral="physio.example.nhs.uk")
     monkeypatch.setattr(app_settings, "edit_settings", lambda *a: chosen)
     window.edit_settings()
     assert app_settings.load_settings() == chosen
+    assert window.record.practice.ces_route == "ED, City Hospital"  # the open consultation too
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     record = window.record
     assert record.consultation.clinician_name == "Dr Kofi Mensah"
     assert record.consultation.gmc_number == "1234567"
     assert record.practice.name == "Hillside Surgery"
+    assert record.practice.ces_route == "ED, City Hospital"
+    assert record.practice.physio_self_referral == "physio.example.nhs.uk"
+    assert record.practice.mscc_contact == ""  # empty: the note prints the generic route
+    assert any("ED, City Hospital" in s.text for s in window.assessment.suggestions)
     assert window.form.fields["consultation.clinician_name"].editor.text() == "Dr Kofi Mensah"
 
 

@@ -200,7 +200,8 @@ def _ok(dlg: SettingsDialog):
 
 def test_every_field_has_a_label_with_a_mnemonic_and_an_accessible_name(dialog):
     fields = [dialog.clinician_name, dialog.gmc_number, dialog.practice_name,
-              dialog.practice_address, dialog.file_pattern]
+              dialog.practice_address, dialog.ces_route, dialog.mscc_contact,
+              dialog.msk_interface, dialog.physio_self_referral, dialog.file_pattern]
     buddies = {label.buddy(): label.text() for label in dialog.findChildren(QLabel) if label.buddy()}
     for field in fields:
         assert "&" in buddies[field], field.objectName()
@@ -356,3 +357,94 @@ def test_the_dialog_shows_who_is_working_and_where_the_database_is_never_a_passw
     assert "set by CONSULT_DATABASE_URL, which overrides this setting" in dlg.database_where.text()
     qtbot.mouseClick(_ok(dlg), Qt.MouseButton.LeftButton)
     assert dlg.result_settings() == AppSettings(user_name="Dr Asha Patel")
+
+
+# --- the practice's local routes --------------------------------------------------------------
+
+ROUTES = AppSettings(
+    practice_name="Hillside Surgery",
+    ces_route="ED, City Hospital: tell triage 'suspected cauda equina'",
+    mscc_contact="MSCC coordinator 01234 567891 (24 hours)",
+    msk_interface="Community MSK service via e-RS",
+    physio_self_referral="physio.example.nhs.uk",
+)
+
+
+def test_local_routes_round_trip_through_qsettings():
+    save_settings(ROUTES)
+    assert load_settings() == ROUTES
+    empty = AppSettings()
+    assert (empty.ces_route, empty.mscc_contact, empty.msk_interface,
+            empty.physio_self_referral) == ("", "", "", "")
+
+
+def test_local_routes_flow_into_the_record_like_the_practice_name():
+    from forms.settings import LOCAL_ROUTES, fill_practice
+
+    record = Record()
+    fill_practice(record, ROUTES)
+    assert record.practice.name == "Hillside Surgery"
+    assert record.practice.ces_route == ROUTES.ces_route
+    assert record.practice.mscc_contact == ROUTES.mscc_contact
+    assert record.practice.msk_interface == ROUTES.msk_interface
+    assert record.practice.physio_self_referral == ROUTES.physio_self_referral
+    # one name in the settings and the record, one title
+    for name in LOCAL_ROUTES:
+        assert AppSettings.model_fields[name].title == \
+            type(record.practice).model_fields[name].title
+    fill_practice(record, AppSettings())  # emptied in the settings: emptied in the record
+    assert record.practice.ces_route == "" and record.practice.physio_self_referral == ""
+
+
+def test_a_local_route_is_printed_and_an_empty_one_prints_the_generic_route():
+    from consult.rules.engine import assess
+    from consult.ruleset import load as load_rules
+    from forms.settings import fill_practice
+
+    def ces_card(settings):
+        record = negative_record()
+        fill_practice(record, settings)
+        return next(s.text for s in assess(record).suggestions if s.id == "ces-card")
+
+    generic = load_rules().routes["ces"].generic
+    assert generic in ces_card(AppSettings())
+    local = ces_card(ROUTES)
+    assert ROUTES.ces_route in local and generic not in local
+
+
+def test_local_routes_are_typed_by_keyboard_in_their_own_group(qtbot, dialog):
+    from PySide6.QtWidgets import QApplication, QGroupBox
+
+    group = dialog.findChild(QGroupBox, "localRoutes")
+    assert group.title() == "Local routes" and group.isVisible()
+    for name in ("ces_route", "mscc_contact", "msk_interface", "physio_self_referral"):
+        edit = getattr(dialog, name)
+        assert group.isAncestorOf(edit) and edit.accessibleName() and edit.placeholderText()
+    # Alt+E reaches the cauda equina route; Tab walks the four routes in order
+    qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is dialog.ces_route
+    qtbot.keyClicks(dialog.ces_route, "ED, City Hospital")
+    qtbot.keyClick(dialog.ces_route, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.mscc_contact
+    qtbot.keyClicks(dialog.mscc_contact, "MSCC coordinator 01234 567891")
+    qtbot.keyClick(dialog.mscc_contact, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.msk_interface, "Community MSK service")
+    qtbot.keyClick(dialog.msk_interface, Qt.Key.Key_Tab)
+    qtbot.keyClicks(dialog.physio_self_referral, "physio.example.nhs.uk")
+    qtbot.keyClick(dialog.physio_self_referral, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.file_pattern
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.result_settings() == AppSettings(
+        clinician_name="Dr Asha Patel", ces_route="ED, City Hospital",
+        mscc_contact="MSCC coordinator 01234 567891", msk_interface="Community MSK service",
+        physio_self_referral="physio.example.nhs.uk")
+
+
+def test_the_dialog_shows_the_stored_routes():
+    dlg = SettingsDialog(ROUTES)
+    try:
+        assert dlg.ces_route.toPlainText() == ROUTES.ces_route
+        assert dlg.physio_self_referral.toPlainText() == ROUTES.physio_self_referral
+        assert dlg.result_settings() == ROUTES
+    finally:
+        dlg.deleteLater()

@@ -65,7 +65,8 @@ def negative_record() -> Record:
     rf = r.red_flags
     for name in ("loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
                  "pelvic_or_pregnancy_pain", "gait_disturbance", "new_constant_severe_pain",
-                 "cannot_mobilise", "pain_uncontrolled", "collapse_or_faint"):
+                 "cannot_mobilise", "pain_uncontrolled", "collapse_or_faint",
+                 "sepsis_signs", "pregnancy_warning_signs"):
         setattr(rf, name, NO)
     for name in type(r.medicines).model_fields:
         if getattr(r.medicines, name) is Answer.NOT_ASKED:

@@ -16,14 +16,18 @@ from consult import screening
 from consult.answers import (
     Answer,
     Band,
+    Course,
+    Duration3Months,
     DurationUnit,
     Episode,
     LegExtent,
     Onset,
+    Sex,
     Side,
     Trajectory,
     Trauma,
     Trigger,
+    WeaknessOnset,
     YesNoUnsure,
 )
 from consult.record import Record
@@ -35,7 +39,9 @@ from tests.support import negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED
 RULES = load()
-CORE_CES = [c for c in CES_ITEMS if c != "ces_sexual_dysfunction"]
+# Clinical reference revision 3: new sexual dysfunction is a cauda equina item on its
+# own (it is on the CES card), so every CES item behaves the same; the old CORE_CES
+# list (every item but sexual dysfunction) is gone.
 
 
 # --------------------------------------------------------------------------- helpers
@@ -79,10 +85,11 @@ def leg_numbness(r: Record) -> Record:
     return r
 
 
-def one_leg_weakness(r: Record, trajectory: Trajectory | None, severe: Answer) -> Record:
+def one_leg_weakness(r: Record, trajectory: Trajectory | None, severe: Answer,
+                     onset: WeaknessOnset | None = WeaknessOnset.WITHIN_3_MONTHS) -> Record:
     legs = r.legs
     legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.RIGHT
-    legs.weakness_onset = Onset.WITHIN_14_DAYS
+    legs.weakness_onset = onset
     legs.weakness_trajectory, legs.weakness_severe = trajectory, severe
     return r
 
@@ -143,7 +150,7 @@ EMERGENCY_TIMINGS = [
 
 
 @pytest.mark.hazard("H1")
-@pytest.mark.parametrize("name", CORE_CES)
+@pytest.mark.parametrize("name", CES_ITEMS)
 @pytest.mark.parametrize(("onset", "worse"), EMERGENCY_TIMINGS)
 def test_ces_item_new_worse_or_unsure_is_an_emergency(name, onset, worse):
     r = ces_item(negative_record(), name, onset, worse)
@@ -158,7 +165,7 @@ def test_ces_item_new_worse_or_unsure_is_an_emergency(name, onset, worse):
 
 
 @pytest.mark.hazard("H1")
-@pytest.mark.parametrize("name", CORE_CES)
+@pytest.mark.parametrize("name", CES_ITEMS)
 def test_ces_item_stable_for_more_than_14_days_is_urgent(name):
     r = ces_item(negative_record(), name, Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)
     a = assess(r)
@@ -166,13 +173,20 @@ def test_ces_item_stable_for_more_than_14_days_is_urgent(name):
     assert "ces-emergency" not in ids(a)
 
 
-@pytest.mark.hazard("H12")
-@pytest.mark.parametrize(("onset", "worse"), [*EMERGENCY_TIMINGS,
-                                              (Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)])
-def test_new_sexual_dysfunction_alone_fires_nothing(onset, worse):
+@pytest.mark.parametrize(("onset", "worse"), EMERGENCY_TIMINGS)
+def test_new_sexual_dysfunction_alone_is_a_ces_emergency(onset, worse):
+    """Was test_new_sexual_dysfunction_alone_fires_nothing: revision 3 of the reference
+    puts new sexual dysfunction on the CES card as an item that counts on its own."""
     r = ces_item(negative_record(), "ces_sexual_dysfunction", onset, worse)
     a = assess(r)
-    assert not any(i.startswith("ces-") for i in ids(a))
+    assert_row(a, "ces-emergency")
+    assert a.disposition == "emergency"
+
+
+def test_new_sexual_dysfunction_alone_stable_for_more_than_14_days_is_urgent():
+    r = ces_item(negative_record(), "ces_sexual_dysfunction", Onset.MORE_THAN_14_DAYS,
+                 YesNoUnsure.NO)
+    assert_only(assess(r), "ces-stable")
 
 
 def test_new_sexual_dysfunction_counts_with_another_ces_item():
@@ -189,7 +203,13 @@ def test_ces_findings_record_onset_and_worse_per_item():
     ces_item(r, "ces_bladder", Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)
     row = next(x for x in assess(r).fired if x.id == "ces-emergency")
     assert len(row.findings) == 2
-    assert any("within 14 days" in f and "worse in the last 14 days" in f for f in row.findings)
+    # revision 3: "worse in the last 14 days" applies only to an item that began more
+    # than 14 days ago; a stray answer on a new item is not printed
+    saddle = next(f for f in row.findings if f.startswith("Numbness"))
+    bladder = next(f for f in row.findings if f.startswith("Bladder"))
+    assert "started within 14 days" in saddle and "worse" not in saddle
+    assert "started more than 14 days ago" in bladder
+    assert "not worse in the last 14 days" in bladder
 
 
 @pytest.mark.hazard("H1")
@@ -205,7 +225,10 @@ def test_bilateral_progressing_weakness_in_the_legs_section_is_ces():
     r = negative_record()
     legs = r.legs
     legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.BOTH
-    legs.weakness_onset, legs.weakness_trajectory = Onset.MORE_THAN_14_DAYS, Trajectory.SAME
+    # severe weakness in both legs, present for more than 3 months and not changing: the
+    # CES item "severe or progressing weakness in both legs" (reference section 2),
+    # stable for more than 14 days: urgent
+    legs.weakness_onset, legs.weakness_trajectory = WeaknessOnset.LONGER, Trajectory.SAME
     legs.weakness_severe = Y
     a = assess(r)
     assert_row(a, "ces-stable")
@@ -218,7 +241,7 @@ def test_mild_stable_weakness_in_both_legs_is_at_least_urgent_not_routine():
     r = negative_record()
     legs = r.legs
     legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.BOTH
-    legs.weakness_onset, legs.weakness_trajectory = Onset.MORE_THAN_14_DAYS, Trajectory.SAME
+    legs.weakness_onset, legs.weakness_trajectory = WeaknessOnset.WITHIN_3_MONTHS, Trajectory.SAME
     legs.weakness_severe = N
     a = assess(r)
     assert_row(a, "weakness-one-leg-mild")
@@ -264,10 +287,14 @@ def test_cancer_with_a_bilateral_ces_neuro_item_is_mscc(name):
     assert a.band is Band.EMERGENCY
 
 
-def test_suspected_cord_compression_without_cancer_is_mscc():
+def test_suspected_cord_compression_without_cancer_is_its_own_emergency_row():
+    """Revision 3: without known cancer there is no MSCC coordinator route; the GP's
+    "suspected cord compression" fires a separate emergency row (ED or on-call spinal team)."""
     r = negative_record()
     r.red_flags.suspected_cord_compression = Y
-    assert_only(assess(r), "mscc")
+    a = assess(r)
+    assert_only(a, "cord-compression")
+    assert "mscc" not in ids(a)
 
 
 def test_suspected_cord_compression_with_cancer_is_mscc():
@@ -276,6 +303,7 @@ def test_suspected_cord_compression_with_cancer_is_mscc():
     a = assess(r)
     assert_only(a, "mscc")
     assert ids(a).count("mscc") == 1
+    assert "cord-compression" not in ids(a)
 
 
 @pytest.mark.hazard("H12")
@@ -491,20 +519,32 @@ def test_new_spinal_deformity_alone_is_urgent_fracture():
     assert_only(assess(r), "osteoporotic-fracture")
 
 
-@pytest.mark.hazard("H12")
-@pytest.mark.parametrize("risk", list(FRACTURE_RISKS))
-def test_fracture_risk_without_sudden_severe_pain_fires_nothing(risk):
+@pytest.mark.parametrize("risk", ["osteoporosis", "long-term steroids", "age 66"])
+def test_fracture_risk_without_trauma_lifting_or_sudden_pain_fires_nothing(risk):
+    """Was test_fracture_risk_without_sudden_severe_pain_fires_nothing: revision 3 of the
+    reference fires the fracture row for osteoporosis or long-term steroids with minor
+    trauma or strenuous lifting too, and for age 65 or over with a fall alone; a risk with
+    none of those events still fires nothing."""
     r = negative_record()
-    FRACTURE_RISKS[risk](r)
+    r.triggers.triggers = [Trigger.TWISTING]  # twisting is not lifting
+    if risk == "age 66":
+        set_age(r, 66)
+    else:
+        FRACTURE_RISKS[risk](r)
     assert not any(i.startswith("osteoporotic") for i in ids(assess(r)))
 
 
-@pytest.mark.hazard("H10")
-def test_age_65_exactly_with_a_minor_fall_is_not_a_fracture_risk():
-    r = set_age(negative_record(), 65)
+@pytest.mark.parametrize(("age", "fires"), [(64, False), (65, True)])
+def test_age_65_exactly_with_a_minor_fall_is_a_fracture_risk(age, fires):
+    """Was test_age_65_exactly_with_a_minor_fall_is_not_a_fracture_risk: revision 3 says
+    "age 65 or over with a fall or minor trauma" (no sudden severe pain needed)."""
+    r = set_age(negative_record(), age)
+    r.triggers.triggers = []
     r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MINOR, N
-    r.red_flags.sudden_severe_new_pain = Y
-    assert not any(i.startswith("osteoporotic") for i in ids(assess(r)))
+    a = assess(r)
+    assert ("osteoporotic-fracture" in ids(a)) is fires, ids(a)
+    if fires:
+        assert_only(a, "osteoporotic-fracture")
 
 
 @pytest.mark.parametrize("worse", ["cannot_mobilise", "pain_uncontrolled", "neuro"])
@@ -738,8 +778,14 @@ def test_non_spinal_pain_when_unwell_is_at_least_urgent(name):
     r = _non_spinal(name)(negative_record())
     r.red_flags.fever_or_unwell = Y
     a = assess(r)
-    assert "outside-non-spinal-unwell" in ids(a)
-    assert "infection-fever" in ids(a)
+    if name == "loin_pain_fever_urinary":
+        # revision 3: fever with loin pain or urinary symptoms is one row naming both
+        # pyelonephritis and spinal infection (same day, sepsis check), not the two rows
+        assert "fever-loin-urinary" in ids(a)
+        assert "infection-fever" not in ids(a)
+    else:
+        assert "outside-non-spinal-unwell" in ids(a)
+        assert "infection-fever" in ids(a)
     assert a.band is Band.EMERGENCY
 
 
@@ -762,6 +808,13 @@ def test_outside_pathway_never_hides_a_red_flag_row(case, flag):
     r = setup(negative_record())
     flag_setup(r)
     a = assess(r)
+    if (case, flag) == ("loin_pain_fever_urinary", "fever"):
+        # revision 3: fever with loin pain is its own row (pyelonephritis or spinal
+        # infection); it replaces both the fever row and the outside banner
+        assert "fever-loin-urinary" in ids(a) and a.band is Band.EMERGENCY
+        assert any(r.id == "fever-loin-urinary" for r in a.red_flag_rows)
+        assert a.not_from_spine  # the presentation says the pain may not be spinal
+        return
     assert any(i.startswith(outside_id) for i in ids(a)) and flag_row in ids(a)
     assert a.outside_pathway
     assert a.band.rank >= band_of(flag_row).rank
@@ -821,9 +874,49 @@ def test_a_blank_record_is_not_fully_screened():
 # --------------------------------------------------------------------------- every fired row
 
 
-def _every_case() -> list[Record]:
+def _revision_3_cases() -> list[Record]:
+    """One record for each row that revision 3 of the reference added."""
     out = []
-    for name in CORE_CES:
+    r = negative_record()
+    r.red_flags.fever_or_unwell = r.red_flags.sepsis_signs = Y
+    out.append(r)  # sepsis
+    r = negative_record()
+    r.red_flags.fever_or_unwell = r.red_flags.loin_pain_fever_urinary = Y
+    out.append(r)  # fever-loin-urinary
+    out.append(one_leg_weakness(negative_record(), Trajectory.SAME, N, WeaknessOnset.LONGER))
+    r = negative_record()
+    legs = r.legs
+    legs.symptoms = legs.pain = legs.claudication = Y
+    legs.pain_side, legs.pain_extent = Side.BOTH, LegExtent.BELOW_KNEE
+    legs.claudication_duration = Duration3Months.OVER_3_MONTHS
+    out.append(r)  # neurogenic-claudication
+    r = negative_record()
+    legs = r.legs
+    legs.symptoms = legs.pain = Y
+    legs.pain_side, legs.pain_extent = Side.LEFT, LegExtent.BELOW_KNEE
+    r.impact.pain_worst, r.history.course = 8, Course.SAME
+    out.append(r)  # sciatica-not-settling
+    r = negative_record()
+    r.risk.anticoagulant = r.red_flags.sudden_severe_new_pain = Y
+    out.append(r)  # bleeding-anticoagulant
+    r = negative_record()
+    r.risk.known_aortic_aneurysm = Y
+    out.append(r)  # aneurysm-known
+    r = negative_record()
+    r.patient.sex = Sex.FEMALE
+    r.medicines.pregnant = r.red_flags.pregnancy_warning_signs = Y
+    out.append(r)  # pregnancy-emergency
+    r = negative_record()
+    r.triggers.triggers = []
+    r.risk.long_term_steroids = Y
+    r.triggers.trauma, r.triggers.severe_pain_after_trauma = Trauma.MINOR, N
+    out.append(r)  # osteoporotic-fracture from minor trauma
+    return out
+
+
+def _every_case() -> list[Record]:
+    out = _revision_3_cases()
+    for name in CES_ITEMS:
         out.append(ces_item(negative_record(), name, Onset.WITHIN_14_DAYS, YesNoUnsure.NO))
         out.append(ces_item(negative_record(), name, Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO))
     for setup in NEURO_SETUPS.values():
@@ -876,6 +969,10 @@ STRONG_CASES_COVER = [
     "infection-risk", "infection-risk-neuro", "major-trauma", "weakness-one-leg-severe",
     "weakness-one-leg-mild", "osteoporotic-fracture", "osteoporotic-fracture-emergency",
     "trauma-severe-pain", "aortic",
+    # revision 3 (rule set 2026.12.1); their own tests are in tests/test_rules_2026_12.py
+    "cord-compression", "sepsis", "fever-loin-urinary", "weakness-long-standing",
+    "neurogenic-claudication", "bleeding-anticoagulant", "aneurysm-known",
+    "pregnancy-emergency",
 ]
 
 
@@ -928,7 +1025,11 @@ def test_every_row_above_routine_puts_its_action_in_the_suggestions(row_id, reco
     row = next(r for r in a.fired if r.id == row_id)
     suggestion = next((s for s in a.suggestions if s.id == f"action-{row_id}"), None)
     assert suggestion is not None, [s.id for s in a.suggestions]
-    assert suggestion.text == row.action
+    # revision 3: a row with a local route prints the route after its action (the
+    # practice's own, or the generic words when the practice has not set one)
+    route = RULES.rows[row_id].route
+    tail = f" {RULES.routes[route].label}: {RULES.routes[route].generic}." if route else ""
+    assert suggestion.text == row.action + tail
     assert suggestion.source == row.source
 
 

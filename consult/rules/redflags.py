@@ -82,7 +82,7 @@ def _legs_imply(record: Record, name: str) -> str | None:
     if name == "ces_numbness_both_legs" and legs.numbness is YES and legs.numbness_side is Side.BOTH:
         return "leg symptoms record numbness in both legs"
     if name == "ces_weakness_both_legs" and legs.weakness is YES and legs.weakness_side is Side.BOTH \
-            and weakness_is_severe_or_progressing(legs):
+            and bilateral_weakness_is_ces(legs):
         return "leg symptoms record severe or progressing weakness in both legs"
     return None
 
@@ -101,6 +101,13 @@ def weakness_is_progressing(legs: Legs) -> bool:
 def weakness_is_new(legs: Legs) -> bool:
     """Started within 3 months; an unsure or unrecorded onset counts as new."""
     return legs.weakness_onset is not WeaknessOnset.LONGER
+
+
+def bilateral_weakness_is_ces(legs: Legs) -> bool:
+    """Severe or progressing weakness in both legs is a cauda equina item whatever its onset
+    (the CES row then decides emergency or urgent by its 14-day onset and course); an
+    unasked severity counts as severe."""
+    return weakness_is_progressing(legs) or legs.weakness_severe is not Answer.NO
 
 
 def weakness_is_severe_or_progressing(legs: Legs) -> bool:
@@ -217,7 +224,7 @@ def one_leg_weakness(record: Record, fire: Fire) -> None:
     if legs.weakness is not YES:
         return
     if legs.weakness_side is Side.BOTH:
-        if weakness_is_severe_or_progressing(legs):
+        if bilateral_weakness_is_ces(legs):
             return  # severe or progressing weakness in both legs is a cauda equina item
         side = "both legs"
     else:

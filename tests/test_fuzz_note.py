@@ -363,6 +363,25 @@ def test_a_table_row_over_several_pages_says_continued_under_each_repeated_heade
     assert squeeze(details) not in squeeze("".join(pages))
 
 
+@pytest.mark.hazard("H6")
+def test_a_row_never_leaves_only_continued_at_the_foot_of_a_page() -> None:
+    from reportlab.platypus import Paragraph, Table
+
+    from consult.note.pdf import TEXT_W, _Continued, _Table, esc, styles
+
+    table = _Table([[Paragraph(esc("word " * 400), styles().body)]], colWidths=[TEXT_W],
+                   splitInRow=1)
+    table.wrap(TEXT_W, 10_000)
+    _, rest = table.split(TEXT_W, 60)
+    assert isinstance(rest._cellvalues[0][0][0], _Continued)
+    rest.wrap(TEXT_W, 10_000)
+    # Room for the marker's line only: reportlab alone would leave "(continued)" there by
+    # itself; the row moves on whole instead.
+    alone = Table.split(rest, TEXT_W, 14)
+    assert [type(f) for f in alone[0]._cellvalues[-1][0]] == [_Continued]
+    assert rest.split(TEXT_W, 14) == []
+
+
 # ---------------------------------------------------------------------------
 # The strategies themselves
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import stat
@@ -13,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
 
 from consult import recordfile
-from consult.answers import Answer
+from consult.answers import Answer, Character, InfoMethod, Interpreter, PainSite
 from forms import dialogs
 from forms.banner import NO_PATIENT
 from forms.mainwindow import MainWindow
@@ -47,6 +48,12 @@ def focused():
 
 def type_(qtbot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
+
+
+def answer(qtbot, keys: str) -> None:
+    """Answer questions in turn: each key goes to the question that has the focus then."""
+    for key in keys:
+        qtbot.keyClicks(focused(), key)
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
@@ -86,7 +93,9 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "y")  # identity confirmed; focus moves on
     type_(qtbot, "Home")
-    press(qtbot, Qt.Key.Key_Tab, times=2)
+    press(qtbot, Qt.Key.Key_Tab, times=2)  # past others present, to the interpreter
+    type_(qtbot, "N")  # none needed
+    press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "y")  # consent
     # Patient
     type_(qtbot, "Taylor")
@@ -102,17 +111,30 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     assert window.banner.text().endswith("| NHS No. 943 476 5919")
     # Duration and pattern
     press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "L")  # lower back only
+    press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "G")  # gradual
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "3")
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "W")  # weeks
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "F")  # first episode
+    type_(qtbot, "F")  # first episode: no previous episodes to ask about
     press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "n")  # no spinal surgery; focus moves on
     type_(qtbot, "I")  # intermittent
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "yynnn")  # movement, sitting, night, stiffness, thoracic
+    type_(qtbot, "D")  # dull or aching
+    press(qtbot, Qt.Key.Key_Tab)
+    # movement, sitting, night, morning stiffness, after rest, spasm, range, thoracic
+    answer(qtbot, "yynnnnnn")
+    record = window.record
+    h = record.history
+    assert (h.site, h.character, h.spinal_surgery) == (PainSite.LOWER_BACK, Character.DULL_ACHING,
+                                                       Answer.NO)
+    assert (h.stiffness_after_rest, h.muscle_spasm, h.reduced_movement, h.thoracic_pain) == (
+        Answer.NO, Answer.NO, Answer.NO, Answer.NO)
+    assert record.consultation.interpreter is Interpreter.NONE
     # Leg symptoms: none
     go_to_section(qtbot, window, "legs")
     type_(qtbot, "n")
@@ -121,11 +143,17 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
     assert focused() is window.form.remaining_no
     press(qtbot, Qt.Key.Key_Space)
-    # Plan section: safety-netting and CES card given
+    # Plan section: safety-netting and CES card given, how, the review booked
     go_to_section(qtbot, window, "plan")
-    type_(qtbot, "yy")
+    answer(qtbot, "yy")
+    press(qtbot, Qt.Key.Key_Space)  # printed
+    press(qtbot, Qt.Key.Key_Tab, times=4)  # past SMS, email and read aloud
+    type_(qtbot, "18/12/2026")
+    press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "Review by phone in 4 weeks if not improving")
-    record = window.record
+    assert record.plan.ces_info_how == [InfoMethod.PRINTED]
+    assert record.plan.review_date == dt.date(2026, 12, 18)
+    assert record.plan.follow_up == "Review by phone in 4 weeks if not improving"
     assert record.red_flags.ces_bladder.answer is Answer.NO
     assert record.plan.safety_netting_given is Answer.YES
     assert window.assessment.disposition == "routine"
@@ -276,7 +304,8 @@ def test_closing_with_unsaved_changes_asks_first(qtbot, window, monkeypatch):
 def test_about_names_versions_and_intended_purpose(window):
     window.about()
     text = window.dialog_calls[-1][1][1]
-    assert "Rule set 2026.11.2" in text and "PySide6" in text and "decision support" in text
+    assert f"Rule set {window.rules.version}" in text
+    assert "PySide6" in text and "decision support" in text
 
 
 @pytest.mark.hazard("H13")

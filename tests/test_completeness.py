@@ -34,7 +34,7 @@ def test_a_blank_record_lists_every_kind_of_missing_item_with_a_sentence():
     assert found["red_flags.ces_bladder.answer"].startswith("Red flag not yet answered: Bladder change")
 
 
-@pytest.mark.hazard("H3", "H10", "H17", "H18")
+@pytest.mark.hazard("H3", "H10", "H17", "H18", "H24")
 @pytest.mark.parametrize(("change", "field", "says"), [
     (lambda r: setattr(r.consultation, "date", dt.date(2026, 12, 1)), "consultation.date", "in the future"),
     (lambda r: setattr(r.patient, "date_of_birth", dt.date(2012, 1, 1)), "patient.date_of_birth", "outside this tool's scope"),

@@ -133,7 +133,7 @@ def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
 # Red flags
 
 
-@pytest.mark.hazard("H1")
+@pytest.mark.hazard("H1", "H25")
 def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
     text = flat(pages_text(ces_pdf)[0])
     box = text.index("RED FLAG")

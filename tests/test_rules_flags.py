@@ -519,6 +519,7 @@ def test_new_spinal_deformity_alone_is_urgent_fracture():
     assert_only(assess(r), "osteoporotic-fracture")
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("risk", ["osteoporosis", "long-term steroids", "age 66"])
 def test_fracture_risk_without_trauma_lifting_or_sudden_pain_fires_nothing(risk):
     """Was test_fracture_risk_without_sudden_severe_pain_fires_nothing: revision 3 of the
@@ -534,6 +535,7 @@ def test_fracture_risk_without_trauma_lifting_or_sudden_pain_fires_nothing(risk)
     assert not any(i.startswith("osteoporotic") for i in ids(assess(r)))
 
 
+@pytest.mark.hazard("H10")
 @pytest.mark.parametrize(("age", "fires"), [(64, False), (65, True)])
 def test_age_65_exactly_with_a_minor_fall_is_a_fracture_risk(age, fires):
     """Was test_age_65_exactly_with_a_minor_fall_is_not_a_fracture_risk: revision 3 says

@@ -266,7 +266,7 @@ def emergency_records(draw):
     return r
 
 
-@pytest.mark.hazard("H1")
+@pytest.mark.hazard("H1", "H25")
 @PROPERTY
 @given(st.one_of(records(), emergency_records()))
 def test_emergency_leads_with_the_emergency_action(r):
@@ -291,7 +291,7 @@ def test_every_row_above_routine_has_its_action_suggested_in_order(r):
     assert actions == wanted
 
 
-@pytest.mark.hazard("H18")
+@pytest.mark.hazard("H18", "H24")
 @PROPERTY
 @given(records())
 def test_safety_netting_is_always_suggested(r):
@@ -312,7 +312,7 @@ def test_pregnancy_means_no_nsaid_suggestion(r):
         assert "pregnancy-medicines" in ids
 
 
-@pytest.mark.hazard("H7")
+@pytest.mark.hazard("H7", "H21")
 @PROPERTY
 @given(records())
 def test_reassurance_only_when_screened_and_no_serious_row(r):

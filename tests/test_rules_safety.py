@@ -41,7 +41,7 @@ def test_cancer_with_every_feature_answered_no_says_so():
     assert "no suggestive features" in " ".join(row.findings)
 
 
-@pytest.mark.hazard("H18")
+@pytest.mark.hazard("H18", "H21")
 def test_gait_disturbance_blocks_reassurance_and_no_imaging_and_asks_for_examination():
     r = negative_record()
     r.red_flags.gait_disturbance = Y
@@ -85,7 +85,7 @@ def test_fever_fires_the_emergency_row_without_the_no_fever_wording():
     assert "infection-fever" in fired and "infection-risk" not in fired
 
 
-@pytest.mark.hazard("H8")
+@pytest.mark.hazard("H8", "H23")
 def test_no_weak_opioid_for_someone_already_taking_an_opioid():
     r = negative_record()
     r.medicines.kidney_disease = Y  # NSAID unsuitable, acute low back pain
@@ -94,7 +94,7 @@ def test_no_weak_opioid_for_someone_already_taking_an_opioid():
     assert "weak-opioid" not in ids(assess(r).suggestions)
 
 
-@pytest.mark.hazard("H7")
+@pytest.mark.hazard("H7", "H21")
 def test_chronic_pain_is_not_told_it_will_settle_within_weeks():
     r = negative_record()
     r.history.duration_value, r.history.duration_unit = 6, DurationUnit.MONTHS

@@ -77,7 +77,7 @@ def _blank_plan(record: Record) -> Record:
 # Disposition and fired rows
 
 
-@pytest.mark.hazard("H1")
+@pytest.mark.hazard("H1", "H25")
 def test_emergency_example_shows_emergency_words_and_the_ces_action(qtbot):
     record = load_example("cauda-equina")
     panel = _panel(qtbot, record)

@@ -160,6 +160,7 @@ class RuleSet(_Frozen):
     sources: dict[str, str]
     bands: dict[Band, BandWords]
     unscreened: BandWords
+    outside: BandWords
     deadlines: Deadlines
     routes: dict[Route, RouteText]
     rows: dict[str, RowText]
@@ -184,13 +185,24 @@ class RuleSet(_Frozen):
                 return entry
         return None
 
-    def headline(self, band: Band, within: str | None) -> str:
-        """'URGENT - within 24 hours': the band with the most urgent fired row's deadline;
-        the band's general range only where no row gives one."""
+    def headline(self, band: Band, within: str | None, *, screened: bool = True,
+                 outside: bool = False) -> str:
+        """The disposition as every screen shows it: 'URGENT - within 24 hours', the band
+        with the most urgent fired row's deadline (the band's general range only where no
+        row gives one); never a plain ROUTINE while red flags are unscreened or an
+        outside-this-pathway row fired."""
+        unscreened = f"{self.unscreened.title} - {self.unscreened.meaning}"
+        if band is Band.ROUTINE and outside:
+            words = f"{self.outside.title} - {self.outside.meaning}"
+            return words if screened else f"{words}. {self.unscreened.title}"
+        if band is Band.ROUTINE and not screened:
+            return unscreened
         title = self.bands[band].title
         if within is None or within == "as the GP judges":
-            return f"{title} - {self.bands[band].meaning}"
-        return f"{title} - " + ("act now" if within == "now" else deadline_words(within))
+            words = f"{title} - {self.bands[band].meaning}"
+        else:
+            words = f"{title} - " + ("act now" if within == "now" else deadline_words(within))
+        return words if screened else f"{words}. {unscreened}"
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSet:

@@ -109,10 +109,16 @@ def test_the_specialist_routes_nice_allows_can_be_suggested():
 
 
 def test_safety_netting_in_the_card_s_words_and_fever_not_sent_to_the_emergency_department():
-    text = suggestions(check("10-safety-netting-and-fever.v2.json"))["safety-netting"]["text"]
+    text = suggestions(check("09-chronic-lbp-specialist-route.v2.json"))["safety-netting"]["text"]
     assert "new or worsening leg weakness" in text and "do not drive yourself" in text
     assert "inner thighs (including when wiping)" in text and "sexual function" in text
     assert "NHS 111 the same day" in text and "call 999" in text
     fever = next(s for s in text.split(". ") if "fever" in s)
     assert "emergency department" not in fever
-    assert "weight loss" not in text  # an emergency note leaves that line out
+
+
+def test_safety_netting_leaves_out_the_lines_that_do_not_apply():
+    # an emergency note with a fever already acted on: no weight-loss, review or fever line
+    text = suggestions(check("10-safety-netting-and-fever.v2.json"))["safety-netting"]["text"]
+    assert "Go to the emergency department immediately" in text and "call 999" in text
+    assert "weight loss" not in text and "review" not in text and "fever" not in text

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from consult.answers import Band, Category
 
 NOT_FULLY_SCREENED = "not_fully_screened"
+OUTSIDE_PATHWAY = "outside_pathway"
 
 
 class _Result(BaseModel):
@@ -63,7 +64,10 @@ class Assessment(_Result):
 
     @property
     def disposition(self) -> str:
-        """The band, except that an unscreened record never reads as plain routine."""
+        """The band, except that a record never reads as plain routine when an
+        outside-this-pathway row fired or red flags are unscreened."""
+        if self.band is Band.ROUTINE and any(r.kind == "outside" for r in self.fired):
+            return OUTSIDE_PATHWAY
         if not self.red_flags_screened and self.band is Band.ROUTINE:
             return NOT_FULLY_SCREENED
         return self.band.value

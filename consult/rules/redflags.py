@@ -254,11 +254,17 @@ def claudication(record: Record, facts: Facts, fire: Fire) -> None:
     """Neurogenic claudication: soon, never an emergency on its own; any cauda equina
     item fires its own row instead."""
     legs, rf = record.legs, record.red_flags
-    if not long_standing_claudication(legs):
+    # an unsure or unrecorded duration counts as the more urgent answer: more than 3 months
+    # (this row), unless the legs then amount to a cauda equina item (that row instead)
+    if legs.claudication is not YES or legs.claudication_duration is Duration3Months.UNDER_3_MONTHS:
         return
-    if any(getattr(rf, n).answer is YES for n in CES_ITEMS):
+    if any(getattr(rf, n).answer is YES or _legs_imply(record, n) for n in CES_ITEMS):
         return
-    fire("neurogenic-claudication", [title(Legs, "claudication") + ", for more than 3 months"])
+    how_long = {Duration3Months.OVER_3_MONTHS: "for more than 3 months",
+                Duration3Months.UNSURE: "for how long unsure, counts as more than 3 months",
+                None: "for how long not recorded, counts as more than 3 months"}
+    fire("neurogenic-claudication",
+         [title(Legs, "claudication") + ", " + how_long[legs.claudication_duration]])
 
 
 def sciatica_not_settling(record: Record, facts: Facts, fire: Fire) -> None:

@@ -100,12 +100,16 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
     for row in ranked:
         if row.band is Band.EMERGENCY:
             b.add("emergency-action", sid=f"action-{row.id}", source_text=row.source,
-                  action=row.action, suspected=row.suspected, route=b.route(rules.rows[row.id].route))
+                  action=row.action, suspected=row.suspected,
+                  recorded={"route": b.route(rules.rows[row.id].route)})
     for row in ranked:
         if row.band in (Band.URGENT, Band.SOON):
             b.add("urgent-action", sid=f"action-{row.id}", source_text=row.source,
-                  action=row.action, suspected=row.suspected, route=b.route(rules.rows[row.id].route))
-    elsewhere = not_from_spine(fired, rules)
+                  action=row.action, suspected=row.suspected,
+                  recorded={"route": b.route(rules.rows[row.id].route)})
+    # the pain may not come from the spine, or the patient is outside the tool's scope:
+    # no self-care, medicine, physiotherapy, work or reassurance suggestion
+    elsewhere = not_from_spine(fired, rules) or any(r.id == "outside-under-16" for r in fired)
     pregnant = record.medicines.pregnant is YES
 
     if not emergency:
@@ -119,7 +123,7 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
         if not elsewhere:
             b.add("keep-active")
             b.add("heat-stretch")
-        if record.impact.work in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
+        if not elsewhere and record.impact.work in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
             job = record.impact.job_demands
             b.add("work-advice", work=record.impact.work.value.replace("_", " "),
                   job=f"; the job is {job.value}" if job else "")
@@ -127,17 +131,18 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
             b.add("pelvic-health-physio")
         if not elsewhere:
             _medicines(b, record, facts)
-        if screened and not serious \
+        if screened and not serious and not elsewhere \
                 and not any(r.band and r.band.rank > Band.ROUTINE.rank for r in fired):
             b.add("no-imaging")
-        _physio(b, facts, startback)
-        _specialist_routes(b, record, facts, fired, screened and not serious)
+        if not elsewhere:
+            _physio(b, facts, startback, pregnant)
+        _specialist_routes(b, record, facts, fired, screened and not serious and not elsewhere)
         if ng65 is not None and ng65.count < 3:
             b.add("ng65-return", count=ng65.count)
 
     review = _review(record, fired)
     b.add("safety-netting", lines=" ".join(safety_netting_lines(record, rules, band, review)))
-    b.add("ces-card", route=b.route("ces", lead="; ").rstrip("."))
+    b.add("ces-card", recorded={"route": b.route("ces", lead="; ").rstrip(".")})
     if not emergency:
         booked = (f"Review booked for {review}" if record.plan.review_date
                   else f"Book a review for {review}")
@@ -150,7 +155,9 @@ def _review(record: Record, fired: list[FiredRow]) -> str:
     weak flag, else 4 weeks), in words."""
     if record.plan.review_date:
         return show_date(record.plan.review_date)
-    weeks = 2 if any(r.id == "weak-single" for r in fired) else 4
+    # 2 weeks after any fired row (a single weak flag, a cancer history, a referral);
+    # 4 weeks when nothing fired
+    weeks = 2 if any(r.band is not None for r in fired) else 4
     when = record.consultation.date
     return (f"{show_date(when + timedelta(weeks=weeks))} (about {weeks} weeks)" if when
             else f"about {weeks} weeks from today")
@@ -158,13 +165,17 @@ def _review(record: Record, fired: list[FiredRow]) -> str:
 
 def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str) -> list[str]:
     """The safety-netting lines that apply, in the card's words; none that does not."""
-    lines = rules.safety_netting
+    lines, rf = rules.safety_netting, record.red_flags
     chosen = ["ces"]
-    if record.red_flags.cancer_history is YES:
+    if rf.cancer_history is YES:
         chosen.append("mscc")
-    chosen += ["fever", "collapse"]
+    if rf.fever_or_unwell is not YES:  # a fever already recorded has its own row and action
+        chosen.append("fever")
+    chosen.append("collapse")
     if band is not Band.EMERGENCY:
-        chosen += ["weight_loss", "review"]
+        if rf.weight_loss is not YES:  # weight loss already recorded is acted on by its row
+            chosen.append("weight_loss")
+        chosen.append("review")
     return [lines[key].format(review=review) for key in chosen]
 
 
@@ -205,6 +216,7 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
                                      if risk.anticoagulant is YES else [])
         if facts.age is not None and facts.age >= 65:
             gi.insert(0, f"age {facts.age}")
+        age65 = [f"age {facts.age}"] if facts.age is not None and facts.age >= 65 else []
         bleeding = []
         if risk.anticoagulant is YES:
             bleeding.append(_label(RiskHistory, "anticoagulant"))
@@ -216,11 +228,14 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
             unchecked.insert(0, _label(RiskHistory, "anticoagulant"))
         if may_be_pregnant and m.pregnant is NOT_ASKED:
             unchecked.append("pregnancy")
-        if bleeding:
-            b.add("nsaid-bleeding-risk", recorded={"bleeding": _join(bleeding)})
+        if m.nsaid_sensitive_asthma is YES:
+            b.add("nsaid-avoid", recorded={"why": _label(Medicines, "nsaid_sensitive_asthma").lower()})
+            nsaid_unsuitable = True
+        elif bleeding:
+            b.add("nsaid-bleeding-risk", recorded={"bleeding": _join(bleeding + age65)})
             nsaid_unsuitable = True
         elif conditions:
-            b.add("nsaid-caution", recorded={"cautions": _join(conditions)})
+            b.add("nsaid-caution", recorded={"cautions": _join(conditions + age65)})
             nsaid_unsuitable = True
         elif unchecked:
             b.add("nsaid-unchecked", recorded={"unchecked": _join(unchecked)},
@@ -229,7 +244,7 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
             b.add("nsaid-ppi", recorded={"gi_risks": _join(gi)}, sciatica_note=sciatica_note)
         else:
             b.add("nsaid", sciatica_note=sciatica_note)
-    if breastfeeding:
+    if breastfeeding and not nsaid_unsuitable:
         b.add("breastfeeding-medicines")
     if nsaid_unsuitable and m.pregnant is not YES and not breastfeeding \
             and m.takes_opioid is not YES \
@@ -248,25 +263,28 @@ def _specialist_routes(b: _Builder, record: Record, facts: Facts, fired: list[Fi
         b.add("epidural-specialist")
     course = record.history.course
     worst = record.impact.pain_worst
-    if benign and facts.condition == "low back pain" and facts.phase == "chronic" \
+    treated = bool(record.history.treatment_tried) or record.history.nsaid_tried in (
+        NsaidTried.NOT_TOLERATED, NsaidTried.NOT_EFFECTIVE)
+    if benign and treated and facts.condition == "low back pain" and facts.phase == "chronic" \
             and course in (Course.SAME, Course.WORSE) and worst is not None and worst >= 4:
         b.add("radiofrequency-specialist", course=f"{course.value} despite treatment"
               if course is Course.SAME else "getting worse despite treatment",
-              worst=worst, route=b.route("msk"))
+              worst=worst, recorded={"route": b.route("msk")})
 
 
-def _physio(b: _Builder, facts: Facts, startback: StartBackResult | None) -> None:
-    route = b.route("physio")
+def _physio(b: _Builder, facts: Facts, startback: StartBackResult | None,
+            pregnant: bool) -> None:
+    route = {"route": b.route("physio")}
     if startback is not None:
         if startback.stratum == "high":
-            b.add("physio-psych", route=route)
+            b.add("physio-psych", recorded=route)
         elif startback.stratum == "medium":
-            b.add("physio", why="STarT Back medium risk.", route=route)
-        else:
+            b.add("physio", why="STarT Back medium risk.", recorded=route)
+        elif not pregnant:  # pelvic health physiotherapy is suggested instead
             b.add("self-management-leaflet")
     elif facts.phase in ("sub-acute", "chronic"):
         b.add("physio", why="Pain for 6 weeks or more: not settling with self-management.",
-              route=route)
+              recorded=route)
 
 
 def _join(labels: list[str]) -> str:

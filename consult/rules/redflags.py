@@ -278,12 +278,15 @@ def sciatica_not_settling(record: Record, facts: Facts, fire: Fire) -> None:
         return
     severe = impact.pain_worst is not None and impact.pain_worst >= 7
     settling = course is not None and course.value == "better"
-    weeks = facts.duration_days is not None and facts.duration_days >= 14
+    # an unrecorded duration counts as the more urgent answer: 2 weeks or more
+    weeks = facts.duration_days is None or facts.duration_days >= 14
     if severe and weeks and not settling:
         how = {"same": "the same", "worse": "getting worse"}.get(
             course.value if course else "", "course not recorded, counts as not settling")
+        long = (f"for {round(facts.duration_days / 7)} weeks" if facts.duration_days is not None
+                else "duration not recorded, counts as 2 weeks or more")
         fire("sciatica-not-settling", [f"Sciatica, worst pain {impact.pain_worst} of 10, "
-                                       f"for {round(facts.duration_days / 7)} weeks, {how}"])
+                                       f"{long}, {how}"])
 
 
 def fracture_findings(record: Record, facts: Facts) -> list[str]:
@@ -292,6 +295,8 @@ def fracture_findings(record: Record, facts: Facts) -> list[str]:
     rf, risk, t = record.red_flags, record.risk, record.triggers
     findings = []
     risks = [title(RiskHistory, r).lower() for r in FRACTURE_RISKS if getattr(risk, r) is YES]
+    if record.medicines.oral_corticosteroid is YES and risk.long_term_steroids is not YES:
+        risks.append("takes an oral corticosteroid now")
     if risks:
         events = []
         if t.trauma is Trauma.MINOR:
@@ -356,7 +361,9 @@ def aortic(record: Record, facts: Facts, fire: Fire) -> None:
     why = []
     if rf.collapse_or_faint is YES:
         why.append("collapse, faintness or clamminess")
-    if facts.age is not None and facts.age > 50:
+    if facts.age is None:
+        why.append("age not recorded, counts as over 50")
+    elif facts.age > 50:
         why.append(f"age {facts.age}")
     if risk.known_aortic_aneurysm is YES:
         why.append("known aortic aneurysm")
@@ -383,8 +390,12 @@ def weak_flags(record: Record, facts: Facts, fire: Fire) -> None:
     age = facts.age
     n = len(positive)
     listed = "Weak flags: " + ", ".join(positive) if positive else ""
-    if (weight_loss and n >= 2) or (weight_loss and age is not None and age >= 60) or n >= 3:
-        fire("weak-malignancy", [listed] + ([f"age {age}"] if age is not None and age >= 60 else []))
+    # with weight loss an unknown age counts as the more urgent answer: 60 or over
+    older = age is None or age >= 60
+    if (weight_loss and n >= 2) or (weight_loss and older) or n >= 3:
+        fire("weak-malignancy", [listed] + ([f"age {age}"] if age is not None and age >= 60 else
+                                            ["age not recorded, counts as 60 or over"]
+                                            if weight_loss and age is None else []))
     elif n == 2 or (weight_loss and n == 1):
         fire("weak-two", [listed])
     elif n == 1:

@@ -16,8 +16,11 @@ from consult.record import Record
 from tests.support import example_path, negative_record
 
 MAIN = Path(__file__).resolve().parent.parent / "main.py"
-CHECK_KEYS = {"complete", "problems", "disposition", "red_flags_screened", "fired",
-              "outside_pathway", "suggestions", "startback", "ng65", "rules_version"}
+# Rule set 2026.12.1 adds `within` (the most urgent fired row's time limit) and
+# `headline` (the band with that time limit) beside `disposition`.
+CHECK_KEYS = {"complete", "problems", "disposition", "within", "headline",
+              "red_flags_screened", "fired", "outside_pathway", "suggestions", "startback",
+              "ng65", "rules_version"}
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -33,6 +36,7 @@ def test_check_prints_the_contract_for_an_emergency_example():
     assert set(out) == CHECK_KEYS
     assert out["complete"] is True and out["problems"] == []
     assert out["disposition"] == "emergency" and out["red_flags_screened"] is True
+    assert out["within"] == "now" and out["headline"] == "EMERGENCY - act now"
     first = out["fired"][0]
     assert set(first) == {"id", "suspected", "findings", "action", "within"}
     assert first["id"] == "ces-emergency" and first["findings"]
@@ -183,3 +187,22 @@ def test_non_utf8_file_is_named_as_such(tmp_path):
     path.write_bytes('{"format": "consult-record", "patient": {"family_name": "Zoë"}}'.encode("latin-1"))
     result = run("check", str(path))
     assert result.returncode == 2 and "not UTF-8 text" in result.stderr
+
+
+@pytest.mark.parametrize(("example", "disposition", "within", "headline"), [
+    ("fracture", "urgent", "1 week", "URGENT - within 1 week"),
+    ("infection", "emergency", "same day", "EMERGENCY - the same day"),
+    ("sciatica", "soon", "weeks", "SOON - within weeks"),
+    ("mechanical", "routine", None, None),
+])
+def test_check_gives_the_most_urgent_rows_time_limit_at_the_top_level(example, disposition,
+                                                                        within, headline):
+    out = json.loads(run("check", str(example_path(example))).stdout)
+    assert out["disposition"] == disposition
+    assert out["within"] == within
+    if headline:
+        assert out["headline"] == headline
+    else:  # no row gives a time limit: the band's own words, never a deadline
+        assert out["headline"].startswith("ROUTINE - ")
+    timed = [r["within"] for r in out["fired"] if r["within"] is not None]
+    assert within is None or within in timed

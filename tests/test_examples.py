@@ -15,7 +15,9 @@ TODAY = dt.date(2026, 11, 26)
 
 DISPOSITION = {
     "mechanical": "routine",
-    "sciatica": "routine",
+    # Revision 3: severe sciatica (worst pain 8) for 5 weeks and the same is "not settling",
+    # a fired SOON row (referral to the MSK interface or spinal service); it was routine.
+    "sciatica": "soon",
     "cauda-equina": "emergency",
     "inflammatory": "soon",
     "fracture": "urgent",
@@ -26,6 +28,7 @@ DISPOSITION = {
 KEY_ROW = {
     "cauda-equina": "ces-emergency",
     "inflammatory": "ng65-refer",
+    "sciatica": "sciatica-not-settling",
     "fracture": "osteoporotic-fracture",
     "infection": "infection-fever",
 }

@@ -19,14 +19,18 @@ from consult.answers import (
     Answer,
     Band,
     Bothersome,
+    Course,
+    Duration3Months,
     DurationUnit,
     Episode,
     LegExtent,
+    NsaidTried,
     Onset,
     Sex,
     Side,
     Trajectory,
     Trauma,
+    WeaknessOnset,
     YesNoUnsure,
 )
 from consult.facts import derive
@@ -39,7 +43,7 @@ from tests.support import negative_record
 
 RULES = load()
 BASE = negative_record()
-EXAMPLES = 300
+EXAMPLES = 200
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
@@ -54,7 +58,8 @@ ANSWER_PATHS = (
     [f"red_flags.{n}" for n in _answer_fields(RedFlags)]
     + [f"red_flags.{n}.answer" for n in CES_ITEMS]
     + [f"risk.{n}" for n in _answer_fields(RiskHistory)]
-    + [f"legs.{n}" for n in ("symptoms", "pain", "numbness", "weakness", "weakness_severe")]
+    + [f"legs.{n}" for n in ("symptoms", "pain", "numbness", "weakness", "weakness_severe",
+                             "pain_intolerable", "claudication")]
     + ["triggers.severe_pain_after_trauma", "history.thoracic_pain"]
     + [f"medicines.{n}" for n in _answer_fields(Medicines)]
     + [f"inflammatory.{n}" for n in _answer_fields(Inflammatory)]
@@ -68,8 +73,12 @@ DETAIL_PATHS = {
     "legs.pain_extent": st.sampled_from([None, *LegExtent]),
     "legs.numbness_side": st.sampled_from([None, *Side]),
     "legs.weakness_side": st.sampled_from([None, *Side]),
-    "legs.weakness_onset": st.sampled_from([None, *Onset]),
+    "legs.weakness_onset": st.sampled_from([None, *WeaknessOnset]),
     "legs.weakness_trajectory": st.sampled_from([None, *Trajectory]),
+    "legs.claudication_duration": st.sampled_from([None, *Duration3Months]),
+    "history.course": st.sampled_from([None, *Course]),
+    "history.nsaid_tried": st.sampled_from([None, *NsaidTried]),
+    "impact.pain_worst": st.sampled_from([None, 3, 6, 7, 10]),
 }
 ALL_PATHS = sorted([*ANSWER_PATHS, *DETAIL_PATHS, "triggers.trauma"])
 
@@ -137,7 +146,11 @@ def _ids(items) -> list[str]:
 @given(st.data())
 def test_one_more_yes_never_lowers_the_band(data):
     r = data.draw(records())
-    flippable = [p for p in ANSWER_PATHS if _get(r, p) is Answer.NO]
+    # "Pain in both legs on walking, eased by sitting" is not a red flag but the finding that
+    # tells neurogenic claudication (soon) from "sciatica in both legs" (a cauda equina item):
+    # the reference (section 1, leg symptoms; section 2, CES row) makes that Yes move a
+    # long-standing case from the CES row to the claudication row on purpose.
+    flippable = [p for p in ANSWER_PATHS if _get(r, p) is Answer.NO and p != "legs.claudication"]
     if r.triggers.trauma in (Trauma.NONE, Trauma.MINOR):
         flippable.append("triggers.trauma")
     assume(flippable)
@@ -197,8 +210,36 @@ def test_the_band_is_the_most_urgent_fired_row(r):
 
 NAMED_NEVER = re.compile(
     r"paracetamol|gabapentin|pregabalin|antidepressant|\bSSRI|\bSNRI|tricyclic|amitriptyline"
-    r"|duloxetine|\bTENS\b|acupuncture|injection|corset|\bbelt", re.IGNORECASE)
+    r"|duloxetine|\bTENS\b|acupuncture|injection|corset|\bbelt|facet joint injection"
+    r"|corticosteroid|prednisolone|benzodiazepine|diazepam", re.IGNORECASE)
 OPIOID = re.compile(r"opioid|codeine|tramadol|morphine|co-codamol|dihydrocodeine", re.IGNORECASE)
+# What a suggestion may name without suggesting it (clinical reference, section 5): a
+# medicine the record says the patient takes, named as an NSAID caution; codeine named as
+# contraindicated when breastfeeding; and the two NICE NG59 specialist routes, each only
+# in its own context (radiofrequency denervation assessment: chronic low back pain;
+# epidural for acute and severe sciatica).
+RECORDED = [(Medicines.model_fields[f].title or f).lower() for f in _answer_fields(Medicines)
+            if f not in ("pregnant", "breastfeeding", "takes_opioid", "takes_gabapentinoid",
+                         "takes_benzodiazepine")] + ["takes an anticoagulant"]
+NAMED_AS_CONTRAINDICATED = ("codeine is contraindicated when breastfeeding",)
+SPECIALIST_ROUTES = (
+    ("radiofrequency denervation", {"low back pain", "chronic"}),
+    ("an epidural injection of local anaesthetic and steroid for acute and severe sciatica",
+     {"sciatica", "acute"}),
+)
+
+
+def _without_what_may_be_named(words: str, context: set[str]) -> str:
+    text = words.lower()
+    for phrase in NAMED_AS_CONTRAINDICATED:
+        text = text.replace(phrase, " ")
+    for phrase, needs in SPECIALIST_ROUTES:
+        if phrase in text:
+            assert needs <= context, (phrase, context)  # never outside its own context
+            text = text.replace(phrase, " ")
+    for label in sorted(RECORDED, key=len, reverse=True):
+        text = text.replace(label, " ")
+    return text
 
 
 @pytest.mark.hazard("H8")
@@ -210,10 +251,11 @@ def test_no_suggestion_ever_names_a_never_suggest_item(r):
     phase = derive(r).phase
     for s in a.suggestions:
         for words in (s.text, s.reason):
-            assert RULES.forbidden(words, context) is None, (s.id, words)
-            assert not NAMED_NEVER.search(words), (s.id, words)
+            bare = _without_what_may_be_named(words, context)
+            assert RULES.forbidden(bare, context) is None, (s.id, words)
+            assert not NAMED_NEVER.search(bare), (s.id, words)
             if phase != "acute":
-                assert not OPIOID.search(words), (phase, s.id, words)
+                assert not OPIOID.search(bare), (phase, s.id, words)
     if phase != "acute":
         assert "weak-opioid" not in _ids(a.suggestions)
 
@@ -276,7 +318,7 @@ def test_emergency_leads_with_the_emergency_action(r):
     assert first.id.startswith("action-"), _ids(a.suggestions)
     row = next(x for x in a.fired if f"action-{x.id}" == first.id)
     assert row.band is Band.EMERGENCY
-    assert first.text == row.action
+    assert first.text.startswith(row.action)  # then the row's local route, if it has one
     # an emergency replaces routine self-care and reassurance
     assert not {"reassurance", "no-imaging", "keep-active"} & set(_ids(a.suggestions))
 
@@ -304,12 +346,16 @@ def test_safety_netting_is_always_suggested(r):
 @PROPERTY
 @given(records())
 def test_pregnancy_means_no_nsaid_suggestion(r):
-    r.medicines.pregnant_or_breastfeeding = Answer.YES
+    # format 2: pregnancy is its own question (breastfeeding is asked separately)
+    r.medicines.pregnant = Answer.YES
     ids = _ids(assess(r).suggestions)
-    assert "nsaid" not in ids and "nsaid-unchecked" not in ids
+    assert not {"nsaid", "nsaid-unchecked", "nsaid-ppi"} & set(ids)
     assert "weak-opioid" not in ids
-    if assess(r).band is not Band.EMERGENCY:
-        assert "pregnancy-medicines" in ids
+    a = assess(r)
+    if a.band is not Band.EMERGENCY:
+        assert "pelvic-health-physio" in ids
+        if not a.not_from_spine:  # otherwise no medicine is suggested at all
+            assert "pregnancy-medicines" in ids
 
 
 @pytest.mark.hazard("H7", "H21")
@@ -329,3 +375,64 @@ def test_assess_is_pure_and_deterministic(r):
     before = r.model_dump()
     assert assess(r) == assess(r)
     assert r.model_dump() == before
+
+
+# --------------------------------------------------------------------------- revision 3
+
+# Every row's time limit, shortest first (clinical reference, section 2, "How rows
+# combine": now, same day, 24 hours, 48 hours, 1 week, 2 weeks, weeks), written here.
+DEADLINES = ("now", "same day", "24 hours", "48 hours", "1 week", "2 weeks", "weeks")
+HEADLINE_WORDS = {"now": "act now", "same day": "the same day"}
+UNSURE_DETAILS = {
+    **{f"red_flags.{n}.onset": Onset.UNSURE for n in CES_ITEMS},
+    **{f"red_flags.{n}.worse_last_14_days": YesNoUnsure.UNSURE for n in CES_ITEMS},
+    "legs.weakness_onset": WeaknessOnset.UNSURE,
+    "legs.weakness_trajectory": Trajectory.UNSURE,
+    "legs.claudication_duration": Duration3Months.UNSURE,
+}
+NOT_FOR_ANEURYSM = {"reassurance", "keep-active", "heat-stretch", "no-imaging", "nsaid",
+                    "nsaid-ppi", "nsaid-unchecked", "nsaid-caution", "weak-opioid"}
+
+
+@PROPERTY
+@given(records())
+def test_a_known_aneurysm_with_any_pain_is_never_below_emergency(r):
+    r.risk.known_aortic_aneurysm = Answer.YES
+    a = assess(r)
+    assert a.band is Band.EMERGENCY, [x.id for x in a.fired]
+    assert "aneurysm-known" in [x.id for x in a.fired]
+    assert a.not_from_spine
+    assert not NOT_FOR_ANEURYSM & set(_ids(a.suggestions)), _ids(a.suggestions)
+
+
+@PROPERTY
+@given(st.one_of(records(), emergency_records()))
+def test_the_headline_never_shows_a_longer_deadline_than_a_fired_row(r):
+    a = assess(r)
+    timed = [x for x in a.fired if x.band is not None and x.band is not Band.ROUTINE]
+    assert a.headline.startswith(a.band.value.upper() + " - ")
+    if not timed:
+        return
+    assert a.within in DEADLINES, a.within
+    assert all(DEADLINES.index(a.within) <= DEADLINES.index(x.within) for x in timed), \
+        (a.within, [(x.id, x.within) for x in timed])
+    assert a.within in [x.within for x in timed]
+    words = HEADLINE_WORDS.get(a.within, f"within {a.within}")
+    assert a.headline == f"{a.band.value.upper()} - {words}", a.headline
+    assert "within two weeks" not in a.headline or a.within == "2 weeks"
+
+
+@PROPERTY
+@given(st.data())
+def test_unsure_never_lowers_the_band(data):
+    """Unsure counts as the more urgent answer (reference section 2): replacing any definite
+    time detail (CES onset or course, weakness onset or course, claudication duration) with
+    "unsure" never lowers the band."""
+    r = data.draw(records())
+    definite = [p for p, unsure in UNSURE_DETAILS.items() if _get(r, p) not in (None, unsure)]
+    assume(definite)
+    path = data.draw(st.sampled_from(definite), label="path")
+    before = assess(r).band
+    _set(r, path, UNSURE_DETAILS[path])
+    after = assess(r).band
+    assert after.rank >= before.rank, (path, before, after)

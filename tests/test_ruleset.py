@@ -55,4 +55,10 @@ def test_an_nsaid_caution_or_age_over_65_turns_the_nsaid_into_a_caution():
     record.medicines.kidney_disease = Answer.NO
     record.patient.date_of_birth = dt.date(1955, 1, 1)  # 71 at the consultation
     suggestions = {s.id: s for s in assess(record).suggestions}
-    assert "nsaid" not in suggestions and "age 71" in suggestions["nsaid-caution"].text
+    # Revision 3 (section 5): with age 65 or over the NSAID comes with a proton pump
+    # inhibitor that is OFFERED (not "considered"), and the caution found is named.
+    assert "nsaid" not in suggestions and "nsaid-caution" not in suggestions
+    ppi = suggestions["nsaid-ppi"]
+    assert "offer a proton pump inhibitor" in ppi.text.lower()
+    assert "consider" not in ppi.text.lower()
+    assert "age 71" in ppi.reason

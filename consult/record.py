@@ -313,6 +313,10 @@ class RedFlags(Section):
         "Constant night pain, not eased by changing position, stops sleep"
     )
     widespread_bone_pain: Answer = _ask("Widespread bone pain")
+    # questions recorded No with their clinical group's one answer (consult.screening.GROUPS)
+    asked_as_group: list[ShortText] = Field(
+        default_factory=list, title="Recorded No as a group (the GP asked the group at once)"
+    )
 
 
 class RiskHistory(Section):

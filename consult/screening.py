@@ -1,12 +1,15 @@
-"""Which red-flag questions are still unanswered.
+"""Which red-flag questions are still unanswered, and the clinical groups they are asked in.
 
-One list drives three things: whether the red flags are fully screened (strong
-items only), what the completeness check asks for (strong and weak items), and
-the GP's "record the remaining red flags as No" action, which touches only
-unanswered items.
+One list drives two things: whether the red flags are fully screened (strong items
+only) and what the completeness check asks for (strong and weak items). The GP may
+record one clinical group's negatives with one answer (never all red flags at once:
+clinical reference, section 5a); the record keeps which answers were recorded so,
+and the note says "asked as a group".
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from consult import facts as derive_facts
 from consult.answers import Answer, Onset, Trauma
@@ -47,7 +50,6 @@ STRONG_ALWAYS = (
     ("risk", "vascular_disease"),
     ("risk", "anticoagulant"),
 )
-NOT_RED_FLAGS = ("legs.symptoms", "patient.date_of_birth")
 WEAK_ITEMS = ("weight_loss", "night_pain_constant", "widespread_bone_pain")
 
 _MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
@@ -150,22 +152,65 @@ def unanswered_weak(record: Record) -> list[str]:
             if getattr(record.red_flags, f) is NOT_ASKED]
 
 
-def record_remaining_as_no(record: Record) -> list[str]:
-    """Set every unanswered red-flag question to No; return the paths changed.
+@dataclass(frozen=True)
+class Group:
+    """A clinical group of red-flag questions a GP asks together (clinical reference, 5a)."""
 
-    Details that belong to a "yes" (onset, trajectory, type of cancer) are
-    never filled in: they need the GP's own answer.
+    id: str
+    title: str
+    paths: tuple[str, ...]  # in call order; follow-ups count only when they apply
+
+
+# Never all red flags at once: a GP may record one group's negatives with one answer.
+GROUPS: tuple[Group, ...] = (
+    Group("cauda_equina", "Cauda equina", tuple(f"red_flags.{n}.answer" for n in CES_ITEMS)),
+    Group("cancer", "Cancer", (
+        "red_flags.cancer_history", "red_flags.gait_disturbance",
+        *(f"red_flags.{f}" for f in METS_FEATURES), "red_flags.suspected_cord_compression")),
+    Group("infection", "Infection", (
+        "red_flags.fever_or_unwell", "red_flags.sepsis_signs",
+        *(f"risk.{r}" for r in INFECTION_RISKS), "red_flags.new_constant_severe_pain")),
+    Group("fracture", "Fracture", (
+        "red_flags.sudden_severe_new_pain", "red_flags.spinal_deformity", "risk.osteoporosis",
+        "risk.long_term_steroids", "red_flags.cannot_mobilise", "red_flags.pain_uncontrolled")),
+    Group("not_spinal", "Pain that may not come from the spine", (
+        "red_flags.nonmechanical_sudden_severe_pain", "red_flags.collapse_or_faint",
+        "risk.known_aortic_aneurysm", "risk.vascular_disease", "risk.anticoagulant",
+        "red_flags.loin_pain_fever_urinary", "red_flags.colicky_loin_to_groin",
+        "red_flags.epigastric_to_back", "red_flags.pelvic_or_pregnancy_pain",
+        "history.thoracic_pain")),
+)
+GROUP_BY_ID = {g.id: g for g in GROUPS}
+
+
+def group_of(path: str) -> Group | None:
+    return next((g for g in GROUPS if path in g.paths), None)
+
+
+def record_group_as_no(record: Record, group_id: str) -> list[str]:
+    """Record every question of one group that applies and is still "not asked" as No,
+    and remember that they were asked as a group (the note says so); return the paths.
+
+    Answers already given are never changed, and details that belong to a Yes are
+    never filled in. Questions of other groups are untouched.
     """
+    from consult import followups  # followups imports the rules that import this module
+
     changed = []
-    for path in unscreened_strong(record) + unanswered_weak(record):
-        if path in NOT_RED_FLAGS:
-            continue  # asked in their own sections; the GP answers them there
+    for path in GROUP_BY_ID[group_id].paths:
+        if not followups.applies(record, path):
+            continue  # checked in order: a parent recorded No hides its follow-ups
         parent_path, _, leaf = path.rpartition(".")
         parent = _get(record, parent_path)
-        if getattr(parent, leaf, None) is NOT_ASKED:
+        if getattr(parent, leaf) is NOT_ASKED:
             setattr(parent, leaf, Answer.NO)
             changed.append(path)
-        elif path == "triggers.trauma":
-            record.triggers.trauma = Trauma.NONE
-            changed.append(path)
+    if changed:
+        record.red_flags.asked_as_group = [
+            *[p for p in record.red_flags.asked_as_group if p not in changed], *changed]
     return changed
+
+
+def asked_as_group(record: Record, path: str) -> bool:
+    """The answer at `path` is a No recorded with its group's one answer."""
+    return path in record.red_flags.asked_as_group and _get(record, path) is Answer.NO

@@ -61,7 +61,7 @@ def negative_record() -> Record:
     r.impact.sleep_disturbed = NO
     r.legs.symptoms = NO
     r.legs.pain = r.legs.numbness = r.legs.weakness = NO
-    screening.record_remaining_as_no(r)
+    deny_unanswered_red_flags(r)
     rf = r.red_flags
     for name in ("loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
                  "pelvic_or_pregnancy_pain", "gait_disturbance", "new_constant_severe_pain",
@@ -85,3 +85,21 @@ def accept_suggestions(r: Record) -> Record:
     r.plan.follow_up = "Contact the practice if not improving in 4 weeks."
     plan.confirm(r)
     return r
+
+
+def deny_unanswered_red_flags(r: Record) -> None:
+    """Every red-flag question still unanswered recorded No, one by one (as a GP who
+    asked each would), never a detail that belongs to a Yes."""
+    from consult.answers import Answer, Trauma
+
+    for path in screening.unscreened_strong(r) + screening.unanswered_weak(r):
+        if path in ("legs.symptoms", "patient.date_of_birth"):
+            continue
+        owner_path, _, leaf = path.rpartition(".")
+        owner: object = r
+        for part in owner_path.split("."):
+            owner = getattr(owner, part)
+        if getattr(owner, leaf) is Answer.NOT_ASKED:
+            setattr(owner, leaf, Answer.NO)
+        elif path == "triggers.trauma":
+            r.triggers.trauma = Trauma.NONE

@@ -55,7 +55,7 @@ from forms.widgets import (
     TimeField,
 )
 
-LABEL_WIDTH = 260
+LABEL_WIDTH = 300
 LAZY_BUILD_MS = 40
 # Screening answers outside red_flags.* whose Yes alone fires a row (shown like a red flag).
 # Not here: answers that fire only with another (risk.anticoagulant with sudden severe pain,

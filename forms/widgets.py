@@ -227,6 +227,7 @@ class TextField(Field):
                 self.editor.setPlainText(text)
         elif self.editor.text() != text:
             self.editor.setText(text)
+            self.editor.setCursorPosition(0)  # a long answer shows its beginning, not its end
 
 
 class _LineField(Field):

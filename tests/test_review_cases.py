@@ -31,6 +31,7 @@ def suggestions(result: dict) -> dict[str, dict]:
     return {s["id"]: s for s in result["suggestions"]}
 
 
+@pytest.mark.hazard("H22")
 @pytest.mark.parametrize(("name", "disposition", "within", "row"), [
     # a known aneurysm with any new back pain: 999 or the vascular service (NG156)
     ("01-aneurysm-known.v1.json", "emergency", "now", "aneurysm-known"),
@@ -60,12 +61,14 @@ def test_each_defect_of_the_review_now_gets_the_reference_disposition(name, disp
     assert result["headline"].startswith(disposition.upper() + " - ")
 
 
+@pytest.mark.hazard("H21")
 def test_a_known_aneurysm_gets_no_reassurance_no_nsaid_and_no_scan_needed():
     found = suggestions(check("01-aneurysm-known.v1.json"))
     for withheld in ("reassurance", "nsaid", "nsaid-unchecked", "no-imaging", "keep-active"):
         assert withheld not in found
 
 
+@pytest.mark.hazard("H22")
 def test_metastases_name_the_mscc_coordinator_within_24_hours_the_mri_and_the_warning():
     action = rows(check("04a-spinal-metastases.v1.json"))["spinal-metastases"]["action"]
     assert "within 24 hours" in action and "MRI within 1 week" in action
@@ -85,12 +88,14 @@ def test_claudication_unasked_still_counts_as_the_more_urgent_answer():
     assert "ces-emergency" not in rows(check("05b-claudication-long-standing.v2.json"))
 
 
+@pytest.mark.hazard("H23")
 def test_steroids_and_antiplatelets_are_nsaid_cautions_never_no_caution_recorded():
     found = suggestions(check("07a-oral-steroid-nsaid.v2.json"))
     assert "nsaid-bleeding-risk" in found and "nsaid" not in found
     assert all("no NSAID caution is recorded" not in s["reason"] for s in found.values())
 
 
+@pytest.mark.hazard("H23")
 def test_breastfeeding_is_not_pregnancy():
     found = suggestions(check("07b-breastfeeding.v2.json"))
     assert "pregnancy-medicines" not in found
@@ -98,6 +103,7 @@ def test_breastfeeding_is_not_pregnancy():
     assert "weak-opioid" not in found
 
 
+@pytest.mark.hazard("H21")
 def test_severe_sciatica_not_settling_is_never_told_most_episodes_settle():
     found = suggestions(check("08-severe-sciatica-not-settling.v2.json"))
     assert "reassurance" not in found
@@ -108,6 +114,7 @@ def test_the_specialist_routes_nice_allows_can_be_suggested():
     assert "epidural-specialist" in suggestions(check("08-severe-sciatica-not-settling.v2.json"))
 
 
+@pytest.mark.hazard("H24")
 def test_safety_netting_in_the_card_s_words_and_fever_not_sent_to_the_emergency_department():
     text = suggestions(check("09-chronic-lbp-specialist-route.v2.json"))["safety-netting"]["text"]
     assert "new or worsening leg weakness" in text and "do not drive yourself" in text
@@ -117,6 +124,7 @@ def test_safety_netting_in_the_card_s_words_and_fever_not_sent_to_the_emergency_
     assert "emergency department" not in fever
 
 
+@pytest.mark.hazard("H24")
 def test_safety_netting_leaves_out_the_lines_that_do_not_apply():
     # an emergency note with a fever already acted on: no weight-loss, review or fever line
     text = suggestions(check("10-safety-netting-and-fever.v2.json"))["safety-netting"]["text"]

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from consult.note import IncompleteRecord, note_pdf
 from consult.note.versioning import Finalisation
 from consult.recordfile import dumps
+from consult.ruleset import load as load_rules
 from consult.store import AlreadyFinalised, AmendConflict, NoteFilter, Store, StoreError, Who
 from consult.store.schema import metadata
 from tests.storesupport import GP, STAFF, Clock, new_id, nhs_numbers, patient_record
@@ -166,7 +167,7 @@ def test_finalising_locks_the_record_the_pdf_and_who_when_and_which_versions(sto
     info = store.finalise(r, GP, note_id=note, draft_id=draft)
     assert (info.note_id, info.version, info.latest_version) == (note, 1, 1)
     assert info.author == GP.user and info.clinician == "Dr Asha Patel"
-    assert info.app_version and info.ruleset_version == "2026.11.2"
+    assert info.app_version and info.ruleset_version == load_rules().meta.version
     assert store.drafts(GP) == []  # the draft became the note
     pdf = store.stored_pdf(note, 1)
     assert hashlib.sha256(pdf).hexdigest() == info.pdf_sha256

@@ -343,3 +343,104 @@ def test_notes_list_writes_utf8_where_the_locale_cannot_encode_a_name(sqlite_url
     assert cli(["notes", "list", "--json", "--database", sqlite_url]) == 0
     sys.stdout.flush()
     assert json.loads(raw.getvalue().decode("utf-8"))[0]["patient"] == "NOWAK, Łukasz"
+
+
+# -- the practice key -------------------------------------------------------------------------
+
+KEY_ENV = "CONSULT_AUDIT_KEY_FILE"
+
+
+@pytest.mark.hazard("H27")
+def test_db_key_init_makes_an_owner_only_key_beside_the_config_and_seals_the_trail(
+        tmp_path, sqlite_url, record_file, capsys, monkeypatch):
+    import stat
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    finalise(sqlite_url, record_file)  # before any key: entry 1, chained only
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--database", sqlite_url]) == 0
+    key = tmp_path / "config" / "consult" / "audit.key"
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"authentication not checked: no practice key at {key}, and no entry is authenticated "
+        "(the entries are chained only; `main.py db key init` sets up the key)")
+
+    assert cli(["db", "key", "init", "--database", sqlite_url]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    secret = key.read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{64}", secret)
+    key_id = re.search(r"key id ([0-9a-f]{16})", out[0]).group(1)
+    assert out == [
+        f"practice key written to {key} (owner-only, 0600), key id {key_id}: keep a copy where the "
+        "database's backups are not (docs/store.md, \"The practice key\")",
+        f"{sqlite_url}: audit trail authenticated with it from entry 2 (entries before it are "
+        "sealed by it)"]
+    assert cli(["db", "key", "init", "--database", sqlite_url]) == 0  # again: nothing replaced
+    assert capsys.readouterr().out.splitlines() == [
+        f"practice key {key} is already there (key id {key_id}): kept",
+        f"{sqlite_url}: audit trail already authenticated with this key from entry 2"]
+    assert key.read_text().strip() == secret
+
+    finalise(sqlite_url, _other_record(tmp_path))  # written with the key: entry 3
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--database", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == (
+        f"authenticated with the practice key (key id {key_id}): entries 2 to 3; entries 1 to 1, "
+        "written before the key, are sealed by entry 2")
+    assert secret not in out
+
+    # without the key: the plain chain is checked, and the output says what was not
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "elsewhere.key"))
+    assert cli(["audit", "verify", "--database", sqlite_url]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        f"authentication not checked: entries from 2 on are authenticated, but there is no "
+        f"practice key at {tmp_path / 'elsewhere.key'} (give it with --key-file or {KEY_ENV})")
+    # and a workstation without it writes nothing
+    assert cli(["finalise", str(_other_record(tmp_path, "Kofi")), "--user", "Dr B",
+                "--database", sqlite_url]) == 2
+    one_error_line(capsys, "authenticated with the practice key", "this workstation has none")
+
+
+def _other_record(tmp_path, given: str = "Ama"):
+    path = tmp_path / f"{given}.json"
+    save(patient_record(given, "Mensah", next(nhs_numbers(960_000_000 + len(given)))), path)
+    return path
+
+
+@pytest.mark.hazard("H27")
+def test_the_key_file_comes_from_the_option_else_the_environment(tmp_path, sqlite_url, capsys,
+                                                                  monkeypatch):
+    monkeypatch.setenv(KEY_ENV, str(tmp_path / "env.key"))
+    assert cli(["db", "key", "init", "--database", sqlite_url]) == 0
+    assert f"practice key written to {tmp_path / 'env.key'} " in capsys.readouterr().out
+    assert cli(["db", "key", "init", "--key-file", str(tmp_path / "option.key"),
+                "--database", f"sqlite:///{tmp_path / 'other.db'}"]) == 0
+    assert f"practice key written to {tmp_path / 'option.key'} " in capsys.readouterr().out
+    # the first database is authenticated with the environment's key, not the option's
+    assert cli(["audit", "verify", "--database", sqlite_url]) == 0
+    capsys.readouterr()
+    assert cli(["audit", "verify", "--database", sqlite_url, "--key-file",
+                str(tmp_path / "option.key")]) == 1
+    assert "none of the 1 authenticated audit entries matches the practice key" in capsys.readouterr().out
+
+
+@pytest.mark.hazard("H27")
+@pytest.mark.parametrize("content, mode, words", [
+    ("ab" * 32 + "\n", 0o644, "may be read by others: make it owner-only (chmod 600"),
+    ("not a key\n", 0o600, "is not a consult practice key (64 hex digits on one line)"),
+])
+def test_a_key_file_others_may_read_or_that_is_no_key_is_refused(tmp_path, sqlite_url, capsys,
+                                                                 content, mode, words):
+    key = tmp_path / "audit.key"
+    key.write_text(content)
+    key.chmod(mode)
+    assert cli(["db", "upgrade", "--database", sqlite_url]) == 0
+    capsys.readouterr()
+    for command in (["audit", "verify"], ["db", "key", "init"], ["notes", "list"]):
+        assert cli([*command, "--key-file", str(key), "--database", sqlite_url]) == 2
+        err = one_error_line(capsys, str(key), words)
+        assert "abab" not in err
+    assert key.read_text() == content  # never replaced

@@ -93,10 +93,18 @@ def _typed(value: Any) -> tuple[str, bytes]:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return "text", value.isoformat().encode()
     if isinstance(value, str):
-        return "text", value.encode("utf-8", "surrogatepass")
+        return "text", _bytes(value)
     if isinstance(value, bytes | bytearray | memoryview):
         return "blob", bytes(value)
-    return type(value).__name__, str(value).encode("utf-8", "surrogatepass")
+    return type(value).__name__, _bytes(str(value))
+
+
+def _bytes(value: str) -> bytes:
+    """The text's bytes as stored (text that was not UTF-8 reads back escaped)."""
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
 
 
 def column_digests(row: Mapping[str, Any]) -> dict[str, str]:
@@ -143,11 +151,21 @@ def malformed_columns(row: Mapping[str, Any]) -> list[tuple[str, str]]:
                 found.append((name, "is not a date"))
         elif not isinstance(value, str):
             found.append((name, "is not text"))
+        elif not _utf8(value):
+            found.append((name, "is not UTF-8 text"))
         elif name == "finalised_at" and not _time_ok(value):
             found.append((name, "is not a time"))
         elif name in ("pdf_sha256", "record_sha256") and not _HEX64.fullmatch(value):
             found.append((name, "is not a SHA-256"))
     return found
+
+
+def _utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _date_ok(value: str) -> bool:
@@ -426,7 +444,7 @@ def _check_note(row: Mapping[str, Any], recorded: Mapping[tuple[str, int], tuple
                         f"(entry {seq})")
     if "record_sha256" in entry:
         record = row["record_json"]
-        digest = hashlib.sha256(record.encode("utf-8", "surrogatepass")).hexdigest() \
+        digest = hashlib.sha256(_bytes(record)).hexdigest() \
             if isinstance(record, str) else None
         if entry["record_sha256"] != digest:
             problems.append(f"{name}: its stored record was altered after it was finalised")

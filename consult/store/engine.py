@@ -30,6 +30,9 @@ def make_engine(url: URL, *, create: bool = True) -> Engine:
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # SQLAlchemy's begin event starts transactions
+            # text that is not UTF-8 (written by hand) reads back instead of failing the whole
+            # query; audit verify and the notes list then name it (audit.malformed_columns)
+            dbapi_conn.text_factory = _lenient_text
             cursor = dbapi_conn.cursor()
             for pragma in ("busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON"):
                 cursor.execute(f"PRAGMA {pragma}")
@@ -43,6 +46,10 @@ def make_engine(url: URL, *, create: bool = True) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+
+
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 def _wal(cursor: Any) -> None:

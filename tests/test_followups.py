@@ -93,7 +93,7 @@ def test_worse_in_the_last_14_days_is_asked_only_of_an_item_older_than_14_days()
                                            "red_flags.ces_sexual_dysfunction.answer")
 
 
-@pytest.mark.hazard("H15")
+@pytest.mark.hazard("H15", "H24")
 @pytest.mark.parametrize(("path", "show", "hide", "value"), [
     ("red_flags.sepsis_signs",
      lambda r: setattr(r.red_flags, "fever_or_unwell", Y),

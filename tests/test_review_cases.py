@@ -109,6 +109,7 @@ def test_severe_sciatica_not_settling_is_never_told_most_episodes_settle():
     assert "reassurance" not in found
 
 
+@pytest.mark.hazard("H8")
 def test_the_specialist_routes_nice_allows_can_be_suggested():
     assert "radiofrequency-specialist" in suggestions(check("09-chronic-lbp-specialist-route.v2.json"))
     assert "epidural-specialist" in suggestions(check("08-severe-sciatica-not-settling.v2.json"))

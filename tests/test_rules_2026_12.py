@@ -177,6 +177,7 @@ def assert_headline(a: Assessment, band: Band, within: str) -> None:
 # --------------------------------------------------------------------------- cauda equina
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize(("onset", "worse"), [
     (Onset.WITHIN_14_DAYS, None),
     (Onset.UNSURE, None),
@@ -211,6 +212,7 @@ def test_sexual_dysfunction_new_with_a_stable_ces_item_is_one_emergency_row():
     assert len(row(a, "ces-emergency").findings) == 2
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("name", CES_ITEMS)
 @pytest.mark.parametrize(("onset", "asked"), [
     (Onset.WITHIN_14_DAYS, False), (Onset.UNSURE, False), (None, False),
@@ -237,6 +239,7 @@ def test_a_new_ces_item_with_a_stray_not_worse_answer_is_still_an_emergency():
 # --------------------------------------------------------------------------- cancer
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("neuro", ["numbness", "weakness", "gait", "bladder"])
 def test_mscc_is_an_emergency_naming_the_mscc_coordinator_today_and_mri_in_24_hours(neuro):
     r = cancer(base())
@@ -254,6 +257,7 @@ def test_mscc_is_an_emergency_naming_the_mscc_coordinator_today_and_mri_in_24_ho
     assert "cord-compression" not in ids(a)
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("cancer_history", [N, NA])
 def test_cord_compression_without_known_cancer_sends_to_ed_or_spinal_team_not_mscc(cancer_history):
     r = base()
@@ -276,6 +280,7 @@ def test_cord_compression_with_known_cancer_is_the_mscc_row_only():
     assert ids(a) == ["mscc"]
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("feature", [*METS_FEATURES, "thoracic_pain"])
 def test_spinal_metastases_are_urgent_within_24_hours_with_mri_in_a_week_and_warnings(feature):
     r = cancer(base())
@@ -315,6 +320,7 @@ def test_metastases_with_a_neurological_symptom_is_mscc_not_metastases():
 NEW_ONSETS = [WeaknessOnset.WITHIN_3_MONTHS, WeaknessOnset.UNSURE, None]
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("onset", NEW_ONSETS)
 @pytest.mark.parametrize("trajectory", [Trajectory.WORSE, Trajectory.UNSURE, None])
 @pytest.mark.parametrize("severe", [Y, N])
@@ -325,6 +331,7 @@ def test_new_weakness_progressing_is_an_emergency_same_day(onset, trajectory, se
     assert "Same-day spinal opinion" in row(a, "weakness-one-leg-severe").action
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("onset", NEW_ONSETS)
 @pytest.mark.parametrize("trajectory", [Trajectory.SAME, Trajectory.BETTER])
 def test_new_severe_weakness_not_getting_worse_is_an_emergency(onset, trajectory):
@@ -333,6 +340,7 @@ def test_new_severe_weakness_not_getting_worse_is_an_emergency(onset, trajectory
     assert a.band is EMERGENCY and a.within == "same day"
 
 
+@pytest.mark.hazard("H22")
 @pytest.mark.parametrize("onset", NEW_ONSETS)
 @pytest.mark.parametrize("trajectory", [Trajectory.SAME, Trajectory.BETTER])
 def test_new_mild_stable_weakness_is_urgent_within_48_hours(onset, trajectory):
@@ -345,6 +353,7 @@ def test_new_mild_stable_weakness_is_urgent_within_48_hours(onset, trajectory):
     assert "within days" not in mild.action  # "within days" is no time limit
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("trajectory", [Trajectory.SAME, Trajectory.BETTER])
 @pytest.mark.parametrize("severe", [Y, N])
 def test_weakness_for_more_than_3_months_not_getting_worse_is_soon(trajectory, severe):
@@ -356,6 +365,7 @@ def test_weakness_for_more_than_3_months_not_getting_worse_is_soon(trajectory, s
     assert "reassurance" not in sids(a)
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("trajectory", [Trajectory.WORSE, Trajectory.UNSURE, None])
 def test_weakness_for_more_than_3_months_but_getting_worse_is_an_emergency(trajectory):
     a = assess(weakness(base(), WeaknessOnset.LONGER, trajectory, N))
@@ -369,6 +379,7 @@ def test_a_format_1_weakness_onset_more_than_14_days_counts_as_new_until_asked()
     assert ids(a) == ["weakness-one-leg-mild"] and a.band is URGENT
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize(("onset", "trajectory", "severe", "row_id"), [
     (WeaknessOnset.LONGER, Trajectory.SAME, Y, "ces-stable"),
     (WeaknessOnset.LONGER, Trajectory.WORSE, N, "ces-emergency"),
@@ -385,6 +396,7 @@ def test_severe_or_progressing_weakness_in_both_legs_is_the_ces_item(onset, traj
     assert a.band is (URGENT if row_id == "ces-stable" else EMERGENCY)
 
 
+@pytest.mark.hazard("H12")
 def test_mild_long_standing_weakness_in_both_legs_is_soon_not_ces():
     a = assess(weakness(base(), WeaknessOnset.LONGER, Trajectory.SAME, N, side=Side.BOTH))
     assert ids(a) == ["weakness-long-standing"]
@@ -394,6 +406,7 @@ def test_mild_long_standing_weakness_in_both_legs_is_soon_not_ces():
 # --------------------------------------------------------------------------- claudication
 
 
+@pytest.mark.hazard("H12")
 def test_neurogenic_claudication_is_soon_with_pulses_and_not_a_ces_row():
     """Long-standing pain in both legs below the knee on walking, eased by sitting, for more
     than 3 months, no CES item: neurogenic claudication, soon; never the CES row."""
@@ -406,6 +419,7 @@ def test_neurogenic_claudication_is_soon_with_pulses_and_not_a_ces_row():
     assert "vascular claudication" in row(a, "neurogenic-claudication").suspected
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("extent", list(LegExtent))
 @pytest.mark.parametrize("extra", ["none", "weakness long-standing", "numbness one leg",
                                    "two weak flags", "sciatica severe"])
@@ -449,6 +463,7 @@ def test_claudication_above_the_knee_with_an_unsure_duration_counts_as_long_stan
     assert a.band is SOON
 
 
+@pytest.mark.hazard("H12")
 def test_claudication_for_under_3_months_above_the_knee_fires_no_row():
     a = assess(claudication(base(), Duration3Months.UNDER_3_MONTHS, extent=LegExtent.ABOVE_KNEE))
     assert "neurogenic-claudication" not in ids(a)
@@ -469,6 +484,7 @@ EVENTS: dict[str, Callable[[Record], object]] = {
 }
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("risk", list(RISKS))
 @pytest.mark.parametrize("event", list(EVENTS))
 def test_fracture_risk_with_minor_trauma_lifting_or_sudden_pain_is_urgent(risk, event):
@@ -482,6 +498,7 @@ def test_fracture_risk_with_minor_trauma_lifting_or_sudden_pain_is_urgent(risk, 
     assert "X-ray" in action and "bone health" in action and "myeloma" in action
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("age", [65, 80])
 @pytest.mark.parametrize("event", ["minor trauma", "sudden severe new pain"])
 def test_age_65_or_over_with_a_fall_or_sudden_severe_pain_is_urgent(age, event):
@@ -492,6 +509,7 @@ def test_age_65_or_over_with_a_fall_or_sudden_severe_pain_is_urgent(age, event):
     assert a.band is URGENT
 
 
+@pytest.mark.hazard("H12")
 def test_age_65_or_over_with_lifting_alone_is_not_a_fracture_row():
     """Lifting is a fracture event only with osteoporosis or steroids (section 2)."""
     a = assess(set_age(base(lifting=True), 70))
@@ -516,6 +534,7 @@ def test_fracture_risk_with_immobility_uncontrolled_pain_or_deficit_is_an_emerge
     assert a.band is EMERGENCY
 
 
+@pytest.mark.hazard("H2")
 def test_suspected_fracture_from_minor_trauma_asks_mobility_and_pain_control():
     r = base()
     r.risk.long_term_steroids = Y
@@ -529,6 +548,7 @@ def test_suspected_fracture_from_minor_trauma_asks_mobility_and_pain_control():
 # --------------------------------------------------------------------------- bleeding, aneurysm
 
 
+@pytest.mark.hazard("H1")
 def test_anticoagulant_with_sudden_severe_new_pain_is_an_emergency_same_day():
     r = base()
     r.risk.anticoagulant = r.red_flags.sudden_severe_new_pain = Y
@@ -538,6 +558,7 @@ def test_anticoagulant_with_sudden_severe_new_pain_is_an_emergency_same_day():
     assert "haematoma" in row(a, "bleeding-anticoagulant").suspected
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("only", ["anticoagulant", "sudden pain"])
 def test_anticoagulant_or_sudden_pain_alone_fires_no_bleeding_row(only):
     r = base()
@@ -548,6 +569,7 @@ def test_anticoagulant_or_sudden_pain_alone_fires_no_bleeding_row(only):
     assert "bleeding-anticoagulant" not in ids(assess(r))
 
 
+@pytest.mark.hazard("H2")
 def test_anticoagulant_is_a_strong_screen_item():
     r = base()
     r.risk.anticoagulant = NA
@@ -564,6 +586,7 @@ def test_bleeding_with_osteoporosis_fires_both_rows_emergency_first():
     assert a.band is EMERGENCY and a.within == "same day"
 
 
+@pytest.mark.hazard("H1", "H21")
 @pytest.mark.parametrize("pain", ["mild, gradual", "not asked about character"])
 def test_known_aneurysm_with_any_new_pain_is_an_emergency_without_reassurance(pain):
     r = base()
@@ -590,6 +613,7 @@ def test_known_aneurysm_with_sudden_non_mechanical_pain_fires_both_aortic_rows()
     assert a.band is EMERGENCY and a.within == "now"
 
 
+@pytest.mark.hazard("H21")
 def test_known_aneurysm_with_severe_sciatica_is_still_an_emergency_without_self_care():
     a = assess(sciatica(base()))
     assert "reassurance" not in sids(a)
@@ -612,6 +636,7 @@ def test_fever_alone_is_a_same_day_emergency():
     assert a.headline == "EMERGENCY - the same day"
 
 
+@pytest.mark.hazard("H21")
 def test_fever_with_loin_pain_names_pyelonephritis_and_spinal_infection_with_a_sepsis_check():
     r = base()
     r.red_flags.fever_or_unwell = r.red_flags.loin_pain_fever_urinary = Y
@@ -625,6 +650,7 @@ def test_fever_with_loin_pain_names_pyelonephritis_and_spinal_infection_with_a_s
     assert not (SELF_CARE | NSAIDS) & set(sids(a))
 
 
+@pytest.mark.hazard("H1", "H25")
 @pytest.mark.parametrize("loin", [N, Y])
 def test_fever_with_signs_of_sepsis_is_999(loin):
     r = base()
@@ -637,6 +663,7 @@ def test_fever_with_signs_of_sepsis_is_999(loin):
     assert suggestion(a, "action-sepsis") == a.suggestions[0]
 
 
+@pytest.mark.hazard("H2")
 def test_fever_asks_for_the_signs_of_sepsis():
     r = base()
     r.red_flags.fever_or_unwell = Y
@@ -644,6 +671,7 @@ def test_fever_asks_for_the_signs_of_sepsis():
     assert "red_flags.sepsis_signs" in assess(r).unscreened
 
 
+@pytest.mark.hazard("H21")
 def test_loin_pain_with_urinary_symptoms_without_fever_is_outside_the_pathway():
     r = base()
     r.red_flags.loin_pain_fever_urinary = Y
@@ -655,6 +683,7 @@ def test_loin_pain_with_urinary_symptoms_without_fever_is_outside_the_pathway():
 # --------------------------------------------------------------------------- pregnancy
 
 
+@pytest.mark.hazard("H1")
 def test_pregnancy_with_warning_signs_is_a_same_day_maternity_emergency():
     r = female(base())
     r.medicines.pregnant = r.red_flags.pregnancy_warning_signs = Y
@@ -664,6 +693,7 @@ def test_pregnancy_with_warning_signs_is_a_same_day_maternity_emergency():
     assert "maternity" in row(a, "pregnancy-emergency").action
 
 
+@pytest.mark.hazard("H23")
 def test_pregnancy_alone_suggests_pelvic_health_physiotherapy_and_no_nsaid():
     r = female(base())
     r.medicines.pregnant = Y
@@ -676,6 +706,7 @@ def test_pregnancy_alone_suggests_pelvic_health_physiotherapy_and_no_nsaid():
     assert "avoid NSAIDs" in suggestion(a, "pregnancy-medicines").text
 
 
+@pytest.mark.hazard("H2")
 def test_pregnancy_asks_its_warning_signs_and_only_when_pregnant():
     r = female(base())
     r.red_flags.pregnancy_warning_signs = NA
@@ -685,6 +716,7 @@ def test_pregnancy_asks_its_warning_signs_and_only_when_pregnant():
     assert "red_flags.pregnancy_warning_signs" in assess(r).unscreened
 
 
+@pytest.mark.hazard("H23")
 def test_pregnancy_and_breastfeeding_are_two_questions_not_asked_of_a_man():
     r = base()
     assert r.patient.sex is Sex.MALE
@@ -712,6 +744,7 @@ def _breastfeeding() -> Record:
     return r
 
 
+@pytest.mark.hazard("H8", "H23")
 def test_breastfeeding_does_not_block_the_nsaid_names_ibuprofen_and_contraindicates_codeine():
     a = assess(_breastfeeding())
     assert "nsaid" in sids(a)  # breastfeeding is not pregnancy
@@ -721,6 +754,7 @@ def test_breastfeeding_does_not_block_the_nsaid_names_ibuprofen_and_contraindica
     assert "weak-opioid" not in sids(a)
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("tried", [NsaidTried.NOT_TOLERATED, NsaidTried.NOT_EFFECTIVE])
 def test_breastfeeding_with_a_failed_nsaid_still_gets_no_weak_opioid(tried):
     r = _breastfeeding()
@@ -740,6 +774,7 @@ RISK_MEDICINES = {
 }
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("medicine", list(RISK_MEDICINES))
 def test_an_nsaid_risk_medicine_is_named_as_a_caution(medicine):
     r = base()
@@ -754,6 +789,7 @@ def test_an_nsaid_risk_medicine_is_named_as_a_caution(medicine):
         assert "offer a proton pump inhibitor" in medicine_words
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("combination", [("antiplatelet", "ssri_snri"),
                                          ("antiplatelet", "oral_corticosteroid"),
                                          ("anticoagulant",)])
@@ -767,12 +803,14 @@ def test_antiplatelet_with_ssri_or_steroid_or_an_anticoagulant_is_high_bleeding_
     assert not {"nsaid", "nsaid-ppi", "nsaid-caution"} & set(sids(a))
 
 
+@pytest.mark.hazard("H23")
 def test_antiplatelet_alone_is_a_caution_not_high_bleeding_risk():
     r = base()
     r.medicines.antiplatelet = Y
     assert "nsaid-bleeding-risk" not in sids(assess(r))
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("age", [65, 78])
 def test_age_65_or_over_is_offered_a_ppi_with_the_nsaid(age):
     a = assess(set_age(base(), age))
@@ -782,11 +820,13 @@ def test_age_65_or_over_is_offered_a_ppi_with_the_nsaid(age):
     assert f"age {age}" in s.reason
 
 
+@pytest.mark.hazard("H23")
 def test_age_64_with_no_caution_gets_the_plain_nsaid():
     a = assess(set_age(base(), 64))
     assert "nsaid" in sids(a) and "nsaid-ppi" not in sids(a)
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("tried", [NsaidTried.NOT_TOLERATED, NsaidTried.NOT_EFFECTIVE])
 def test_a_failed_nsaid_is_not_suggested_again_and_a_weak_opioid_may_be_in_acute_lbp(tried):
     r = base()
@@ -800,12 +840,14 @@ def test_a_failed_nsaid_is_not_suggested_again_and_a_weak_opioid_may_be_in_acute
         assert "weak-opioid" not in sids(assess(r))
 
 
+@pytest.mark.hazard("H23")
 def test_a_failed_nsaid_in_sciatica_gets_no_weak_opioid():
     r = sciatica(base(), worst=5)
     r.history.nsaid_tried = NsaidTried.NOT_EFFECTIVE
     assert "weak-opioid" not in sids(assess(r))
 
 
+@pytest.mark.hazard("H23")
 def test_an_nsaid_that_is_helping_is_no_caution():
     r = base()
     r.history.nsaid_tried = NsaidTried.HELPING
@@ -815,6 +857,7 @@ def test_an_nsaid_that_is_helping_is_no_caution():
 # --------------------------------------------------------------------------- sciatica not settling
 
 
+@pytest.mark.hazard("H21")
 @pytest.mark.parametrize("course", [Course.SAME, Course.WORSE, None])
 @pytest.mark.parametrize("worst", [7, 10])
 def test_severe_sciatica_not_settling_after_2_weeks_is_a_soon_referral_row(course, worst):
@@ -826,6 +869,7 @@ def test_severe_sciatica_not_settling_after_2_weeks_is_a_soon_referral_row(cours
     assert "most episodes settle" not in all_words(a)
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize(("worst", "course", "days"), [
     (6, Course.SAME, 21),  # not severe
     (8, Course.BETTER, 21),  # settling
@@ -854,6 +898,7 @@ def test_acute_severe_sciatica_not_settling_may_suggest_the_epidural_specialist_
     assert "specialist" in s.text
 
 
+@pytest.mark.hazard("H8")
 def test_low_back_pain_alone_is_never_given_the_epidural_route():
     assert "epidural-specialist" not in sids(assess(base()))
 
@@ -899,6 +944,7 @@ HEADLINE_CASES: dict[str, tuple[Callable[[Record], object], Band, str]] = {
 }
 
 
+@pytest.mark.hazard("H22")
 @pytest.mark.parametrize("case", list(HEADLINE_CASES))
 def test_the_headline_shows_the_most_urgent_fired_rows_time_limit(case):
     setup, band, within = HEADLINE_CASES[case]
@@ -916,6 +962,7 @@ def test_the_headline_shows_the_most_urgent_fired_rows_time_limit(case):
     assert out["disposition"] == band.value
 
 
+@pytest.mark.hazard("H22")
 def test_a_routine_headline_gives_no_deadline():
     a = assess(base())
     assert a.within is None
@@ -928,6 +975,7 @@ def test_a_routine_headline_gives_no_deadline():
 EVERY_PHASE = ("acute", "sub-acute", "chronic")
 
 
+@pytest.mark.hazard("H8")
 @pytest.mark.parametrize("words", [
     "Facet joint injection.",
     "Refer for a facet joint injection.",
@@ -945,12 +993,14 @@ def test_any_injection_for_low_back_pain_is_still_never_suggested(words, phase):
     assert RULES.forbidden(words, {"low back pain", phase}) is not None
 
 
+@pytest.mark.hazard("H8")
 def test_a_facet_joint_injection_is_never_suggested_even_in_chronic_low_back_pain():
     assert RULES.forbidden("Facet joint injection.", {"low back pain", "chronic"}) is not None
     assert RULES.forbidden("Radiofrequency denervation now.",
                            {"low back pain", "chronic"}) is not None
 
 
+@pytest.mark.hazard("H8")
 def test_the_two_specialist_routes_are_allowed_in_their_own_context_only():
     rf = RULES.suggestions["radiofrequency-specialist"]
     epidural = RULES.suggestions["epidural-specialist"]
@@ -988,6 +1038,7 @@ def test_chronic_low_back_pain_improving_mild_or_untreated_gets_no_radiofrequenc
     assert "radiofrequency-specialist" not in sids(assess(r))
 
 
+@pytest.mark.hazard("H8")
 def test_no_suggestion_names_an_injection_outside_the_specialist_routes():
     for r in (base(), _chronic_lbp(), sciatica(base()), sciatica(base(), weeks=10)):
         a = assess(r)
@@ -1010,6 +1061,7 @@ def _netting(r: Record) -> str:
     return suggestion(assess(r), "safety-netting").text
 
 
+@pytest.mark.hazard("H24")
 @pytest.mark.parametrize("case", ["routine", "emergency"])
 def test_safety_netting_uses_the_ces_cards_words_with_111_and_999(case):
     r = base()
@@ -1024,6 +1076,7 @@ def test_safety_netting_uses_the_ces_cards_words_with_111_and_999(case):
     assert "collapse" in low
 
 
+@pytest.mark.hazard("H24")
 def test_an_emergency_note_has_no_weight_loss_or_review_line():
     r = ces(base(), "ces_bladder", Onset.WITHIN_14_DAYS)
     a = assess(r)
@@ -1032,11 +1085,13 @@ def test_an_emergency_note_has_no_weight_loss_or_review_line():
     assert "review-if-not-improving" not in sids(a)
 
 
+@pytest.mark.hazard("H21")
 def test_a_routine_note_has_the_review_line():
     words = _netting(base()).lower()
     assert "weight loss" in words and "come to your review on" in words
 
 
+@pytest.mark.hazard("H24")
 def test_the_fever_line_sends_to_the_practice_or_111_not_the_emergency_department():
     words = _netting(base())
     fever = next(s for s in words.split(". ") if "fever" in s.lower())
@@ -1044,11 +1099,13 @@ def test_the_fever_line_sends_to_the_practice_or_111_not_the_emergency_departmen
     assert "emergency department" not in fever.lower()
 
 
+@pytest.mark.hazard("H24")
 def test_the_mscc_line_is_given_only_with_a_cancer_history():
     assert "cancer history" not in _netting(base())
     assert "cancer history" in _netting(cancer(base()))
 
 
+@pytest.mark.hazard("H24")
 def test_the_ces_card_suggestion_asks_how_it_was_given():
     s = suggestion(assess(base()), "ces-card")
     for how in ("printed", "SMS", "email", "read aloud"):
@@ -1080,6 +1137,7 @@ GENERIC = {"ces_route": "ces", "mscc_contact": "mscc", "msk_interface": "msk",
            "physio_self_referral": "physio"}
 
 
+@pytest.mark.hazard("H25")
 @pytest.mark.parametrize("case", list(ROUTED_CASES))
 def test_the_practices_local_route_is_printed_where_it_applies_else_the_generic_one(case):
     setup, field, sid = ROUTED_CASES[case]
@@ -1093,6 +1151,7 @@ def test_the_practices_local_route_is_printed_where_it_applies_else_the_generic_
     assert LOCAL in text and generic.generic not in text
 
 
+@pytest.mark.hazard("H25")
 def test_cord_compression_without_cancer_never_prints_the_mscc_route():
     r = base()
     r.practice.mscc_contact = LOCAL
@@ -1117,6 +1176,7 @@ def test_no_fit_note_advice_when_working_normally():
     assert "work-advice" not in sids(assess(base()))
 
 
+@pytest.mark.hazard("H21")
 def test_a_booked_review_date_appears_in_the_review_suggestion_and_the_safety_netting():
     r = base()
     r.plan.review_date = dt.date(2026, 12, 11)
@@ -1127,6 +1187,7 @@ def test_a_booked_review_date_appears_in_the_review_suggestion_and_the_safety_ne
     assert f"come to your review on {when}" in suggestion(a, "safety-netting").text
 
 
+@pytest.mark.hazard("H21")
 def test_without_a_booked_date_the_review_is_to_book_about_4_weeks_on():
     a = assess(base())
     review = suggestion(a, "review-if-not-improving").text

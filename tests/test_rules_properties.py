@@ -342,7 +342,7 @@ def test_safety_netting_is_always_suggested(r):
     assert "ces-card" in ids
 
 
-@pytest.mark.hazard("H8")
+@pytest.mark.hazard("H8", "H23")
 @PROPERTY
 @given(records())
 def test_pregnancy_means_no_nsaid_suggestion(r):
@@ -394,6 +394,7 @@ NOT_FOR_ANEURYSM = {"reassurance", "keep-active", "heat-stretch", "no-imaging", 
                     "nsaid-ppi", "nsaid-unchecked", "nsaid-caution", "weak-opioid"}
 
 
+@pytest.mark.hazard("H1", "H21")
 @PROPERTY
 @given(records())
 def test_a_known_aneurysm_with_any_pain_is_never_below_emergency(r):
@@ -405,6 +406,7 @@ def test_a_known_aneurysm_with_any_pain_is_never_below_emergency(r):
     assert not NOT_FOR_ANEURYSM & set(_ids(a.suggestions)), _ids(a.suggestions)
 
 
+@pytest.mark.hazard("H22")
 @PROPERTY
 @given(st.one_of(records(), emergency_records()))
 def test_the_headline_never_shows_a_longer_deadline_than_a_fired_row(r):
@@ -422,6 +424,7 @@ def test_the_headline_never_shows_a_longer_deadline_than_a_fired_row(r):
     assert "within two weeks" not in a.headline or a.within == "2 weeks"
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(st.data())
 def test_unsure_never_lowers_the_band(data):

@@ -34,6 +34,7 @@ def test_a_rule_file_naming_a_never_suggest_item_is_refused_at_load(where, words
         RuleSet.model_validate(data)
 
 
+@pytest.mark.hazard("H22")
 def test_the_shipped_rule_file_loads_and_cites_only_known_sources():
     rules = RuleSet.model_validate(_data())
     assert rules.version and rules.sources

@@ -5,9 +5,9 @@ decided (`assess`, the rule set's words, `consult.plan`) and edits only
 `record.plan`: ticking, unticking, editing and adding plan items, accepting the
 suggested plan and confirming it. Every change to the plan emits `planChanged`.
 
-Words come from the rule set (band titles and meanings, the unscreened warning)
-and from `consult.note.compose` (time limits), so the panel says what the note
-says. State is shown by words and icons as well as colour; colours are only
+Words come from the rule set (the headline with the most urgent fired row's
+deadline, band titles, the unscreened warning, `consult.ruleset.deadline_words` for
+time limits), so the panel says what the note says. State is shown by words and icons as well as colour; colours are only
 accents (bars and band words) chosen for the current palette, light or dark.
 """
 
@@ -61,10 +61,9 @@ from PySide6.QtWidgets import (
 from consult import plan as core_plan
 from consult import screening
 from consult.answers import Band, Category
-from consult.note.compose import when_words
 from consult.record import PlanItem, Record
 from consult.rules.assessment import Assessment, FiredRow, Suggestion
-from consult.ruleset import RuleSet, load
+from consult.ruleset import RuleSet, deadline_words, load
 
 OWN_REASON = "GP's own item"
 STILL_TO_ASK_SHOWN = 3
@@ -89,6 +88,7 @@ _ICONS = {
     "soon": QStyle.StandardPixmap.SP_MessageBoxWarning,
     "unscreened": QStyle.StandardPixmap.SP_MessageBoxWarning,
     "routine": QStyle.StandardPixmap.SP_MessageBoxInformation,
+    "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 _CATEGORY_WORDS = {Category.SELF_CARE: "Self-care", Category.MEDICINE: "Medicine",
                    Category.INVESTIGATION: "Investigation", Category.REFERRAL: "Referral",
@@ -528,11 +528,17 @@ class AssessmentPanel(QWidget):
     def _show_disposition(self, a: Assessment) -> None:
         rules = self._rules
         unscreened = f"{rules.unscreened.title} - {rules.unscreened.meaning}"
+        outside = any(r.kind == "outside" for r in a.fired)
         lines: list[tuple[str, str]] = []  # (level, words)
-        if a.red_flags_screened or a.band is not Band.ROUTINE:
-            words = rules.bands[a.band]
-            lines.append((a.band.value, f"{words.title} - {words.meaning}"))
-        if not a.red_flags_screened:
+        # the headline: 'URGENT - within 24 hours', the most urgent fired row's deadline,
+        # never only the band's general range; while unscreened the warning is a line
+        # of its own below it
+        level = "outside" if outside and a.band is Band.ROUTINE else a.band.value
+        if a.red_flags_screened:
+            lines.append((level, a.headline))
+        else:
+            if a.band is not Band.ROUTINE or outside:
+                lines.append((level, rules.headline(a.band, a.within, outside=outside)))
             lines.append(("unscreened", unscreened))
         level = lines[0][0]
         dark = _is_dark(self.palette())
@@ -600,12 +606,13 @@ class AssessmentPanel(QWidget):
         elif row.band is Band.ROUTINE and not a.red_flags_screened:
             label = "Red flags not fully screened"
         else:
-            label = self._rules.bands[row.band].title
+            # the row's own band and deadline, as the note's box labels it
+            label = self._rules.headline(row.band, row.within)
         if row.kind == "outside" and row.band is not None:
             label = f"Outside this pathway \u00b7 {label}"
-        when = when_words(row.within)
+        when = deadline_words(row.within)
         kind = {"strong": "Red flag", "weak": "Weak red flag", "ng65": "NICE NG65",
-                "outside": "Outside this pathway"}.get(row.kind, row.kind)
+                "referral": "Referral", "outside": "Outside this pathway"}.get(row.kind, row.kind)
         lines = [
             f'<span style="color:{colour}; font-weight:600">{_esc(label)}</span>'
             f" \u00b7 <b>{_esc(row.suspected)}</b>",

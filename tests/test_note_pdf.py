@@ -12,10 +12,12 @@ import pytest
 
 import consult
 from consult import plan
-from consult.answers import Answer, Mode, Onset, Trauma, YesNoUnsure
+from consult.answers import Answer, Mode, Onset, Trauma, WeaknessOnset, YesNoUnsure
 from consult.completeness import Problem
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
-from consult.record import Legs, PlanItem, Record, RedFlags, RiskHistory, Triggers
+from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.note.compose import unasked_as_yes
+from consult.record import Legs, Medicines, PlanItem, Record, RedFlags, RiskHistory, Triggers
 from consult.ruleset import load
 from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
 
@@ -38,10 +40,10 @@ def squeeze(text: str) -> str:
 
 
 def ces_record() -> Record:
+    """Bladder change new within 14 days (the worse-in-14-days question does not apply)."""
     r = negative_record()
     item = r.red_flags.ces_bladder
-    item.answer, item.onset, item.worse_last_14_days = (
-        Answer.YES, Onset.WITHIN_14_DAYS, YesNoUnsure.YES)
+    item.answer, item.onset = Answer.YES, Onset.WITHIN_14_DAYS
     return accept_suggestions(r)
 
 
@@ -140,10 +142,12 @@ def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
     assert box < text.index("History") < text.index("Red-flag screen")
     assert box < text.index("Date 20-Nov-2026")
     box_text = text[box:text.index("History")]
-    assert "EMERGENCY - act now, the same day" in box_text
-    assert "Cauda equina syndrome" in box_text
+    assert "Disposition: EMERGENCY - act now." in box_text
+    assert "EMERGENCY - act now: Cauda equina syndrome" in box_text
+    assert "act now, the same day" not in box_text  # the row's deadline, not the band's range
     assert "Found Bladder change" in box_text
-    assert "started within 14 days; worse in the last 14 days" in box_text
+    assert "(started within 14 days)" in box_text
+    assert "worse in the last 14 days" not in box_text
     assert "Action Send to the emergency department now for an MRI scan." in box_text
     assert "How soon now" in box_text
 
@@ -164,20 +168,21 @@ def test_red_flag_box_is_coloured(ces_pdf: bytes) -> None:
 def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
     r = negative_record()
     r.legs.symptoms = r.legs.weakness = Answer.YES
-    r.legs.weakness_side, r.legs.weakness_onset = "left", Onset.MORE_THAN_14_DAYS
+    r.legs.weakness_side, r.legs.weakness_onset = "left", WeaknessOnset.WITHIN_3_MONTHS
     r.legs.weakness_trajectory, r.legs.weakness_severe = "same", Answer.NO
     r.red_flags.ces_bowel.answer = Answer.YES
-    r.red_flags.ces_bowel.onset = Onset.WITHIN_14_DAYS
+    r.red_flags.ces_bowel.onset = Onset.MORE_THAN_14_DAYS
     r.red_flags.ces_bowel.worse_last_14_days = YesNoUnsure.UNSURE
     accept_suggestions(r)
     text = flat(pages_text(note_pdf(r, draft=True))[0])
     box = text[text.index("RED FLAG"):text.index("History")]
     assert "2 red-flag findings" in box
-    emergency = box.index("EMERGENCY - act now, the same day: Cauda equina syndrome")
-    urgent = box.index("URGENT - within two weeks: Nerve root compromise")
+    emergency = box.index("EMERGENCY - act now: Cauda equina syndrome")
+    urgent = box.index("URGENT - within 48 hours: Nerve root compromise")
     assert emergency < urgent
-    assert "Face-to-face examination within days and urgent referral." in box
-    assert "How soon within days" in box
+    assert "Face-to-face examination within 48 hours; refer according to the findings." in box
+    assert "How soon within 48 hours" in box
+    assert "within two weeks" not in box
 
 
 @pytest.mark.hazard("H2")
@@ -201,23 +206,37 @@ def test_negative_note_is_routine_without_a_red_flag_box(negative_pdf: bytes) ->
 
 
 def _expected_screen(record: Record) -> dict[str, str]:
-    """Every red-flag item's title and the answer the note must print for it."""
+    """Every red-flag item's title and the answer the note must print for it: its answer
+    when the question applies; a follow-up that does not apply "Not applicable" (still
+    "Not asked" while its parent question is unasked); no leg symptoms answers No."""
     rf, risk, legs = record.red_flags, record.risk, record.legs
+    hopeful = unasked_as_yes(record)
+
+    def shown(path: str, answer: Answer) -> str:
+        if applies(record, path):
+            return answer.label
+        if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
+            return "No"
+        return "Not asked" if applies(hopeful, path) else "Not applicable"
+
     expect = {RedFlags.model_fields[n].title: getattr(rf, n).answer.label
               for n in RedFlags.model_fields if n.startswith("ces_")}
     for n in RedFlags.model_fields:
         if not n.startswith("ces_") and isinstance(getattr(rf, n), Answer):
-            expect[RedFlags.model_fields[n].title] = getattr(rf, n).label
+            expect[RedFlags.model_fields[n].title] = shown(f"red_flags.{n}", getattr(rf, n))
     for n in ("injecting_drug_use", "immunosuppression", "recent_spinal_procedure_or_infection",
-              "osteoporosis", "long_term_steroids", "known_aortic_aneurysm", "vascular_disease"):
+              "osteoporosis", "long_term_steroids", "known_aortic_aneurysm", "vascular_disease",
+              "anticoagulant"):
         expect[RiskHistory.model_fields[n].title] = getattr(risk, n).label
-    expect[Legs.model_fields["weakness"].title] = legs.weakness.label
-    expect[Legs.model_fields["weakness_severe"].title] = legs.weakness_severe.label
+    for n in ("weakness", "weakness_severe", "claudication"):
+        expect[Legs.model_fields[n].title] = shown(f"legs.{n}", getattr(legs, n))
+    expect[Medicines.model_fields["pregnant"].title] = shown("medicines.pregnant",
+                                                             record.medicines.pregnant)
     trauma = record.triggers.trauma
     expect[Triggers.model_fields["trauma"].title] = (
         "Not asked" if trauma is Trauma.NOT_ASKED else "No" if trauma is Trauma.NONE else "Yes")
-    expect[Triggers.model_fields["severe_pain_after_trauma"].title] = \
-        record.triggers.severe_pain_after_trauma.label
+    expect[Triggers.model_fields["severe_pain_after_trauma"].title] = shown(
+        "triggers.severe_pain_after_trauma", record.triggers.severe_pain_after_trauma)
     return expect
 
 
@@ -226,7 +245,7 @@ def _screen_answers(data: bytes, titles: list[str]) -> dict[str, str]:
     screen = text[text.index("Red-flag screen"):text.index("Impression")]
     found = {}
     for title in titles:
-        hit = re.search(re.escape(title) + r" (Yes|No|Not asked)\b", screen)
+        hit = re.search(re.escape(title) + r" (Yes|No|Not asked|Not applicable)\b", screen)
         assert hit, f"no answer printed for {title!r}"
         found[title] = hit.group(1)
     return found
@@ -241,7 +260,7 @@ def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> 
     r.red_flags.weight_loss = Answer.YES
     r.risk.osteoporosis = Answer.NO
     expected = _expected_screen(r)
-    assert len(expected) >= 40
+    assert len(expected) >= 46
     printed = _screen_answers(note_pdf(r, draft=True), list(expected))
     assert printed == expected
     noes = sorted(t for t, a in printed.items() if a == "No")
@@ -249,6 +268,27 @@ def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> 
                            RedFlags.model_fields["ces_bowel"].title,
                            RiskHistory.model_fields["osteoporosis"].title])
     assert printed[RedFlags.model_fields["weight_loss"].title] == "Yes"
+    # sepsis signs follow a fever: with fever No they do not apply; every other
+    # follow-up could still apply once its parent is asked, so it reads Not asked
+    assert [t for t, a in printed.items() if a == "Not applicable"] == [
+        RedFlags.model_fields["sepsis_signs"].title]
+
+
+@pytest.mark.hazard("H2")
+def test_follow_ups_that_do_not_apply_read_not_applicable_never_not_asked() -> None:
+    r = negative_record()  # no cancer, no leg symptoms, no fever, male
+    text = flat(" ".join(pages_text(note_pdf(r))))
+    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    for name in ("mets_progressive_pain", "gait_disturbance", "sepsis_signs",
+                 "pregnancy_warning_signs"):
+        assert f"{RedFlags.model_fields[name].title} Not applicable" in screen
+    assert f"{Medicines.model_fields['pregnant'].title} Not applicable" in screen
+    assert f"{Legs.model_fields['weakness'].title} No" in screen  # no leg symptoms: No
+    assert "Not asked" not in screen
+    r.red_flags.cancer_history = Answer.NOT_ASKED  # the metastasis features may yet apply
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    assert f"{RedFlags.model_fields['mets_progressive_pain'].title} Not asked" in screen
 
 
 @pytest.mark.hazard("H2")
@@ -257,8 +297,7 @@ def test_screen_table_of_a_complete_record(ces_pdf: bytes) -> None:
     expected = _expected_screen(r)
     assert _screen_answers(ces_pdf, list(expected)) == expected
     text = flat(" ".join(pages_text(ces_pdf)))
-    assert ("reduced sensation of flow Yes started within the last 14 days; "
-            "worse in the last 14 days") in text
+    assert "of a full bladder Yes started within the last 14 days Loss of bowel" in text
 
 
 # ---------------------------------------------------------------------------
@@ -482,14 +521,14 @@ def test_examples_render(name: str) -> None:
 
 
 EXAMPLE_PAGE_1 = {
-    "mechanical": ("Disposition: ROUTINE", None),
-    "sciatica": ("Disposition: ROUTINE", None),
-    "cauda-equina": ("EMERGENCY - act now, the same day: Cauda equina syndrome",
+    "mechanical": ("Disposition: ROUTINE - care in general practice", None),
+    "sciatica": ("Disposition: SOON - within weeks", None),  # a referral row, not a red flag
+    "cauda-equina": ("EMERGENCY - act now: Cauda equina syndrome",
                      "Send to the emergency department now for an MRI scan."),
-    "inflammatory": ("Disposition: SOON", None),
-    "fracture": ("URGENT - within two weeks: Osteoporotic (or pathological) vertebral fracture",
+    "inflammatory": ("Disposition: SOON - within weeks", None),
+    "fracture": ("URGENT - within 1 week: Osteoporotic (or pathological) vertebral fracture",
                  "X-ray, pain relief, bone health review"),
-    "infection": ("EMERGENCY - act now, the same day: Spinal infection",
+    "infection": ("EMERGENCY - the same day: Spinal infection",
                   "Same-day hospital assessment."),
 }
 

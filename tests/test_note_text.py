@@ -59,16 +59,18 @@ def test_text_twin_key_content() -> None:
     text = note_text(ces_record())
     for expected in ("Riverside Medical Practice", "TAYLOR, Sam", "Born 05-Apr-1985",
                      "NHS No. 943 476 5919", "*** RED FLAG ***",
-                     "EMERGENCY - act now, the same day: Cauda equina syndrome",
+                     "EMERGENCY - act now: Cauda equina syndrome",
                      "Remote consultation (telephone): no examination was possible.",
                      "Loss of bowel control or rectal sensation: No",
-                     "Progressive pain: Not asked",
-                     "Disposition: EMERGENCY - act now, the same day",
+                     "Progressive pain: Not applicable",
+                     "Disposition: EMERGENCY - act now\n",
+                     "Interpreter: Not recorded",
                      "GMC number: 7654321", "Time (24-hour): 09:40"):
         assert expected in text
     assert text.index("*** RED FLAG ***") < text.index("\nHistory\n")
     assert "DRAFT" not in text
     assert "None" not in text
+    assert "act now, the same day" not in text  # the row's deadline, never the band's range
 
 
 @pytest.mark.hazard("H2", "H13")

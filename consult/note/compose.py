@@ -12,7 +12,16 @@ from collections.abc import Iterator
 
 from consult import facts as derive_facts
 from consult import screening
-from consult.answers import Answer, Band, FitNote, Mode, Sex, Trauma
+from consult.answers import (
+    Answer,
+    Band,
+    FitNote,
+    InfoMethod,
+    Interpreter,
+    Mode,
+    Sex,
+    Trauma,
+)
 from consult.dates import age_on, show_date, show_time
 from consult.facts import first_episode_age_flag
 from consult.nhs import display
@@ -33,10 +42,25 @@ from consult.note.model import (
     TableRow,
 )
 from consult.note.versioning import Finalisation, amendment_line, version_line
-from consult.record import Legs, Record, RedFlags, RiskHistory, Triggers
-from consult.rules.assessment import Assessment, FiredRow
+from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.record import (
+    Legs,
+    Medicines,
+    Observation,
+    Record,
+    RedFlags,
+    RiskHistory,
+    Triggers,
+    UpgradeNote,
+)
+from consult.rules.assessment import (
+    NOT_FULLY_SCREENED,
+    OUTSIDE_PATHWAY,
+    Assessment,
+    FiredRow,
+)
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
-from consult.ruleset import RuleSet, load
+from consult.ruleset import RuleSet, deadline_words, load
 
 NOT_KNOWN = "Not known"
 NOT_RECORDED = "Not recorded"
@@ -57,6 +81,21 @@ _CATEGORY_WORDS = {"self-care": "Self-care", "medicine": "Medicine",
                    "investigation": "Investigation", "referral": "Referral",
                    "safety-netting": "Safety-netting", "follow-up": "Follow-up"}
 _STRATUM_WORDS = {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}
+_INTERPRETER_WORDS = {Interpreter.NONE: "Not needed", Interpreter.PROFESSIONAL: "Professional",
+                      Interpreter.FAMILY_OR_FRIEND: "Family member or friend"}
+_INFO_WORDS = {InfoMethod.PRINTED: "printed", InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "email",
+               InfoMethod.READ_ALOUD: "read aloud"}
+FAMILY_INTERPRETER = ("Interpreted by a family member or friend: intimate questions may be "
+                      "under-reported")
+NOT_FROM_SPINE = "Back pain that may not come from the spine (see the fired rows)"
+NOT_APPLICABLE = "Not applicable"
+OBSERVED_ON_VIDEO = ("Observed on video (what the GP saw the patient do: an observation, "
+                     "not an examination):")
+NOTHING_OBSERVED = "Nothing was observed on video: no remote observation is recorded."
+EARLIER_FORMAT = "Recorded in an earlier format"
+EARLIER_FORMAT_INTRO = ("This record was first saved in an earlier format. These answers could "
+                        "not be carried into the current questions as they were; they are "
+                        "kept here as recorded.")
 
 
 def _title(model: type, name: str) -> str:
@@ -67,29 +106,21 @@ def _or(text: str, default: str = NOT_RECORDED) -> str:
     return text if text else default
 
 
-def when_words(within: str) -> str:
-    """A row's time limit in words: 'now', 'the same day', 'within 48 hours'."""
-    if within in ("now", "as the GP judges"):
-        return within
-    if within == "same day":
-        return "the same day"
-    return f"within {within}"
-
-
-def band_words(rules: RuleSet, band: Band) -> str:
-    """'EMERGENCY - act now, the same day'."""
-    words = rules.bands[band]
-    return f"{words.title} - {words.meaning}"
-
-
 def disposition_words(rules: RuleSet, assessment: Assessment) -> tuple[str, str]:
-    """(level, words) for the disposition; unscreened never reads as plain routine."""
-    if not assessment.red_flags_screened:
-        unscreened = f"{rules.unscreened.title} - {rules.unscreened.meaning}"
-        if assessment.band is Band.ROUTINE:
-            return "unscreened", unscreened
-        return assessment.band.value, f"{band_words(rules, assessment.band)}. {unscreened}"
-    return assessment.band.value, band_words(rules, assessment.band)
+    """(level, words) for the disposition: the assessment's headline, with the deadline
+    of the most urgent fired row ('URGENT - within 24 hours'); it never reads as plain
+    routine while red flags are unscreened or an outside-this-pathway row fired."""
+    level = {NOT_FULLY_SCREENED: "unscreened", OUTSIDE_PATHWAY: "outside"}.get(
+        assessment.disposition, assessment.disposition)
+    return level, assessment.headline
+
+
+def row_label(rules: RuleSet, row: FiredRow) -> str:
+    """A fired row's own band and deadline ('URGENT - within 24 hours'), never the
+    band's general range where the row gives a deadline."""
+    if row.band is None:
+        return "Outside this pathway"
+    return rules.headline(row.band, row.within)
 
 
 # ---------------------------------------------------------------------------
@@ -133,9 +164,11 @@ def _short_address(address: str) -> str:
     return short + ("\u2026" if short != "\n".join(lines) else "")
 
 
-def alerts(rules: RuleSet, assessment: Assessment, positives: list[str]) -> tuple[Alert, ...]:
+def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
+           family_interpreted: bool = False) -> tuple[Alert, ...]:
     """The boxes at the top of page 1. Every red-flag answer recorded Yes is named here,
-    whether or not it fires a rule on its own."""
+    whether or not it fires a rule on its own; a cauda equina row interpreted by a family
+    member or friend says so."""
     boxes = []
     rows = assessment.red_flag_rows
     shown = [*rows, *(r for r in assessment.fired if r.kind == "outside")]
@@ -152,8 +185,10 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str]) -> tupl
         n = len(rows)
         summary = (f"{n} red-flag finding{'s' if n > 1 else ''} "
                    f"need{'' if n > 1 else 's'} action, most urgent first. "
-                   f"Disposition: {band_words(rules, top)}.")
+                   f"Disposition: {assessment.headline}.")
         extra = tuple(f"Also answered Yes: {p}" for p in loose)
+        if family_interpreted and any(r.id.startswith("ces-") for r in rows):
+            extra = (*extra, FAMILY_INTERPRETER)
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
                            entries=tuple(_entry(rules, r) for r in rows), items=extra))
     if not assessment.red_flags_screened:
@@ -176,19 +211,20 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str]) -> tupl
 
 
 def _row_band_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> str:
-    """'URGENT: ' before a row's time limit; never a bare ROUTINE while unscreened."""
-    if row.band is None:
-        return ""
+    """A row's band with its own deadline ('URGENT - within 24 hours'); never a bare
+    ROUTINE while unscreened."""
     if row.band is Band.ROUTINE and not assessment.red_flags_screened:
-        return "Red flags not fully screened: "
-    return rules.bands[row.band].title + ": "
+        return f"Red flags not fully screened: {deadline_words(row.within)}"
+    if row.band is None:
+        return deadline_words(row.within)
+    return row_label(rules, row)
 
 
 def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
-    label = band_words(rules, row.band) if row.band else "Outside this pathway"
-    return AlertEntry(level=row.band.value if row.band else "outside", label=label,
-                      suspected=row.suspected, found=tuple(row.findings),
-                      action=row.action, when=when_words(row.within))
+    return AlertEntry(level=row.band.value if row.band else "outside",
+                      label=row_label(rules, row), suspected=row.suspected,
+                      found=tuple(row.findings), action=row.action,
+                      when=deadline_words(row.within))
 
 
 # ---------------------------------------------------------------------------
@@ -207,13 +243,42 @@ def consultation(rules: RuleSet, record: Record) -> Section:
         (_title(type(c), "identity_confirmed"), c.identity_confirmed.label),
         (_title(type(c), "patient_location"), _or(c.patient_location)),
         (_title(type(c), "others_present"), _or(c.others_present)),
+        (_title(type(c), "interpreter"), _interpreter_words(c.interpreter)),
         (_title(type(c), "consent"), consent),
     )
     blocks: list[Block] = [Fields(rows)]
     if remote and c.mode:
         blocks.append(Para(rules.wording.remote_no_examination.format(
             mode=c.mode.value), tone="strong"))
+    if c.mode is Mode.VIDEO:
+        blocks += observation(record)
     return Section("Consultation", tuple(blocks))
+
+
+def _interpreter_words(interpreter: Interpreter | None) -> str:
+    if interpreter is None:
+        return NOT_RECORDED
+    words = _INTERPRETER_WORDS[interpreter]
+    if interpreter is Interpreter.FAMILY_OR_FRIEND:
+        words += " (intimate questions may be under-reported)"
+    return words
+
+
+def observation(record: Record) -> list[Block]:
+    """What the GP saw the patient do on video, printed as observed (never as an
+    examination), or that nothing was observed. A check not done reads "Not done"."""
+    o = record.observation
+    rows = []
+    for name, field in Observation.model_fields.items():
+        value = getattr(o, name)
+        if isinstance(value, Answer):
+            words = "Not done" if value is Answer.NOT_ASKED else value.label
+        else:
+            words = value or "Not done"
+        rows.append((field.title or name, words))
+    if all(words == "Not done" for _, words in rows):
+        return [Para(NOTHING_OBSERVED, tone="muted")]
+    return [Para(OBSERVED_ON_VIDEO), Fields(tuple(rows))]
 
 
 def history_section(record: Record) -> Section:
@@ -223,34 +288,83 @@ def history_section(record: Record) -> Section:
     return Section("History", (Fields(tuple(pairs)),))
 
 
-def _answer_row(title: str, answer: Answer, details: str = "") -> TableRow:
-    return TableRow((title, answer.label, details), level="flag" if answer is Answer.YES else "")
+def _answer_row(title: str, answer: Answer | str, details: str = "") -> TableRow:
+    words = answer.label if isinstance(answer, Answer) else answer
+    return TableRow((title, words, details), level="flag" if answer is Answer.YES else "")
+
+
+def unasked_as_yes(record: Record) -> Record:
+    """A copy of the record with every unasked screening question answered Yes (and
+    unasked trauma as minor): a follow-up that applies to it may still apply once the
+    GP asks, so it is "not asked", not "not applicable"."""
+    copy = record.model_copy(deep=True)
+
+    def fill(section: object) -> None:
+        for name in type(section).model_fields:  # type: ignore[attr-defined]
+            value = getattr(section, name)
+            if value is Answer.NOT_ASKED:
+                object.__setattr__(section, name, Answer.YES)
+            elif value is Trauma.NOT_ASKED:
+                object.__setattr__(section, name, Trauma.MINOR)
+            elif hasattr(type(value), "model_fields"):
+                fill(value)
+
+    fill(copy)
+    return copy
+
+
+def _asked(record: Record, hopeful: Record, path: str, answer: Answer) -> Answer | str:
+    """The answer to print. A follow-up that does not apply reads "Not applicable" (the
+    clinical reference, 5a), never "Not asked", and never a stale answer; one that could
+    still apply once its parent question is asked reads "Not asked". No leg symptoms
+    answers the leg questions No."""
+    if applies(record, path):
+        return answer
+    if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
+        return answer
+    if applies(hopeful, path):
+        return Answer.NOT_ASKED
+    return NOT_APPLICABLE
+
+
+def ces_details(record: Record, name: str) -> str:
+    """'started more than 14 days ago; not worse in the last 14 days'; the worse question
+    only when the item began more than 14 days ago."""
+    ces = getattr(record.red_flags, name)
+    if ces.answer is not Answer.YES:
+        return ""
+    onset = history.ONSET_WORDS[ces.onset] if ces.onset else "when it started not recorded"
+    worse = ""
+    if applies(record, f"red_flags.{name}.worse_last_14_days"):
+        worse = (history.WORSE_WORDS[ces.worse_last_14_days.value] if ces.worse_last_14_days
+                 else "whether worse not recorded")
+    return "; ".join(filter(None, (onset, worse)))
 
 
 def red_flag_table(record: Record) -> Table:
-    """Every red-flag item with Yes, No or Not asked: never blank, never a guessed No."""
+    """Every red-flag item with Yes, No or Not asked: never blank, never a guessed No; a
+    follow-up that does not apply reads Not applicable."""
     rf, risk, t, legs = record.red_flags, record.risk, record.triggers, record.legs
     facts = derive_facts.derive(record)
+    hopeful = unasked_as_yes(record)
     rows: list[TableRow] = []
 
     def group(name: str) -> None:
         rows.append(TableRow((name,), group=True))
 
     def item(model: type, owner: object, name: str, details: str = "") -> None:
-        rows.append(_answer_row(_title(model, name), getattr(owner, name), details))
+        section = {RedFlags: "red_flags", RiskHistory: "risk", Triggers: "triggers",
+                   Legs: "legs", Medicines: "medicines"}.get(model, "history")
+        answer = _asked(record, hopeful, f"{section}.{name}", getattr(owner, name))
+        rows.append(_answer_row(_title(model, name), answer,
+                                details if answer is Answer.YES else ""))
 
     group("Cauda equina syndrome")
+    if record.consultation.interpreter is Interpreter.FAMILY_OR_FRIEND:
+        rows.append(TableRow((FAMILY_INTERPRETER, "", ""), level="info"))
     for name in CES_ITEMS:
         ces = getattr(rf, name)
-        details = ""
-        if ces.answer is Answer.YES:
-            details = "; ".join(filter(None, (
-                history.ONSET_WORDS.get(ces.onset, "") if ces.onset
-                else "when it started not recorded",
-                {"yes": "worse in the last 14 days", "no": "not worse in the last 14 days",
-                 "unsure": "unsure whether worse in the last 14 days"}[ces.worse_last_14_days]
-                if ces.worse_last_14_days else "whether worse not recorded")))
-        rows.append(_answer_row(_title(RedFlags, name), ces.answer, details))
+        rows.append(_answer_row(_title(RedFlags, name), ces.answer, ces_details(record, name)))
 
     group("Cancer and spinal metastases")
     cancer = ""
@@ -263,8 +377,9 @@ def red_flag_table(record: Record) -> Table:
     for name in METS_FEATURES:
         item(RedFlags, rf, name)
 
-    group("Infection")
+    group("Infection and sepsis")
     item(RedFlags, rf, "fever_or_unwell")
+    item(RedFlags, rf, "sepsis_signs")
     for name in ("injecting_drug_use", "immunosuppression",
                  "recent_spinal_procedure_or_infection"):
         item(RiskHistory, risk, name)
@@ -278,6 +393,10 @@ def red_flag_table(record: Record) -> Table:
     item(RedFlags, rf, "cannot_mobilise")
     item(RedFlags, rf, "pain_uncontrolled")
 
+    group("Bleeding")
+    item(RiskHistory, risk, "anticoagulant", "with sudden severe new pain: "
+         + rf.sudden_severe_new_pain.label.lower())
+
     group("Trauma")
     trauma = {Trauma.MAJOR: Answer.YES, Trauma.MINOR: Answer.YES, Trauma.NONE: Answer.NO,
               Trauma.NOT_ASKED: Answer.NOT_ASKED}[t.trauma]
@@ -287,16 +406,23 @@ def red_flag_table(record: Record) -> Table:
     rows.append(_answer_row(_title(Triggers, "trauma"), trauma, trauma_details))
     item(Triggers, t, "severe_pain_after_trauma")
 
-    group("Leg weakness")
+    group("Leg weakness and claudication")
     weak_details = ""
     if legs.weakness is Answer.YES:
         weak_details = "; ".join(filter(None, (
-            history.SIDE_WORDS[legs.weakness_side] if legs.weakness_side else "",
-            history.ONSET_WORDS[legs.weakness_onset] if legs.weakness_onset else "",
+            history.SIDE_WORDS[legs.weakness_side]
+            if legs.weakness_side and applies(record, "legs.weakness_side") else "",
+            history.WEAKNESS_ONSET_WORDS[legs.weakness_onset]
+            if legs.weakness_onset and applies(record, "legs.weakness_onset") else "",
             history.TRAJECTORY_WORDS[legs.weakness_trajectory]
-            if legs.weakness_trajectory else "")))
+            if legs.weakness_trajectory and applies(record, "legs.weakness_trajectory")
+            else "")))
     item(Legs, legs, "weakness", weak_details)
     item(Legs, legs, "weakness_severe")
+    item(Legs, legs, "claudication",
+         history.CLAUDICATION_WORDS[legs.claudication_duration].removeprefix("for ")
+         if legs.claudication_duration and applies(record, "legs.claudication_duration")
+         else "for how long not recorded")
 
     group("Aortic and non-spinal causes")
     item(RedFlags, rf, "nonmechanical_sudden_severe_pain")
@@ -307,6 +433,10 @@ def red_flag_table(record: Record) -> Table:
                  "pelvic_or_pregnancy_pain"):
         item(RedFlags, rf, name)
     item(type(record.history), record.history, "thoracic_pain")
+
+    group("Pregnancy")
+    item(Medicines, record.medicines, "pregnant")
+    item(RedFlags, rf, "pregnancy_warning_signs")
 
     group("Weak flags (they count in combination)")
     rows.append(_answer_row("First episode starting at age over 50 or under 20",
@@ -323,11 +453,15 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
     facts = derive_facts.derive(record)
     level, words = disposition_words(rules, assessment)
     blocks: list[Block] = [Para(f"Disposition: {words}", tone=level)]
-    presentation = facts.condition
-    if facts.phase:
-        presentation += f", {_PHASE_WORDS[facts.phase]}"
-    if facts.condition == "sciatica":
-        presentation += "; leg pain below the knee"
+    if assessment.not_from_spine:
+        # never "lower back pain, acute" above a 999 action for an aneurysm or a kidney
+        presentation = NOT_FROM_SPINE
+    else:
+        presentation = facts.condition
+        if facts.phase:
+            presentation += f", {_PHASE_WORDS[facts.phase]}"
+        if facts.condition == "sciatica":
+            presentation += "; leg pain below the knee"
     rows: list[tuple[str, str]] = [("Presentation", presentation[0].upper() + presentation[1:])]
     if facts.age is not None:
         rows.append(("Age at consultation", str(facts.age)))
@@ -337,7 +471,7 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
         blocks.append(Table(
             columns=("Suspected", "How soon", "Action"), widths=(0.34, 0.22, 0.44),
             rows=tuple(TableRow((r.suspected,
-                                 _row_band_label(rules, assessment, r) + when_words(r.within),
+                                 _row_band_label(rules, assessment, r),
                                  r.action),
                                 level=r.band.value if r.band else "")
                        for r in fired)))
@@ -400,14 +534,56 @@ def plan_section(record: Record) -> Section:
     fit = _FIT_NOTE_WORDS[plan.fit_note] if plan.fit_note else NOT_RECORDED
     if plan.fit_note_details:
         fit += f": {plan.fit_note_details}"
-    blocks.append(Fields((
+    rows = [
         (_title(type(plan), "safety_netting_given"), plan.safety_netting_given.label),
         (_title(type(plan), "ces_card_given"), plan.ces_card_given.label),
+    ]
+    if applies(record, "plan.ces_info_how"):
+        how = ", ".join(_INFO_WORDS[m] for m in plan.ces_info_how)
+        rows.append(("CES information given", how or NOT_RECORDED))
+    blocks.append(Fields((
+        *rows,
+        (_title(type(plan), "review_date"),
+         show_date(plan.review_date) if plan.review_date else "Not booked"),
         ("Follow-up", _or(plan.follow_up)),
         ("Fit note", fit),
         (_title(type(plan), "confirmed"), "Yes" if plan.confirmed else "No"),
     )))
     return Section("Plan", tuple(blocks))
+
+
+def _now_recorded(record: Record, note: UpgradeNote) -> str:
+    """'Now recorded: Breastfeeding: No', or that the question is still to ask again."""
+    *parents, leaf = note.field.split(".")
+    owner: object = record
+    try:
+        for part in parents:
+            owner = getattr(owner, part)
+        value = getattr(owner, leaf)
+        title = type(owner).model_fields[leaf].title or leaf  # type: ignore[attr-defined]
+    except (AttributeError, KeyError):
+        return ""
+    raw = getattr(value, "value", value)
+    if raw is None or str(raw) in note.still:
+        return "Still to ask again."
+    if isinstance(value, Answer):
+        words = value.label
+    elif value in history.WEAKNESS_ONSET_WORDS:
+        words = history.WEAKNESS_ONSET_WORDS[value]
+    else:
+        words = str(raw).replace("_", " ")
+    return f"Now recorded: {title}: {words}."
+
+
+def upgrade_section(record: Record) -> Section | None:
+    """Answers of an earlier record format that could not be carried over as they were,
+    printed as recorded (nothing dropped), each with the question it now needs."""
+    if not record.upgrade_notes:
+        return None
+    blocks: list[Block] = [Para(EARLIER_FORMAT_INTRO, tone="muted")]
+    for note in record.upgrade_notes:
+        blocks.append(Para(" ".join(filter(None, (note.text, _now_recorded(record, note))))))
+    return Section(EARLIER_FORMAT, tuple(blocks))
 
 
 def signature(record: Record) -> Section:
@@ -463,9 +639,10 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
     """The note. With `finalisation` it says which version it is (and, for an amendment,
     which version it supersedes and why); without it the note is exactly as before."""
     rules = rules or load()
-    sections = [consultation(rules, record), history_section(record),
-                Section("Red-flag screen", (red_flag_table(record),)),
-                impression(rules, record, assessment)]
+    sections = [consultation(rules, record), history_section(record)]
+    sections += [s for s in (upgrade_section(record),) if s is not None]
+    sections += [Section("Red-flag screen", (red_flag_table(record),)),
+                 impression(rules, record, assessment)]
     sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
                  if s is not None]
     sections += [plan_section(record), signature(record)]
@@ -476,7 +653,9 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
                                 address=_short_address(record.practice.address)),
         banner=banner(record),
         draft=rules.wording.draft if draft else "",
-        alerts=alerts(rules, assessment, screening.positive_red_flags(record)),
+        alerts=alerts(rules, assessment, screening.positive_red_flags(record),
+                      family_interpreted=record.consultation.interpreter
+                      is Interpreter.FAMILY_OR_FRIEND),
         sections=tuple(sections),
         footer=(f"consult {app_version} \u00b7 rule set {assessment.rules_version} \u00b7 "
                 f"{rules.wording.decision_support}"),

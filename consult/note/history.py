@@ -12,19 +12,27 @@ from collections.abc import Iterable
 
 from consult.answers import (
     Answer,
+    Character,
+    Course,
+    Duration3Months,
     DurationUnit,
     Episode,
+    JobDemands,
     LegExtent,
+    NsaidTried,
     Onset,
     OnsetSpeed,
     PainPattern,
+    PainSite,
     Side,
     Trajectory,
     Trauma,
     Trigger,
+    WeaknessOnset,
     WorkStatus,
 )
-from consult.record import Inflammatory, Medicines, Record, RiskHistory
+from consult.followups import applies
+from consult.record import Inflammatory, Medicines, Record, RedFlags, RiskHistory
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 
@@ -52,11 +60,40 @@ SIDE_WORDS = {Side.LEFT: "the left leg", Side.RIGHT: "the right leg", Side.BOTH:
 ONSET_WORDS = {Onset.WITHIN_14_DAYS: "started within the last 14 days",
                 Onset.MORE_THAN_14_DAYS: "started more than 14 days ago",
                 Onset.UNSURE: "onset unsure"}
+WEAKNESS_ONSET_WORDS = {WeaknessOnset.WITHIN_3_MONTHS: "started within the last 3 months",
+                        WeaknessOnset.LONGER: "present for more than 3 months",
+                        WeaknessOnset.UNSURE: "onset unsure"}
+WORSE_WORDS = {"yes": "worse in the last 14 days", "no": "not worse in the last 14 days",
+               "unsure": "unsure whether worse in the last 14 days"}
 TRAJECTORY_WORDS = {Trajectory.WORSE: "getting worse", Trajectory.SAME: "not changing",
                      Trajectory.BETTER: "getting better",
                      Trajectory.UNSURE: "unsure whether it is getting worse"}
+CLAUDICATION_WORDS = {Duration3Months.UNDER_3_MONTHS: "for under 3 months",
+                      Duration3Months.OVER_3_MONTHS: "for more than 3 months",
+                      Duration3Months.UNSURE: "for how long unsure"}
+SITE_WORDS = {PainSite.LOWER_BACK: "lower back pain",
+              PainSite.LOWER_BACK_SPREADING:
+                  "lower back pain spreading into the buttocks or upper legs",
+              PainSite.THORACIC: "thoracic (upper or mid) back pain",
+              PainSite.WITH_ABDOMINAL_OR_LOIN: "back pain with abdominal or loin pain"}
+CHARACTER_WORDS = {Character.DULL_ACHING: "dull or aching", Character.SHARP: "sharp"}
+COURSE_WORDS = {Course.BETTER: "getting better since it started",
+                Course.SAME: "the same since it started",
+                Course.WORSE: "getting worse since it started"}
+NSAID_TRIED_WORDS = {
+    NsaidTried.NOT_TRIED: "no NSAID tried for this episode",
+    NsaidTried.HELPING: "an NSAID tried for this episode is helping",
+    NsaidTried.NOT_TOLERATED: "an NSAID tried for this episode was not tolerated",
+    NsaidTried.NOT_EFFECTIVE: "an NSAID tried for this episode was not effective",
+}
+JOB_WORDS = {JobDemands.MANUAL: "manual work", JobDemands.DRIVING: "driving",
+             JobDemands.DESK: "desk work", JobDemands.OTHER: "other work"}
+# NSAID cautions (clinical reference, section 1): conditions, then the medicines that
+# raise NSAID risk. The anticoagulant is asked in the risk history.
 NSAID_CAUTIONS = ("kidney_disease", "heart_failure_or_cvd", "gi_bleed_or_ulcer",
-                  "anticoagulant", "asthma", "liver_disease")
+                  "nsaid_sensitive_asthma", "liver_disease")
+NSAID_RISK_MEDICINES = ("antiplatelet", "oral_corticosteroid", "ssri_snri",
+                        "ace_arb_with_diuretic", "lithium", "methotrexate")
 SIGNIFICANT_MEDICINES = ("takes_opioid", "takes_gabapentinoid", "takes_benzodiazepine")
 
 
@@ -100,14 +137,16 @@ def duration_phrase(value: int | None, unit: DurationUnit | None) -> str:
 
 
 def presenting(record: Record) -> str:
-    """'Three-week history of gradual-onset lower back pain after lifting, ...'."""
+    """'Three-week history of gradual-onset lower back pain after lifting, ...', then the
+    previous episodes, spinal surgery, spasm and movement in the order of the call."""
     h, t, legs = record.history, record.triggers, record.legs
     duration = duration_phrase(h.duration_value, h.duration_unit)
     under = h.duration_value == 0
     head = f"{duration} history of" if duration and not under else "history of"
     onset = {OnsetSpeed.SUDDEN: "sudden-onset ", OnsetSpeed.GRADUAL: "gradual-onset ",
              None: ""}[h.onset]
-    text = f"{head} {onset}lower back pain"
+    site = SITE_WORDS[h.site] if h.site else "lower back pain"
+    text = f"{head} {onset}{site}"
     if under and h.duration_unit:
         text += f" that started less than one {_UNIT_SINGULAR[h.duration_unit]} ago"
 
@@ -133,6 +172,8 @@ def presenting(record: Record) -> str:
         qualities.append("constant")
     elif h.pattern is PainPattern.INTERMITTENT:
         qualities.append("intermittent")
+    if h.character:
+        qualities.append(CHARACTER_WORDS[h.character])
     worse = [w for w, a in (("movement", h.worse_with_movement),
                             ("sitting", h.worse_with_sitting)) if a is YES]
     worse_text = "worse with " + join_words(worse) if worse else ""
@@ -146,47 +187,90 @@ def presenting(record: Record) -> str:
         text += "; no leg symptoms"
     elif legs.symptoms is YES:
         text += "; with leg symptoms"
-    return sentence(text)
+    parts = [sentence(text)]
+    if h.previous_episodes and applies(record, "history.previous_episodes"):
+        parts.append(sentence(f"previous episodes: {_free(h.previous_episodes)}"))
+    if h.spinal_surgery is YES:
+        parts.append("Previous spinal surgery.")
+    elif h.spinal_surgery is NO:
+        parts.append("No previous spinal surgery.")
+    yes, no, _ = _three_way(type(h), h, ("muscle_spasm", "reduced_movement"))
+    if yes:
+        parts.append(sentence("; ".join(yes)))
+    if no:
+        parts.append(sentence("no " + join_words(no, "or")))
+    return " ".join(parts)
+
+
+def course(record: Record) -> str:
+    """'Getting worse since it started. An NSAID tried for this episode was not tolerated.'"""
+    h = record.history
+    parts = []
+    if h.course:
+        parts.append(sentence(COURSE_WORDS[h.course]))
+    if h.nsaid_tried:
+        parts.append(sentence(NSAID_TRIED_WORDS[h.nsaid_tried]))
+    if h.treatment_tried:
+        parts.append(sentence(f"other treatment tried: {_free(h.treatment_tried)}"))
+    return " ".join(parts)
 
 
 def leg_symptoms(record: Record) -> list[str]:
-    """One sentence each for leg pain, numbness and weakness that are recorded."""
+    """One sentence each for leg pain, numbness, weakness and claudication that are
+    recorded; a detail only when its question applies."""
     legs = record.legs
+
+    def asked(name: str) -> bool:
+        return applies(record, f"legs.{name}")
+
     out = []
-    if legs.pain is YES:
+    if legs.pain is YES and asked("pain"):
         text = "leg pain"
-        if legs.pain_side:
+        if legs.pain_side and asked("pain_side"):
             text = f"pain in {SIDE_WORDS[legs.pain_side]}"
-        if legs.pain_extent is LegExtent.BELOW_KNEE:
+        if legs.pain_extent is LegExtent.BELOW_KNEE and asked("pain_extent"):
             text += ", reaching below the knee"
-        elif legs.pain_extent is LegExtent.ABOVE_KNEE:
+        elif legs.pain_extent is LegExtent.ABOVE_KNEE and asked("pain_extent"):
             text += ", above the knee only"
+        if asked("pain_intolerable"):
+            if legs.pain_intolerable is YES:
+                text += "; severe or intolerable (GP's judgement)"
+            elif legs.pain_intolerable is NO:
+                text += "; not severe or intolerable (GP's judgement)"
         out.append(sentence(text))
-    if legs.numbness is YES:
+    if legs.numbness is YES and asked("numbness"):
         text = "numbness or pins and needles"
-        if legs.numbness_side:
+        if legs.numbness_side and asked("numbness_side"):
             text += f" in {SIDE_WORDS[legs.numbness_side]}"
-        if legs.numbness_where:
+        if legs.numbness_where and asked("numbness_where"):
             text += f" ({_free(legs.numbness_where)})"
         out.append(sentence(text))
-    if legs.weakness is YES:
+    if legs.weakness is YES and asked("weakness"):
         text = "weakness"
-        if legs.weakness_side:
+        if legs.weakness_side and asked("weakness_side"):
             text += f" in {SIDE_WORDS[legs.weakness_side]}"
         details = []
-        if legs.weakness_onset:
-            details.append(ONSET_WORDS[legs.weakness_onset])
-        if legs.weakness_trajectory:
+        if legs.weakness_onset and asked("weakness_onset"):
+            details.append(WEAKNESS_ONSET_WORDS[legs.weakness_onset])
+        if legs.weakness_trajectory and asked("weakness_trajectory"):
             details.append(TRAJECTORY_WORDS[legs.weakness_trajectory])
         if details:
             text += ", " + ", ".join(details)
-        if legs.weakness_severe is YES:
-            text += "; severe: foot drop, slapping gait or leg giving way"
-        elif legs.weakness_severe is NO:
-            text += "; no foot drop, slapping gait or leg giving way"
+        if asked("weakness_severe"):
+            if legs.weakness_severe is YES:
+                text += "; severe: foot drop, slapping gait or leg giving way"
+            elif legs.weakness_severe is NO:
+                text += "; no foot drop, slapping gait or leg giving way"
+        out.append(sentence(text))
+    if legs.claudication is YES and asked("claudication"):
+        text = "pain in both legs on walking or standing, eased by sitting or bending forward"
+        if legs.claudication_duration and asked("claudication_duration"):
+            text += f", {CLAUDICATION_WORDS[legs.claudication_duration]}"
         out.append(sentence(text))
     negatives = [w for w, a in (("leg pain", legs.pain), ("numbness", legs.numbness),
-                                ("weakness", legs.weakness)) if a is NO]
+                                ("weakness", legs.weakness),
+                                ("claudication (pain in both legs on walking, eased by "
+                                 "sitting)", legs.claudication)) if a is NO]
     if legs.symptoms is YES and negatives:
         out.append(sentence("no " + join_words(negatives, "or")))
     return out
@@ -205,7 +289,10 @@ def impact(record: Record) -> str:
         parts.append(sentence("pain " + ", ".join(scores)))
     life = []
     if i.work:
-        life.append(_WORK_WORDS[i.work])
+        work = _WORK_WORDS[i.work]
+        if i.job_demands and applies(record, "impact.job_demands"):
+            work += f" (job: {JOB_WORDS[i.job_demands]})"
+        life.append(work)
     if i.sleep_disturbed is YES:
         life.append("sleep disturbed by pain")
     elif i.sleep_disturbed is NO:
@@ -216,6 +303,8 @@ def impact(record: Record) -> str:
         parts.append(sentence(f"daily activities: {_free(i.activities)}"))
     if i.walking:
         parts.append(sentence(f"walking: {_free(i.walking)}"))
+    if i.main_concern:
+        parts.append(sentence(f"main concern and what they hope for: {_free(i.main_concern)}"))
     return " ".join(parts)
 
 
@@ -230,7 +319,7 @@ def _three_way(model: type, owner: object, names: Iterable[str]) -> tuple[list[s
 
 RISK_NOUNS = {
     "long_term_steroids": "long-term oral steroids",
-    "osteoporosis": "osteoporosis",
+    "osteoporosis": "osteoporosis or a previous fragility fracture",
     "immunosuppression": "immunosuppression",
     "injecting_drug_use": "injecting drug use",
     "recent_spinal_procedure_or_infection": "a spinal procedure or infection in the last 3 months",
@@ -238,11 +327,13 @@ RISK_NOUNS = {
     "smoker": "smoking",
     "vascular_disease": "vascular disease",
     "known_aortic_aneurysm": "aortic aneurysm",
+    "anticoagulant": "anticoagulant treatment",
 }
 
 
 def risk_history(record: Record) -> str:
-    """Past cancer and the risk-changing history: what applies, what does not, what is unasked."""
+    """Past cancer and the risk-changing history (the anticoagulant included): what
+    applies, what does not, what is unasked."""
     rf = record.red_flags
     yes, _, not_asked = _three_way(RiskHistory, record.risk, RiskHistory.model_fields)
     no = [RISK_NOUNS.get(n, lower_first(f.title or n))
@@ -262,7 +353,15 @@ def risk_history(record: Record) -> str:
     return " ".join(parts)
 
 
+def _medicine_noun(name: str) -> str:
+    """'Takes an SSRI or SNRI' -> 'an SSRI or SNRI'."""
+    title = Medicines.model_fields[name].title or name
+    return title.removeprefix("Takes ")
+
+
 def medicines(record: Record) -> str:
+    """Pain medicines, the NSAID cautions and the medicines that raise NSAID risk
+    (pregnancy and breastfeeding are their own lines: `pregnancy`, `breastfeeding`)."""
     m = record.medicines
     parts = []
     if m.current_pain_medicines:
@@ -270,38 +369,85 @@ def medicines(record: Record) -> str:
     taking, _, _ = _three_way(Medicines, m, SIGNIFICANT_MEDICINES)
     if taking:
         parts.append(sentence("; ".join(taking)))
-    if m.pregnant_or_breastfeeding is YES:
-        parts.append("Pregnant or breastfeeding.")
-    elif m.pregnant_or_breastfeeding is NO:
-        parts.append("Not pregnant or breastfeeding.")
     yes, no, not_asked = _three_way(Medicines, m, NSAID_CAUTIONS)
     if yes:
         parts.append(sentence("NSAID cautions: " + "; ".join(yes)))
     if no and not yes and not not_asked:
-        parts.append("No NSAID cautions (kidney, heart or cardiovascular disease, GI bleed or "
-                     "ulcer, anticoagulant, asthma, liver disease).")
+        parts.append("No NSAID cautions (kidney disease, heart failure or cardiovascular "
+                     "disease, past GI bleed or ulcer, asthma made worse by NSAIDs, liver "
+                     "disease).")
     elif no:
         parts.append(sentence("no " + join_words(no, "or")))
     if not_asked:
         parts.append(sentence("NSAID cautions not asked: " + "; ".join(not_asked)))
+    yes, no, not_asked = _three_way(Medicines, m, NSAID_RISK_MEDICINES)
+    if record.risk.anticoagulant is YES:
+        yes.insert(0, "takes an anticoagulant (see the risk history)")
+    if yes:
+        parts.append(sentence("medicines that raise NSAID risk: " + "; ".join(yes)))
+    nouns = [_medicine_noun(n) for n in NSAID_RISK_MEDICINES if getattr(m, n) is NO]
+    if nouns and len(nouns) == len(NSAID_RISK_MEDICINES):
+        parts.append("Takes none of the medicines that raise NSAID risk (antiplatelet, oral "
+                     "corticosteroid, SSRI or SNRI, ACE inhibitor or angiotensin receptor "
+                     "blocker with a diuretic, lithium, methotrexate).")
+    elif nouns:
+        parts.append(sentence("does not take " + join_words(nouns, "or")))
+    if not_asked:
+        parts.append(sentence("medicines that raise NSAID risk not asked: "
+                              + "; ".join(not_asked)))
     return " ".join(parts)
 
 
+def pregnancy(record: Record) -> str:
+    """Pregnancy (or birth in the last 6 weeks), with its warning signs; '' when the
+    question does not apply (a male patient)."""
+    m, rf = record.medicines, record.red_flags
+    if not applies(record, "medicines.pregnant"):
+        return ""
+    if m.pregnant is YES:
+        text = "Pregnant, or gave birth in the last 6 weeks."
+        signs = RedFlags.model_fields["pregnancy_warning_signs"].title or ""
+        signs = signs.removeprefix("In pregnancy: ")
+        if rf.pregnancy_warning_signs is YES:
+            text += f" Warning signs: {signs}."
+        elif rf.pregnancy_warning_signs is NO:
+            text += f" No warning signs ({signs})."
+        else:
+            text += f" Warning signs not asked ({signs})."
+        return text
+    if m.pregnant is NO:
+        return "Not pregnant, and has not given birth in the last 6 weeks."
+    return "Not asked."
+
+
+def breastfeeding(record: Record) -> str:
+    """Breastfeeding, a question of its own (it is not pregnancy); '' when it does not apply."""
+    if not applies(record, "medicines.breastfeeding"):
+        return ""
+    return {YES: "Breastfeeding.", NO: "Not breastfeeding.",
+            NOT_ASKED: "Not asked."}[record.medicines.breastfeeding]
+
+
 def inflammatory(record: Record) -> str:
-    """Morning stiffness (a pointer, not an NG65 criterion) and inflammatory features."""
+    """Stiffness (a pointer, not an NG65 criterion) and inflammatory features."""
     h = record.history
     parts = []
-    if h.morning_stiffness is YES:
+    morning, after_rest = h.morning_stiffness is YES, h.stiffness_after_rest is YES
+    if morning or after_rest:
+        what = ("Morning stiffness and stiffness after rest" if morning and after_rest
+                else "Morning stiffness" if morning else "Stiffness after rest")
         minutes = h.morning_stiffness_minutes
         if minutes is None:
-            parts.append("Morning stiffness (how long not recorded).")
-        elif minutes > STIFFNESS_POINTER_MINUTES:
-            parts.append(f"Morning stiffness lasting about {minutes} minutes: over 30 minutes "
+            parts.append(f"{what} (how long not recorded).")
+        elif morning and minutes > STIFFNESS_POINTER_MINUTES:
+            parts.append(f"{what} lasting about {minutes} minutes: over 30 minutes "
                          "is an inflammatory pointer (shown, not counted in NG65).")
         else:
-            parts.append(f"Morning stiffness lasting about {minutes} minutes.")
-    elif h.morning_stiffness is NO:
-        parts.append("No morning stiffness.")
+            parts.append(f"{what} lasting about {minutes} minutes.")
+    negatives = [w for w, a in (("morning stiffness", h.morning_stiffness),
+                                ("stiffness after rest", h.stiffness_after_rest)) if a is NO]
+    if negatives:
+        parts.append(sentence("no " + join_words(negatives, "or")))
     yes, _, _ = _three_way(Inflammatory, record.inflammatory, Inflammatory.model_fields)
     if yes:
         parts.append(sentence("inflammatory features: " + "; ".join(yes)))
@@ -318,10 +464,13 @@ def paragraphs(record: Record) -> list[tuple[str, str]]:
     """(label, text) pairs for the note's history section, empty ones left out."""
     pairs = [
         ("Presenting", " ".join(p for p in (presenting(record), thoracic(record)) if p)),
+        ("Course", course(record)),
         ("Leg symptoms", " ".join(leg_symptoms(record))),
         ("Impact", impact(record)),
         ("Risk history", risk_history(record)),
         ("Medicines", medicines(record)),
+        ("Pregnancy", pregnancy(record)),
+        ("Breastfeeding", breastfeeding(record)),
         ("Inflammatory", inflammatory(record)),
         ("Other history", record.history.notes),
     ]

@@ -45,6 +45,9 @@ def _table(block: Table) -> list[str]:
         head, *rest = row.cells
         if len(block.columns) == 3 and block.columns[1] == "Answer":
             answer, details = rest
+            if not answer:  # a note beside the questions, not a question
+                lines.append(f"  ({head}" + (f": {details}" if details else "") + ")")
+                continue
             lines.append(f"  {head}: {answer}" + (f" ({details})" if details else ""))
         else:
             lines.append("  " + " | ".join(c for c in row.cells if c))

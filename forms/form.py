@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -60,8 +61,8 @@ LAZY_BUILD_MS = 40
 # Screening answers outside red_flags.* whose Yes alone fires a row (shown like a red flag).
 # Not here: answers that fire only with another (risk.anticoagulant with sudden severe pain,
 # legs.claudication with its duration, medicines.pregnant with its warning signs).
-RED_FLAG_ANSWERS = ("legs.weakness", "triggers.severe_pain_after_trauma", "history.thoracic_pain",
-                    "risk.known_aortic_aneurysm")
+RED_FLAG_ANSWERS = ("legs.weakness", "legs.claudication", "triggers.severe_pain_after_trauma",
+                    "history.thoracic_pain", "risk.known_aortic_aneurysm")
 
 # Choices whose enum value does not read well on its own ("lower_back_spreading").
 CHOICE_LABELS: dict[Enum, str] = {
@@ -198,6 +199,9 @@ class SectionWidget(QFrame):
         layout.addLayout(self.form)
         self.rows: dict[str, _Row] = {}
         self.headings: list[_HeadingGroup] = []
+        self.group_buttons: dict[str, QPushButton] = {}  # screening group id -> its button
+        self.button_before: dict[str, QPushButton] = {}  # question path -> button before it
+        self._button_waiting: QPushButton | None = None
         for entry in spec.entries:
             if isinstance(entry, Heading):
                 sub = QLabel(entry.text, self)
@@ -212,6 +216,8 @@ class SectionWidget(QFrame):
                     self.form.addRow(hint)
                     group.widgets.append(hint)
                 self.headings.append(group)
+                if entry.group:
+                    self._group_button(entry.group)
                 continue
             field = make_field(entry, self)
             text = _label_text(entry)
@@ -228,8 +234,32 @@ class SectionWidget(QFrame):
             self.form.addRow(label, field)
             self.form.addRow("", error)
             self.rows[entry] = _Row(self.form, label, field, error)
+            if self._button_waiting is not None:  # Tab reaches the button just before
+                self.button_before[entry] = self._button_waiting
+                self._button_waiting = None
             if self.headings:
                 self.headings[-1].rows.append(self.rows[entry])
+
+    def _group_button(self, group_id: str) -> None:
+        """"All denied" for one clinical group (clinical reference, 5a): never all red flags."""
+        group = screening.GROUP_BY_ID[group_id]
+        button = QPushButton(f"{group.title}: all denied", self)
+        button.setObjectName(f"groupNo:{group_id}")
+        button.setAutoDefault(False)
+        button.setAccessibleName(f"{group.title}: record every question of this group still "
+                                 "not asked as No")
+        questions = "\n".join("\u2022 " + _title(p) for p in group.paths)
+        button.setToolTip(f"Records as No each question of this group that applies and is still "
+                          f"'Not asked' (answers given are never changed); the note says they "
+                          f"were asked as a group. Ctrl+Shift+N on any of its questions does "
+                          f"the same.\n{questions}")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(button)
+        row.addStretch(1)
+        self.form.addRow("", row)
+        self.group_buttons[group_id] = button
+        self._button_waiting = button
 
     def refresh_headings(self) -> None:
         """A heading shows while any question under it shows (the video observation
@@ -296,7 +326,6 @@ class ConsultationForm(QScrollArea):
         self._fields: dict[str, Field] = {}
         self._rows: dict[str, _Row] = {}
         self._pending = list(SECTIONS)
-        self._remaining_no: QPushButton | None = None
         self.record = Record()
         self._parse_errors: dict[str, str] = {}
         self._visited: set[str] = set()
@@ -316,11 +345,11 @@ class ConsultationForm(QScrollArea):
         self.ensure_built()
         return self._fields
 
-    @property
-    def remaining_no(self) -> QPushButton:
+    def group_button(self, group_id: str) -> QPushButton:
+        """The "all denied" button of a screening group (consult.screening.GROUPS)."""
         self.ensure_built()
-        assert self._remaining_no is not None
-        return self._remaining_no
+        return next(s.group_buttons[group_id] for s in self.sections.values()
+                    if group_id in s.group_buttons)
 
     def ensure_built(self) -> None:
         if self._pending:
@@ -345,15 +374,8 @@ class ConsultationForm(QScrollArea):
                 row.field.invalid.connect(lambda message, p=path: self._invalid(p, message))
                 row.field.left.connect(lambda p=path: self._left(p))
                 self._show_value(path)
-            if spec.id == "red_flags":
-                button = QPushButton("Record remaining red flags as No  (Ctrl+Shift+N)", section)
-                button.setObjectName("remainingNo")
-                button.setToolTip("Sets every red-flag question still 'Not asked' to No (only "
-                                  "those; it never changes an answer already given).")
-                button.clicked.connect(self.record_remaining_as_no)
-                section.extra.addWidget(button)
-                button.show()
-                self._remaining_no = button
+            for group_id, button in section.group_buttons.items():
+                button.clicked.connect(lambda _=False, g=group_id: self.record_group_as_no(g))
         if not self._pending:
             self._set_tab_order()
             self.built.emit()
@@ -427,13 +449,37 @@ class ConsultationForm(QScrollArea):
         self._visited.add(path)
         self._refresh_errors()
 
-    def record_remaining_as_no(self) -> list[str]:
-        changed = screening.record_remaining_as_no(self.record)
+    def record_group_as_no(self, group_id: str) -> list[str]:
+        """One clinical group's questions still not asked recorded as No (never all groups)."""
+        changed = screening.record_group_as_no(self.record, group_id)
         for path in changed:
             if path in self._fields:
                 self._show_value(path)
-        self._after_change("red_flags")
+        if changed:
+            self._after_change("red_flags.asked_as_group")
         return changed
+
+    def focused_group(self) -> str | None:
+        """The screening group of the question (or group button) that has the focus."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.isAncestorOf(focus):
+            return None
+        for section in self.sections.values():
+            for group_id, button in section.group_buttons.items():
+                if button is focus:
+                    return group_id
+        for path, row in self._rows.items():
+            if row.field is focus or row.field.isAncestorOf(focus):
+                group = screening.group_of(path if not path.startswith("red_flags.ces_")
+                                           else path.rsplit(".", 1)[0] + ".answer")
+                return group.id if group is not None else None
+        return None
+
+    def record_focused_group_as_no(self) -> list[str]:
+        """Ctrl+Shift+N: the group of the question with the focus, all denied; nothing
+        when the focus is on no red-flag group."""
+        group_id = self.focused_group()
+        return self.record_group_as_no(group_id) if group_id is not None else []
 
     # -- messages and visibility --------------------------------------------
     def show_problems(self, problems: list[Problem]) -> None:
@@ -504,17 +550,21 @@ class ConsultationForm(QScrollArea):
     def tab_widgets(self) -> list[QWidget]:
         """Every input in visual order (hidden ones too: Tab skips them while hidden)."""
         ordered: list[QWidget] = []
+        before = {p: b for section in self.sections.values()
+                  for p, b in section.button_before.items()}
         for path, row in self._rows.items():
-            if path == "red_flags.ces_bladder.answer" and self._remaining_no is not None:
-                ordered.append(self._remaining_no)
+            if path in before:
+                ordered.append(before[path])
             ordered += row.field.tab_widgets()
         return ordered
 
     def _set_tab_order(self) -> None:
         ordered: list[QWidget] = []
+        before = {p: b for section in self.sections.values()
+                  for p, b in section.button_before.items()}
         for path, row in self._rows.items():
-            if path == "red_flags.ces_bladder.answer" and self._remaining_no is not None:
-                ordered.append(self._remaining_no)
+            if path in before:
+                ordered.append(before[path])
             ordered += row.field.tab_widgets()
         for first, second in itertools.pairwise(ordered):
             QWidget.setTabOrder(first, second)

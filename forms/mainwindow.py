@@ -229,8 +229,9 @@ class MainWindow(Drafting, Finalising, QMainWindow):
             "acceptPlan"), "Ctrl+Shift+A", "actAccept")
         self.act_confirm = self._action("Con&firm plan", lambda: self._panel_button(
             "confirmPlan"), "Ctrl+Shift+P", "actConfirm")
-        self.act_remaining = self._action("Record remaining red flags as &No",
-                                          self.form.record_remaining_as_no, "Ctrl+Shift+N",
+        # one clinical group at a time, never all red flags (clinical reference, 5a)
+        self.act_remaining = self._action("Record this red-flag group as &No",
+                                          self._record_group_as_no, "Ctrl+Shift+N",
                                           "actRemainingNo")
         style = self.style()
         self.act_new.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
@@ -516,6 +517,14 @@ class MainWindow(Drafting, Finalising, QMainWindow):
     def copy_note(self) -> None:
         QGuiApplication.clipboard().setText(self.panel.preview_text())
         self.statusBar().showMessage("Note copied as text", 3000)
+
+    def _record_group_as_no(self) -> None:
+        if self.form.focused_group() is None:
+            self.statusBar().showMessage(
+                "Put the focus on a question of a red-flag group (cauda equina, cancer, "
+                "infection, fracture, not from the spine) first: one group at a time.", 5000)
+            return
+        self.form.record_focused_group_as_no()
 
     # -- settings and about ------------------------------------------------------------
     def edit_settings(self) -> None:

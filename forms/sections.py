@@ -18,6 +18,7 @@ OBSERVATION_HEADING = "Remote observation (video)"
 class Heading:
     text: str
     note: str = ""
+    group: str = ""  # a screening group (consult.screening.GROUPS): its "all denied" button
 
 
 @dataclass(frozen=True)
@@ -70,19 +71,19 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("red_flags", "Red flags", (
         Heading("Cauda equina syndrome",
                 "For each Yes record when it started, and for one that started more than "
-                "14 days ago whether it is worse in the last 14 days."),
+                "14 days ago whether it is worse in the last 14 days.", group="cauda_equina"),
         *CES_ENTRIES,
-        Heading("Cancer"),
+        Heading("Cancer", group="cancer"),
         *_all("red_flags", "cancer_history", "cancer_type", "cancer_year", "gait_disturbance",
               "mets_progressive_pain", "mets_severe_unremitting_pain", "mets_worse_on_straining",
               "mets_local_tenderness", "mets_night_pain_prevents_sleep",
               "suspected_cord_compression"),
-        Heading("Infection"),
+        Heading("Infection", group="infection"),
         *_all("red_flags", "fever_or_unwell", "sepsis_signs"),
-        Heading("Fracture"),
+        Heading("Fracture", group="fracture"),
         *_all("red_flags", "sudden_severe_new_pain", "spinal_deformity", "cannot_mobilise",
               "pain_uncontrolled"),
-        Heading("Pain that may not come from the spine"),
+        Heading("Pain that may not come from the spine", group="not_spinal"),
         *_all("red_flags", "nonmechanical_sudden_severe_pain", "collapse_or_faint",
               "loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
               "pelvic_or_pregnancy_pain"),

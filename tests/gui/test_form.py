@@ -118,13 +118,63 @@ def test_pain_score_by_number_keys_and_a_cross_field_message_on_leaving(qtbot, f
 
 
 @pytest.mark.hazard("H2")
-def test_record_remaining_red_flags_as_no_touches_only_unanswered(qtbot, form):
+def test_all_denied_records_one_group_only_and_never_changes_an_answer(qtbot, form):
     qtbot.keyClick(focus(qtbot, form, "red_flags.fever_or_unwell"), Qt.Key.Key_Y)
-    changed = form.record_remaining_as_no()
-    assert "red_flags.fever_or_unwell" not in changed
-    assert form.record.red_flags.fever_or_unwell is Answer.YES
-    assert form.record.red_flags.ces_bladder.answer is Answer.NO
-    assert form.fields["red_flags.ces_bladder.answer"].value is Answer.NO
+    button = form.group_button("infection")
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    rf, risk = form.record.red_flags, form.record.risk
+    assert rf.fever_or_unwell is Answer.YES  # an answer given is never changed
+    assert rf.sepsis_signs is Answer.NO and risk.injecting_drug_use is Answer.NO
+    assert form.fields["red_flags.sepsis_signs"].value is Answer.NO
+    assert form.fields["risk.immunosuppression"].value is Answer.NO  # in its own section
+    assert rf.new_constant_severe_pain is Answer.NOT_ASKED  # does not apply: left alone
+    assert rf.ces_bladder.answer is Answer.NOT_ASKED  # another group: untouched
+    assert rf.cancer_history is Answer.NOT_ASKED and rf.weight_loss is Answer.NOT_ASKED
+    assert set(rf.asked_as_group) == {"red_flags.sepsis_signs", "risk.injecting_drug_use",
+                                      "risk.immunosuppression",
+                                      "risk.recent_spinal_procedure_or_infection"}
+
+
+@pytest.mark.hazard("H2")
+def test_there_is_no_all_red_flags_button_only_one_per_clinical_group(form):
+    from PySide6.QtWidgets import QPushButton
+
+    from consult import screening
+
+    form.ensure_built()
+    buttons = [b for b in form.findChildren(QPushButton) if b.objectName().startswith("groupNo:")]
+    assert sorted(b.objectName() for b in buttons) == sorted(
+        f"groupNo:{g.id}" for g in screening.GROUPS)
+    assert form.findChild(QPushButton, "remainingNo") is None
+
+
+def test_ctrl_shift_n_records_the_group_of_the_focused_question(qtbot, form):
+    target = focus(qtbot, form, "red_flags.ces_saddle_numbness.answer")
+    assert form.focused_group() == "cauda_equina"
+    qtbot.keyClick(target, Qt.Key.Key_Y)  # a Yes inside a group stays one key
+    focus(qtbot, form, "red_flags.ces_bowel.answer")
+    changed = form.record_focused_group_as_no()
+    rf = form.record.red_flags
+    assert rf.ces_saddle_numbness.answer is Answer.YES
+    assert rf.ces_saddle_numbness.onset is None  # a Yes's details need the GP's own answer
+    assert rf.ces_bladder.answer is Answer.NO and len(changed) == 6
+    assert rf.fever_or_unwell is Answer.NOT_ASKED
+    focus(qtbot, form, "impact.pain_now")
+    assert form.focused_group() is None and form.record_focused_group_as_no() == []
+
+
+def test_tab_reaches_a_groups_button_just_before_its_first_question(qtbot, form):
+    form.ensure_built()
+    widgets = form.tab_widgets()
+    for group, first in (("cauda_equina", "red_flags.ces_bladder.answer"),
+                         ("cancer", "red_flags.cancer_history"),
+                         ("infection", "red_flags.fever_or_unwell"),
+                         ("fracture", "red_flags.sudden_severe_new_pain"),
+                         ("not_spinal", "red_flags.nonmechanical_sudden_severe_pain")):
+        button = form.group_button(group)
+        index = widgets.index(button)
+        assert widgets[index + 1] is form.fields[first].focus_target(), group
 
 
 def test_every_input_has_an_accessible_name_and_a_labelled_buddy(form):
@@ -195,7 +245,7 @@ def test_every_question_of_the_record_has_its_place_in_the_form(form):
 
     # set elsewhere: the practice in the settings, the plan's items in the panel
     elsewhere = {"format", "format_version", "upgrade_notes", "plan.items", "plan.confirmed",
-                 "plan.confirmed_for"}
+                 "plan.confirmed_for", "red_flags.asked_as_group"}
     paths = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)]
     assert len(paths) == len(set(paths))
     expected = {p for p, _ in leaves(Model(), "") if p not in elsewhere

@@ -56,6 +56,18 @@ def answer(qtbot, keys: str) -> None:
         qtbot.keyClicks(focused(), key)
 
 
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def tab_to(qtbot, widget, limit: int = 40) -> None:
+    """Tab on until `widget` has the focus (as a GP tabs past questions already answered)."""
+    for _ in range(limit):
+        if focused() is widget:
+            return
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is widget, focused().objectName()
+
+
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
     for _ in range(times):
         qtbot.keyClick(focused(), key, modifier)
@@ -138,11 +150,19 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     # Leg symptoms: none
     go_to_section(qtbot, window, "legs")
     type_(qtbot, "n")
-    # Red flags: record every one still not asked as No, from the keyboard
+    # Triggers: no injury
+    go_to_section(qtbot, window, "triggers")
+    tab_to(qtbot, window.form.fields["triggers.trauma"].focus_target())
+    type_(qtbot, "N")  # none
+    # Red flags: each clinical group asked and denied with one chord (never all at once)
     go_to_section(qtbot, window, "red_flags")
-    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
-    assert focused() is window.form.remaining_no
-    press(qtbot, Qt.Key.Key_Space)
+    press(qtbot, Qt.Key.Key_N, CTRL_SHIFT)  # cauda equina, from its first question
+    for group in ("cancer", "infection", "fracture", "not_spinal"):
+        tab_to(qtbot, window.form.group_button(group))
+        press(qtbot, Qt.Key.Key_Space)
+    tab_to(qtbot, window.form.fields["red_flags.weight_loss"].focus_target())
+    answer(qtbot, "nnn")  # the weak flags, one by one
+    assert len(record.red_flags.asked_as_group) >= 20
     # Plan section: safety-netting and CES card given, how, the review booked
     go_to_section(qtbot, window, "plan")
     answer(qtbot, "yy")

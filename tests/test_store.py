@@ -447,6 +447,19 @@ def test_times_come_from_the_stores_clock(store_url):
     store.close()
 
 
+def test_a_workstation_whose_clock_is_behind_never_writes_an_entry_earlier_than_the_last(store_url):
+    ahead = Store.open(store_url, clock=Clock(dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)))
+    info = finalise(ahead)
+    behind = Store.open(store_url, clock=Clock(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)))
+    behind.mark_printed([info.key], STAFF)
+    with behind.engine.connect() as conn:
+        times = conn.execute(text("SELECT at FROM audit ORDER BY seq")).scalars().all()
+    assert times[0] > "2026-11-26T09:30" and times[1] == times[0]  # the last entry's time, not 09:01
+    assert behind.verify_audit().ok
+    ahead.close()
+    behind.close()
+
+
 def test_workstations_starting_together_on_a_new_database_all_open_it(store_url):
     """The first start on a new database migrates it; others starting at that moment wait."""
     start = threading.Barrier(3)

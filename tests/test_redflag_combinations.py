@@ -1,24 +1,29 @@
-"""Red flags, exhaustively (issue 5, section 2).
+"""Red flags, exhaustively (issue 5, section 2; issue 10, clinical reference revision 3).
 
-Strong flags: 14 independent "switches" (one strong finding each, set with the
-fewest answers on top of `negative_record()`). Every subset of 13 of them (8,192)
-goes through `assess`; the 14th (a new spinal deformity, the fracture row's second
-route) is crossed with every subset of up to three others (378). The band each
-switch gives on its own, and the rules by which switches interact (I1-I6 in
-`expected`), are written down here from the clinical reference (section 2), never
-computed from the code under test. The expected disposition of a combination is
-the most urgent of its switches' expected bands after those interaction rules.
-The slow marker is not deselected by default (pyproject addopts), so the whole
-file is sized for the normal suite (about 19 s).
+Strong flags: 23 independent "switches" (one finding each, set with the fewest answers
+on top of `negative_record()` without its lifting trigger). The 14 switches of rule set
+2026.11 (EXISTING): every subset of 13 of them (8,192) goes through `assess`; the 14th
+(a new spinal deformity, the fracture row's second route) is crossed with every subset
+of up to three others (378). The 9 switches revision 3 added (NEW: sexual dysfunction
+alone, anticoagulant with sudden pain, known aneurysm, claudication, long-standing
+weakness, fracture risk with minor trauma, fever with loin pain, pregnancy warning signs,
+severe sciatica not settling; the cord-compression switch now has its own row without
+cancer): every subset of the 9 (512), every subset of up to three of all 23 that holds a
+new switch (1,578), and 1,000 seeded larger subsets of all 23. The band each switch gives
+on its own, and the rules by which switches interact (I1-I10 in `expected`), are written
+down here from the clinical reference (section 2), never computed from the code under
+test. The expected disposition of a combination is the most urgent of its switches'
+expected bands after those interaction rules. The whole file is sized for the normal
+suite (about 25 s).
 
 Weak flags: every combination of the four weak flags, crossed with age (under 60 /
 60 and over, and the first-episode onset-age cases), duration (under 4 weeks / 4
 weeks or more) and a cancer history without suggestive features, gives exactly
 the band the reference's combination rules call for: never less, never more.
 
-Notes: 120 of the strong combinations (every switch alone, every pair, every switch
-on at once and 14 seeded larger subsets) are rendered as the final PDF and page 1
-is read back: the RED FLAG box (before the "Consultation" section) names every
+Notes: 130 of the strong combinations (every existing switch alone, every pair of
+them, all 14 on at once, 14 seeded larger subsets, every new switch alone and all 9 new
+switches at once) are rendered as the final PDF and page 1 is read back: the RED FLAG box (before the "Consultation" section) names every
 positive item, the findings and the action of every fired row above routine, and
 the disposition (about 7.5 s).
 """
@@ -42,10 +47,15 @@ from consult.answers import (
     Band,
     DurationUnit,
     Episode,
+    Course,
+    Duration3Months,
+    LegExtent,
     Onset,
+    Sex,
     Side,
     Trajectory,
     Trauma,
+    WeaknessOnset,
     YesNoUnsure,
 )
 from consult.note import note_pdf
@@ -138,18 +148,29 @@ def minor_trauma(r: Record) -> None:
 def weakness_severe(r: Record) -> None:
     legs = r.legs
     legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.RIGHT
-    legs.weakness_onset, legs.weakness_trajectory = Onset.WITHIN_14_DAYS, Trajectory.WORSE
+    legs.weakness_onset, legs.weakness_trajectory = WeaknessOnset.WITHIN_3_MONTHS, Trajectory.WORSE
     legs.weakness_severe = Y
 
 
 def weakness_mild(r: Record) -> None:
-    """Mild, stable weakness in one leg. The record holds one leg weakness: when the
+    """New, mild, stable weakness in one leg. The record holds one leg weakness: when the
     severe switch is also on, the weakness is severe (see the interaction rules)."""
+    legs = r.legs
+    if legs.weakness is Y and legs.weakness_trajectory is Trajectory.WORSE:
+        return  # the severe switch's weakness
+    legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.LEFT
+    legs.weakness_onset, legs.weakness_trajectory = WeaknessOnset.WITHIN_3_MONTHS, Trajectory.SAME
+    legs.weakness_severe = N
+
+
+def weakness_long(r: Record) -> None:
+    """Mild weakness in one leg for more than 3 months, not getting worse. One weakness:
+    a new one of another switch (severe or mild) is the one recorded."""
     legs = r.legs
     if legs.weakness is Y:
         return
     legs.symptoms, legs.weakness, legs.weakness_side = Y, Y, Side.LEFT
-    legs.weakness_onset, legs.weakness_trajectory = Onset.MORE_THAN_14_DAYS, Trajectory.SAME
+    legs.weakness_onset, legs.weakness_trajectory = WeaknessOnset.LONGER, Trajectory.SAME
     legs.weakness_severe = N
 
 
@@ -165,6 +186,64 @@ def deformity(r: Record) -> None:
 def aortic(r: Record) -> None:
     r.red_flags.nonmechanical_sudden_severe_pain = Y
     r.red_flags.collapse_or_faint = Y
+
+
+# The switches revision 3 of the reference added.
+
+
+def sexual_dysfunction(r: Record) -> None:
+    _ces(r, "ces_sexual_dysfunction", Onset.WITHIN_14_DAYS, YesNoUnsure.NO)
+
+
+def anticoagulant_pain(r: Record) -> None:
+    r.risk.anticoagulant = Y
+    r.red_flags.sudden_severe_new_pain = Y
+
+
+def known_aneurysm(r: Record) -> None:
+    r.risk.known_aortic_aneurysm = Y
+
+
+def claudication(r: Record) -> None:
+    """Pain in both legs (buttocks and thighs) on walking, eased by sitting, for more than
+    3 months. One leg pain: the sciatica switch's pain (one leg, below the knee) is the
+    one recorded when both are on."""
+    legs = r.legs
+    legs.symptoms = legs.claudication = Y
+    legs.claudication_duration = Duration3Months.OVER_3_MONTHS
+    if legs.pain is not Y:
+        legs.pain, legs.pain_side, legs.pain_extent = Y, Side.BOTH, LegExtent.ABOVE_KNEE
+
+
+def fracture_minor(r: Record) -> None:
+    """Long-term steroids with a trip (minor trauma), no severe pain after it. One trauma
+    answer: a major trauma of another switch stays major; the severe-pain answer of the
+    minor-trauma switch stays yes."""
+    r.risk.long_term_steroids = Y
+    if r.triggers.trauma is not Trauma.MAJOR:
+        r.triggers.trauma = Trauma.MINOR
+    if r.triggers.severe_pain_after_trauma is NA:
+        r.triggers.severe_pain_after_trauma = N
+
+
+def fever_loin(r: Record) -> None:
+    r.red_flags.fever_or_unwell = Y
+    r.red_flags.loin_pain_fever_urinary = Y
+
+
+def pregnancy_warning(r: Record) -> None:
+    r.patient.sex = Sex.FEMALE
+    r.medicines.pregnant = Y
+    r.red_flags.pregnancy_warning_signs = Y
+
+
+def sciatica(r: Record) -> None:
+    """Severe sciatica (worst pain 8) in one leg, the same after 3 weeks."""
+    legs = r.legs
+    legs.symptoms = legs.pain = Y
+    legs.pain_side, legs.pain_extent, legs.pain_intolerable = Side.RIGHT, LegExtent.BELOW_KNEE, N
+    r.impact.pain_worst = 8
+    r.history.course = Course.SAME
 
 
 @dataclass(frozen=True)
@@ -184,15 +263,16 @@ SWITCHES: tuple[Switch, ...] = (
            ("Bladder change", "started within 14 days")),
     Switch("ces_stable", ces_stable, "ces-stable", URGENT, True,
            "CES item (saddle numbness) stable for more than 14 days: urgent",
-           ("Numbness in the saddle", "started more than 14 days ago")),
+           ("Numbness or altered feeling in the saddle", "started more than 14 days ago")),
     Switch("cancer_neuro", cancer_neuro, "mscc", EMERGENCY, True,
            "past or current cancer and a neurological symptom (gait disturbance): MSCC, emergency",
            ("Past or current cancer (Breast, 2019)", "gait disturbance")),
     Switch("cancer_mets", cancer_mets, "spinal-metastases", URGENT, False,
            "cancer and a suggestive pain feature (progressive pain) without neurology: urgent",
            ("Past or current cancer (Breast, 2019)", "Progressive pain")),
-    Switch("cord_compression", cord_compression, "mscc", EMERGENCY, False,
-           "GP's explicit 'suspected cord compression' (no known cancer): MSCC, emergency",
+    Switch("cord_compression", cord_compression, "cord-compression", EMERGENCY, False,
+           "GP's explicit 'suspected cord compression' without known cancer: its own "
+           "emergency row (emergency department or on-call spinal team; revision 3)",
            ("cord compression",)),
     Switch("fever", fever, "infection-fever", EMERGENCY, False,
            "fever or rigors, or systemically unwell: emergency",
@@ -205,10 +285,10 @@ SWITCHES: tuple[Switch, ...] = (
            ("Major trauma", "Road traffic collision")),
     Switch("weakness_severe", weakness_severe, "weakness-one-leg-severe", EMERGENCY, True,
            "weakness in one leg, progressing and severe: emergency",
-           ("Weakness in the right leg, getting worse", "foot drop")),
+           ("Weakness in the right leg, started within 3 months, getting worse", "foot drop")),
     Switch("weakness_mild", weakness_mild, "weakness-one-leg-mild", URGENT, True,
-           "weakness in one leg, mild and not getting worse: urgent",
-           ("Weakness in the left leg, not changing",)),
+           "weakness in one leg, new (within 3 months), mild and not getting worse: urgent",
+           ("Weakness in the left leg, started within 3 months, not changing",)),
     Switch("osteoporosis_pain", osteoporosis_pain, "osteoporotic-fracture", URGENT, False,
            "sudden severe new pain with osteoporosis: urgent",
            ("Sudden severe new pain", "osteoporosis")),
@@ -221,14 +301,48 @@ SWITCHES: tuple[Switch, ...] = (
     Switch("aortic", aortic, "aortic", EMERGENCY, False,
            "sudden severe non-mechanical pain with collapse: emergency (999)",
            ("non-mechanical", "collapse")),
+    # revision 3
+    Switch("sexual_dysfunction", sexual_dysfunction, "ces-emergency", EMERGENCY, False,
+           "new sexual dysfunction alone, within 14 days: a CES item on its own, emergency "
+           "(not one of the MSCC neurological symptoms)",
+           ("New sexual dysfunction",)),
+    Switch("anticoagulant_pain", anticoagulant_pain, "bleeding-anticoagulant", EMERGENCY, False,
+           "anticoagulant treatment with sudden severe new pain: emergency",
+           ("Takes an anticoagulant", "Sudden severe new pain")),
+    Switch("known_aneurysm", known_aneurysm, "aneurysm-known", EMERGENCY, False,
+           "known aortic aneurysm with any new back pain: emergency (999)",
+           ("Known aortic aneurysm",)),
+    Switch("claudication", claudication, "neurogenic-claudication", SOON, False,
+           "pain in both legs on walking, eased by sitting, more than 3 months, no CES item: "
+           "soon, never an emergency on its own (thigh pain: not radicular)",
+           ("eased by sitting",)),
+    Switch("weakness_long", weakness_long, "weakness-long-standing", SOON, True,
+           "weakness in one leg for more than 3 months, not getting worse: soon",
+           ("present for more than 3 months",)),
+    Switch("fracture_minor", fracture_minor, "osteoporotic-fracture", URGENT, False,
+           "long-term oral steroids with minor trauma: urgent",
+           ("long-term oral steroids",)),
+    Switch("fever_loin", fever_loin, "fever-loin-urinary", EMERGENCY, False,
+           "fever with loin pain: pyelonephritis or spinal infection, same-day emergency",
+           ("Loin pain with fever or urinary symptoms",)),
+    Switch("pregnancy_warning", pregnancy_warning, "pregnancy-emergency", EMERGENCY, False,
+           "pregnancy with warning signs: same-day maternity emergency",
+           ("vaginal bleeding",)),
+    Switch("sciatica", sciatica, "sciatica-not-settling", SOON, True,
+           "severe sciatica (worst pain 8) the same after 3 weeks: soon (radicular pain is "
+           "a neurological symptom)",
+           ("worst pain 8 of 10",)),
 )
 BY_NAME = {s.name: s for s in SWITCHES}
 NAMES = tuple(BY_NAME)
+NEW = ("sexual_dysfunction", "anticoagulant_pain", "known_aneurysm", "claudication",
+       "weakness_long", "fracture_minor", "fever_loin", "pregnancy_warning", "sciatica")
+EXISTING = tuple(n for n in NAMES if n not in NEW)
 # Every subset of 13 switches (8,192) runs in about 8 s (assess takes about 1 ms). The
 # fracture row's second route, a new deformity, shares the row and the interactions of
 # osteoporosis_pain; it is crossed with every subset of up to 3 of the others instead.
 CROSSED = "deformity"
-EXHAUSTIVE = tuple(n for n in NAMES if n != CROSSED)
+EXHAUSTIVE = tuple(n for n in EXISTING if n != CROSSED)
 ALL_SUBSETS = 2 ** len(EXHAUSTIVE)
 
 
@@ -236,6 +350,20 @@ ALL_SUBSETS = 2 ** len(EXHAUSTIVE)
 class Expected:
     band: Band
     rows: dict[str, str]  # switch name -> the row that must carry it
+
+
+CES_SWITCHES = frozenset({"ces_new", "ces_stable", "sexual_dysfunction"})
+CES_NEW = frozenset({"ces_new", "sexual_dysfunction"})  # within 14 days
+
+
+def _fracture(on: frozenset[str]) -> bool:
+    """Section 2: osteoporosis or long-term steroids with minor trauma, strenuous lifting
+    (not in the base record here) or sudden severe new pain; or a new spinal deformity.
+    The record holds one trauma answer: with the major-trauma switch it is major."""
+    risk = bool(on & {"osteoporosis_pain", "fracture_minor"})
+    minor = bool(on & {"fracture_minor", "minor_trauma"}) and "major_trauma" not in on
+    sudden = bool(on & {"osteoporosis_pain", "anticoagulant_pain"})
+    return "deformity" in on or (risk and (minor or sudden))
 
 
 def expected(on: frozenset[str]) -> Expected:
@@ -246,34 +374,57 @@ def expected(on: frozenset[str]) -> Expected:
     rows = {n: BY_NAME[n].row for n in on}
     bands = {n: BY_NAME[n].band for n in on}
 
-    # I1 CES: the items make one row, emergency when any item is new within 14 days.
-    if {"ces_new", "ces_stable"} <= on:
-        rows["ces_stable"], bands["ces_stable"] = "ces-emergency", EMERGENCY
+    # I1 CES: the items make one row, emergency when any item is new within 14 days (new
+    #    sexual dysfunction counts on its own: it is on the CES card).
+    ces_on = on & CES_SWITCHES
+    ces_row, ces_band = ("ces-emergency", EMERGENCY) if ces_on & CES_NEW else ("ces-stable", URGENT)
+    for n in ces_on:
+        rows[n], bands[n] = ces_row, ces_band
     # I2 MSCC: cancer with any neurological symptom, or with the GP's suspected cord
-    #    compression, is MSCC (emergency); the metastases row is "without" neurology.
+    #    compression, is MSCC (emergency); the metastases row is "without" neurology. The
+    #    cord-compression row is for a patient WITHOUT known cancer.
     if "cancer_mets" in on and (neuro or "cord_compression" in on):
         rows["cancer_mets"], bands["cancer_mets"] = "mscc", EMERGENCY
-    if cancer and neuro:  # a neurological switch with known cancer is MSCC as well
-        for n in on:
-            if BY_NAME[n].neuro:
-                bands[n] = EMERGENCY
+    if "cord_compression" in on and cancer:
+        rows["cord_compression"] = "mscc"
     # I3 infection: the risk row is "without fever"; with fever that row is replaced by
-    #    the fever row. With any neurological symptom the risk row is an emergency.
+    #    the fever row (fever with loin pain is one row naming pyelonephritis and spinal
+    #    infection). With any neurological symptom the risk row is an emergency.
+    fever_row = "fever-loin-urinary" if "fever_loin" in on else "infection-fever"
+    if "fever" in on:
+        rows["fever"] = fever_row
     if "infection_risk" in on:
-        if "fever" in on:
-            rows["infection_risk"], bands["infection_risk"] = "infection-fever", EMERGENCY
+        if on & {"fever", "fever_loin"}:
+            rows["infection_risk"], bands["infection_risk"] = fever_row, EMERGENCY
         elif neuro:
             rows["infection_risk"], bands["infection_risk"] = "infection-risk-neuro", EMERGENCY
-    # I4 fracture: a neurological deficit makes the fracture row an emergency.
-    for n in ("osteoporosis_pain", "deformity"):
-        if n in on and neuro:
+    # I4 fracture: a neurological deficit makes the fracture row an emergency; steroids
+    #    with a trauma that another switch made major are the major-trauma row.
+    for n in ("osteoporosis_pain", "deformity", "fracture_minor"):
+        if n not in on:
+            continue
+        if not _fracture(on):
+            rows[n], bands[n] = "major-trauma", EMERGENCY
+        elif neuro:
             rows[n], bands[n] = "osteoporotic-fracture-emergency", EMERGENCY
     # I5 trauma: one trauma answer; severe pain after a major trauma is the major row.
     if {"major_trauma", "minor_trauma"} <= on:
         rows["minor_trauma"], bands["minor_trauma"] = "major-trauma", EMERGENCY
-    # I6 leg weakness: one weakness; with the severe switch on it is severe.
-    if {"weakness_severe", "weakness_mild"} <= on:
-        rows["weakness_mild"], bands["weakness_mild"] = "weakness-one-leg-severe", EMERGENCY
+    # I6 leg weakness: one weakness; severe before new-and-mild before long-standing.
+    if "weakness_severe" in on:
+        for n in ("weakness_mild", "weakness_long"):
+            if n in on:
+                rows[n], bands[n] = "weakness-one-leg-severe", EMERGENCY
+    elif {"weakness_mild", "weakness_long"} <= on:
+        rows["weakness_long"], bands["weakness_long"] = "weakness-one-leg-mild", URGENT
+    # I7 claudication: "no cauda equina item"; with one, the CES row instead.
+    if "claudication" in on and ces_on:
+        rows["claudication"], bands["claudication"] = ces_row, ces_band
+    # I2 (end): with known cancer every neurological finding is part of the MSCC emergency.
+    if cancer and neuro:
+        for n in on:
+            if BY_NAME[n].neuro:
+                bands[n] = EMERGENCY
     return Expected(most_urgent(bands.values()), rows)
 
 
@@ -281,19 +432,33 @@ def named_on_page_one(on: frozenset[str]) -> set[str]:
     """Words page 1 must show for a combination: every switch's own words, except where
     an interaction rule above folds one finding into another's row."""
     words = {w for n in on for w in BY_NAME[n].named}
+    if on & {"weakness_severe", "weakness_mild"} and "weakness_long" in on:
+        words -= set(BY_NAME["weakness_long"].named)  # I6: one weakness, the new one
     if {"weakness_severe", "weakness_mild"} <= on:  # I6: one weakness, the severe one
         words -= set(BY_NAME["weakness_mild"].named)
     if {"major_trauma", "minor_trauma"} <= on:  # I5: one trauma, the major one
         words -= set(BY_NAME["minor_trauma"].named)
-    if {"fever", "infection_risk"} <= on:
+    if "fracture_minor" in on and not _fracture(on):  # I4: the trauma is major
+        words -= set(BY_NAME["fracture_minor"].named)
+    if "claudication" in on and on & CES_SWITCHES:  # I7: not a row of its own
+        words -= set(BY_NAME["claudication"].named)
+    if "infection_risk" in on and on & {"fever", "fever_loin"}:
         # I3: the risk row does not fire; immunosuppression is risk history, not a
         # red-flag answer, and is shown in the history sections, not on page 1.
         words.discard("Immunosuppression")
     return words
 
 
+def base_record() -> Record:
+    """negative_record() without its lifting trigger: with osteoporosis or steroids,
+    lifting alone is a fracture event (revision 3), which would hide what minor trauma does."""
+    r = negative_record()
+    r.triggers.triggers = []
+    return r
+
+
 def combination(on: Iterable[str], base: Record | None = None) -> Record:
-    r = (base or negative_record()).model_copy(deep=True)
+    r = (base or base_record()).model_copy(deep=True)
     for name in NAMES:  # a fixed order (order independence is tested separately)
         if name in on:
             BY_NAME[name].apply(r)
@@ -311,8 +476,9 @@ def subsets(mask_range: Iterable[int], names: tuple[str, ...] = EXHAUSTIVE) -> I
 def test_the_reference_bands_cover_every_strong_row():
     """The switches reach every strong row of the rule set (alone or via an interaction)."""
     reached = {s.row for s in SWITCHES} | {"infection-risk-neuro", "osteoporotic-fracture-emergency"}
-    strong = {k for k, v in RULES.rows.items() if v.kind == "strong"}
-    assert strong == reached
+    # fever with signs of sepsis (999) has no switch here: tests/test_rules_2026_12.py
+    strong = {k for k, v in RULES.rows.items() if v.kind == "strong"} - {"sepsis"}
+    assert strong == reached - {"sciatica-not-settling"}  # a referral row, not a strong one
 
 
 @pytest.mark.hazard("H1")
@@ -326,7 +492,7 @@ def test_each_switch_alone_gives_its_reference_band(switch: Switch):
 
 @pytest.mark.parametrize(("first", "second"), list(itertools.combinations(NAMES, 2)))
 def test_switches_do_not_depend_on_the_order_they_are_applied(first, second):
-    one, two = negative_record(), negative_record()
+    one, two = base_record(), base_record()
     BY_NAME[first].apply(one)
     BY_NAME[second].apply(one)
     BY_NAME[second].apply(two)
@@ -338,7 +504,7 @@ def test_switches_do_not_depend_on_the_order_they_are_applied(first, second):
 
 
 def _check_combinations(combinations: Iterable[frozenset[str]]) -> int:
-    base = negative_record()
+    base = base_record()
     failures: list[str] = []
     count = 0
     for on in combinations:
@@ -377,6 +543,25 @@ def test_a_new_deformity_with_every_subset_of_up_to_three_other_switches():
     assert _check_combinations(crossed) == len(crossed) == 1 + 13 + 78 + 286
 
 
+def test_every_subset_of_the_revision_3_switches():
+    """All 2^9 = 512 subsets of the switches revision 3 added, the rest No."""
+    assert _check_combinations(subsets(range(2 ** len(NEW)), NEW)) == 512
+
+
+def test_every_revision_3_switch_with_every_subset_of_up_to_two_other_switches():
+    """Every subset of up to three of all 23 switches holding a new one (1,578)."""
+    combos = [frozenset(c) for k in (1, 2, 3) for c in itertools.combinations(NAMES, k)
+              if set(c) & set(NEW)]
+    assert _check_combinations(combos) == len(combos) == 1_578
+
+
+def test_larger_seeded_subsets_of_all_switches():
+    """1,000 seeded subsets of 4 to 23 of all the switches, old and new."""
+    rng = random.Random(20261207)
+    combos = [frozenset(rng.sample(NAMES, rng.randint(4, len(NAMES)))) for _ in range(1_000)]
+    assert _check_combinations(combos) == 1_000
+
+
 def test_the_interaction_rules_are_exercised():
     """Guard against an expected() that never departs from 'the max of the switches'."""
     raised = [on for on in subsets(range(ALL_SUBSETS))
@@ -386,7 +571,23 @@ def test_the_interaction_rules_are_exercised():
     assert expected(frozenset({"infection_risk", "weakness_mild"})).band is EMERGENCY
     assert expected(frozenset({"deformity", "weakness_mild"})).band is EMERGENCY
     assert expected(frozenset({"infection_risk", "cord_compression"})).rows == {
-        "infection_risk": "infection-risk", "cord_compression": "mscc"}
+        "infection_risk": "infection-risk", "cord_compression": "cord-compression"}
+    assert expected(frozenset({"cancer_mets", "cord_compression"})).rows == {
+        "cancer_mets": "mscc", "cord_compression": "mscc"}
+    # revision 3
+    assert expected(frozenset({"cancer_mets", "sexual_dysfunction"})).rows == {
+        "cancer_mets": "spinal-metastases", "sexual_dysfunction": "ces-emergency"}
+    assert expected(frozenset({"cancer_mets", "weakness_long"})).band is EMERGENCY
+    assert expected(frozenset({"claudication", "ces_stable"})).rows["claudication"] == "ces-stable"
+    assert expected(frozenset({"claudication", "weakness_long"})).band is SOON
+    assert expected(frozenset({"fracture_minor", "major_trauma"})).rows["fracture_minor"] == \
+        "major-trauma"
+    assert expected(frozenset({"fracture_minor", "weakness_long"})).rows["fracture_minor"] == \
+        "osteoporotic-fracture-emergency"
+    assert expected(frozenset({"fever", "fever_loin", "infection_risk"})).rows == {
+        "fever": "fever-loin-urinary", "fever_loin": "fever-loin-urinary",
+        "infection_risk": "fever-loin-urinary"}
+    assert expected(frozenset({"sciatica", "infection_risk"})).band is EMERGENCY
 
 
 # --------------------------------------------------------------------------- weak flags
@@ -538,21 +739,28 @@ def _squeeze(text: str) -> str:
 
 
 def note_sample(extra: int = 14, seed: int = 20261120) -> list[frozenset[str]]:
-    """Every switch alone, every pair, everything on, and `extra` seeded larger subsets."""
-    chosen = [frozenset(c) for k in (1, 2) for c in itertools.combinations(NAMES, k)]
-    chosen.append(frozenset(NAMES))
+    """Every existing switch alone, every pair of them, all of them on, `extra` seeded larger
+    subsets of them; every revision 3 switch alone and all of those on."""
+    chosen = [frozenset(c) for k in (1, 2) for c in itertools.combinations(EXISTING, k)]
+    chosen.append(frozenset(EXISTING))
     rng = random.Random(seed)
-    larger = [on for on in subsets(range(2 ** len(NAMES)), NAMES) if 3 <= len(on) < len(NAMES)]
+    larger = [on for on in subsets(range(2 ** len(EXISTING)), EXISTING)
+              if 3 <= len(on) < len(EXISTING)]
     chosen += rng.sample(larger, extra)
+    chosen += [frozenset({n}) for n in NEW] + [frozenset(NEW)]
     return chosen
 
 
 NOTE_SAMPLE = note_sample()
 
 
+def page_one(pdf: bytes) -> str:
+    return pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
 def red_flag_box(pdf: bytes) -> str:
     """Page 1's text from the RED FLAG box to the start of the Consultation section."""
-    page1 = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    page1 = page_one(pdf)
     start = page1.find("RED FLAG\n")
     assert start >= 0, page1
     end = page1.find("\nConsultation\n", start)
@@ -560,23 +768,34 @@ def red_flag_box(pdf: bytes) -> str:
     return page1[start:end]
 
 
+REFERRAL_WORDS = set(BY_NAME["sciatica"].named)
+
+
 def test_the_note_sample_is_the_size_reported():
-    assert len(NOTE_SAMPLE) == len(set(NOTE_SAMPLE)) == 14 + 91 + 1 + 14 == 120
+    assert len(NOTE_SAMPLE) == len(set(NOTE_SAMPLE)) == 14 + 91 + 1 + 14 + 9 + 1 == 130
 
 
 @pytest.mark.hazard("H1")
 def test_page_one_names_every_positive_item_and_every_action():
-    """120 final notes (every switch, every pair, all 14 on, 14 seeded larger subsets)."""
-    base = negative_record()
+    """130 final notes (every existing switch, every pair of them, all 14 on, 14 seeded larger
+    subsets; every revision 3 switch alone and all 9 on)."""
+    base = base_record()
     failures = []
     for on in NOTE_SAMPLE:
         record = accept_suggestions(combination(on, base))
         a = assess(record, RULES)
-        box = red_flag_box(note_pdf(record, today=CONSULTATION_DAY))
-        squeezed = _squeeze(box)
-        missing = []
-        rows = [row for row in a.fired if row.band is not None and row.band is not ROUTINE]
+        pdf = note_pdf(record, today=CONSULTATION_DAY)
+        # red-flag rows (strong and weak) above routine; a referral row (severe sciatica not
+        # settling) is no red flag: see the next test
+        rows = [row for row in a.fired if row.band is not None and row.band is not ROUTINE
+                and row.kind in ("strong", "weak")]
+        if on == {"sciatica"}:
+            assert not rows
+            continue
         assert rows, sorted(on)
+        missing = []
+        box = red_flag_box(pdf)
+        squeezed = _squeeze(box)
         for row in rows:
             missing += [f"{row.id} finding {f!r}" for f in row.findings if _squeeze(f) not in squeezed]
             if _squeeze(row.action) not in squeezed:
@@ -584,10 +803,29 @@ def test_page_one_names_every_positive_item_and_every_action():
         for label in screening.positive_red_flags(record):
             if _squeeze(label) not in squeezed:
                 missing.append(f"positive item {label!r}")
-        missing += [f"words {w!r}" for w in sorted(named_on_page_one(on)) if _squeeze(w) not in squeezed]
+        missing += [f"words {w!r}" for w in sorted(named_on_page_one(on) - REFERRAL_WORDS)
+                    if _squeeze(w) not in squeezed]
         band = expected(on).band
         if f"Disposition: {band.value.upper()}" not in re.sub(r"\s+", " ", box):
             missing.append(f"disposition {band.value}")
         if missing:
             failures.append(f"{sorted(on)}: {missing}")
     assert not failures, f"{len(failures)} of {len(NOTE_SAMPLE)} notes:\n" + "\n".join(failures[:20])
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "clinical reference 5b: page 1 carries the disposition and every action to take; the "
+    "note (consult/note, not the rules) prints a referral-only row and its disposition "
+    "after page 1 as of 2026-12-07"))
+@pytest.mark.parametrize("on", [frozenset({"sciatica"}), frozenset(NEW)],
+                         ids=["sciatica alone", "every new switch"])
+def test_page_one_carries_a_referral_rows_action_and_the_disposition(on):
+    record = accept_suggestions(combination(on, base_record()))
+    a = assess(record, RULES)
+    page = page_one(note_pdf(record, today=CONSULTATION_DAY))
+    referral = [row for row in a.fired if row.kind == "referral"]
+    assert referral
+    for row in referral:
+        assert _squeeze(row.action) in _squeeze(page), row.action
+        assert all(_squeeze(f) in _squeeze(page) for f in row.findings), row.findings
+    assert expected(on).band.value.upper() in page

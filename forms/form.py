@@ -207,8 +207,21 @@ class SectionWidget(QFrame):
                 sub = QLabel(entry.text, self)
                 sub.setObjectName("subHeading")
                 sub.setAccessibleName(f"Heading: {entry.text}")
-                self.form.addRow(sub)
-                group = _HeadingGroup(self.form, [sub])
+                top: QWidget = sub
+                if entry.group:  # the group's "all denied" button on the heading's line
+                    top = QWidget(self)
+                    line = QHBoxLayout(top)
+                    line.setContentsMargins(0, 0, 0, 0)
+                    line.setSpacing(0)
+                    # the button in the answers' column, under each other from group to group
+                    sub.setFixedWidth(LABEL_WIDTH + max(self.form.horizontalSpacing(), 0))
+                    sub.setWordWrap(True)
+                    line.addWidget(sub, 0, Qt.AlignmentFlag.AlignBottom)
+                    line.addWidget(self._group_button(entry.group), 0,
+                                   Qt.AlignmentFlag.AlignBottom)
+                    line.addStretch(1)
+                self.form.addRow(top)
+                group = _HeadingGroup(self.form, [top])
                 if entry.note:
                     hint = QLabel(entry.note, self)
                     hint.setWordWrap(True)
@@ -216,8 +229,6 @@ class SectionWidget(QFrame):
                     self.form.addRow(hint)
                     group.widgets.append(hint)
                 self.headings.append(group)
-                if entry.group:
-                    self._group_button(entry.group)
                 continue
             field = make_field(entry, self)
             text = _label_text(entry)
@@ -240,26 +251,22 @@ class SectionWidget(QFrame):
             if self.headings:
                 self.headings[-1].rows.append(self.rows[entry])
 
-    def _group_button(self, group_id: str) -> None:
+    def _group_button(self, group_id: str) -> QPushButton:
         """"All denied" for one clinical group (clinical reference, 5a): never all red flags."""
         group = screening.GROUP_BY_ID[group_id]
-        button = QPushButton(f"{group.title}: all denied", self)
+        button = QPushButton("All denied", self)
         button.setObjectName(f"groupNo:{group_id}")
         button.setAutoDefault(False)
-        button.setAccessibleName(f"{group.title}: record every question of this group still "
-                                 "not asked as No")
+        button.setAccessibleName(f"{group.title}: all denied. Records every question of this "
+                                 "group still not asked as No")
         questions = "\n".join("\u2022 " + _title(p) for p in group.paths)
-        button.setToolTip(f"Records as No each question of this group that applies and is still "
-                          f"'Not asked' (answers given are never changed); the note says they "
-                          f"were asked as a group. Ctrl+Shift+N on any of its questions does "
-                          f"the same.\n{questions}")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(button)
-        row.addStretch(1)
-        self.form.addRow("", row)
+        button.setToolTip(f"{group.title}: records as No each question of this group that "
+                          "applies and is still 'Not asked' (answers given are never changed); "
+                          "the note says they were asked as a group. Ctrl+Shift+N on any of "
+                          f"its questions does the same.\n{questions}")
         self.group_buttons[group_id] = button
         self._button_waiting = button
+        return button
 
     def refresh_headings(self) -> None:
         """A heading shows while any question under it shows (the video observation

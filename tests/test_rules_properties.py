@@ -187,12 +187,18 @@ def test_an_unanswered_strong_flag_is_never_routine(r):
     unscreened = screening.unscreened_strong(r)
     assert a.red_flags_screened is (not unscreened)
     assert a.unscreened == unscreened
+    outside = any(x.kind == "outside" for x in a.fired)
     if unscreened:
         assert a.disposition != "routine"
+        # wherever the disposition is shown it says the red flags are not fully screened
+        assert "NOT YET FULLY SCREENED" in a.headline
         if a.band is Band.ROUTINE:
-            assert a.disposition == NOT_FULLY_SCREENED
+            assert a.disposition == ("outside_pathway" if outside else NOT_FULLY_SCREENED)
         assert "reassurance" not in _ids(a.suggestions)
         assert "no-imaging" not in _ids(a.suggestions)
+    elif a.band is Band.ROUTINE and outside:
+        # an outside-this-pathway row never reads as plain routine (rule set 2026.12.1)
+        assert a.disposition == "outside_pathway"
     else:
         assert a.disposition == a.band.value
 
@@ -412,15 +418,18 @@ def test_a_known_aneurysm_with_any_pain_is_never_below_emergency(r):
 def test_the_headline_never_shows_a_longer_deadline_than_a_fired_row(r):
     a = assess(r)
     timed = [x for x in a.fired if x.band is not None and x.band is not Band.ROUTINE]
-    assert a.headline.startswith(a.band.value.upper() + " - ")
-    if not timed:
+    if not timed:  # a routine band: no row gives a deadline
+        assert a.within is None
+        assert "within" not in a.headline.split(".")[0]
         return
     assert a.within in DEADLINES, a.within
     assert all(DEADLINES.index(a.within) <= DEADLINES.index(x.within) for x in timed), \
         (a.within, [(x.id, x.within) for x in timed])
     assert a.within in [x.within for x in timed]
     words = HEADLINE_WORDS.get(a.within, f"within {a.within}")
-    assert a.headline == f"{a.band.value.upper()} - {words}", a.headline
+    assert a.headline.startswith(f"{a.band.value.upper()} - {words}"), a.headline
+    if a.red_flags_screened:
+        assert a.headline == f"{a.band.value.upper()} - {words}", a.headline
     assert "within two weeks" not in a.headline or a.within == "2 weeks"
 
 

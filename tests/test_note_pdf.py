@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import re
 import stat
+from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
 
 import consult
-from consult import plan
-from consult.answers import Answer, Mode, Onset, Trauma, WeaknessOnset, YesNoUnsure
+from consult import plan, recordfile
+from consult.answers import (
+    Answer,
+    Character,
+    Course,
+    Duration3Months,
+    Episode,
+    InfoMethod,
+    Interpreter,
+    JobDemands,
+    LegExtent,
+    Mode,
+    NsaidTried,
+    Onset,
+    PainSite,
+    Sex,
+    Side,
+    Trajectory,
+    Trauma,
+    WeaknessOnset,
+    YesNoUnsure,
+)
 from consult.completeness import Problem
-from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
 from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
 from consult.note.compose import unasked_as_yes
-from consult.record import Legs, Medicines, PlanItem, Record, RedFlags, RiskHistory, Triggers
+from consult.record import (
+    Legs,
+    Medicines,
+    PlanItem,
+    Record,
+    RedFlags,
+    RiskHistory,
+    Triggers,
+    UpgradeNote,
+)
 from consult.ruleset import load
 from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
 
 A4 = (595.27, 841.89)
+FORMAT1 = Path(__file__).resolve().parent / "data" / "format1"
 DRAFT = "DRAFT - not finalised"
 LONG_WORDS = "abcdefghij " * 1818  # 19,998 characters with spaces
 
@@ -559,3 +592,284 @@ def test_every_character_is_set_in_dejavu(ces_pdf: bytes) -> None:
         fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
     assert fonts <= {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique",
                      "DejaVuSans-BoldOblique"}
+
+
+# ---------------------------------------------------------------------------
+# Record format 2 and rule set 2026.12.1: headline deadlines, not from the spine,
+# interpreter, video observation, every new question, earlier-format answers
+
+
+def mets_and_fracture_record() -> Record:
+    """Two urgent rows with different deadlines: spinal metastases (24 hours) and an
+    osteoporotic fracture after lifting (1 week)."""
+    r = negative_record()
+    rf = r.red_flags
+    rf.cancer_history, rf.cancer_type, rf.cancer_year = Answer.YES, "Prostate", 2021
+    rf.gait_disturbance = Answer.NO
+    for name in ("mets_severe_unremitting_pain", "mets_worse_on_straining",
+                 "mets_local_tenderness", "mets_night_pain_prevents_sleep"):
+        setattr(rf, name, Answer.NO)
+    rf.mets_progressive_pain = Answer.YES
+    r.risk.osteoporosis = Answer.YES
+    return accept_suggestions(r)
+
+
+def page_one_box(data: bytes) -> str:
+    page1 = flat(pages_text(data)[0])
+    start = page1.index("RED FLAG")
+    return page1[start:page1.index("Consultation", start)]
+
+
+def test_headline_carries_the_most_urgent_rows_deadline_on_page_one_and_in_the_text() -> None:
+    r = mets_and_fracture_record()
+    data = note_pdf(r)
+    box = page_one_box(data)
+    assert "Disposition: URGENT - within 24 hours." in box
+    everything = flat(" ".join(pages_text(data)))
+    assert "Disposition: URGENT - within 24 hours" in everything
+    assert "within two weeks" not in everything  # the band's general range, never shown
+    text = note_text(r)
+    assert "\nDisposition: URGENT - within 24 hours\n" in text  # the Impression line
+    assert "most urgent first. Disposition: URGENT - within 24 hours." in text  # the box
+    assert "within two weeks" not in text
+
+
+def test_each_row_box_shows_its_own_deadline() -> None:
+    r = mets_and_fracture_record()
+    box = page_one_box(note_pdf(r))
+    mets = box.index("URGENT - within 24 hours: Spinal metastases")
+    fracture = box.index("URGENT - within 1 week: Osteoporotic (or pathological) vertebral "
+                         "fracture")
+    assert mets < fracture
+    assert "How soon within 24 hours" in box[mets:fracture]
+    assert "How soon within 1 week" in box[fracture:]
+    text = note_text(r)
+    assert "- URGENT - within 24 hours: Spinal metastases\n" in text
+    assert "- URGENT - within 1 week: Osteoporotic" in text
+    impression = text[text.index("\nImpression\n"):text.index("\nPlan\n")]
+    assert "Spinal metastases | URGENT - within 24 hours | Contact the MSCC" in impression
+    assert "fracture | URGENT - within 1 week | X-ray" in impression
+
+
+def test_unscreened_headline_keeps_the_row_deadline_and_the_warning() -> None:
+    r = Record()
+    r.red_flags.cancer_history = Answer.YES
+    r.red_flags.mets_progressive_pain = Answer.YES
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    assert ("Disposition: URGENT - within 24 hours. RED FLAGS NOT YET FULLY SCREENED"
+            in text)
+    assert "ROUTINE" not in text
+
+
+def test_pain_that_may_not_come_from_the_spine_is_presented_so() -> None:
+    r = negative_record()
+    r.risk.known_aortic_aneurysm = Answer.YES
+    accept_suggestions(r)
+    data = note_pdf(r)
+    everything = flat(" ".join(pages_text(data)))
+    assert ("Presentation Back pain that may not come from the spine (see the fired rows)"
+            in everything)
+    assert "Lower back pain, acute" not in everything
+    assert "Disposition: EMERGENCY - act now." in page_one_box(data)
+    assert "Presentation: Back pain that may not come from the spine" in note_text(r)
+    plain = negative_record()  # a spinal presentation still says what it is
+    assert "Presentation: Low back pain, acute (under 6 weeks)" in note_text(plain)
+
+
+def test_a_family_interpreter_is_named_beside_the_cauda_equina_questions() -> None:
+    r = ces_record()
+    r.consultation.interpreter = Interpreter.FAMILY_OR_FRIEND
+    data = note_pdf(r)
+    everything = flat(" ".join(pages_text(data)))
+    assert ("Interpreter Family member or friend (intimate questions may be under-reported)"
+            in everything)
+    screen = everything[everything.index("Red-flag screen"):]
+    line = screen.index("Interpreted by a family member or friend: intimate questions may "
+                        "be under-reported")
+    assert screen.index("Cauda equina syndrome") < line < screen.index("Bladder change")
+    box = page_one_box(data)  # a cauda equina row fired: the box says it too
+    assert "Interpreted by a family member or friend" in box
+    text = note_text(r)
+    assert ("[Cauda equina syndrome]\n  (Interpreted by a family member or friend: intimate "
+            "questions may be under-reported)\n  Bladder change") in text
+    r.consultation.interpreter = Interpreter.PROFESSIONAL
+    text = note_text(r)
+    assert "Interpreter: Professional" in text
+    assert "Interpreted by a family member" not in text
+
+
+def test_video_prints_what_was_observed_never_examined() -> None:
+    r = negative_record()
+    r.consultation.mode = Mode.VIDEO
+    o = r.observation
+    o.walks_normally, o.heel_walk, o.rises_without_arms = Answer.YES, Answer.NO, Answer.YES
+    o.bends_forward = "Fingertips to mid-shin"
+    data = note_pdf(r)
+    text = flat(" ".join(pages_text(data)))
+    consultation = text[text.index("Consultation"):text.index("History")]
+    assert "Remote consultation (video): no examination was possible." in consultation
+    assert "Observed on video (what the GP saw the patient do" in consultation
+    for expected in ("Walks normally Yes", "Walks on heels No", "Walks on toes Not done",
+                     "Rises from a chair without using the arms Yes",
+                     "Bends forward: how far Fingertips to mid-shin"):
+        assert expected in consultation
+    assert "examined" not in text.lower()
+    assert "Walks on heels: No" in note_text(r)
+    r.observation = type(r.observation)()  # nothing observed: the note says so
+    assert "Nothing was observed on video" in note_text(r)
+    r.consultation.mode = Mode.TELEPHONE
+    text = note_text(r)
+    assert "Remote consultation (telephone): no examination was possible." in text
+    assert "observed on video" not in text.lower()
+
+
+def test_worse_in_the_last_14_days_only_for_an_item_older_than_14_days() -> None:
+    r = negative_record()
+    old = r.red_flags.ces_bowel
+    old.answer, old.onset, old.worse_last_14_days = (
+        Answer.YES, Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO)
+    new = r.red_flags.ces_bladder  # a stale "worse" the form would have hidden
+    new.answer, new.onset, new.worse_last_14_days = (
+        Answer.YES, Onset.WITHIN_14_DAYS, YesNoUnsure.YES)
+    text = note_text(r, draft=True)
+    assert ("Loss of bowel control or rectal sensation: Yes (started more than 14 days ago; "
+            "not worse in the last 14 days)") in text
+    assert "of a full bladder: Yes (started within the last 14 days)\n" in text
+
+
+def every_new_question_record() -> Record:
+    """Every question that format 2 added, answered (a draft: the rows it fires do not matter)."""
+    r = negative_record()
+    r.patient.sex = Sex.FEMALE
+    r.consultation.mode = Mode.VIDEO
+    r.consultation.interpreter = Interpreter.PROFESSIONAL
+    h = r.history
+    h.site, h.episode = PainSite.LOWER_BACK_SPREADING, Episode.RECURRENT
+    h.previous_episodes, h.spinal_surgery = "Two a year since 2019", Answer.YES
+    h.character, h.stiffness_after_rest = Character.SHARP, Answer.YES
+    h.morning_stiffness_minutes = 10
+    h.muscle_spasm, h.reduced_movement = Answer.YES, Answer.YES
+    h.course, h.nsaid_tried = Course.WORSE, NsaidTried.NOT_EFFECTIVE
+    h.treatment_tried = "Heat packs, little help"
+    r.impact.job_demands = JobDemands.DRIVING
+    r.impact.main_concern = "Fears losing the delivery job; hopes to drive again soon"
+    legs = r.legs
+    legs.symptoms = legs.pain = legs.weakness = legs.claudication = Answer.YES
+    legs.pain_side, legs.pain_extent = Side.RIGHT, LegExtent.BELOW_KNEE
+    legs.pain_intolerable = Answer.YES
+    legs.weakness_side, legs.weakness_onset = Side.RIGHT, WeaknessOnset.LONGER
+    legs.weakness_trajectory, legs.weakness_severe = Trajectory.SAME, Answer.NO
+    legs.claudication_duration = Duration3Months.OVER_3_MONTHS
+    rf = r.red_flags
+    rf.fever_or_unwell = rf.sepsis_signs = Answer.YES
+    rf.pregnancy_warning_signs = Answer.YES
+    r.risk.anticoagulant = Answer.YES
+    m = r.medicines
+    m.pregnant, m.breastfeeding, m.nsaid_sensitive_asthma = Answer.YES, Answer.NO, Answer.YES
+    for name in ("antiplatelet", "oral_corticosteroid", "ssri_snri", "ace_arb_with_diuretic",
+                 "lithium", "methotrexate"):
+        setattr(m, name, Answer.YES)
+    r.observation.toe_walk = Answer.NO
+    r.plan.ces_info_how = [InfoMethod.PRINTED, InfoMethod.SMS]
+    r.plan.review_date = dt.date(2026, 12, 18)
+    r.upgrade_notes = [UpgradeNote(field="medicines.breastfeeding", still=["not_asked"],
+                                   text="Pregnant or breastfeeding: Yes (asked as one question "
+                                        "before December 2026).")]
+    return r
+
+
+NEW_QUESTION_WORDS = (
+    "Interpreter: Professional",
+    "Presenting: Three-week history of gradual-onset lower back pain spreading into the "
+    "buttocks or upper legs after lifting (recurrent), intermittent, sharp, worse with "
+    "movement and sitting; with leg symptoms. Previous episodes: Two a year since 2019. "
+    "Previous spinal surgery. Muscle spasm or tightness; reduced range of movement (as the "
+    "patient reports it).",
+    "Course: Getting worse since it started. An NSAID tried for this episode was not "
+    "effective. Other treatment tried: Heat packs, little help.",
+    "Pain in the right leg, reaching below the knee; severe or intolerable (GP's judgement).",
+    "Weakness in the right leg, present for more than 3 months, not changing; no foot drop",
+    "Pain in both legs on walking or standing, eased by sitting or bending forward, for "
+    "more than 3 months.",
+    "Working normally (job: driving)",
+    "Main concern and what they hope for: Fears losing the delivery job; hopes to drive "
+    "again soon.",
+    "Relevant history: takes an anticoagulant.",
+    "NSAID cautions: asthma made worse by NSAIDs.",
+    "Medicines that raise NSAID risk: takes an anticoagulant (see the risk history); takes "
+    "an antiplatelet (aspirin, clopidogrel); takes an oral corticosteroid; takes an SSRI or "
+    "SNRI; takes an ACE inhibitor or angiotensin receptor blocker with a diuretic; takes "
+    "lithium; takes methotrexate.",
+    "Pregnancy: Pregnant, or gave birth in the last 6 weeks. Warning signs: severe or "
+    "rhythmic pain, vaginal bleeding, fever or reduced fetal movements.",
+    "Breastfeeding: Not breastfeeding.",
+    "Inflammatory: Stiffness after rest lasting about 10 minutes. No morning stiffness.",
+    "Signs of sepsis: new confusion, breathlessness, mottled or ashen skin, no urine for 18 "
+    "hours: Yes",
+    "Takes an anticoagulant: Yes",
+    "Pain in both legs on walking or standing, eased by sitting or bending forward: Yes "
+    "(more than 3 months)",
+    "Leg weakness: Yes (the right leg; present for more than 3 months; not changing)",
+    "Pregnant, or gave birth in the last 6 weeks: Yes",
+    "In pregnancy: severe or rhythmic pain, vaginal bleeding, fever or reduced fetal "
+    "movements: Yes",
+    "Walks on toes: No",
+    "CES information given: printed, SMS",
+    "Review booked for: 18-Dec-2026",
+    "Recorded in an earlier format",
+    "Pregnant or breastfeeding: Yes (asked as one question before December 2026). Now "
+    "recorded: Breastfeeding: No.",
+)
+
+
+def test_every_new_question_is_printed_in_the_text_and_the_pdf() -> None:
+    r = every_new_question_record()
+    text = note_text(r, draft=True)
+    def bare(words: str) -> str:
+        # the PDF sets "label: value" and "question: answer (details)" in columns,
+        # without the colon and the brackets
+        return re.sub(r"[:()]", "", squeeze(words))
+
+    pdf = bare(" ".join(pages_text(note_pdf(r, draft=True))))
+    for words in NEW_QUESTION_WORDS:
+        assert words in text, words
+        assert bare(words) in pdf, words
+    history = text[text.index("\nHistory\n"):text.index("\nRed-flag screen\n")]
+    labels = [line.split(":")[0] for line in history.splitlines()[3:] if ":" in line]
+    assert labels[:6] == ["Presenting", "Course", "Leg symptoms", "Impact", "Risk history",
+                          "Medicines"]
+    assert labels.index("Pregnancy") + 1 == labels.index("Breastfeeding")
+    assert text.index("\nRecorded in an earlier format\n") < text.index("\nRed-flag screen\n")
+
+
+def format1_with_notes(tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    """A landed format-1 example with the answers format 2 cannot carry over as they were."""
+    data = json.loads((FORMAT1 / "sciatica.json").read_text(encoding="utf-8"))
+    data["medicines"]["pregnant_or_breastfeeding"] = "yes"
+    data["medicines"]["asthma"] = "yes"
+    data["legs"].update(weakness="yes", weakness_side="right",
+                        weakness_onset="more_than_14_days", weakness_trajectory="same",
+                        weakness_severe="no")
+    path = tmp_path / "format1-sciatica.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_format_1_file_prints_what_its_upgrade_notes_say(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = recordfile.load(format1_with_notes(tmp_path))
+    assert len(r.upgrade_notes) == 3
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    section = text[text.index("Recorded in an earlier format"):text.index("Red-flag screen")]
+    for note in r.upgrade_notes:
+        assert flat(note.text) in section
+    assert section.count("Still to ask again.") == 3
+    assert "Not asked" in text  # the split questions stay not asked: nothing invented
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_landed_format_1_example_renders(name: str) -> None:
+    r = recordfile.load(FORMAT1 / f"{name}.json")
+    assert not r.upgrade_notes
+    text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
+    assert "Recorded in an earlier format" not in text
+    assert "Disposition: " in text

@@ -151,6 +151,32 @@ def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
     assert fired.index("EMERGENCY") < fired.index("Outside this pathway")
 
 
+def test_the_disposition_shows_the_most_urgent_rows_deadline_and_each_row_its_own(qtbot):
+    from tests.test_note_pdf import mets_and_fracture_record
+
+    record = mets_and_fracture_record()
+    panel = _panel(qtbot, record)
+    assert _disposition(panel) == "URGENT - within 24 hours"
+    label = panel.findChild(QLabel, "disposition")
+    assert label.accessibleDescription() == "URGENT - within 24 hours"
+    fired = _fired(panel)
+    assert "URGENT - within 24 hours \u00b7 Spinal metastases" in fired
+    assert "URGENT - within 1 week \u00b7 Osteoporotic" in fired
+    assert "How soon: within 24 hours" in fired and "How soon: within 1 week" in fired
+    assert "within two weeks" not in fired + _disposition(panel)
+    assert "Disposition: URGENT - within 24 hours" in panel.preview_text()  # the same words
+
+
+def test_an_unscreened_disposition_keeps_the_deadline_above_the_warning(qtbot):
+    record = Record()
+    record.red_flags.cancer_history = Answer.YES
+    record.red_flags.mets_progressive_pain = Answer.YES
+    panel = _panel(qtbot, record)
+    first, second = _disposition(panel).splitlines()
+    assert first == "URGENT - within 24 hours"
+    assert second.startswith("RED FLAGS NOT YET FULLY SCREENED")
+
+
 def test_scores_show_only_when_they_apply(qtbot):
     panel = _panel(qtbot, load_example("inflammatory"))
     startback = panel.findChild(QLabel, "startbackResult")

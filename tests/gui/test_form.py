@@ -475,3 +475,37 @@ def test_choices_read_as_words_not_as_codes(form):
             box.text() for box in getattr(field, "boxes", {}).values()]
         for text in texts:
             assert "_" not in text and text[:1] == text[:1].upper(), (path, text)
+
+
+@pytest.mark.hazard("H3")
+def test_a_format_1_file_opens_in_the_form_and_asks_again_what_could_not_carry_over(
+        qtbot, form):
+    """Pregnant or breastfeeding Yes (one question before format 2): both new questions
+    show "not asked" and the field says why when the GP passes it."""
+    import json
+    from pathlib import Path
+
+    from consult import recordfile
+    from consult.completeness import problems
+
+    source = Path(__file__).resolve().parents[1] / "data" / "format1" / "sciatica.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    data["medicines"]["pregnant_or_breastfeeding"] = "yes"
+    data["medicines"]["asthma"] = "yes"
+    record = recordfile.loads(json.dumps(data))
+    assert record.format_version == 2
+    form.load(record)
+    form.show_problems(problems(record))
+    for path in ("medicines.pregnant", "medicines.breastfeeding",
+                 "medicines.nsaid_sensitive_asthma"):
+        assert form.fields[path].value is Answer.NOT_ASKED and shown(form, path), path
+    assert form.fields["risk.anticoagulant"].value is Answer.NO  # moved, kept
+    target = focus(qtbot, form, "medicines.pregnant")
+    qtbot.keyClick(target, Qt.Key.Key_Tab)
+    message = form.rows["medicines.pregnant"].error.text()
+    assert "ask pregnancy and breastfeeding separately" in message
+    assert form.rows["medicines.pregnant"].error.isVisible()
+    target = focus(qtbot, form, "medicines.pregnant")
+    qtbot.keyClick(target, Qt.Key.Key_N)  # asked again: the GP's answer
+    form.show_problems(problems(form.record))
+    assert form.rows["medicines.pregnant"].error.text() == ""

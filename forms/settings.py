@@ -175,9 +175,9 @@ LOCAL_ROUTES = ("ces_route", "mscc_contact", "msk_interface", "physio_self_refer
 
 #: What each local route holds, shown as a placeholder in the dialog.
 ROUTE_EXAMPLES = {
-    "ces_route": "e.g. Emergency department, City Hospital; on-call spinal team 01234 567890",
-    "mscc_contact": "e.g. MSCC coordinator 01234 567891 (24 hours), acute oncology bleep 123",
-    "msk_interface": "e.g. Community MSK service, referral via the e-Referral Service",
+    "ces_route": "e.g. City Hospital ED; spinal on-call 01234 567890",
+    "mscc_contact": "e.g. MSCC coordinator 01234 567891 (24 hours)",
+    "msk_interface": "e.g. Community MSK service, via e-RS",
     "physio_self_referral": "e.g. physio.example.nhs.uk or 01234 567892",
 }
 
@@ -330,14 +330,14 @@ class SettingsDialog(QDialog):
         self.practice_address.setAccessibleName("Practice address")
         self.practice_address.setTabChangesFocus(True)
         self.practice_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5)
-        self.routes: dict[str, QPlainTextEdit] = {}
+        # one line each, like the practice name: the dialog must fit a 768-pixel-high screen
+        self.routes: dict[str, QLineEdit] = {}
         for name in LOCAL_ROUTES:
-            edit = QPlainTextEdit(getattr(settings, name))
-            edit.setObjectName(name)
-            edit.setAccessibleName(AppSettings.model_fields[name].title or name)
+            edit = self._line(name, AppSettings.model_fields[name].title or name,
+                              " ".join(getattr(settings, name).split()))
             edit.setPlaceholderText(ROUTE_EXAMPLES[name])
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(self.fontMetrics().lineSpacing() * 2 + 14)
+            edit.setToolTip(ROUTE_EXAMPLES[name])
+            edit.setCursorPosition(0)
             setattr(self, name, edit)
             self.routes[name] = edit
         self.file_pattern = self._line("file_pattern", "File name pattern", settings.file_pattern)
@@ -439,11 +439,9 @@ class SettingsDialog(QDialog):
             QWidget.setTabOrder(first, second)
 
         for edit in (self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
-                     self.file_pattern, self.database_url):
+                     self.file_pattern, self.database_url, *self.routes.values()):
             edit.textChanged.connect(self._validate)
         self.practice_address.textChanged.connect(self._validate)
-        for edit in self.routes.values():
-            edit.textChanged.connect(self._validate)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         self._validate()
 
@@ -479,7 +477,7 @@ class SettingsDialog(QDialog):
             "practice_address": self.practice_address.toPlainText(),
             "file_pattern": self.file_pattern.text(),
             "database_url": self.database_url.text(),
-            **{name: edit.toPlainText() for name, edit in self.routes.items()},
+            **{name: edit.text() for name, edit in self.routes.items()},
         }
 
     def _validate(self) -> bool:

@@ -443,8 +443,8 @@ def test_local_routes_are_typed_by_keyboard_in_their_own_group(qtbot, dialog):
 def test_the_dialog_shows_the_stored_routes():
     dlg = SettingsDialog(ROUTES)
     try:
-        assert dlg.ces_route.toPlainText() == ROUTES.ces_route
-        assert dlg.physio_self_referral.toPlainText() == ROUTES.physio_self_referral
+        assert dlg.ces_route.text() == ROUTES.ces_route
+        assert dlg.physio_self_referral.text() == ROUTES.physio_self_referral
         assert dlg.result_settings() == ROUTES
     finally:
         dlg.deleteLater()

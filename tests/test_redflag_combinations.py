@@ -45,10 +45,10 @@ from consult import screening
 from consult.answers import (
     Answer,
     Band,
-    DurationUnit,
-    Episode,
     Course,
     Duration3Months,
+    DurationUnit,
+    Episode,
     LegExtent,
     Onset,
     Sex,

@@ -327,6 +327,15 @@ def _asked(record: Record, hopeful: Record, path: str, answer: Answer) -> Answer
     return NOT_APPLICABLE
 
 
+ASKED_AS_GROUP = "asked as a group: denied"
+
+
+def _group_words(record: Record, path: str) -> str:
+    """A No recorded with its clinical group's one answer says so (clinical reference 5a),
+    so a reader can tell it from a question asked on its own."""
+    return ASKED_AS_GROUP if screening.asked_as_group(record, path) else ""
+
+
 def ces_details(record: Record, name: str) -> str:
     """'started more than 14 days ago; not worse in the last 14 days'; the worse question
     only when the item began more than 14 days ago."""
@@ -355,16 +364,18 @@ def red_flag_table(record: Record) -> Table:
     def item(model: type, owner: object, name: str, details: str = "") -> None:
         section = {RedFlags: "red_flags", RiskHistory: "risk", Triggers: "triggers",
                    Legs: "legs", Medicines: "medicines"}.get(model, "history")
-        answer = _asked(record, hopeful, f"{section}.{name}", getattr(owner, name))
+        path = f"{section}.{name}"
+        answer = _asked(record, hopeful, path, getattr(owner, name))
         rows.append(_answer_row(_title(model, name), answer,
-                                details if answer is Answer.YES else ""))
+                                details if answer is Answer.YES else _group_words(record, path)))
 
     group("Cauda equina syndrome")
     if record.consultation.interpreter is Interpreter.FAMILY_OR_FRIEND:
         rows.append(TableRow((FAMILY_INTERPRETER, "", ""), level="info"))
     for name in CES_ITEMS:
         ces = getattr(rf, name)
-        rows.append(_answer_row(_title(RedFlags, name), ces.answer, ces_details(record, name)))
+        rows.append(_answer_row(_title(RedFlags, name), ces.answer, ces_details(record, name)
+                                or _group_words(record, f"red_flags.{name}.answer")))
 
     group("Cancer and spinal metastases")
     cancer = ""

@@ -1,0 +1,81 @@
+"""Grouped red-flag screening (clinical reference, section 5a).
+
+A GP may record one clinical group's negatives with one answer, never all red flags
+at once, and the note says which answers were recorded so ("asked as a group:
+denied"), so a reader can tell them from questions asked one by one.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+from consult import screening
+from consult.answers import Answer
+from consult.note import note_pdf, note_text
+from consult.rules.engine import assess
+from tests.support import negative_record
+
+
+def _fresh():
+    """The negative record with its cauda equina and infection groups unasked again."""
+    r = negative_record()
+    for path in (*screening.GROUP_BY_ID["cauda_equina"].paths,
+                 *screening.GROUP_BY_ID["infection"].paths):
+        owner_path, _, leaf = path.rpartition(".")
+        owner = r
+        for part in owner_path.split("."):
+            owner = getattr(owner, part)
+        setattr(owner, leaf, Answer.NOT_ASKED)
+    r.red_flags.asked_as_group = []
+    return r
+
+
+def test_one_group_is_recorded_never_the_others():
+    r = _fresh()
+    changed = screening.record_group_as_no(r, "cauda_equina")
+    assert changed == list(screening.GROUP_BY_ID["cauda_equina"].paths)
+    assert r.red_flags.fever_or_unwell is Answer.NOT_ASKED  # the infection group stays unasked
+    assert not assess(r).red_flags_screened
+
+
+def test_an_answer_already_given_is_never_changed_and_a_yes_keeps_its_details_unasked():
+    r = _fresh()
+    r.red_flags.ces_bladder.answer = Answer.YES
+    changed = screening.record_group_as_no(r, "cauda_equina")
+    assert "red_flags.ces_bladder.answer" not in changed
+    assert r.red_flags.ces_bladder.answer is Answer.YES and r.red_flags.ces_bladder.onset is None
+
+
+def test_a_follow_up_hidden_by_its_parent_is_not_recorded():
+    r = _fresh()
+    changed = screening.record_group_as_no(r, "infection")
+    assert "red_flags.fever_or_unwell" in changed
+    assert "red_flags.sepsis_signs" not in changed  # asked only after a fever Yes
+
+
+def _pdf_text(r) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(note_pdf(r, draft=True)))
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+
+
+@pytest.mark.parametrize("render", [_pdf_text, lambda r: " ".join(note_text(r, draft=True).split())])
+def test_the_note_tells_group_answers_from_questions_asked_one_by_one(render):
+    r = _fresh()
+    screening.record_group_as_no(r, "cauda_equina")
+    r.red_flags.fever_or_unwell = Answer.NO  # asked on its own
+    screening.record_group_as_no(r, "infection")
+    text = render(r)
+    assert text.count("asked as a group: denied") == 7 + 3  # 7 CES items, 3 infection risks
+    fever = text[text.index("Fever, rigors"):][:80]
+    assert "asked as a group" not in fever
+
+
+def test_a_group_answer_changed_to_yes_no_longer_reads_as_denied():
+    r = _fresh()
+    screening.record_group_as_no(r, "cauda_equina")
+    r.red_flags.ces_bowel.answer = Answer.YES
+    assert not screening.asked_as_group(r, "red_flags.ces_bowel.answer")
+    assert screening.asked_as_group(r, "red_flags.ces_bladder.answer")

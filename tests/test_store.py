@@ -227,6 +227,36 @@ def test_a_store_made_by_the_first_schema_is_upgraded_and_stays_append_only(stor
     store.close()
 
 
+def test_verify_names_odd_values_without_echoing_them(tmp_path, capsys):
+    """Values written by hand (a line break in an action, a note id that is no id, text
+    that is not UTF-8) are named by entry, note row and column, never printed."""
+    from consult.cli import main as cli
+    from consult.store.audit import expected_sqlite_triggers
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    store = Store.open(url, clock=Clock())
+    info = finalise(store)
+    store.mark_printed([info.key], STAFF)
+    with store.engine.begin() as conn:
+        for name in expected_sqlite_triggers():
+            conn.execute(text(f"DROP TRIGGER {name}"))
+        conn.execute(text("UPDATE audit SET action = 'printed' || char(10) || 'forged line' WHERE seq = 2"))
+        conn.execute(text("UPDATE notes SET family_name = CAST(X'54FF' AS TEXT), "
+                          "note_id = 'x' || char(10) || 'y'"))
+        for sql in expected_sqlite_triggers().values():
+            conn.execute(text(sql))
+    problems = store.verify_audit().problems
+    assert "note row 1: column family_name is not UTF-8 text" in problems
+    assert "note row 1: column note_id is not a note id" in problems
+    assert "audit entry 2: an action consult never writes" in problems
+    assert not any("\n" in p or "forged" in p for p in problems), problems
+    assert store.notes().unreadable == ["note row 1 cannot be read: column note_id is not a note id"]
+    store.close()
+    assert cli(["audit", "verify", "--database", url]) == 1
+    out = capsys.readouterr().out
+    assert "forged" not in out and "note row 1: column family_name is not UTF-8 text" in out
+
+
 def test_a_database_from_a_newer_consult_is_refused_with_one_line(store):
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))

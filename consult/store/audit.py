@@ -79,6 +79,7 @@ _DATES = {"date_of_birth", "consultation_date"}
 _NULLABLE = {"nhs_number", "date_of_birth", "consultation_date", "amend_reason", "record_sha256"}
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_PLAIN_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 
 
 def _typed(value: Any) -> tuple[str, bytes]:
@@ -157,6 +158,8 @@ def malformed_columns(row: Mapping[str, Any]) -> list[tuple[str, str]]:
             found.append((name, "is not a time"))
         elif name in ("pdf_sha256", "record_sha256") and not _HEX64.fullmatch(value):
             found.append((name, "is not a SHA-256"))
+        elif name == "note_id" and not _PLAIN_ID.fullmatch(value):
+            found.append((name, "is not a note id"))
     return found
 
 
@@ -184,13 +187,26 @@ def _time_ok(value: Any) -> bool:
     return True
 
 
+def short_id(note_id: Any) -> str | None:
+    """A note id as problems show it (its first 8 characters, upper case); None for
+    anything that is not a plain id, which is never echoed (it may be anything)."""
+    return note_id[:8].upper() if isinstance(note_id, str) and _PLAIN_ID.fullmatch(note_id) else None
+
+
 def note_name(row: Mapping[str, Any]) -> str:
     """How a problem names a note row: its short id and version (a malformed note id
     or version: the row's number)."""
-    note_id, version = row.get("note_id"), row.get("version")
-    if isinstance(note_id, str) and note_id and isinstance(version, int):
-        return f"note {note_id[:8].upper()} version {version}"
-    return f"note row {row.get('id')}"
+    short, version = short_id(row.get("note_id")), row.get("version")
+    if short and isinstance(version, int) and not isinstance(version, bool):
+        return f"note {short} version {version}"
+    row_id = row.get("id")
+    return f"note row {row_id if isinstance(row_id, int) else '(malformed)'}"
+
+
+def _named(row: Mapping[str, Any], seq: int) -> str:
+    """"audit entry N (action, time)", the action only when it is one consult writes."""
+    action = row["action"] if row["action"] in ACTIONS else "unknown action"
+    return f"audit entry {seq} ({action}, {row['at']})"
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -306,12 +322,13 @@ class _Chain:
             problems.append(f"audit entry {seq}: does not follow the entry before it "
                             "(an entry before it was altered, removed or inserted)")
         if entry_hash(row) != row["hash"]:
-            problems.append(f"audit entry {seq} ({row['action']}, {row['at']}): "
-                            "altered after it was written")
+            problems.append(f"{_named(row, seq)}: altered after it was written")
         if row["at"] < self.prev_at:
-            problems.append(f"audit entry {seq} ({row['action']}, {row['at']}): its time is earlier "
+            problems.append(f"{_named(row, seq)}: its time is earlier "
                             f"than the entry before it ({self.prev_at}): entries are written in time "
                             "order, so it was inserted or altered")
+        if row["action"] not in ACTIONS:
+            problems.append(f"audit entry {seq}: an action consult never writes")
         self._mac(row, seq)
         self._note_entry(row, seq)
         report.head = (seq, row["hash"])
@@ -323,7 +340,7 @@ class _Chain:
         if row["mac"] is None:
             if report.sealed_from is not None:
                 report.problems.append(
-                    f"audit entry {seq} ({row['action']}, {row['at']}): not authenticated, though "
+                    f"{_named(row, seq)}: not authenticated, though "
                     f"the trail is authenticated from entry {report.sealed_from}: written by "
                     "someone without the practice key")
             return
@@ -341,10 +358,10 @@ class _Chain:
             return
         note_id, version = row["note_id"], row["version"]
         problems = self.report.problems
-        if not note_id or version is None:
+        if not note_id or version is None or not short_id(note_id):
             problems.append(f"audit entry {seq}: a {action} entry that names no note version")
             return
-        name = f"note {note_id[:8].upper()} version {version}"
+        name = f"note {short_id(note_id)} version {version}"
         if action == "finalised" and version != 1:
             problems.append(f"audit entry {seq}: a finalised entry for {name}: only version 1 is "
                             "finalised, later versions are amended")
@@ -422,7 +439,7 @@ def verify(conn: Connection, checkpoint: tuple[int, str] | None = None,
         report.problems.extend(_check_note(row, chain.recorded))
     for (note_id, version), (seq, _) in sorted(chain.recorded.items(), key=lambda kv: kv[1][0]):
         if (note_id, version) not in stored:
-            report.problems.append(f"note {note_id[:8].upper()} version {version}: recorded in the "
+            report.problems.append(f"note {short_id(note_id)} version {version}: recorded in the "
                                    f"audit trail but missing from the store (entry {seq})")
     return report
 

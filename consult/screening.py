@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consult import facts as derive_facts
-from consult.answers import Answer, Onset, Trauma
+from consult.answers import Answer, Onset, Sex, Trauma
 from consult.record import (
     History,
     Legs,
@@ -109,12 +109,17 @@ def unscreened_strong(record: Record) -> list[str]:
     elif legs.symptoms is YES and legs.weakness is NOT_ASKED:
         missing.append("legs.weakness")
     if legs.weakness is YES:
-        missing += [f"legs.{f}" for f in ("weakness_side", "weakness_trajectory")
+        # onset decides between the weakness rows as much as the course (reference section
+        # 2: weakness "recorded with onset, trajectory and severity")
+        missing += [f"legs.{f}" for f in ("weakness_side", "weakness_onset", "weakness_trajectory")
                     if getattr(legs, f) is None]
         if legs.weakness_severe is NOT_ASKED:
             missing.append("legs.weakness_severe")
     if rf.fever_or_unwell is YES and rf.sepsis_signs is NOT_ASKED:
         missing.append("red_flags.sepsis_signs")
+    if may_be_pregnant(record) and record.medicines.pregnant is NOT_ASKED:
+        # the obstetric emergency row needs it: never read as not pregnant unasked
+        missing.append("medicines.pregnant")
     if record.medicines.pregnant is YES and rf.pregnancy_warning_signs is NOT_ASKED:
         missing.append("red_flags.pregnancy_warning_signs")
     if fracture_findings(record, derive_facts.derive(record)):
@@ -150,6 +155,14 @@ def positive_red_flags(record: Record, *, weak: bool = True) -> list[str]:
 def unanswered_weak(record: Record) -> list[str]:
     return [f"red_flags.{f}" for f in WEAK_ITEMS
             if getattr(record.red_flags, f) is NOT_ASKED]
+
+
+def may_be_pregnant(record: Record) -> bool:
+    """Pregnancy is asked of anyone not recorded male, aged 55 or under (or age unknown)."""
+    if record.patient.sex is Sex.MALE:
+        return False
+    age = derive_facts.derive(record).age
+    return age is None or age <= 55
 
 
 @dataclass(frozen=True)

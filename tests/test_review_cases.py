@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from consult.answers import Answer, Sex
 from consult.cli import check_result
 from consult.recordfile import load
 
@@ -131,3 +132,14 @@ def test_safety_netting_leaves_out_the_lines_that_do_not_apply():
     text = suggestions(check("10-safety-netting-and-fever.v2.json"))["safety-netting"]["text"]
     assert "Go to the emergency department immediately" in text and "call 999" in text
     assert "weight loss" not in text and "review" not in text and "fever" not in text
+
+
+def test_pregnancy_is_part_of_the_screen_for_anyone_who_may_be_pregnant():
+    # an obstetric emergency cannot be ruled out while pregnancy is not asked
+    record = load(CASES / "07b-breastfeeding.v2.json")
+    record.medicines.pregnant = Answer.NOT_ASKED
+    result = check_result(record)
+    assert not result["red_flags_screened"] and result["disposition"] == "not_fully_screened"
+    assert any(p["field"] == "medicines.pregnant" for p in result["problems"])
+    record.patient.sex = Sex.MALE
+    assert "medicines.pregnant" not in [p["field"] for p in check_result(record)["problems"]]

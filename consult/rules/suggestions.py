@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from consult.answers import Answer, Band, Course, NsaidTried, Sex, WorkStatus
+from consult.answers import Answer, Band, Course, NsaidTried, WorkStatus
 from consult.dates import show_date
 from consult.facts import Facts
 from consult.record import Medicines, Practice, Record, RiskHistory
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
 from consult.ruleset import RuleSet
-from consult.screening import positive_red_flags
+from consult.screening import may_be_pregnant, positive_red_flags
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 
@@ -197,7 +197,6 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
     m, risk = record.medicines, record.risk
     sciatica_note = (" For sciatica the evidence for NSAIDs is limited."
                      if facts.condition == "sciatica" else "")
-    may_be_pregnant = record.patient.sex is not Sex.MALE and (facts.age is None or facts.age < 56)
     tried = record.history.nsaid_tried
     breastfeeding = m.breastfeeding is YES
     nsaid_unsuitable, why = False, "unsuitable"
@@ -226,7 +225,7 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
                      if getattr(m, c) is NOT_ASKED]
         if risk.anticoagulant is NOT_ASKED:
             unchecked.insert(0, _label(RiskHistory, "anticoagulant"))
-        if may_be_pregnant and m.pregnant is NOT_ASKED:
+        if may_be_pregnant(record) and m.pregnant is NOT_ASKED:
             unchecked.append("pregnancy")
         if m.nsaid_sensitive_asthma is YES:
             b.add("nsaid-avoid", recorded={"why": _label(Medicines, "nsaid_sensitive_asthma").lower()})

@@ -764,7 +764,8 @@ def red_flag_box(pdf: bytes) -> str:
     start = page1.find("RED FLAG\n")
     assert start >= 0, page1
     end = page1.find("\nConsultation\n", start)
-    assert end > start, "the Consultation section does not start on page 1:\n" + page1
+    if end < 0:  # many rows: the box fills page 1 (what it must show is checked on it)
+        end = len(page1)
     return page1[start:end]
 
 
@@ -813,10 +814,6 @@ def test_page_one_names_every_positive_item_and_every_action():
     assert not failures, f"{len(failures)} of {len(NOTE_SAMPLE)} notes:\n" + "\n".join(failures[:20])
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "clinical reference 5b: page 1 carries the disposition and every action to take; the "
-    "note (consult/note, not the rules) prints a referral-only row and its disposition "
-    "after page 1 as of 2026-12-07"))
 @pytest.mark.parametrize("on", [frozenset({"sciatica"}), frozenset(NEW)],
                          ids=["sciatica alone", "every new switch"])
 def test_page_one_carries_a_referral_rows_action_and_the_disposition(on):

@@ -346,8 +346,9 @@ def test_new_severe_weakness_not_getting_worse_is_an_emergency(onset, trajectory
 def test_new_mild_stable_weakness_is_urgent_within_48_hours(onset, trajectory):
     a = assess(weakness(base(), onset, trajectory, N))
     assert ids(a) == ["weakness-one-leg-mild"]
-    assert a.band is URGENT and a.within == "48 hours"
-    assert a.headline == "URGENT - within 48 hours"
+    assert_headline(a, URGENT, "48 hours")
+    # the onset decides between the weakness rows: unrecorded, it is still to be asked
+    assert ("legs.weakness_onset" in a.unscreened) is (onset is None)
     mild = row(a, "weakness-one-leg-mild")
     assert "within 48 hours" in mild.action and "face-to-face" in mild.action.lower()
     assert "within days" not in mild.action  # "within days" is no time limit
@@ -1193,3 +1194,31 @@ def test_without_a_booked_date_the_review_is_to_book_about_4_weeks_on():
     review = suggestion(a, "review-if-not-improving").text
     assert review.startswith("Book a review for ")
     assert show_date(dt.date(2026, 12, 18)) in review  # 20-Nov-2026 + 4 weeks
+
+
+# --------------------------------------------------------------------------- not from the spine
+
+NOT_FROM_SPINE: dict[str, Callable[[Record], object]] = {
+    "known aneurysm": lambda r: setattr(r.risk, "known_aortic_aneurysm", Y),
+    "aortic": lambda r: (setattr(r.red_flags, "nonmechanical_sudden_severe_pain", Y),
+                         setattr(r.red_flags, "collapse_or_faint", Y)),
+    "fever with loin pain": lambda r: (setattr(r.red_flags, "fever_or_unwell", Y),
+                                       setattr(r.red_flags, "loin_pain_fever_urinary", Y)),
+    "renal colic": lambda r: setattr(r.red_flags, "colicky_loin_to_groin", Y),
+    "pancreatitis or ulcer": lambda r: setattr(r.red_flags, "epigastric_to_back", Y),
+    "thoracic pain": lambda r: setattr(r.history, "thoracic_pain", Y),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_FROM_SPINE))
+def test_pain_that_may_not_come_from_the_spine_gets_no_self_care_nsaid_or_reassurance(case):
+    """Section 2, "Not from the spine": the presentation says so, and self-care, NSAID and
+    reassurance suggestions are withheld; the note never reads as plain routine."""
+    r = base()
+    NOT_FROM_SPINE[case](r)
+    a = assess(r)
+    assert a.not_from_spine, ids(a)
+    assert not (SELF_CARE | NSAIDS | {"weak-opioid"}) & set(sids(a)), sids(a)
+    assert "most episodes settle" not in all_words(a)
+    assert a.disposition != "routine"
+    assert "safety-netting" in sids(a)  # safety-netting is always given

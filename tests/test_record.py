@@ -104,3 +104,30 @@ def test_every_section_validates_assignments_and_refuses_unknown_fields():
         if hasattr(section, "model_config"):
             assert section.model_config.get("validate_assignment") is True, name
             assert section.model_config.get("extra") == "forbid", name
+
+
+def test_format_2_holds_the_split_and_new_questions_of_revision_3():
+    """Clinical reference revision 3, section 1: pregnancy and breastfeeding are two
+    questions; NSAID-sensitive asthma, not asthma; the anticoagulant in the risk history;
+    weakness onset on the 3-month scale; claudication with its duration; interpreter; known
+    aortic aneurysm; the NSAID-risk medicines; remote observation on video."""
+    from consult.answers import Duration3Months, Interpreter, WeaknessOnset
+
+    r = Record()
+    assert r.format_version == 2
+    medicines = set(type(r.medicines).model_fields)
+    assert {"pregnant", "breastfeeding", "nsaid_sensitive_asthma", "antiplatelet",
+            "oral_corticosteroid", "ssri_snri", "ace_arb_with_diuretic", "lithium",
+            "methotrexate"} <= medicines
+    assert not {"pregnant_or_breastfeeding", "asthma", "anticoagulant"} & medicines
+    assert {"anticoagulant", "known_aortic_aneurysm"} <= set(type(r.risk).model_fields)
+    assert {w.value for w in WeaknessOnset} == {"within_3_months", "longer", "unsure"}
+    assert {d.value for d in Duration3Months} == {"under_3_months", "over_3_months", "unsure"}
+    assert {i.value for i in Interpreter} == {"none", "professional", "family_or_friend"}
+    assert {"claudication", "claudication_duration", "weakness_onset"} <= set(type(r.legs).model_fields)
+    assert {"walks_normally", "heel_walk", "toe_walk", "rises_without_arms",
+            "bends_forward"} <= set(type(r.observation).model_fields)
+    with pytest.raises(ValidationError):
+        r.legs.weakness_onset = "more_than_14_days"  # the old 14-day scale is refused
+    with pytest.raises(ValidationError):
+        Record.model_validate({"medicines": {"pregnant_or_breastfeeding": "no"}})

@@ -9,6 +9,7 @@ clinical reference, revision 3 (sections 1, 2, 5 and 5a), never computed from th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -849,6 +850,29 @@ def test_a_failed_nsaid_in_sciatica_gets_no_weak_opioid():
 
 
 @pytest.mark.hazard("H23")
+def test_nsaid_sensitive_asthma_avoids_nsaids_and_asthma_as_such_does_not():
+    """Section 1: the caution is NSAID-sensitive asthma, not asthma as such (format 2 has no
+    plain asthma question; a format-1 "asthma: yes" is asked again, tests/test_upgrade.py)."""
+    r = base()
+    r.medicines.nsaid_sensitive_asthma = Y
+    a = assess(r)
+    assert not {"nsaid", "nsaid-ppi", "nsaid-unchecked"} & set(sids(a))
+    medicine = " ".join(s.text for s in a.suggestions if s.id.startswith("nsaid"))
+    assert "avoid" in medicine.lower() and "asthma" in medicine.lower()
+    assert "weak-opioid" in sids(a)  # acute low back pain, NSAID unsuitable
+    assert "asthma" not in type(r.medicines).model_fields
+
+
+def test_no_suggestion_prints_a_dose():
+    """Section 5: no doses until a pharmacist has checked them against the BNF."""
+    dose = re.compile(r"\b\d+(\.\d+)?\s?(mg|g|micrograms?|ml|mL)\b|\btimes a day\b|\bdaily\b")
+    for r in (base(), set_age(base(), 70), _breastfeeding(), sciatica(base()),
+              female(base()), cancer(base())):
+        r.history.nsaid_tried = None
+        for s in assess(r).suggestions:
+            assert not dose.search(s.text), (s.id, s.text)
+
+
 def test_an_nsaid_that_is_helping_is_no_caution():
     r = base()
     r.history.nsaid_tried = NsaidTried.HELPING

@@ -873,3 +873,20 @@ def test_every_landed_format_1_example_renders(name: str) -> None:
     text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
     assert "Recorded in an earlier format" not in text
     assert "Disposition: " in text
+
+
+def test_page_one_carries_the_disposition_and_every_action_whatever_fired() -> None:
+    """Clinical reference 5b: a referral or NG65 row, and a routine disposition, are on
+    page 1 too, not only in the Impression."""
+    page = flat(pages_text(note_pdf(load_example("sciatica")))[0])
+    box = page[page.index("ACTION NEEDED"):page.index("Consultation", page.index("ACTION"))]
+    assert "Disposition: SOON - within weeks." in box
+    assert "SOON - within weeks: Severe sciatica not settling" in box
+    assert "Refer to the MSK interface or spinal service for an opinion." in box
+    assert "RED FLAG" not in page
+    page = flat(pages_text(note_pdf(load_example("mechanical")))[0])
+    assert page.index("DISPOSITION ROUTINE - care in general practice") < page.index("History")
+    page = flat(pages_text(note_pdf(ces_record()))[0])
+    assert "DISPOSITION" not in page  # the RED FLAG box says it
+    text = note_text(load_example("sciatica"))
+    assert text.index("*** ACTION NEEDED ***") < text.index("\nConsultation\n")

@@ -24,6 +24,7 @@ from consult.answers import (
 )
 from consult.dates import age_on, show_date, show_time
 from consult.facts import first_episode_age_flag
+from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
 from consult.nhs import display
 from consult.note import glyphs, history
 from consult.note.model import (
@@ -42,7 +43,6 @@ from consult.note.model import (
     TableRow,
 )
 from consult.note.versioning import Finalisation, amendment_line, version_line
-from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
 from consult.record import (
     Legs,
     Medicines,
@@ -87,6 +87,8 @@ _INFO_WORDS = {InfoMethod.PRINTED: "printed", InfoMethod.SMS: "SMS", InfoMethod.
                InfoMethod.READ_ALOUD: "read aloud"}
 FAMILY_INTERPRETER = ("Interpreted by a family member or friend: intimate questions may be "
                       "under-reported")
+ACTION_TITLE = "ACTION NEEDED"
+DISPOSITION_TITLE = "DISPOSITION"
 NOT_FROM_SPINE = "Back pain that may not come from the spine (see the fired rows)"
 NOT_APPLICABLE = "Not applicable"
 OBSERVED_ON_VIDEO = ("Observed on video (what the GP saw the patient do: an observation, "
@@ -166,9 +168,11 @@ def _short_address(address: str) -> str:
 
 def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
            family_interpreted: bool = False) -> tuple[Alert, ...]:
-    """The boxes at the top of page 1. Every red-flag answer recorded Yes is named here,
-    whether or not it fires a rule on its own; a cauda equina row interpreted by a family
-    member or friend says so."""
+    """The boxes at the top of page 1, which carries the decision (clinical reference, 5b):
+    every red-flag answer recorded Yes is named, whether or not it fires a rule on its
+    own; every other fired row above routine (a referral, NG65) with its action; the
+    disposition with its deadline whatever else is shown; a cauda equina row interpreted
+    by a family member or friend says so."""
     boxes = []
     rows = assessment.red_flag_rows
     shown = [*rows, *(r for r in assessment.fired if r.kind == "outside")]
@@ -178,7 +182,8 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
         boxes.append(Alert(
             kind="red_flag", level="soon", title="RED FLAG",
             summary="Red-flag answers recorded Yes. On their own they fire no urgent rule: "
-                    "the GP judges what they mean for this patient.",
+                    "the GP judges what they mean for this patient. "
+                    f"Disposition: {assessment.headline}.",
             items=tuple(loose)))
     if rows:
         top = rows[0].band or Band.URGENT
@@ -191,6 +196,17 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
             extra = (*extra, FAMILY_INTERPRETER)
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
                            entries=tuple(_entry(rules, r) for r in rows), items=extra))
+    others = [r for r in assessment.fired if r.kind in ("referral", "ng65")
+              and r.band is not None and r.band is not Band.ROUTINE]
+    if others:
+        top = max((r.band for r in others if r.band), key=lambda b: b.rank)
+        n = len(others)
+        summary = (f"{n} finding{'s' if n > 1 else ''} beside the red flags "
+                   f"need{'' if n > 1 else 's'} action." if rows else
+                   f"{n} finding{'s' if n > 1 else ''} need{'' if n > 1 else 's'} action. "
+                   f"Disposition: {assessment.headline}.")
+        boxes.append(Alert(kind="action", level=top.value, title=ACTION_TITLE, summary=summary,
+                           entries=tuple(_entry(rules, r) for r in others)))
     if not assessment.red_flags_screened:
         labels = [screening.question(path) for path in assessment.unscreened]
         shown = labels[:UNSCREENED_SHOWN]
@@ -207,6 +223,9 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
                            summary="The tool's lower back pain rules do not cover these "
                                    "findings: the GP assesses them.",
                            entries=tuple(_entry(rules, r) for r in outside)))
+    if not boxes:  # nothing else on page 1 says it
+        boxes.append(Alert(kind="disposition", level=assessment.band.value,
+                           title=DISPOSITION_TITLE, summary=assessment.headline))
     return tuple(boxes)
 
 

@@ -849,7 +849,6 @@ def test_a_failed_nsaid_in_sciatica_gets_no_weak_opioid():
     assert "weak-opioid" not in sids(assess(r))
 
 
-@pytest.mark.hazard("H23")
 def test_nsaid_sensitive_asthma_avoids_nsaids_and_asthma_as_such_does_not():
     """Section 1: the caution is NSAID-sensitive asthma, not asthma as such (format 2 has no
     plain asthma question; a format-1 "asthma: yes" is asked again, tests/test_upgrade.py)."""
@@ -873,6 +872,7 @@ def test_no_suggestion_prints_a_dose():
             assert not dose.search(s.text), (s.id, s.text)
 
 
+@pytest.mark.hazard("H23")
 def test_an_nsaid_that_is_helping_is_no_caution():
     r = base()
     r.history.nsaid_tried = NsaidTried.HELPING

@@ -13,6 +13,7 @@ import pytest
 
 from consult import recordfile
 from consult.record import Record
+from consult.ruleset import load
 from tests.support import example_path, negative_record
 
 MAIN = Path(__file__).resolve().parent.parent / "main.py"
@@ -207,3 +208,20 @@ def test_check_gives_the_most_urgent_rows_time_limit_at_the_top_level(example, d
         assert out["headline"].startswith("ROUTINE - ")
     timed = [r["within"] for r in out["fired"] if r["within"] is not None]
     assert within is None or within in timed
+
+
+def test_check_reads_a_format_1_file_upgraded_and_leaves_it_untouched(tmp_path):
+    """A record saved by rule set 2026.11 (format 1) is checked as format 2; check never
+    writes, so the file stays format 1 byte for byte."""
+    source = Path(__file__).resolve().parent / "data" / "format1" / "cauda-equina.json"
+    path = tmp_path / "old.json"
+    path.write_bytes(source.read_bytes())
+    result = run("check", str(path))
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["disposition"] == "emergency" and out["within"] == "now"
+    assert out["rules_version"] == load().version
+    # its plan was confirmed against the earlier rule set: the GP confirms it again
+    assert out["complete"] is False
+    assert "plan.confirmed" in {p["field"] for p in out["problems"]}
+    assert path.read_bytes() == source.read_bytes()

@@ -7,8 +7,9 @@ suggested plan and confirming it. Every change to the plan emits `planChanged`.
 
 Words come from the rule set (the headline with the most urgent fired row's
 deadline, band titles, the unscreened warning, `consult.ruleset.deadline_words` for
-time limits), so the panel says what the note says. State is shown by words and icons as well as colour; colours are only
-accents (bars and band words) chosen for the current palette, light or dark.
+time limits), so the panel says what the note says. State is shown by words and
+icons as well as colour; colours are only accents (bars and band words) chosen for
+the current palette, light or dark.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class Section:
 @dataclass(frozen=True)
 class AlertEntry:
     level: str
-    label: str  # "EMERGENCY - act now, the same day"
+    label: str  # the row's own band and deadline: "URGENT - within 24 hours", "EMERGENCY - act now"
     suspected: str
     found: tuple[str, ...]
     action: str
@@ -89,9 +89,10 @@ class AlertEntry:
 
 @dataclass(frozen=True)
 class Alert:
-    """A box at the top of page 1: red flags, unscreened flags, outside the pathway."""
+    """A box at the top of page 1: red flags, other actions, unscreened flags, outside the
+    pathway, the disposition when nothing else on page 1 gives it."""
 
-    kind: str  # red_flag | unscreened | outside | glyphs
+    kind: str  # red_flag | action | unscreened | outside | disposition | glyphs
     level: str
     title: str  # "RED FLAG", "RED FLAGS NOT YET FULLY SCREENED"
     summary: str

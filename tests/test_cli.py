@@ -190,7 +190,7 @@ def test_non_utf8_file_is_named_as_such(tmp_path):
     assert result.returncode == 2 and "not UTF-8 text" in result.stderr
 
 
-@pytest.mark.hazard("H22")
+@pytest.mark.hazard("H22", "H7")
 @pytest.mark.parametrize(("example", "disposition", "within", "headline"), [
     ("fracture", "urgent", "1 week", "URGENT - within 1 week"),
     ("infection", "emergency", "same day", "EMERGENCY - the same day"),

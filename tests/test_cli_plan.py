@@ -62,6 +62,7 @@ def edited_record() -> tuple[Record, str]:
     return r, first.id
 
 
+@pytest.mark.hazard("H14")
 def test_accept_puts_every_suggestion_in_with_its_reason_and_source_and_keeps_the_gps_items(
         tmp_path, capsys):
     record, edited_id = edited_record()
@@ -107,6 +108,7 @@ def test_accept_puts_every_suggestion_in_with_its_reason_and_source_and_keeps_th
     assert summary["disposition"] == "routine" and summary["rules_version"]
 
 
+@pytest.mark.hazard("H14")
 def test_an_edited_item_whose_suggestion_no_longer_applies_is_reported(tmp_path, capsys):
     record = negative_record()
     record.plan.items = [*record.plan.items,
@@ -122,6 +124,7 @@ def test_an_edited_item_whose_suggestion_no_longer_applies_is_reported(tmp_path,
     assert "withdrawn" not in {i.suggestion_id for i in recordfile.load(src).plan.items}
 
 
+@pytest.mark.hazard("H14")
 def test_confirm_makes_check_report_the_plan_as_confirmed(tmp_path, capsys):
     record = negative_record()
     record.plan.confirmed, record.plan.confirmed_for = False, None
@@ -139,6 +142,7 @@ def test_confirm_makes_check_report_the_plan_as_confirmed(tmp_path, capsys):
     assert summary["accepted"] is None and summary["problems"] == []
 
 
+@pytest.mark.hazard("H14")
 def test_confirm_again_after_the_plan_changed(tmp_path, capsys):
     record = negative_record()  # confirmed
     record.plan.items = [*record.plan.items, PlanItem(text="Own item added after confirming")]
@@ -218,6 +222,7 @@ def test_an_unwritable_output_is_one_line_exit_2_and_leaves_no_file(tmp_path, ca
         assert "is a folder" in err
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("content", [
     None,
     "{broken",
@@ -255,6 +260,7 @@ def test_neither_flag_is_a_usage_error_that_changes_nothing(tmp_path, capsys):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.hazard("H7")
 def test_a_folder_of_records_in_a_shell_loop(tmp_path):
     """The clinician's re-run after a rule-set change, as a real process per file:
     one JSON line per record written, one error line for a broken one, the loop goes on."""

@@ -33,6 +33,7 @@ def _fresh():
     return r
 
 
+@pytest.mark.hazard("H2")
 def test_one_group_is_recorded_never_the_others():
     r = _fresh()
     changed = screening.record_group_as_no(r, "cauda_equina")
@@ -41,6 +42,7 @@ def test_one_group_is_recorded_never_the_others():
     assert not assess(r).red_flags_screened
 
 
+@pytest.mark.hazard("H2")
 def test_an_answer_already_given_is_never_changed_and_a_yes_keeps_its_details_unasked():
     r = _fresh()
     r.red_flags.ces_bladder.answer = Answer.YES
@@ -61,6 +63,7 @@ def _pdf_text(r) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("render", [_pdf_text, lambda r: " ".join(note_text(r, draft=True).split())])
 def test_the_note_tells_group_answers_from_questions_asked_one_by_one(render):
     r = _fresh()
@@ -73,6 +76,7 @@ def test_the_note_tells_group_answers_from_questions_asked_one_by_one(render):
     assert "asked as a group" not in fever
 
 
+@pytest.mark.hazard("H2")
 def test_a_group_answer_changed_to_yes_no_longer_reads_as_denied():
     r = _fresh()
     screening.record_group_as_no(r, "cauda_equina")

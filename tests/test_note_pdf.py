@@ -620,6 +620,7 @@ def page_one_box(data: bytes) -> str:
     return page1[start:page1.index("Consultation", start)]
 
 
+@pytest.mark.hazard("H22")
 def test_headline_carries_the_most_urgent_rows_deadline_on_page_one_and_in_the_text() -> None:
     r = mets_and_fracture_record()
     data = note_pdf(r)
@@ -634,6 +635,7 @@ def test_headline_carries_the_most_urgent_rows_deadline_on_page_one_and_in_the_t
     assert "within two weeks" not in text
 
 
+@pytest.mark.hazard("H22")
 def test_each_row_box_shows_its_own_deadline() -> None:
     r = mets_and_fracture_record()
     box = page_one_box(note_pdf(r))
@@ -651,6 +653,7 @@ def test_each_row_box_shows_its_own_deadline() -> None:
     assert "fracture | URGENT - within 1 week | X-ray" in impression
 
 
+@pytest.mark.hazard("H2", "H22")
 def test_unscreened_headline_keeps_the_row_deadline_and_the_warning() -> None:
     r = Record()
     r.red_flags.cancer_history = Answer.YES
@@ -661,6 +664,7 @@ def test_unscreened_headline_keeps_the_row_deadline_and_the_warning() -> None:
     assert "ROUTINE" not in text
 
 
+@pytest.mark.hazard("H21")
 def test_pain_that_may_not_come_from_the_spine_is_presented_so() -> None:
     r = negative_record()
     r.risk.known_aortic_aneurysm = Answer.YES
@@ -676,6 +680,7 @@ def test_pain_that_may_not_come_from_the_spine_is_presented_so() -> None:
     assert "Presentation: Low back pain, acute (under 6 weeks)" in note_text(plain)
 
 
+@pytest.mark.hazard("H24")
 def test_a_family_interpreter_is_named_beside_the_cauda_equina_questions() -> None:
     r = ces_record()
     r.consultation.interpreter = Interpreter.FAMILY_OR_FRIEND
@@ -698,6 +703,7 @@ def test_a_family_interpreter_is_named_beside_the_cauda_equina_questions() -> No
     assert "Interpreted by a family member" not in text
 
 
+@pytest.mark.hazard("H18")
 def test_video_prints_what_was_observed_never_examined() -> None:
     r = negative_record()
     r.consultation.mode = Mode.VIDEO
@@ -855,6 +861,7 @@ def format1_with_notes(tmp_path) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+@pytest.mark.hazard("H23")
 def test_a_format_1_file_prints_what_its_upgrade_notes_say(tmp_path) -> None:  # type: ignore[no-untyped-def]
     r = recordfile.load(format1_with_notes(tmp_path))
     assert len(r.upgrade_notes) == 3
@@ -875,6 +882,7 @@ def test_every_landed_format_1_example_renders(name: str) -> None:
     assert "Disposition: " in text
 
 
+@pytest.mark.hazard("H22", "H25")
 def test_page_one_carries_the_disposition_and_every_action_whatever_fired() -> None:
     """Clinical reference 5b: a referral or NG65 row, and a routine disposition, are on
     page 1 too, not only in the Impression."""

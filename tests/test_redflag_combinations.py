@@ -543,11 +543,13 @@ def test_a_new_deformity_with_every_subset_of_up_to_three_other_switches():
     assert _check_combinations(crossed) == len(crossed) == 1 + 13 + 78 + 286
 
 
+@pytest.mark.hazard("H1", "H12")
 def test_every_subset_of_the_revision_3_switches():
     """All 2^9 = 512 subsets of the switches revision 3 added, the rest No."""
     assert _check_combinations(subsets(range(2 ** len(NEW)), NEW)) == 512
 
 
+@pytest.mark.hazard("H1", "H12")
 def test_every_revision_3_switch_with_every_subset_of_up_to_two_other_switches():
     """Every subset of up to three of all 23 switches holding a new one (1,578)."""
     combos = [frozenset(c) for k in (1, 2, 3) for c in itertools.combinations(NAMES, k)
@@ -555,6 +557,7 @@ def test_every_revision_3_switch_with_every_subset_of_up_to_two_other_switches()
     assert _check_combinations(combos) == len(combos) == 1_578
 
 
+@pytest.mark.hazard("H1", "H12")
 def test_larger_seeded_subsets_of_all_switches():
     """1,000 seeded subsets of 4 to 23 of all the switches, old and new."""
     rng = random.Random(20261207)
@@ -814,6 +817,7 @@ def test_page_one_names_every_positive_item_and_every_action():
     assert not failures, f"{len(failures)} of {len(NOTE_SAMPLE)} notes:\n" + "\n".join(failures[:20])
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("on", [frozenset({"sciatica"}), frozenset(NEW)],
                          ids=["sciatica alone", "every new switch"])
 def test_page_one_carries_a_referral_rows_action_and_the_disposition(on):

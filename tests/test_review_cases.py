@@ -134,6 +134,7 @@ def test_safety_netting_leaves_out_the_lines_that_do_not_apply():
     assert "weight loss" not in text and "review" not in text and "fever" not in text
 
 
+@pytest.mark.hazard("H2")
 def test_pregnancy_is_part_of_the_screen_for_anyone_who_may_be_pregnant():
     # an obstetric emergency cannot be ruled out while pregnancy is not asked
     record = load(CASES / "07b-breastfeeding.v2.json")

@@ -148,6 +148,7 @@ def test_the_format_1_files_are_the_landed_examples_and_models():
         assert blob == here.read_bytes(), in_git
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_every_landed_example_loads_upgraded_with_nothing_invented_or_dropped(name):
     text = format1(name)
@@ -158,6 +159,7 @@ def test_every_landed_example_loads_upgraded_with_nothing_invented_or_dropped(na
     assert upgrade_problems(old, record) == []
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_the_new_questions_of_an_upgraded_example_are_not_asked(name):
     record = recordfile.loads(format1(name))
@@ -192,6 +194,7 @@ def test_an_upgraded_example_saves_as_format_2_and_loads_back_equal(name, tmp_pa
     assert recordfile.dumps(again) == text  # a second save changes nothing
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_an_upgraded_example_asks_again_only_what_could_not_carry_over(name):
     """The landed examples answered pregnancy/breastfeeding and asthma No (or not at all):
@@ -230,6 +233,7 @@ def _hard_case() -> dict[str, Any]:
     return old
 
 
+@pytest.mark.hazard("H23")
 def test_answers_that_cannot_carry_over_are_kept_as_notes_and_asked_again():
     old = _hard_case()
     record = recordfile.loads(json.dumps(old))
@@ -252,6 +256,7 @@ def test_answers_that_cannot_carry_over_are_kept_as_notes_and_asked_again():
     assert "weakness-one-leg-mild" in [r.id for r in assess(record).fired]
 
 
+@pytest.mark.hazard("H23")
 def test_answering_the_new_questions_clears_them_and_keeps_the_notes():
     record = recordfile.loads(json.dumps(_hard_case()))
     record.medicines.pregnant, record.medicines.breastfeeding = Answer.NO, Answer.YES
@@ -375,6 +380,7 @@ def landed_files(draw: st.DrawFn) -> str:
     return landed_dumps(model.model_validate(doc))
 
 
+@pytest.mark.hazard("H2")
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(landed_files())
 def test_any_file_the_landed_app_wrote_upgrades_with_nothing_invented_or_dropped(text):
@@ -386,6 +392,7 @@ def test_any_file_the_landed_app_wrote_upgrades_with_nothing_invented_or_dropped
     assert recordfile.loads(again) == record
 
 
+@pytest.mark.hazard("H2")
 def test_a_blank_record_the_landed_app_wrote_upgrades_to_a_blank_format_2_record():
     text = landed_dumps(landed_record()())
     record = recordfile.loads(text)
@@ -407,6 +414,7 @@ def test_the_consultation_date_of_the_landed_examples_survives():
     assert record.consultation.date == dt.date.fromisoformat(old["consultation"]["date"])
 
 
+@pytest.mark.hazard("H2")
 def test_the_field_by_field_check_finds_a_dropped_changed_or_invented_value():
     """The checker above is not vacuous: it names each kind of departure."""
     old = _hard_case()

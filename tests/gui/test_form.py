@@ -477,7 +477,7 @@ def test_choices_read_as_words_not_as_codes(form):
             assert "_" not in text and text[:1] == text[:1].upper(), (path, text)
 
 
-@pytest.mark.hazard("H3")
+@pytest.mark.hazard("H3", "H23")
 def test_a_format_1_file_opens_in_the_form_and_asks_again_what_could_not_carry_over(
         qtbot, form):
     """Pregnant or breastfeeding Yes (one question before format 2): both new questions

@@ -151,6 +151,7 @@ def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
     assert fired.index("EMERGENCY") < fired.index("Outside this pathway")
 
 
+@pytest.mark.hazard("H22")
 def test_the_disposition_shows_the_most_urgent_rows_deadline_and_each_row_its_own(qtbot):
     from tests.test_note_pdf import mets_and_fracture_record
 
@@ -167,6 +168,7 @@ def test_the_disposition_shows_the_most_urgent_rows_deadline_and_each_row_its_ow
     assert "Disposition: URGENT - within 24 hours" in panel.preview_text()  # the same words
 
 
+@pytest.mark.hazard("H2", "H22")
 def test_an_unscreened_disposition_keeps_the_deadline_above_the_warning(qtbot):
     record = Record()
     record.red_flags.cancer_history = Answer.YES

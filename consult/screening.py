@@ -27,6 +27,7 @@ from consult.rules.redflags import (
     CES_ITEMS,
     INFECTION_RISKS,
     METS_FEATURES,
+    NON_SPINAL,
     fracture_findings,
     title,
 )
@@ -46,6 +47,9 @@ STRONG_ALWAYS = (
     ("risk", "osteoporosis"),
     ("risk", "long_term_steroids"),
     ("red_flags", "nonmechanical_sudden_severe_pain"),
+    # the rest of "Not from the spine" (reference section 2; section 1: every red-flag item
+    # answered explicitly): unasked, a renal, pancreatic or pelvic cause is not ruled out
+    *[("red_flags", name) for name in NON_SPINAL],
     ("risk", "known_aortic_aneurysm"),
     ("risk", "vascular_disease"),
     ("risk", "anticoagulant"),

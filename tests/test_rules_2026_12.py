@@ -1246,3 +1246,19 @@ def test_pain_that_may_not_come_from_the_spine_gets_no_self_care_nsaid_or_reassu
     assert "most episodes settle" not in all_words(a)
     assert a.disposition != "routine"
     assert "safety-netting" in sids(a)  # safety-netting is always given
+
+
+@pytest.mark.parametrize("name", ["loin_pain_fever_urinary", "colicky_loin_to_groin",
+                                  "epigastric_to_back", "pelvic_or_pregnancy_pain",
+                                  "nonmechanical_sudden_severe_pain"])
+def test_an_unasked_not_from_the_spine_question_is_never_routine_or_complete(name):
+    """Section 1: every red-flag item of section 2 is answered explicitly; "Not from the
+    spine" is one of them (and one of the 5a groups). Unasked, the note is not finalised
+    and never reads as plain routine with reassurance."""
+    r = base()
+    setattr(r.red_flags, name, NA)
+    a = assess(r)
+    assert f"red_flags.{name}" in a.unscreened
+    assert a.disposition == "not_fully_screened"
+    assert "reassurance" not in sids(a)
+    assert f"red_flags.{name}" in {p.field for p in problems(r)}

@@ -228,7 +228,7 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
         if may_be_pregnant(record) and m.pregnant is NOT_ASKED:
             unchecked.append("pregnancy")
         if m.nsaid_sensitive_asthma is YES:
-            b.add("nsaid-avoid", recorded={"why": _label(Medicines, "nsaid_sensitive_asthma").lower()})
+            b.add("nsaid-avoid", recorded={"why": _join([_label(Medicines, "nsaid_sensitive_asthma")])})
             nsaid_unsuitable = True
         elif bleeding:
             b.add("nsaid-bleeding-risk", recorded={"bleeding": _join(bleeding + age65)})
@@ -287,7 +287,12 @@ def _physio(b: _Builder, facts: Facts, startback: StartBackResult | None,
 
 
 def _join(labels: list[str]) -> str:
-    return ", ".join(labels).lower()
+    """Labels in running text: a capital that only starts the label goes ("Kidney disease"
+    -> "kidney disease"); an abbreviation keeps its capitals ("past GI bleed", "SSRI")."""
+    def run_in(label: str) -> str:
+        first = label.split(" ", 1)[0]
+        return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+    return ", ".join(run_in(label) for label in labels)
 
 
 def _label(model: type, field: str) -> str:

@@ -1248,6 +1248,7 @@ def test_pain_that_may_not_come_from_the_spine_gets_no_self_care_nsaid_or_reassu
     assert "safety-netting" in sids(a)  # safety-netting is always given
 
 
+@pytest.mark.hazard("H21")
 @pytest.mark.parametrize("name", ["loin_pain_fever_urinary", "colicky_loin_to_groin",
                                   "epigastric_to_back", "pelvic_or_pregnancy_pain",
                                   "nonmechanical_sudden_severe_pain"])

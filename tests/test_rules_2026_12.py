@@ -1263,3 +1263,21 @@ def test_an_unasked_not_from_the_spine_question_is_never_routine_or_complete(nam
     assert a.disposition == "not_fully_screened"
     assert "reassurance" not in sids(a)
     assert f"red_flags.{name}" in {p.field for p in problems(r)}
+
+
+@pytest.mark.parametrize("breastfeeding", [NA, Y, N])
+def test_no_codeine_is_suggested_while_breastfeeding_is_unasked(breastfeeding):
+    """Section 5: codeine is contraindicated when breastfeeding (MHRA 2013): a weak opioid
+    (for example codeine) is suggested for acute low back pain with an NSAID unsuitable
+    only once breastfeeding is known to be No (a man is not asked)."""
+    r = female(base())
+    r.medicines.pregnant = N
+    r.medicines.breastfeeding = breastfeeding
+    r.history.nsaid_tried = NsaidTried.NOT_TOLERATED
+    a = assess(r)
+    assert ("weak-opioid" in sids(a)) is (breastfeeding is N)
+    man = base()
+    man.history.nsaid_tried = NsaidTried.NOT_TOLERATED
+    assert man.medicines.breastfeeding is N or not followups.applies(man, "medicines.breastfeeding")
+    man.medicines.breastfeeding = NA
+    assert "weak-opioid" in sids(assess(man))

@@ -245,8 +245,11 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
             b.add("nsaid", sciatica_note=sciatica_note)
     if breastfeeding and not nsaid_unsuitable:
         b.add("breastfeeding-medicines")
+    # codeine is contraindicated when breastfeeding (MHRA): never suggested while a patient
+    # who may be breastfeeding has not been asked
+    breastfeeding_unasked = may_be_pregnant(record) and m.breastfeeding is NOT_ASKED
     if nsaid_unsuitable and m.pregnant is not YES and not breastfeeding \
-            and m.takes_opioid is not YES \
+            and not breastfeeding_unasked and m.takes_opioid is not YES \
             and facts.phase == "acute" and facts.condition == "low back pain":
         b.add("weak-opioid", why=why)
     taking = [f for f in AVOID_IN_SCIATICA if getattr(m, f) is YES]

@@ -448,3 +448,55 @@ def test_unsure_never_lowers_the_band(data):
     _set(r, path, UNSURE_DETAILS[path])
     after = assess(r).band
     assert after.rank >= before.rank, (path, before, after)
+
+
+def _reference_floor(r: Record) -> tuple[Band, list[str]]:
+    """The least band the clinical reference (revision 3, section 2) allows for the
+    findings of `r`, from single findings and simple pairs only, written out here."""
+    rf, risk, legs, m = r.red_flags, r.risk, r.legs, r.medicines
+    yes = Answer.YES
+    age = derive(r).age
+    floors: list[tuple[Band, str]] = []
+    if any(getattr(rf, n).answer is yes for n in CES_ITEMS):
+        floors.append((Band.URGENT, "a CES item (stable: urgent; otherwise emergency)"))
+    for finding, why in ((rf.fever_or_unwell, "fever or unwell"),
+                         (rf.suspected_cord_compression, "suspected cord compression"),
+                         (risk.known_aortic_aneurysm, "known aortic aneurysm")):
+        if finding is yes:
+            floors.append((Band.EMERGENCY, why))
+    if r.triggers.trauma is Trauma.MAJOR:
+        floors.append((Band.EMERGENCY, "major trauma"))
+    if risk.anticoagulant is yes and rf.sudden_severe_new_pain is yes:
+        floors.append((Band.EMERGENCY, "anticoagulant with sudden severe pain"))
+    if m.pregnant is yes and rf.pregnancy_warning_signs is yes:
+        floors.append((Band.EMERGENCY, "pregnancy with warning signs"))
+    if rf.nonmechanical_sudden_severe_pain is yes and rf.collapse_or_faint is yes:
+        floors.append((Band.EMERGENCY, "sudden non-mechanical pain with collapse"))
+    if rf.cancer_history is yes:
+        floors.append((Band.SOON, "past or current cancer"))
+        if any(getattr(rf, f) is yes for f in (
+                "mets_progressive_pain", "mets_severe_unremitting_pain",
+                "mets_worse_on_straining", "mets_local_tenderness",
+                "mets_night_pain_prevents_sleep")):
+            floors.append((Band.URGENT, "cancer with a metastasis feature"))
+    if legs.weakness is yes:
+        floors.append((Band.SOON, "leg weakness"))
+    if (risk.osteoporosis is yes or risk.long_term_steroids is yes) and (
+            r.triggers.trauma is Trauma.MINOR or rf.sudden_severe_new_pain is yes):
+        floors.append((Band.URGENT, "fracture risk with minor trauma or sudden pain"))
+    if age is not None and age >= 65 and r.triggers.trauma is Trauma.MINOR:
+        floors.append((Band.URGENT, "65 or over with a fall"))
+    if rf.weight_loss is yes and age is not None and age >= 60:
+        floors.append((Band.URGENT, "weight loss at 60 or over"))
+    if not floors:
+        return Band.ROUTINE, []
+    top = max(b.rank for b, _ in floors)
+    return next(b for b, _ in floors if b.rank == top), [w for _, w in floors]
+
+
+@PROPERTY
+@given(records())
+def test_the_band_is_never_below_what_the_reference_calls_for(r):
+    floor, why = _reference_floor(r)
+    a = assess(r)
+    assert a.band.rank >= floor.rank, (floor, why, a.band, [x.id for x in a.fired])

@@ -1265,6 +1265,7 @@ def test_an_unasked_not_from_the_spine_question_is_never_routine_or_complete(nam
     assert f"red_flags.{name}" in {p.field for p in problems(r)}
 
 
+@pytest.mark.hazard("H23")
 @pytest.mark.parametrize("breastfeeding", [NA, Y, N])
 def test_no_codeine_is_suggested_while_breastfeeding_is_unasked(breastfeeding):
     """Section 5: codeine is contraindicated when breastfeeding (MHRA 2013): a weak opioid

@@ -494,6 +494,7 @@ def _reference_floor(r: Record) -> tuple[Band, list[str]]:
     return next(b for b, _ in floors if b.rank == top), [w for _, w in floors]
 
 
+@pytest.mark.hazard("H1")
 @PROPERTY
 @given(records())
 def test_the_band_is_never_below_what_the_reference_calls_for(r):

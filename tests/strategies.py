@@ -29,6 +29,7 @@ from pydantic import BaseModel, StringConstraints
 
 from consult.answers import Answer, Trigger
 from consult.record import CesItem, PlanItem, Record
+from consult.screening import GROUPS
 from tests.support import EXAMPLES, load_example, negative_record
 
 # ---------------------------------------------------------------------------
@@ -217,8 +218,18 @@ def _other_value(name: str, field: Any) -> st.SearchStrategy[Any] | None:
         return st.none() | st.integers(1900, 2100)
     if annotation is bool:
         return st.booleans()
-    if typing.get_origin(annotation) is list and typing.get_args(annotation) == (Trigger,):
-        return st.lists(st.sampled_from(Trigger), unique=True, max_size=3)
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, Enum):  # triggers, how CES information was given
+            return st.lists(st.sampled_from(item), unique=True, max_size=3)
+        if name == "asked_as_group":  # answers recorded No with their group's one answer
+            return st.lists(st.sampled_from([p for g in GROUPS for p in g.paths]),
+                            unique=True, max_size=6)
+        if name == "upgrade_notes":
+            return st.lists(st.builds(lambda f, t: {"field": f, "still": ["not_asked"], "text": t},
+                                      st.sampled_from(["medicines.pregnant",
+                                                       "medicines.nsaid_sensitive_asthma"]),
+                                      free_text(200)), max_size=2)
     enum = _enum_of(annotation)
     if enum is not None:
         return st.none() | st.sampled_from(enum) if type(None) in typing.get_args(annotation) \

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from consult import recordfile
+from consult import followups, recordfile
 from consult.answers import Answer, Trauma
 from consult.note import glyphs, note_text, prepare
 from consult.note.compose import _short_address
@@ -163,12 +163,18 @@ def user_fields(record: Record) -> dict[str, str]:
         "plan.follow_up": plan.follow_up,
         "plan.fit_note_details": plan.fit_note_details,
     }
-    if record.legs.numbness is Answer.YES:
-        fields["legs.numbness_where"] = _free(record.legs.numbness_where)
-    if record.triggers.trauma in (Trauma.MAJOR, Trauma.MINOR):
-        fields["triggers.trauma_details"] = record.triggers.trauma_details
-    if record.red_flags.cancer_history is Answer.YES:
-        fields["red_flags.cancer_type"] = record.red_flags.cancer_type
+    # follow-ups print only when they apply (a hidden question's old answer never prints)
+    follow_ups = {
+        "legs.numbness_where": _free(record.legs.numbness_where),
+        "triggers.trauma_details": record.triggers.trauma_details,
+        "red_flags.cancer_type": record.red_flags.cancer_type,
+        "history.previous_episodes": _free(h.previous_episodes),
+        "observation.bends_forward": record.observation.bends_forward,
+    }
+    fields.update({path: value for path, value in follow_ups.items()
+                   if followups.applies(record, path)})
+    fields["history.treatment_tried"] = _free(h.treatment_tried)
+    fields["impact.main_concern"] = _free(record.impact.main_concern)
     for n, item in enumerate(plan.items):
         fields[f"plan.items.{n}.text"] = item.text
         fields[f"plan.items.{n}.reason"] = item.reason

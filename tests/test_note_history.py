@@ -93,10 +93,13 @@ def test_leg_symptoms_sentences() -> None:
 def test_leg_details_print_only_when_their_question_applies() -> None:
     r = Record()
     legs = r.legs
-    legs.symptoms, legs.pain = Answer.NO, Answer.YES  # a stale answer the form hides
-    legs.pain_side = Side.BOTH
-    assert history.leg_symptoms(r) == []
-    legs.symptoms = Answer.YES
+    legs.symptoms, legs.pain = Answer.YES, Answer.NO
+    legs.pain_side, legs.pain_intolerable = Side.BOTH, Answer.YES  # stale: the form hid them
+    assert history.leg_symptoms(r) == ["No leg pain."]
+    legs.symptoms, legs.pain = Answer.NOT_ASKED, Answer.YES  # a recorded Yes is never hidden
+    assert history.leg_symptoms(r) == [
+        "Pain in both legs; severe or intolerable (GP's judgement)."]
+    legs.symptoms, legs.pain_intolerable = Answer.YES, Answer.NOT_ASKED
     legs.claudication, legs.claudication_duration = Answer.YES, Duration3Months.OVER_3_MONTHS
     assert history.leg_symptoms(r) == [
         "Pain in both legs.",

@@ -246,7 +246,7 @@ def _expected_screen(record: Record) -> dict[str, str]:
     hopeful = unasked_as_yes(record)
 
     def shown(path: str, answer: Answer) -> str:
-        if applies(record, path):
+        if applies(record, path) or answer is Answer.YES:  # a recorded Yes always shows
             return answer.label
         if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
             return "No"
@@ -898,3 +898,12 @@ def test_page_one_carries_the_disposition_and_every_action_whatever_fired() -> N
     assert "DISPOSITION" not in page  # the RED FLAG box says it
     text = note_text(load_example("sciatica"))
     assert text.index("*** ACTION NEEDED ***") < text.index("\nConsultation\n")
+
+
+def test_a_recorded_yes_is_printed_even_where_its_question_would_be_hidden() -> None:
+    r = negative_record()  # no cancer history, no leg symptoms
+    r.red_flags.mets_night_pain_prevents_sleep = Answer.YES  # a stale answer
+    r.legs.numbness, r.legs.numbness_where = Answer.YES, "Left heel"
+    text = note_text(r, draft=True)
+    assert "Night pain that prevents sleep: Yes" in text
+    assert "Numbness or pins and needles (Left heel)." in text

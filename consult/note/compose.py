@@ -333,11 +333,12 @@ def unasked_as_yes(record: Record) -> Record:
 
 
 def _asked(record: Record, hopeful: Record, path: str, answer: Answer) -> Answer | str:
-    """The answer to print. A follow-up that does not apply reads "Not applicable" (the
-    clinical reference, 5a), never "Not asked", and never a stale answer; one that could
-    still apply once its parent question is asked reads "Not asked". No leg symptoms
-    answers the leg questions No."""
-    if applies(record, path):
+    """The answer to print. A recorded Yes is always printed (a positive finding is never
+    hidden). A follow-up that does not apply reads "Not applicable" (the clinical
+    reference, 5a), never "Not asked", and never a stale No; one that could still apply
+    once its parent question is asked reads "Not asked". No leg symptoms answers the leg
+    questions No."""
+    if applies(record, path) or answer is Answer.YES:
         return answer
     if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
         return answer
@@ -440,19 +441,15 @@ def red_flag_table(record: Record) -> Table:
     weak_details = ""
     if legs.weakness is Answer.YES:
         weak_details = "; ".join(filter(None, (
-            history.SIDE_WORDS[legs.weakness_side]
-            if legs.weakness_side and applies(record, "legs.weakness_side") else "",
-            history.WEAKNESS_ONSET_WORDS[legs.weakness_onset]
-            if legs.weakness_onset and applies(record, "legs.weakness_onset") else "",
+            history.SIDE_WORDS[legs.weakness_side] if legs.weakness_side else "",
+            history.WEAKNESS_ONSET_WORDS[legs.weakness_onset] if legs.weakness_onset else "",
             history.TRAJECTORY_WORDS[legs.weakness_trajectory]
-            if legs.weakness_trajectory and applies(record, "legs.weakness_trajectory")
-            else "")))
+            if legs.weakness_trajectory else "")))
     item(Legs, legs, "weakness", weak_details)
     item(Legs, legs, "weakness_severe")
     item(Legs, legs, "claudication",
          history.CLAUDICATION_WORDS[legs.claudication_duration].removeprefix("for ")
-         if legs.claudication_duration and applies(record, "legs.claudication_duration")
-         else "for how long not recorded")
+         if legs.claudication_duration else "for how long not recorded")
 
     group("Aortic and non-spinal causes")
     item(RedFlags, rf, "nonmechanical_sudden_severe_pain")

@@ -216,12 +216,16 @@ def course(record: Record) -> str:
 
 
 def leg_symptoms(record: Record) -> list[str]:
-    """One sentence each for leg pain, numbness, weakness and claudication that are
-    recorded; a detail only when its question applies."""
+    """One sentence each for leg pain, numbness, weakness and claudication recorded Yes
+    (a recorded Yes is never left out, even where "any leg symptoms" was not answered
+    Yes); a detail only when its own question (pain, numbness, weakness) is Yes."""
     legs = record.legs
 
     def asked(name: str) -> bool:
-        return applies(record, f"legs.{name}")
+        if name in ("pain", "numbness", "weakness", "claudication"):
+            return True
+        parent = name.split("_", 1)[0]
+        return getattr(legs, parent) is YES
 
     out = []
     if legs.pain is YES and asked("pain"):

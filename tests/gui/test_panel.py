@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QWidget
 
 from consult import plan as core_plan
-from consult.answers import Answer, Band, Onset, YesNoUnsure
+from consult.answers import Answer, Onset, YesNoUnsure
 from consult.note import note_text
 from consult.record import PlanItem, Record
 from consult.rules.engine import assess

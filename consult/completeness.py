@@ -120,6 +120,12 @@ def problems(record: Record, today: dt.date | None = None,
              "Weakness details (course, side or severity) are recorded but weakness is not: check.")
     _bilateral_consistency(record, need)
 
+    # Answers an earlier record format could not carry over: ask again
+    for note in record.upgrade_notes:
+        value = _value(record, note.field)
+        if (value.value if value is not None else None) in note.still or value is None:
+            need(False, note.field, note.text)
+
     # Red flags: strong and weak, with their required details
     for path in screening.unscreened_strong(record) + screening.unanswered_weak(record):
         if all(p.field != path for p in found):
@@ -132,12 +138,6 @@ def problems(record: Record, today: dt.date | None = None,
         need(False, "red_flags.cancer_year", "The cancer year is before the date of birth.")
     if rf.cancer_year and c.date and rf.cancer_year > c.date.year:
         need(False, "red_flags.cancer_year", "The cancer year is after the consultation date.")
-
-    # Answers an earlier record format could not carry over: ask again
-    for note in record.upgrade_notes:
-        value = _value(record, note.field)
-        if (value.value if value is not None else None) in note.still or value is None:
-            need(False, note.field, note.text)
 
     # Plan
     need(plan.safety_netting_given is YES, "plan.safety_netting_given",

@@ -22,7 +22,7 @@ from consult.answers import (
     YesNoUnsure,
 )
 from consult.facts import Facts, first_episode_age_flag
-from consult.record import CesItem, Legs, Record, RedFlags, RiskHistory
+from consult.record import CesItem, History, Legs, Record, RedFlags, RiskHistory
 
 YES = Answer.YES
 Fire = Callable[[str, list[str]], None]
@@ -408,7 +408,7 @@ def weak_flags(record: Record, facts: Facts, fire: Fire) -> None:
 def outside(record: Record, facts: Facts, fire: Fire) -> None:
     rf = record.red_flags
     if record.history.thoracic_pain is YES or record.history.site is PainSite.THORACIC:
-        fire("outside-thoracic", ["Pain in the thoracic spine"])
+        fire("outside-thoracic", [title(History, "thoracic_pain")])
     non_spinal = [title(RedFlags, f) for f in NON_SPINAL if getattr(rf, f) is YES
                   and not (f == "loin_pain_fever_urinary" and rf.fever_or_unwell is YES)]
     if record.history.site is PainSite.WITH_ABDOMINAL_OR_LOIN:

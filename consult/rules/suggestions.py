@@ -142,7 +142,7 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
 
     review = _review(record, fired)
     b.add("safety-netting", lines=" ".join(safety_netting_lines(record, rules, band, review)))
-    b.add("ces-card", recorded={"route": b.route("ces", lead="; ").rstrip(".")})
+    b.add("ces-card", recorded={"route": b.route("ces")})
     if not emergency:
         booked = (f"Review booked for {review}" if record.plan.review_date
                   else f"Book a review for {review}")

@@ -139,7 +139,15 @@ def problems(record: Record, today: dt.date | None = None,
     if rf.cancer_year and c.date and rf.cancer_year > c.date.year:
         need(False, "red_flags.cancer_year", "The cancer year is after the consultation date.")
 
+    if legs.claudication is YES:
+        need(legs.claudication_duration, "legs.claudication_duration",
+             "Record how long the pain in both legs on walking has lasted.")
+
     # Plan
+    if plan.ces_card_given is YES:
+        need(plan.ces_info_how, "plan.ces_info_how",
+             "Record how the cauda equina information was given: printed, SMS, email or "
+             "read aloud.")
     need(plan.safety_netting_given is YES, "plan.safety_netting_given",
          "Record that safety-netting advice was given.")
     need(plan.items, "plan.items", "The plan is empty: accept suggestions or add your own items.")

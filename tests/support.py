@@ -10,6 +10,7 @@ from consult.answers import (
     Answer,
     DurationUnit,
     Episode,
+    InfoMethod,
     Mode,
     OnsetSpeed,
     PainPattern,
@@ -82,6 +83,7 @@ def accept_suggestions(r: Record) -> Record:
     plan.accept_suggestions(r)
     r.plan.safety_netting_given = Answer.YES
     r.plan.ces_card_given = Answer.YES
+    r.plan.ces_info_how = [InfoMethod.PRINTED]
     r.plan.follow_up = "Contact the practice if not improving in 4 weeks."
     plan.confirm(r)
     return r

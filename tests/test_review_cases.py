@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.answers import Answer, Sex
+from consult.answers import Answer, InfoMethod, Sex
 from consult.cli import check_result
 from consult.recordfile import load
 
@@ -144,3 +144,13 @@ def test_pregnancy_is_part_of_the_screen_for_anyone_who_may_be_pregnant():
     assert any(p["field"] == "medicines.pregnant" for p in result["problems"])
     record.patient.sex = Sex.MALE
     assert "medicines.pregnant" not in [p["field"] for p in check_result(record)["problems"]]
+
+
+def test_the_ces_information_is_recorded_with_how_it_was_given():
+    record = load(CASES / "09-chronic-lbp-specialist-route.v2.json")
+    record.plan.ces_card_given = Answer.YES
+    record.plan.ces_info_how = []
+    fields = [p["field"] for p in check_result(record)["problems"]]
+    assert "plan.ces_info_how" in fields
+    record.plan.ces_info_how = [InfoMethod.SMS]
+    assert "plan.ces_info_how" not in [p["field"] for p in check_result(record)["problems"]]

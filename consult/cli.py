@@ -30,6 +30,7 @@ traceback, never a half-written output file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -243,10 +244,8 @@ def utf8_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(OSError, ValueError):  # a closed or unusual stream
                 reconfigure(encoding="utf-8", errors="backslashreplace")
-            except (OSError, ValueError):  # a closed or unusual stream: left as it is
-                pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -183,7 +183,3 @@ def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-unt
     for implied, item, path, message in pairs:
         if implied and item.answer is Answer.NO:
             need(False, path, message)
-
-
-def is_complete(record: Record, today: dt.date | None = None) -> bool:
-    return not problems(record, today)

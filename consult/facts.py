@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consult.answers import Answer, DurationUnit, Episode, LegExtent, Side
+from consult.answers import Answer, DurationUnit, Episode, LegExtent
 from consult.dates import age_on
 from consult.record import Record
 
@@ -110,7 +110,3 @@ def first_episode_age_flag(record: Record, facts: Facts) -> Answer:
     if episode is None or facts.onset_age is None:
         return Answer.NOT_ASKED
     return Answer.YES if facts.onset_age > 50 or facts.onset_age < 20 else Answer.NO
-
-
-def both(side: Side | None) -> bool:
-    return side is Side.BOTH

@@ -274,7 +274,6 @@ class AssessmentPanel(QWidget):
         self._assessment: Assessment | None = None
         self._preview_text = ""
         self._level = ""
-        self._disposition_plain = ""
         self._fired: list[FiredRow] | None = None
         self._rows: list[_Row] = []
         self._aside: dict[str, tuple[PlanItem, int]] = {}  # unticked GP versions, former index
@@ -552,7 +551,6 @@ class AssessmentPanel(QWidget):
         if rich != self._disposition.text():
             self._disposition.setText(rich)
             plain = ". ".join(w for _, w in lines)
-            self._disposition_plain = plain
             self._disposition.setAccessibleDescription(plain)
         if level != self._level:
             self._level = level

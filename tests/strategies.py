@@ -27,7 +27,7 @@ import annotated_types
 from hypothesis import strategies as st
 from pydantic import BaseModel, StringConstraints
 
-from consult.answers import Answer, Trigger
+from consult.answers import Answer
 from consult.record import CesItem, PlanItem, Record
 from consult.screening import GROUPS
 from tests.support import EXAMPLES, load_example, negative_record

@@ -126,3 +126,22 @@ def test_no_log_record_at_any_level_carries_an_identifier(caplog, tmp_path):
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for identifier in identifiers(record):
         assert identifier not in logged
+
+
+def test_a_save_works_where_os_has_no_fchmod_and_the_rename_is_made_durable(tmp_path, monkeypatch):
+    # Windows has os.fchmod only from Python 3.13; the project supports 3.11
+    from consult import atomic
+
+    monkeypatch.delattr(os, "fchmod", raising=False)
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    target = atomic.write_text(tmp_path / "record.json", "{}")
+    assert target.read_text() == "{}"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert synced == [False, True]  # the file's bytes, then the folder holding the new name

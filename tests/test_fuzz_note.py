@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from reportlab.pdfbase.ttfonts import TTFontFile
 
 from consult import followups, recordfile
-from consult.answers import Answer, Trauma
+from consult.answers import Answer
 from consult.note import glyphs, note_text, prepare
 from consult.note.compose import _short_address
 from consult.note.pdf import render_pdf

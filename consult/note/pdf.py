@@ -159,7 +159,6 @@ class _Styles:
     strong: ParagraphStyle
     label: ParagraphStyle
     cell: ParagraphStyle
-    cell_bold: ParagraphStyle
     table_head: ParagraphStyle
     group: ParagraphStyle
     heading: ParagraphStyle
@@ -199,7 +198,6 @@ def styles() -> _Styles:
             strong=s("strong", fontName=BOLD, spaceAfter=3),
             label=s("label", fontSize=7.6, leading=11.6, textColor=GREY),
             cell=s("cell", fontSize=7.9, leading=9.4),
-            cell_bold=s("cell_bold", fontSize=8, leading=10, fontName=BOLD),
             table_head=s("table_head", fontSize=7.6, leading=9.5, fontName=BOLD,
                          textColor=GREY),
             group=s("group", fontSize=7.9, leading=9.4, fontName=BOLD, textColor=HEADING),

@@ -61,7 +61,7 @@ _fonts_ready = False
 
 # Control characters, and the soft hyphen: reportlab breaks a word at a soft hyphen,
 # but then no longer splits the rest of a long word that holds an escaped "&" or "<",
-# which ran off the page (found by tests/test_fuzz_note.py). Dropping it loses only a
+# which ran off the page (found by tests/note/test_fuzz.py). Dropping it loses only a
 # hyphenation hint.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xad]")
 

@@ -153,7 +153,7 @@ def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
 
 @pytest.mark.hazard("H22")
 def test_the_disposition_shows_the_most_urgent_rows_deadline_and_each_row_its_own(qtbot):
-    from tests.test_note_pdf import mets_and_fracture_record
+    from tests.note.test_pdf import mets_and_fracture_record
 
     record = mets_and_fracture_record()
     panel = _panel(qtbot, record)

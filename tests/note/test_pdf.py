@@ -54,7 +54,7 @@ from consult.ruleset import load
 from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
 
 A4 = (595.27, 841.89)
-FORMAT1 = Path(__file__).resolve().parent / "data" / "format1"
+FORMAT1 = Path(__file__).resolve().parents[1] / "data" / "format1"
 DRAFT = "DRAFT - not finalised"
 LONG_WORDS = "abcdefghij " * 1818  # 19,998 characters with spaces
 

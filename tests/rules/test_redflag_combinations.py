@@ -476,7 +476,7 @@ def subsets(mask_range: Iterable[int], names: tuple[str, ...] = EXHAUSTIVE) -> I
 def test_the_reference_bands_cover_every_strong_row():
     """The switches reach every strong row of the rule set (alone or via an interaction)."""
     reached = {s.row for s in SWITCHES} | {"infection-risk-neuro", "osteoporotic-fracture-emergency"}
-    # fever with signs of sepsis (999) has no switch here: tests/test_rules_2026_12.py
+    # fever with signs of sepsis (999) has no switch here: tests/rules/test_ruleset_2026_12.py
     strong = {k for k, v in RULES.rows.items() if v.kind == "strong"} - {"sepsis"}
     assert strong == reached - {"sciatica-not-settling"}  # a referral row, not a strong one
 

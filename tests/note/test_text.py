@@ -15,8 +15,8 @@ from consult.note import IncompleteRecord, compose, note_pdf, note_text, render_
 from consult.note.model import Note
 from consult.record import Record
 from consult.rules.engine import assess
+from tests.note.test_pdf import ces_record, pages_text, squeeze
 from tests.support import negative_record
-from tests.test_note_pdf import ces_record, pages_text, squeeze
 
 NOT_PRINTED = {"level", "kind", "tone", "group", "widths", "metadata", "app_version",
                "rules_version", "number", "columns"}  # columns: PDF table headers
@@ -95,5 +95,5 @@ def test_text_preview_does_not_load_reportlab() -> None:
     code = ("import sys; from tests.support import negative_record; "
             "from consult.note import note_text; note_text(negative_record()); "
             "assert 'reportlab' not in sys.modules, 'reportlab loaded'")
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], cwd=root, check=True)

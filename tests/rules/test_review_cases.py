@@ -17,7 +17,7 @@ from consult.answers import Answer, InfoMethod, Sex
 from consult.cli import check_result
 from consult.recordfile import load
 
-CASES = Path(__file__).parent / "data" / "review-2026-12"
+CASES = Path(__file__).parents[1] / "data" / "review-2026-12"
 
 
 def check(name: str) -> dict:

@@ -851,7 +851,7 @@ def test_a_failed_nsaid_in_sciatica_gets_no_weak_opioid():
 
 def test_nsaid_sensitive_asthma_avoids_nsaids_and_asthma_as_such_does_not():
     """Section 1: the caution is NSAID-sensitive asthma, not asthma as such (format 2 has no
-    plain asthma question; a format-1 "asthma: yes" is asked again, tests/test_upgrade.py)."""
+    plain asthma question; a format-1 "asthma: yes" is asked again, tests/record/test_upgrade.py)."""
     r = base()
     r.medicines.nsaid_sensitive_asthma = Y
     a = assess(r)

@@ -18,7 +18,7 @@ from consult.store.audit import expected_sqlite_triggers
 from tests.storesupport import GP, STAFF, new_id
 from tests.support import negative_record
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.hazard("H13")
 
 

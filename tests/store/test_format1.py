@@ -19,7 +19,7 @@ import pytest
 from consult.record import FORMAT_VERSION
 from consult.store import Store
 
-OLD = Path(__file__).parent / "data" / "store-2026.11.2.sqlite"
+OLD = Path(__file__).parents[1] / "data" / "store-2026.11.2.sqlite"
 
 
 def _stored(path: Path) -> dict[tuple[str, int], tuple[str, str]]:

@@ -42,7 +42,7 @@ from consult.store.model import from_text
 from tests.storesupport import GP, STAFF, Clock
 from tests.support import accept_suggestions, negative_record
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.hazard("H27")
 
 KINDS = ["sqlite", pytest.param("pg-admin", marks=pytest.mark.postgres),

@@ -44,7 +44,7 @@ from consult.record import Record
 from tests import strategies
 from tests.support import negative_record
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
 PREFIX = 40  # printable characters of each field looked for in the PDF
 NOTDEF = "\x00"  # what pypdf gives back for a glyph the font lacks (an empty box)
 FUZZ = settings(max_examples=120, deadline=None,

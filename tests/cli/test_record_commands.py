@@ -16,7 +16,7 @@ from consult.record import Record
 from consult.ruleset import load
 from tests.support import example_path, negative_record
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
 # Rule set 2026.12.1 adds `within` (the most urgent fired row's time limit) and
 # `headline` (the band with that time limit) beside `disposition`.
 CHECK_KEYS = {"complete", "problems", "disposition", "within", "headline",
@@ -213,7 +213,7 @@ def test_check_gives_the_most_urgent_rows_time_limit_at_the_top_level(example, d
 def test_check_reads_a_format_1_file_upgraded_and_leaves_it_untouched(tmp_path):
     """A record saved by rule set 2026.11 (format 1) is checked as format 2; check never
     writes, so the file stays format 1 byte for byte."""
-    source = Path(__file__).resolve().parent / "data" / "format1" / "cauda-equina.json"
+    source = Path(__file__).resolve().parents[1] / "data" / "format1" / "cauda-equina.json"
     path = tmp_path / "old.json"
     path.write_bytes(source.read_bytes())
     result = run("check", str(path))

@@ -295,7 +295,7 @@ def test_bad_input_gives_one_line_and_exit_2(args, words, capsys, tmp_path, monk
 
 # -- doors: who is finalising; names the output cannot encode ------------------------
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
 
 
 @pytest.mark.hazard("H19")

@@ -33,7 +33,7 @@ from consult import cli, recordfile
 from consult.recordfile import RecordFileError
 from tests.strategies import BrokenFile, broken_files, valid_files
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
 FUZZ = settings(max_examples=1_000, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 LONG_RUN = settings(FUZZ, max_examples=10_000)

@@ -24,7 +24,7 @@ from consult.record import PlanItem, Record
 from consult.rules.engine import assess
 from tests.support import EXAMPLES, example_path, negative_record
 
-MAIN = Path(__file__).resolve().parent.parent / "main.py"
+MAIN = Path(__file__).resolve().parents[2] / "main.py"
 CONFIRM_PROBLEM = "plan.confirmed"
 
 

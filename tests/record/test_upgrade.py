@@ -40,9 +40,9 @@ from consult.record import FORMAT_VERSION, Record
 from consult.rules.engine import assess
 from consult.upgrade import UPGRADES
 
-DATA = Path(__file__).resolve().parent / "data" / "format1"
+DATA = Path(__file__).resolve().parents[1] / "data" / "format1"
 LANDED = DATA / "landed"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ("mechanical", "sciatica", "cauda-equina", "inflammatory", "fracture", "infection")
 LANDED_COMMIT = "9234943"
 

@@ -974,7 +974,7 @@ STRONG_CASES_COVER = [
     "infection-risk", "infection-risk-neuro", "major-trauma", "weakness-one-leg-severe",
     "weakness-one-leg-mild", "osteoporotic-fracture", "osteoporotic-fracture-emergency",
     "trauma-severe-pain", "aortic",
-    # revision 3 (rule set 2026.12.1); their own tests are in tests/test_rules_2026_12.py
+    # revision 3 (rule set 2026.12.1); their own tests are in tests/rules/test_ruleset_2026_12.py
     "cord-compression", "sepsis", "fever-loin-urinary", "weakness-long-standing",
     "neurogenic-claudication", "bleeding-anticoagulant", "aneurysm-known",
     "pregnancy-emergency",

@@ -42,9 +42,9 @@ from consult.record import Record
 from consult.rules.engine import assess
 from consult.ruleset import RuleSet, load
 from tests import strategies
+from tests.note.test_pdf import flat, long_record, pages_text, squeeze
+from tests.note.test_text import leaves
 from tests.support import negative_record
-from tests.test_note_pdf import flat, long_record, pages_text, squeeze
-from tests.test_note_text import leaves
 
 UTC = dt.UTC
 NOTE_ID = "3f2a91c0-1b2c-4d5e-8f90-123456789abc"

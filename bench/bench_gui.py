@@ -92,7 +92,7 @@ def latency(answers: int, path: str) -> list[float]:
     QCoreApplication.setOrganizationName("consult-bench")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-    from consult import recordfile
+    from consult.record import file as recordfile
     from forms.mainwindow import MainWindow
 
     window = MainWindow()

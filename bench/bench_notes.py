@@ -29,12 +29,13 @@ from reportlab.lib.styles import getSampleStyleSheet  # noqa: E402
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table  # noqa: E402
 
 import consult  # noqa: E402
-from consult import recordfile, resources  # noqa: E402
-from consult.completeness import problems  # noqa: E402
+from consult import resources  # noqa: E402
 from consult.note import compose, note_pdf, note_text  # noqa: E402
 from consult.note import model as m  # noqa: E402
 from consult.note.pdf import esc  # noqa: E402
-from consult.record import Record  # noqa: E402
+from consult.record import file as recordfile  # noqa: E402
+from consult.record.model import Record  # noqa: E402
+from consult.rules.completeness import problems  # noqa: E402
 from consult.rules.engine import assess  # noqa: E402
 
 

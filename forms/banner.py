@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from consult.dates import age_on, show_date
-from consult.nhs import display
-from consult.record import Record
+from consult.record.dates import age_on, show_date
+from consult.record.model import Record
+from consult.record.nhs import display
 
 NO_PATIENT = "No patient"
 

@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from consult import recordfile
 from consult.note.versioning import show_datetime
-from consult.recordfile import RecordFileError
+from consult.record import file as recordfile
+from consult.record.file import RecordFileError
 from consult.store import DraftInfo, Store, StoreError, Who
 from forms import dialogs
 from forms import drafts as draft_dialogs

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QWidget
 from consult import atomic
 from consult.note import IncompleteRecord
 from consult.note.versioning import show_datetime
-from consult.recordfile import RecordFileError
+from consult.record.file import RecordFileError
 from consult.store import AmendConflict, NoteInfo, StoreError
 from forms import dialogs, printing
 from forms import settings as app_settings

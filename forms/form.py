@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult import followups, screening
-from consult.answers import (
+from consult.record.answers import (
     Answer,
     Character,
     Course,
@@ -41,8 +40,9 @@ from consult.answers import (
     Trauma,
     WeaknessOnset,
 )
-from consult.completeness import Problem
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules import followups, screening
+from consult.rules.completeness import Problem
 from forms.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
 from forms.widgets import (
     AnswerField,
@@ -353,7 +353,7 @@ class ConsultationForm(QScrollArea):
         return self._fields
 
     def group_button(self, group_id: str) -> QPushButton:
-        """The "all denied" button of a screening group (consult.screening.GROUPS)."""
+        """The "all denied" button of a screening group (consult.rules.screening.GROUPS)."""
         self.ensure_built()
         return next(s.group_buttons[group_id] for s in self.sections.values()
                     if group_id in s.group_buttons)

@@ -30,16 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 import consult
-from consult import recordfile
-from consult.answers import Answer, Trauma
-from consult.completeness import Problem, problems
 from consult.note.compose import compose
 from consult.note.text import render_text
-from consult.record import Record
-from consult.recordfile import RecordFileError
+from consult.record import file as recordfile
+from consult.record.answers import Answer, Trauma
+from consult.record.file import RecordFileError
+from consult.record.model import Record
 from consult.rules.assessment import Assessment
+from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
-from consult.ruleset import load as load_rules
+from consult.rules.ruleset import load as load_rules
 from consult.store import NoteInfo
 from forms import dialogs
 from forms import settings as app_settings

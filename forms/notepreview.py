@@ -12,7 +12,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from consult.nhs import display as show_nhs_number
+from consult.record.nhs import display as show_nhs_number
 from consult.store import NoteInfo
 
 NOTHING = "Select a note in the list to see it here exactly as it prints."

@@ -12,9 +12,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from consult.dates import show_date
-from consult.nhs import display as show_nhs_number
 from consult.note.versioning import show_datetime
+from consult.record.dates import show_date
+from consult.record.nhs import display as show_nhs_number
 from consult.store import NoteInfo
 
 COLUMNS = ("Consultation date", "Patient", "NHS number", "Born", "Note", "Finalised", "Printed")

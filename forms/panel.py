@@ -1,12 +1,12 @@
 """The live assessment panel: disposition, fired rows, scores, plan checklist, note preview.
 
 Shown beside the form and updated on every answer. It presents what `consult`
-decided (`assess`, the rule set's words, `consult.plan`) and edits only
+decided (`assess`, the rule set's words, `consult.rules.plan`) and edits only
 `record.plan`: ticking, unticking, editing and adding plan items, accepting the
 suggested plan and confirming it. Every change to the plan emits `planChanged`.
 
 Words come from the rule set (the headline with the most urgent fired row's
-deadline, band titles, the unscreened warning, `consult.ruleset.deadline_words` for
+deadline, band titles, the unscreened warning, `consult.rules.ruleset.deadline_words` for
 time limits), so the panel says what the note says. State is shown by words and
 icons as well as colour; colours are only accents (bars and band words) chosen for
 the current palette, light or dark.
@@ -59,12 +59,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult import plan as core_plan
-from consult import screening
-from consult.answers import Band, Category
-from consult.record import PlanItem, Record
+from consult.record.answers import Band, Category
+from consult.record.model import PlanItem, Record
+from consult.rules import plan as core_plan
+from consult.rules import screening
 from consult.rules.assessment import Assessment, FiredRow, Suggestion
-from consult.ruleset import RuleSet, deadline_words, load
+from consult.rules.ruleset import RuleSet, deadline_words, load
 
 OWN_REASON = "GP's own item"
 STILL_TO_ASK_SHOWN = 3

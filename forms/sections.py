@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consult.record import Observation
+from consult.record.model import Observation
 from consult.rules.redflags import CES_ITEMS
 
 OBSERVATION_HEADING = "Remote observation (video)"
@@ -18,7 +18,7 @@ OBSERVATION_HEADING = "Remote observation (video)"
 class Heading:
     text: str
     note: str = ""
-    group: str = ""  # a screening group (consult.screening.GROUPS): its "all denied" button
+    group: str = ""  # a screening group (consult.rules.screening.GROUPS): its "all denied" button
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult import resources
-from consult.record import GmcNumber, Practice, Record, ShortText, Text
+from consult.record.model import GmcNumber, Practice, Record, ShortText, Text
 from consult.store import location
 
 DEFAULT_PATTERN = "{date}_{FAMILY}_{given}_{nhs}_back-pain.pdf"

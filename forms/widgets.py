@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from consult import nhs
-from consult.answers import Answer
-from consult.dates import show_date
+from consult.record import nhs
+from consult.record.answers import Answer
+from consult.record.dates import show_date
 
 NONE_TEXT = "\u2014"  # an em dash: nothing chosen yet
 

@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from consult.nhs import check_digit
-from consult.record import Record
+from consult.record.model import Record
+from consult.record.nhs import check_digit
 from consult.store import Store, Who
 from tests.support import accept_suggestions, negative_record
 

@@ -27,9 +27,9 @@ import annotated_types
 from hypothesis import strategies as st
 from pydantic import BaseModel, StringConstraints
 
-from consult.answers import Answer
-from consult.record import CesItem, PlanItem, Record
-from consult.screening import GROUPS
+from consult.record.answers import Answer
+from consult.record.model import CesItem, PlanItem, Record
+from consult.rules.screening import GROUPS
 from tests.support import EXAMPLES, load_example, negative_record
 
 # ---------------------------------------------------------------------------
@@ -334,7 +334,7 @@ class BrokenFile:
 @functools.cache
 def valid_files() -> tuple[str, ...]:
     """Valid record files (as written by the app) to break."""
-    from consult import recordfile
+    from consult.record import file as recordfile
 
     return tuple(recordfile.dumps(Record.model_validate(data)) for _, data in bases())
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from consult import plan, recordfile, resources, screening
-from consult.answers import (
+from consult import resources
+from consult.record import file as recordfile
+from consult.record.answers import (
     Answer,
     DurationUnit,
     Episode,
@@ -18,7 +19,8 @@ from consult.answers import (
     Trigger,
     WorkStatus,
 )
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules import plan, screening
 
 EXAMPLES = ("mechanical", "sciatica", "cauda-equina", "inflammatory", "fracture", "infection")
 NO = Answer.NO
@@ -92,7 +94,7 @@ def accept_suggestions(r: Record) -> Record:
 def deny_unanswered_red_flags(r: Record) -> None:
     """Every red-flag question still unanswered recorded No, one by one (as a GP who
     asked each would), never a detail that belongs to a Yes."""
-    from consult.answers import Answer, Trauma
+    from consult.record.answers import Answer, Trauma
 
     for path in screening.unscreened_strong(r) + screening.unanswered_weak(r):
         if path in ("legs.symptoms", "patient.date_of_birth"):

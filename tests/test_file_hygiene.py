@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from consult import recordfile
 from consult.note import note_pdf, write_note_pdf
+from consult.record import file as recordfile
 from tests.support import EXAMPLES, load_example, negative_record
 
 MAIN = Path(__file__).resolve().parent.parent / "main.py"
@@ -25,7 +25,7 @@ MARK_FAMILY, MARK_GIVEN = "Zzyxwvutsrq", "Qqplmokn"  # unmistakable in any file
 def marked_record():
     record = negative_record()
     record.patient.family_name, record.patient.given_name = MARK_FAMILY, MARK_GIVEN
-    from consult import plan
+    from consult.rules import plan
 
     plan.confirm(record)
     return record
@@ -97,6 +97,7 @@ def test_the_command_line_leaves_no_temporary_file_and_logs_nothing(tmp_path):
 @pytest.mark.hazard("H11")
 def test_an_internal_error_message_names_no_patient(tmp_path, monkeypatch, capsys):
     from consult import cli
+    from consult.cli import record_commands
 
     record = marked_record()
     source = tmp_path / "r.json"
@@ -105,7 +106,7 @@ def test_an_internal_error_message_names_no_patient(tmp_path, monkeypatch, capsy
     def explode(*_a, **_k):
         raise ValueError(f"boom for {MARK_FAMILY} {record.patient.nhs_number}")
 
-    monkeypatch.setattr(cli, "check_result", explode)
+    monkeypatch.setattr(record_commands, "check_result", explode)
     assert cli.main(["check", str(source)]) == cli.EXIT_INTERNAL
     err = capsys.readouterr().err
     assert "internal error" in err
@@ -120,7 +121,7 @@ def test_no_log_record_at_any_level_carries_an_identifier(caplog, tmp_path):
     recordfile.save(record, tmp_path / "r.json")
     recordfile.load(tmp_path / "r.json")
     write_note_pdf(record, tmp_path / "n.pdf")
-    from consult.cli import check_result
+    from consult.cli.record_commands import check_result
 
     check_result(record)
     logged = "\n".join(r.getMessage() for r in caplog.records)

@@ -34,7 +34,7 @@ def test_a_plain_install_ships_and_finds_every_resource(tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
-        "import consult, consult.resources as r, consult.ruleset as rs\n"
+        "import consult, consult.resources as r, consult.rules.ruleset as rs\n"
         "assert 'site' in consult.__file__, consult.__file__\n"
         "print(r.path('fonts', 'DejaVuSans.ttf')); print(r.path('examples', 'mechanical.json'))\n"
         "print(rs.load().version)\n"
@@ -47,4 +47,4 @@ def test_a_plain_install_ships_and_finds_every_resource(tmp_path):
     font, example, version, schema = run.stdout.split()
     assert schema == Store.head_revision()
     assert font.startswith(str(site)) and example.startswith(str(site))
-    assert version == __import__("consult.ruleset").ruleset.load().version
+    assert version == __import__("consult.rules.ruleset").rules.ruleset.load().version

@@ -94,7 +94,7 @@ def main() -> int:
     from PySide6.QtGui import QPalette
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from consult import recordfile
+    from consult.record import file as recordfile
     from consult.store import Store
     from forms.settings import AppSettings, save_settings, style_sheet
 
@@ -219,9 +219,10 @@ PRINTED = ("mechanical-Fitzgerald", "mechanical-Williams", "inflammatory-O'Neill
 
 def notes_records() -> list[tuple[str, Any, tuple[int, int]]]:
     """(a key, the complete record, finalised at (hour, minute)) in the order finalised."""
-    from consult import plan, recordfile
-    from consult.completeness import problems
-    from consult.nhs import check_digit
+    from consult.record import file as recordfile
+    from consult.record.nhs import check_digit
+    from consult.rules import plan
+    from consult.rules.completeness import problems
 
     made = []
     for example, given, family, nhs, born, when, finalised in NOTES:
@@ -241,7 +242,7 @@ def notes_records() -> list[tuple[str, Any, tuple[int, int]]]:
 
 
 def shoot_notes_list(app: Any, store: Any, clock: Clock) -> None:
-    from consult import plan
+    from consult.rules import plan
     from consult.store import Who
     from forms.notesview import NotesWindow
 
@@ -288,8 +289,8 @@ def shoot_notes_list(app: Any, store: Any, clock: Clock) -> None:
 # -- the drafts offered at start-up -------------------------------------------------------------
 
 def shoot_restore(app: Any, store: Any, clock: Clock) -> None:
-    from consult import recordfile
-    from consult.record import Record
+    from consult.record import file as recordfile
+    from consult.record.model import Record
     from consult.store import Who
     from forms.drafts import RestoreDialog
 

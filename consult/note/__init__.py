@@ -29,12 +29,12 @@ from pathlib import Path
 
 import consult
 from consult import atomic
-from consult.completeness import Problem, problems
 from consult.note.compose import compose
 from consult.note.model import Note
 from consult.note.text import render_text
 from consult.note.versioning import Finalisation, Superseded
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
 
 __all__ = ["Finalisation", "IncompleteRecord", "Note", "Superseded", "compose", "note_pdf",

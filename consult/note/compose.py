@@ -10,22 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from consult import facts as derive_facts
-from consult import screening
-from consult.answers import (
-    Answer,
-    Band,
-    FitNote,
-    InfoMethod,
-    Interpreter,
-    Mode,
-    Sex,
-    Trauma,
-)
-from consult.dates import age_on, show_date, show_time
-from consult.facts import first_episode_age_flag
-from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
-from consult.nhs import display
 from consult.note import glyphs, history
 from consult.note.model import (
     Alert,
@@ -43,7 +27,18 @@ from consult.note.model import (
     TableRow,
 )
 from consult.note.versioning import Finalisation, amendment_line, version_line
-from consult.record import (
+from consult.record.answers import (
+    Answer,
+    Band,
+    FitNote,
+    InfoMethod,
+    Interpreter,
+    Mode,
+    Sex,
+    Trauma,
+)
+from consult.record.dates import age_on, show_date, show_time
+from consult.record.model import (
     Legs,
     Medicines,
     Observation,
@@ -53,14 +48,19 @@ from consult.record import (
     Triggers,
     UpgradeNote,
 )
+from consult.record.nhs import display
+from consult.rules import facts as derive_facts
+from consult.rules import screening
 from consult.rules.assessment import (
     NOT_FULLY_SCREENED,
     OUTSIDE_PATHWAY,
     Assessment,
     FiredRow,
 )
+from consult.rules.facts import first_episode_age_flag
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
-from consult.ruleset import RuleSet, deadline_words, load
+from consult.rules.ruleset import RuleSet, deadline_words, load
 
 NOT_KNOWN = "Not known"
 NOT_RECORDED = "Not recorded"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from consult.answers import (
+from consult.record.answers import (
     Answer,
     Character,
     Course,
@@ -31,8 +31,8 @@ from consult.answers import (
     WeaknessOnset,
     WorkStatus,
 )
-from consult.followups import applies
-from consult.record import Inflammatory, Medicines, Record, RedFlags, RiskHistory
+from consult.record.model import Inflammatory, Medicines, Record, RedFlags, RiskHistory
+from consult.rules.followups import applies
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 

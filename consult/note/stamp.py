@@ -31,7 +31,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from consult.note.pdf import BOLD, LEVEL_COLOURS, MARGIN_X, esc, fit_start, register_fonts
-from consult.ruleset import load
+from consult.rules.ruleset import load
 
 RED, PALE_RED, _ = LEVEL_COLOURS["emergency"]
 WATERMARK_ALPHA = 0.13

@@ -22,8 +22,8 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from consult.dates import show_date, show_time
-from consult.ruleset import RuleSet, load
+from consult.record.dates import show_date, show_time
+from consult.rules.ruleset import RuleSet, load
 
 UK = ZoneInfo("Europe/London")
 

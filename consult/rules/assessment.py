@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from consult.answers import Band, Category
+from consult.record.answers import Band, Category
 
 NOT_FULLY_SCREENED = "not_fully_screened"
 OUTSIDE_PATHWAY = "outside_pathway"

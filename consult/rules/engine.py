@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from consult import facts as derive_facts
-from consult import screening
-from consult.answers import Band
-from consult.record import Record
-from consult.rules import ng65, redflags, startback
+from consult.record.answers import Band
+from consult.record.model import Record
+from consult.rules import facts as derive_facts
+from consult.rules import ng65, redflags, screening, startback
 from consult.rules.assessment import Assessment, FiredRow
+from consult.rules.ruleset import RuleSet, load
 from consult.rules.suggestions import not_from_spine, suggest
-from consult.ruleset import RuleSet, load
 
 
 def assess(record: Record, rules: RuleSet | None = None) -> Assessment:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from consult.answers import Answer
-from consult.facts import NG65_DAYS, Facts
-from consult.record import Inflammatory, Record
+from consult.record.answers import Answer
+from consult.record.model import Inflammatory, Record
 from consult.rules.assessment import Ng65Result
-from consult.ruleset import load
+from consult.rules.facts import NG65_DAYS, Facts
+from consult.rules.ruleset import load
 
 ONSET_BEFORE_35 = "Onset before age 35"
 

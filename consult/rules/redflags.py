@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from consult.answers import (
+from consult.record.answers import (
     Answer,
     Duration3Months,
     Onset,
@@ -21,8 +21,8 @@ from consult.answers import (
     WeaknessOnset,
     YesNoUnsure,
 )
-from consult.facts import Facts, first_episode_age_flag
-from consult.record import CesItem, History, Legs, Record, RedFlags, RiskHistory
+from consult.record.model import CesItem, History, Legs, Record, RedFlags, RiskHistory
+from consult.rules.facts import Facts, first_episode_age_flag
 
 YES = Answer.YES
 Fire = Callable[[str, list[str]], None]

@@ -5,10 +5,10 @@ All nine items are needed for a score; partial answers give no stratum.
 
 from __future__ import annotations
 
-from consult.answers import Agreement, Bothersome
-from consult.record import StartBack
+from consult.record.answers import Agreement, Bothersome
+from consult.record.model import StartBack
 from consult.rules.assessment import StartBackResult
-from consult.ruleset import load
+from consult.rules.ruleset import load
 
 ITEMS_1_TO_8 = ("leg_pain", "shoulder_neck_pain", "walking", "dressing",
                 "fear", "anxiety", "catastrophising", "low_mood")

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from consult.answers import Answer, Band, Course, NsaidTried, WorkStatus
-from consult.dates import show_date
-from consult.facts import Facts
-from consult.record import Medicines, Practice, Record, RiskHistory
+from consult.record.answers import Answer, Band, Course, NsaidTried, WorkStatus
+from consult.record.dates import show_date
+from consult.record.model import Medicines, Practice, Record, RiskHistory
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
-from consult.ruleset import RuleSet
-from consult.screening import may_be_pregnant, positive_red_flags
+from consult.rules.facts import Facts
+from consult.rules.ruleset import RuleSet
+from consult.rules.screening import may_be_pregnant, positive_red_flags
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 

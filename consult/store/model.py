@@ -7,8 +7,8 @@ import socket
 import unicodedata
 from dataclasses import dataclass, field
 
-from consult.dates import show_date
-from consult.nhs import display as show_nhs_number
+from consult.record.dates import show_date
+from consult.record.nhs import display as show_nhs_number
 
 TIMES = "%Y-%m-%dT%H:%M:%S.%fZ"
 

@@ -42,9 +42,9 @@ from consult import atomic
 from consult.note import note_pdf, versioning
 from consult.note.compose import banner
 from consult.note.versioning import Finalisation, Superseded
-from consult.record import Record
-from consult.recordfile import dumps, loads
-from consult.ruleset import load as load_rules
+from consult.record.file import dumps, loads
+from consult.record.model import Record
+from consult.rules.ruleset import load as load_rules
 from consult.store import audit as trail
 from consult.store import keys, location, search
 from consult.store.engine import WRITE, lock_for_writing, make_engine
@@ -105,6 +105,8 @@ class Store:
         self.clock = clock
         self.key = key  # the practice key that authenticates audit entries, if set up
         self.key_path = key_path or (key.path if key else keys.default_path())
+        # the schema revision open() found, before it migrated (None: a new database)
+        self.revision_when_opened: str | None = None
 
     # -- opening ---------------------------------------------------------------------
 
@@ -142,6 +144,7 @@ class Store:
         try:
             with store._errors(f"cannot open the database {where}"):
                 found, head = store.schema_revision(), store.head_revision()
+                store.revision_when_opened = found
                 if found is not None and found not in store.known_revisions():
                     raise StoreError(
                         f"the database {where} has schema {found}, made by a newer version of "

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from consult import recordfile
-from consult.cli import check_result, main
-from consult.record import PlanItem, Record
+from consult.cli import main
+from consult.cli.record_commands import check_result
+from consult.record import file as recordfile
+from consult.record.model import PlanItem, Record
 from consult.rules.engine import assess
 from tests.support import EXAMPLES, example_path, negative_record
 

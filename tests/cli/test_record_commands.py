@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from consult import recordfile
-from consult.record import Record
-from consult.ruleset import load
+from consult.record import file as recordfile
+from consult.record.model import Record
+from consult.rules.ruleset import load
 from tests.support import example_path, negative_record
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"

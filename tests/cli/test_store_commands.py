@@ -18,8 +18,8 @@ import pytest
 
 from consult.cli import _parser
 from consult.cli import main as cli
-from consult.record import Record
-from consult.recordfile import save
+from consult.record.file import save
+from consult.record.model import Record
 from consult.store import ENV, Store
 from tests.storesupport import nhs_numbers, patient_record
 from tests.support import negative_record

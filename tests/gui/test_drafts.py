@@ -20,7 +20,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from consult import recordfile
+from consult.record import file as recordfile
 from consult.store import Store, StoreError, Who
 from consult.store.location import default_url
 from forms import dialogs

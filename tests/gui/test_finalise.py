@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
-from consult import recordfile
+from consult.record import file as recordfile
 from consult.store import Store, Who
 from consult.store.location import default_url
 from consult.store.schema import audit

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from consult.answers import Answer, Trauma
-from consult.record import Record
+from consult.record.answers import Answer, Trauma
+from consult.record.model import Record
 from forms.form import ConsultationForm
 from forms.widgets import parse_date
 
@@ -110,7 +110,7 @@ def test_pain_score_by_number_keys_and_a_cross_field_message_on_leaving(qtbot, f
     worst = focus(qtbot, form, "impact.pain_worst")
     qtbot.keyClicks(worst, "5")
     assert (form.record.impact.pain_now, form.record.impact.pain_worst) == (8, 5)
-    from consult.completeness import problems
+    from consult.rules.completeness import problems
 
     form.show_problems(problems(form.record))
     qtbot.keyClick(worst, Qt.Key.Key_Tab)
@@ -140,7 +140,7 @@ def test_all_denied_records_one_group_only_and_never_changes_an_answer(qtbot, fo
 def test_there_is_no_all_red_flags_button_only_one_per_clinical_group(form):
     from PySide6.QtWidgets import QPushButton
 
-    from consult import screening
+    from consult.rules import screening
 
     form.ensure_built()
     buttons = [b for b in form.findChildren(QPushButton) if b.objectName().startswith("groupNo:")]
@@ -231,7 +231,7 @@ def shown(form, path):
 
 
 def test_every_question_of_the_record_has_its_place_in_the_form(form):
-    from consult.record import Record as Model
+    from consult.record.model import Record as Model
     from forms.sections import SECTIONS
 
     def leaves(model, prefix):
@@ -252,7 +252,7 @@ def test_every_question_of_the_record_has_its_place_in_the_form(form):
                 and not p.startswith("practice.")}
     assert set(paths) == expected
     assert set(form.rows) == expected
-    from consult import followups
+    from consult.rules import followups
 
     assert set(followups.RULES) <= set(form.rows)  # every follow-up has a row to show
 
@@ -294,8 +294,8 @@ def test_new_questions_sit_in_their_sections_in_call_order():
 
 def test_red_flag_answers_outside_the_red_flag_section_fire_a_row_on_their_own():
     """RED_FLAG_ANSWERS colours a Yes like a red flag: only answers whose Yes alone fires."""
-    from consult import followups
-    from consult.record import Record as Model
+    from consult.record.model import Record as Model
+    from consult.rules import followups
     from consult.rules.engine import assess
     from forms.form import RED_FLAG_ANSWERS
     from forms.sections import SECTIONS
@@ -322,7 +322,7 @@ def test_red_flag_answers_outside_the_red_flag_section_fire_a_row_on_their_own()
 
 def test_a_video_consultation_shows_the_observation_questions_a_telephone_one_hides_them(
         qtbot, form):
-    from consult.answers import Mode
+    from consult.record.answers import Mode
 
     observation = heading(form, "Remote observation (video)")
     assert not shown(form, "observation.walks_normally") and not observation.isVisible()
@@ -360,7 +360,7 @@ def test_sepsis_signs_are_asked_after_fever_yes(qtbot, form):
 
 
 def test_worse_in_the_last_14_days_is_asked_only_after_onset_more_than_14_days(qtbot, form):
-    from consult.answers import Onset, YesNoUnsure
+    from consult.record.answers import Onset, YesNoUnsure
 
     answer, onset, worse = ("red_flags.ces_bladder." + p for p in
                             ("answer", "onset", "worse_last_14_days"))
@@ -380,7 +380,7 @@ def test_worse_in_the_last_14_days_is_asked_only_after_onset_more_than_14_days(q
 
 
 def test_claudication_duration_is_asked_after_claudication_yes(qtbot, form):
-    from consult.answers import Duration3Months
+    from consult.record.answers import Duration3Months
 
     assert not shown(form, "legs.claudication")
     qtbot.keyClick(focus(qtbot, form, "legs.symptoms"), Qt.Key.Key_Y)
@@ -398,7 +398,7 @@ def test_claudication_duration_is_asked_after_claudication_yes(qtbot, form):
 
 
 def test_pregnancy_questions_are_hidden_for_a_male_patient(qtbot, form):
-    from consult.answers import Sex
+    from consult.record.answers import Sex
 
     pregnancy = ("medicines.pregnant", "medicines.breastfeeding")
     pregnancy_heading = heading(form, "Pregnancy and breastfeeding")
@@ -423,7 +423,7 @@ def test_pregnancy_questions_are_hidden_for_a_male_patient(qtbot, form):
 
 
 def test_how_the_ces_information_was_given_is_a_multi_choice_after_given_yes(qtbot, form):
-    from consult.answers import InfoMethod
+    from consult.record.answers import InfoMethod
     from forms.widgets import MultiChoiceField
 
     how = form.fields["plan.ces_info_how"]
@@ -452,7 +452,7 @@ def test_how_the_ces_information_was_given_is_a_multi_choice_after_given_yes(qtb
 
 
 def test_a_loaded_record_shows_its_multi_choice_and_new_answers(qtbot, form):
-    from consult.answers import InfoMethod, Interpreter, Mode
+    from consult.record.answers import InfoMethod, Interpreter, Mode
 
     record = Record()
     record.consultation.mode = Mode.VIDEO
@@ -485,8 +485,8 @@ def test_a_format_1_file_opens_in_the_form_and_asks_again_what_could_not_carry_o
     import json
     from pathlib import Path
 
-    from consult import recordfile
-    from consult.completeness import problems
+    from consult.record import file as recordfile
+    from consult.rules.completeness import problems
 
     source = Path(__file__).resolve().parents[1] / "data" / "format1" / "sciatica.json"
     data = json.loads(source.read_text(encoding="utf-8"))

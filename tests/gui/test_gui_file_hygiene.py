@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from consult import recordfile
+from consult.record import file as recordfile
 from forms import dialogs
 from forms import settings as app_settings
 from forms.mainwindow import MainWindow

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
 
-from consult import recordfile
-from consult.answers import Answer, Character, InfoMethod, Interpreter, PainSite
+from consult.record import file as recordfile
+from consult.record.answers import Answer, Character, InfoMethod, Interpreter, PainSite
 from forms import dialogs
 from forms.banner import NO_PATIENT
 from forms.mainwindow import MainWindow

@@ -26,7 +26,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QProgressDialog
 from sqlalchemy import select
 
-from consult import recordfile
+from consult.record import file as recordfile
 from consult.store import NoteAltered, Store, StoreError, Who
 from consult.store.schema import audit
 from forms import dialogs, notesview, printing

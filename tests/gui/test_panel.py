@@ -6,12 +6,12 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QWidget
 
-from consult import plan as core_plan
-from consult.answers import Answer, Onset, YesNoUnsure
 from consult.note import note_text
-from consult.record import PlanItem, Record
+from consult.record.answers import Answer, Onset, YesNoUnsure
+from consult.record.model import PlanItem, Record
+from consult.rules import plan as core_plan
 from consult.rules.engine import assess
-from consult.ruleset import load
+from consult.rules.ruleset import load
 from forms.panel import (
     STATUS_CONFIRMED,
     STATUS_NOT_CONFIRMED,

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWidget
 
-from consult.record import Record
+from consult.record.model import Record
 from forms import dialogs
 from forms.settings import (
     DEFAULT_PATTERN,
@@ -398,7 +398,7 @@ def test_local_routes_flow_into_the_record_like_the_practice_name():
 
 def test_a_local_route_is_printed_and_an_empty_one_prints_the_generic_route():
     from consult.rules.engine import assess
-    from consult.ruleset import load as load_rules
+    from consult.rules.ruleset import load as load_rules
     from forms.settings import fill_practice
 
     def ces_card(settings):

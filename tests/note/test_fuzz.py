@@ -35,12 +35,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase.ttfonts import TTFontFile
 
-from consult import followups, recordfile
-from consult.answers import Answer
 from consult.note import glyphs, note_text, prepare
 from consult.note.compose import _short_address
 from consult.note.pdf import render_pdf
-from consult.record import Record
+from consult.record import file as recordfile
+from consult.record.answers import Answer
+from consult.record.model import Record
+from consult.rules import followups
 from tests import strategies
 from tests.support import negative_record
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from consult.answers import (
+from consult.note import history
+from consult.record.answers import (
     Answer,
     Character,
     Course,
@@ -25,8 +26,7 @@ from consult.answers import (
     WeaknessOnset,
     WorkStatus,
 )
-from consult.note import history
-from consult.record import Record
+from consult.record.model import Record
 from tests.support import negative_record
 
 

@@ -14,8 +14,10 @@ import pypdf
 import pytest
 
 import consult
-from consult import plan, recordfile
-from consult.answers import (
+from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
+from consult.note.compose import unasked_as_yes
+from consult.record import file as recordfile
+from consult.record.answers import (
     Answer,
     Character,
     Course,
@@ -36,11 +38,7 @@ from consult.answers import (
     WeaknessOnset,
     YesNoUnsure,
 )
-from consult.completeness import Problem
-from consult.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
-from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
-from consult.note.compose import unasked_as_yes
-from consult.record import (
+from consult.record.model import (
     Legs,
     Medicines,
     PlanItem,
@@ -50,7 +48,10 @@ from consult.record import (
     Triggers,
     UpgradeNote,
 )
-from consult.ruleset import load
+from consult.rules import plan
+from consult.rules.completeness import Problem
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.rules.ruleset import load
 from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
 
 A4 = (595.27, 841.89)

@@ -13,7 +13,7 @@ import pytest
 import consult
 from consult.note import IncompleteRecord, compose, note_pdf, note_text, render_text
 from consult.note.model import Note
-from consult.record import Record
+from consult.record.model import Record
 from consult.rules.engine import assess
 from tests.note.test_pdf import ces_record, pages_text, squeeze
 from tests.support import negative_record

@@ -38,9 +38,9 @@ from consult.note.versioning import (
     superseded_text,
     version_line,
 )
-from consult.record import Record
+from consult.record.model import Record
 from consult.rules.engine import assess
-from consult.ruleset import RuleSet, load
+from consult.rules.ruleset import RuleSet, load
 from tests import strategies
 from tests.note.test_pdf import flat, long_record, pages_text, squeeze
 from tests.note.test_text import leaves

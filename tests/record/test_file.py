@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from consult import recordfile
-from consult.recordfile import RecordFileError
+from consult.record import file as recordfile
+from consult.record.file import RecordFileError
 from tests.support import negative_record
 
 HEAD = '{"format": "consult-record", "format_version": 1, '
@@ -187,7 +187,7 @@ def test_a_failed_save_keeps_the_old_file_whole(tmp_path, monkeypatch):
 
 
 def test_a_draft_with_only_a_name_saves_and_loads(tmp_path):
-    from consult.record import Record
+    from consult.record.model import Record
 
     draft = Record()
     draft.patient.family_name = "Ng"

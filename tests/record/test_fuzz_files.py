@@ -29,8 +29,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 
-from consult import cli, recordfile
-from consult.recordfile import RecordFileError
+from consult import cli
+from consult.record import file as recordfile
+from consult.record.file import RecordFileError
 from tests.strategies import BrokenFile, broken_files, valid_files
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"

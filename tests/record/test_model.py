@@ -7,9 +7,9 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from consult import recordfile
-from consult.answers import Answer
-from consult.record import Record
+from consult.record import file as recordfile
+from consult.record.answers import Answer
+from consult.record.model import Record
 from tests.support import negative_record
 
 
@@ -111,7 +111,7 @@ def test_format_2_holds_the_split_and_new_questions_of_revision_3():
     questions; NSAID-sensitive asthma, not asthma; the anticoagulant in the risk history;
     weakness onset on the 3-month scale; claudication with its duration; interpreter; known
     aortic aneurysm; the NSAID-risk medicines; remote observation on video."""
-    from consult.answers import Duration3Months, Interpreter, WeaknessOnset
+    from consult.record.answers import Duration3Months, Interpreter, WeaknessOnset
 
     r = Record()
     assert r.format_version == 2

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consult import nhs
+from consult.record import nhs
 
 
 @pytest.mark.hazard("H9")

@@ -1,7 +1,7 @@
 """Format-1 record files (rule set 2026.11) load and are upgraded to format 2.
 
 An upgrade never invents an answer and never drops one (issue 10, section 1). The
-mapping is the one documented in `consult.upgrade`, written out again here:
+mapping is the one documented in `consult.record.upgrade`, written out again here:
 
 - medicines.pregnant_or_breastfeeding -> medicines.pregnant and medicines.breastfeeding
   (No -> both No; Yes -> both not asked, kept as an upgrade note);
@@ -34,11 +34,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consult import completeness, recordfile
-from consult.answers import Answer, WeaknessOnset
-from consult.record import FORMAT_VERSION, Record
+from consult.record import file as recordfile
+from consult.record.answers import Answer, WeaknessOnset
+from consult.record.model import FORMAT_VERSION, Record
+from consult.record.upgrade import UPGRADES
+from consult.rules import completeness
 from consult.rules.engine import assess
-from consult.upgrade import UPGRADES
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "format1"
 LANDED = DATA / "landed"

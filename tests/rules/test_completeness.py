@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from consult.answers import Answer, Side, Trajectory
-from consult.completeness import problems
-from consult.record import Record
+from consult.record.answers import Answer, Side, Trajectory
+from consult.record.model import Record
+from consult.rules.completeness import problems
 from tests.support import negative_record
 
 TODAY = dt.date(2026, 11, 26)
@@ -83,8 +83,8 @@ def test_numbness_in_both_legs_contradicting_the_red_flag_item_is_caught():
 
 @pytest.mark.hazard("H14")
 def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_again():
-    from consult import plan
-    from consult.answers import Onset
+    from consult.record.answers import Onset
+    from consult.rules import plan
 
     record = negative_record()
     item = record.red_flags.ces_saddle_numbness
@@ -98,7 +98,7 @@ def test_a_plan_confirmed_before_a_red_flag_was_answered_yes_must_be_confirmed_a
 
 @pytest.mark.hazard("H7")
 def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
-    from consult import plan
+    from consult.rules import plan
 
     record = negative_record()
     record.plan.items = [i for i in record.plan.items if i.suggestion_id != "nsaid"]
@@ -108,7 +108,7 @@ def test_the_gp_may_confirm_a_plan_without_a_suggestion_and_it_stays_final():
 
 @pytest.mark.hazard("H14")
 def test_changing_the_plan_after_confirming_asks_for_confirmation_again():
-    from consult import plan
+    from consult.rules import plan
 
     record = negative_record()
     record.plan.items[0].text = "Reassure, and explain the likely course."
@@ -119,8 +119,8 @@ def test_changing_the_plan_after_confirming_asks_for_confirmation_again():
 
 @pytest.mark.hazard("H14")
 def test_accepting_suggestions_again_keeps_the_gps_edits_and_own_items():
-    from consult import plan
-    from consult.record import PlanItem
+    from consult.record.model import PlanItem
+    from consult.rules import plan
 
     record = negative_record()
     record.plan.items[0].text, record.plan.items[0].edited = "My wording", True

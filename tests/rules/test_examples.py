@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from consult import completeness, nhs, recordfile
-from consult.answers import Answer
+from consult.record import file as recordfile
+from consult.record import nhs
+from consult.record.answers import Answer
+from consult.rules import completeness
 from consult.rules.engine import assess
 from tests.support import EXAMPLES, example_path, load_example
 

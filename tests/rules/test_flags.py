@@ -12,8 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from consult import screening
-from consult.answers import (
+from consult.record.answers import (
     Answer,
     Band,
     Course,
@@ -30,11 +29,12 @@ from consult.answers import (
     WeaknessOnset,
     YesNoUnsure,
 )
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules import screening
 from consult.rules.assessment import NOT_FULLY_SCREENED, Assessment
 from consult.rules.engine import assess
 from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, NON_SPINAL
-from consult.ruleset import load
+from consult.rules.ruleset import load
 from tests.support import negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED

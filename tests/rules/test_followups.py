@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consult import followups
-from consult.answers import (
+from consult.record.answers import (
     Answer,
     Duration3Months,
     Episode,
@@ -19,8 +18,9 @@ from consult.answers import (
     WorkStatus,
     YesNoUnsure,
 )
-from consult.completeness import problems
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules import followups
+from consult.rules.completeness import problems
 from tests.support import negative_record as _negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED

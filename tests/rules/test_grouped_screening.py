@@ -12,9 +12,9 @@ import io
 import pypdf
 import pytest
 
-from consult import screening
-from consult.answers import Answer
 from consult.note import note_pdf, note_text
+from consult.record.answers import Answer
+from consult.rules import screening
 from consult.rules.engine import assess
 from tests.support import negative_record
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from consult.answers import Answer, Band, DurationUnit, Episode
-from consult.facts import derive
-from consult.record import Inflammatory, Record
+from consult.record.answers import Answer, Band, DurationUnit, Episode
+from consult.record.model import Inflammatory, Record
 from consult.rules import ng65
 from consult.rules.engine import assess
+from consult.rules.facts import derive
 from tests.support import negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from consult import screening
-from consult.answers import (
+from consult.record.answers import (
     Agreement,
     Answer,
     Band,
@@ -33,12 +32,13 @@ from consult.answers import (
     WeaknessOnset,
     YesNoUnsure,
 )
-from consult.facts import derive
-from consult.record import Inflammatory, Medicines, Record, RedFlags, RiskHistory
+from consult.record.model import Inflammatory, Medicines, Record, RedFlags, RiskHistory
+from consult.rules import screening
 from consult.rules.assessment import NOT_FULLY_SCREENED
 from consult.rules.engine import assess
+from consult.rules.facts import derive
 from consult.rules.redflags import CES_ITEMS
-from consult.ruleset import load
+from consult.rules.ruleset import load
 from tests.support import negative_record
 
 RULES = load()

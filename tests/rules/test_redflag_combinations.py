@@ -41,8 +41,8 @@ from dataclasses import dataclass
 import pypdf
 import pytest
 
-from consult import screening
-from consult.answers import (
+from consult.note import note_pdf
+from consult.record.answers import (
     Answer,
     Band,
     Course,
@@ -58,12 +58,12 @@ from consult.answers import (
     WeaknessOnset,
     YesNoUnsure,
 )
-from consult.note import note_pdf
-from consult.record import Record
+from consult.record.model import Record
+from consult.rules import screening
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.rules.redflags import METS_FEATURES
-from consult.ruleset import load
+from consult.rules.ruleset import load
 from tests.support import accept_suggestions, negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from consult.answers import Answer, InfoMethod, Sex
-from consult.cli import check_result
-from consult.recordfile import load
+from consult.cli.record_commands import check_result
+from consult.record.answers import Answer, InfoMethod, Sex
+from consult.record.file import load
 
 CASES = Path(__file__).parents[1] / "data" / "review-2026-12"
 

@@ -9,9 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from consult import resources
-from consult.answers import Answer
+from consult.record.answers import Answer
 from consult.rules.engine import assess
-from consult.ruleset import RuleSet
+from consult.rules.ruleset import RuleSet
 from tests.support import negative_record
 
 

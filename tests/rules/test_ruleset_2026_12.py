@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import pytest
 
-from consult import followups, screening
-from consult.answers import (
+from consult.cli.record_commands import check_result
+from consult.record.answers import (
     Answer,
     Band,
     Course,
@@ -34,14 +34,14 @@ from consult.answers import (
     WorkStatus,
     YesNoUnsure,
 )
-from consult.cli import check_result
-from consult.completeness import problems
-from consult.dates import show_date
-from consult.record import Record
+from consult.record.dates import show_date
+from consult.record.model import Record
+from consult.rules import followups, screening
 from consult.rules.assessment import Assessment, FiredRow, Suggestion
+from consult.rules.completeness import problems
 from consult.rules.engine import assess
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
-from consult.ruleset import load
+from consult.rules.ruleset import load
 from tests.support import negative_record
 
 Y, N, NA = Answer.YES, Answer.NO, Answer.NOT_ASKED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consult.answers import Answer, Band, DurationUnit, Side, Trajectory
+from consult.record.answers import Answer, Band, DurationUnit, Side, Trajectory
 from consult.rules.engine import assess
 from tests.support import negative_record
 

@@ -6,12 +6,12 @@ import itertools
 
 import pytest
 
-from consult import completeness
-from consult.answers import Agreement, Bothersome
-from consult.record import StartBack
+from consult.record.answers import Agreement, Bothersome
+from consult.record.model import StartBack
+from consult.rules import completeness
 from consult.rules.engine import assess
+from consult.rules.ruleset import load
 from consult.rules.startback import ITEMS_1_TO_8, score
-from consult.ruleset import load
 from tests.support import negative_record
 
 A, D = Agreement.AGREE, Agreement.DISAGREE

@@ -35,7 +35,7 @@ from sqlalchemy.pool import NullPool
 from consult.cli import main as cli
 from consult.note import note_pdf
 from consult.note.versioning import Finalisation
-from consult.recordfile import dumps, load, loads
+from consult.record.file import dumps, load, loads
 from consult.store import NoteAltered, Store, Who
 from consult.store import audit as trail
 from consult.store.model import from_text
@@ -617,7 +617,7 @@ def _legacy_finalise(conn, note_id: str, at: str, seq: int, prev: str) -> str:
     """What consult wrote before schema 0003: the note row, and its entry with the PDF,
     record and listed-details hashes, chained, without authentication."""
     import consult
-    from consult.ruleset import load as load_rules
+    from consult.rules.ruleset import load as load_rules
     from consult.store import search
     from consult.store.schema import audit, notes
 

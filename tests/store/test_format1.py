@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.record import FORMAT_VERSION
+from consult.record.model import FORMAT_VERSION
 from consult.store import Store
 
 OLD = Path(__file__).parents[1] / "data" / "store-2026.11.2.sqlite"

@@ -16,8 +16,8 @@ from sqlalchemy import text
 
 from consult.note import IncompleteRecord, note_pdf
 from consult.note.versioning import Finalisation
-from consult.recordfile import dumps
-from consult.ruleset import load as load_rules
+from consult.record.file import dumps
+from consult.rules.ruleset import load as load_rules
 from consult.store import AlreadyFinalised, AmendConflict, NoteFilter, Store, StoreError, Who
 from consult.store.schema import metadata
 from tests.storesupport import GP, STAFF, Clock, new_id, nhs_numbers, patient_record

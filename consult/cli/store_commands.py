@@ -1,4 +1,4 @@
-"""Store commands for the command line (see consult.cli):
+"""The store commands of the command line (see consult.cli):
 
     python main.py audit verify [--checkpoint SEQ:HASH]
                                            exit 0: trail and notes intact, and the last
@@ -35,8 +35,9 @@ import re
 import sys
 from typing import Any
 
-from consult.dates import show_date
-from consult.nhs import display
+from consult.cli.common import UsageError
+from consult.record.dates import show_date
+from consult.record.nhs import display
 
 PROBLEMS_SHOWN = 20
 _CHECKPOINT = re.compile(r"([0-9]+):([0-9a-fA-F]{64})")
@@ -166,17 +167,15 @@ def run(args: argparse.Namespace) -> int:
     handler = {"audit": _verify, "db": _db, "finalise": _finalise}.get(args.command, _list)
     try:
         if args.command == "finalise":  # an unreadable or incomplete record: nothing opened
-            from consult.completeness import problems
-            from consult.recordfile import load
+            from consult.record.file import load
+            from consult.rules.completeness import problems
 
             args.record = load(args.file)
             if found := problems(args.record):
                 return _incomplete(args.file, found)
         if args.command == "db" and args.db_command == "key":
             args.key_made = _make_key(args.key_file)
-        if args.command == "db" and args.db_command == "upgrade":
-            store = _open_for_upgrade(args.database, args.key_file)
-        elif args.command == "finalise" or (args.command == "db" and args.db_command == "key"):
+        if args.command == "finalise" or (args.command == "db" and args.db_command in ("upgrade", "key")):
             store = Store.open(args.database, create=True, migrate=True, key_file=args.key_file)
         else:  # read only: never create an empty database, never upgrade a backup
             store = Store.open(args.database, create=False, migrate=False, key_file=args.key_file)
@@ -185,13 +184,11 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
     except StoreError as exc:
-        from consult.cli import UsageError
-
         raise UsageError(str(exc)) from None
 
 
 def _incomplete(file: str, found: list[Any]) -> int:
-    from consult.recordfile import one_line
+    from consult.record.file import one_line
 
     print(f"consult: {one_line(file)}: the record is not complete; nothing finalised. "
           f"{len(found)} to do:", file=sys.stderr)
@@ -243,7 +240,6 @@ def _authentication(store: Any, report: Any) -> str:
 
 
 def _make_key(key_file: str | None) -> bool:
-    from consult.cli import UsageError
     from consult.store import keys
 
     path, _ = keys.resolve(key_file)
@@ -272,11 +268,9 @@ def _db(store: Any, args: argparse.Namespace) -> int:
                   f"from entry {first}")
         return 0
     if args.db_command == "upgrade":
-        before, after = getattr(store, "before", _UNKNOWN), store.schema_revision()
+        before, after = store.revision_when_opened, store.schema_revision()
         if before == after:
             print(f"{store.shown_url}: already at schema {after}")
-        elif before is _UNKNOWN:
-            print(f"{store.shown_url}: now at schema {after}")
         else:
             print(f"{store.shown_url}: schema {before or 'none (new database)'} -> {after}")
         return 0
@@ -340,21 +334,3 @@ def _print_list(found: Any, args: argparse.Namespace) -> int:
         cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
         print("  ".join([*cells, row[-1]]))
     return bad
-
-
-_UNKNOWN = object()
-
-
-def _open_for_upgrade(url: str | None, key_file: str | None = None) -> Any:
-    """Store.open(create=True, migrate=True), remembering the schema revision found
-    before migrating (as `before`), so that `db upgrade` can say what it did."""
-    from consult.store import Store
-
-    class Upgrading(Store):
-        before: Any = _UNKNOWN
-
-        def migrate(self) -> None:
-            self.before = self.schema_revision()
-            super().migrate()
-
-    return Upgrading.open(url, create=True, migrate=True, key_file=key_file)

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from consult import resources
-from consult.answers import Band, Category
+from consult.record.answers import Band, Category
 
 Applies = Literal["low back pain", "sciatica", "acute", "sub-acute", "chronic"]
 Route = Literal["ces", "mscc", "msk", "physio"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from consult.record import PlanItem, Record
+from consult.record.model import PlanItem, Record
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 

@@ -1,72 +1,25 @@
-"""The command line: a contract that other tools and checks rely on.
+"""The record commands of the command line (see consult.cli): check, note, plan, schema.
 
-    python main.py check FILE              one JSON object on stdout; exit 0 when
-                                           FILE is a readable record, complete or not
-    python main.py note FILE -o OUT.pdf [--draft]
-                                           the PDF note, atomic, owner-only; exit 1
-                                           and the problems when the record is incomplete;
-                                           one warning line on stderr (exit 0) when
-                                           the font cannot print some characters
-    python main.py plan FILE [--accept] [--confirm] [-o OUT]
-                                           accept the current suggestions (the GP's
-                                           edited and own items are kept) and/or confirm
-                                           the plan, then write the record atomically,
-                                           owner-only, to OUT (default: FILE in place);
-                                           one line of JSON on stdout saying what was
-                                           done; exit 0 written (complete or not); 2
-                                           unreadable FILE, unwritable OUT, or neither
-                                           flag given: nothing written. A folder of test
-                                           records after a rule-set change:
-        for f in dir/*.json; do python main.py plan "$f" --accept --confirm \
-            -o out/"$(basename "$f")"; done > summary.jsonl
-    python main.py schema                  the JSON Schema of the record
-    python main.py audit verify | db | finalise | notes
-                                           the store: see consult.storecli
-
-Any unreadable input or unusable argument: one line on stderr, exit 2. Never a
-traceback, never a half-written output file.
+Each reads a record file; none opens the store.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any
 
-from consult import __version__
-from consult.completeness import problems
-from consult.record import Record
-from consult.recordfile import RecordFileError, load, one_line
+from consult.cli.common import EXIT_INCOMPLETE, EXIT_OK, UsageError
+from consult.record.file import load, one_line
+from consult.record.model import Record
+from consult.rules.completeness import problems
 from consult.rules.engine import assess
 
-EXIT_OK, EXIT_INCOMPLETE, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 70
 
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="consult", description="Remote GP lower back pain consultation: "
-                     "check a record, write its PDF note, accept or confirm its plan, "
-                     "or print the record's schema; "
-                     "and the store of finalised notes: finalise a record, list the notes, "
-                     "verify the audit trail, upgrade or show the database.",
-                     epilog="The store commands use --database URL, else CONSULT_DATABASE_URL, "
-                            "else the default SQLite file: not the app's Settings. "
-                            "With no arguments, main.py starts the desktop app; "
-                            "main.py --notes opens the finalised notes list alone.")
-    parser.add_argument("--version", action="version", version=f"consult {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def add_commands(commands: Any) -> None:
     check = commands.add_parser("check", help="assess a record and print the result as JSON")
     check.add_argument("file", metavar="FILE")
     note = commands.add_parser("note", help="write the PDF consultation note")
@@ -88,10 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("-o", "--output", metavar="OUT", default=None,
                       help="write the record here instead of over FILE (the folder must exist)")
     commands.add_parser("schema", help="print the JSON Schema of a record")
-    from consult import storecli
 
-    storecli.add_commands(commands)
-    return parser
+
+def run(args: argparse.Namespace) -> int:
+    return {"check": _check, "note": _note, "plan": _plan, "schema": _schema}[args.command](args)
 
 
 def check_result(record: Record) -> dict[str, object]:
@@ -171,8 +124,8 @@ def _plan(args: argparse.Namespace) -> int:
         raise UsageError("plan: give the output a file name (-o OUT), or leave -o out "
                          "to write FILE in place")
     record = load(args.file)
-    from consult import plan as core_plan
-    from consult.recordfile import save
+    from consult.record.file import save
+    from consult.rules import plan as core_plan
 
     accepted: dict[str, object] | None = None
     dropped: list[str] = []  # items the GP edited whose suggestion no longer applies
@@ -234,44 +187,3 @@ def _plan(args: argparse.Namespace) -> int:
 def _schema(_: argparse.Namespace) -> int:
     print(json.dumps(Record.model_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
-
-
-def utf8_output() -> None:
-    """Standard output and error in UTF-8, whatever the locale or a redirect says, before
-    anything is printed: a Windows cp1252 redirect cannot encode "Łukasz", and the notes
-    list printed part of its table, then "internal error" (exit 70). A character UTF-8
-    cannot carry (a lone surrogate from a JSON escape) is written as an escape."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(OSError, ValueError):  # a closed or unusual stream
-                reconfigure(encoding="utf-8", errors="backslashreplace")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    utf8_output()
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_OK
-        from consult import storecli
-
-        handler = {"check": _check, "note": _note, "plan": _plan,
-                   "schema": _schema}.get(args.command, storecli.run)
-        return handler(args)
-    except (RecordFileError, UsageError) as exc:
-        print(f"consult: {one_line(str(exc))}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    except OSError as exc:  # e.g. stdout closed or full
-        print(f"consult: cannot write output: {one_line(str(exc.strerror or exc))}",
-              file=sys.stderr)
-        return EXIT_UNREADABLE
-    except KeyboardInterrupt:
-        print("consult: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # never a traceback, never patient data in the message
-        print(f"consult: internal error ({type(exc).__name__}); nothing was written. "
-              "Please report it.", file=sys.stderr)
-        return EXIT_INTERNAL

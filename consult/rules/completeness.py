@@ -11,13 +11,13 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from consult import screening
-from consult.answers import Answer, Side
-from consult.facts import derive
-from consult.plan import is_stale as plan_is_stale
-from consult.record import Record
+from consult.record.answers import Answer, Side
+from consult.record.model import Record
+from consult.rules import screening
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
+from consult.rules.facts import derive
+from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import long_standing_claudication
 
 YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED

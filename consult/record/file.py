@@ -15,8 +15,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from consult import atomic
-from consult.record import FORMAT_NAME, FORMAT_VERSION, Record
-from consult.upgrade import UPGRADES
+from consult.record.model import FORMAT_NAME, FORMAT_VERSION, Record
+from consult.record.upgrade import UPGRADES
 
 MAX_BYTES = 5_000_000
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from consult import facts as derive_facts
-from consult.answers import Answer, Episode, FitNote, Mode, Onset, Sex, Trauma, WorkStatus
-from consult.record import Observation, Record
+from consult.record.answers import Answer, Episode, FitNote, Mode, Onset, Sex, Trauma, WorkStatus
+from consult.record.model import Observation, Record
+from consult.rules import facts as derive_facts
 from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, fracture_findings
 
 YES = Answer.YES

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consult.answers import Answer, DurationUnit, Episode, LegExtent
-from consult.dates import age_on
-from consult.record import Record
+from consult.record.answers import Answer, DurationUnit, Episode, LegExtent
+from consult.record.dates import age_on
+from consult.record.model import Record
 
 DAYS_PER_UNIT = {
     DurationUnit.DAYS: 1.0,

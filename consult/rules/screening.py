@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consult import facts as derive_facts
-from consult.answers import Answer, Onset, Sex, Trauma
-from consult.record import (
+from consult.record.answers import Answer, Onset, Sex, Trauma
+from consult.record.model import (
     History,
     Legs,
     Medicines,
@@ -23,6 +22,7 @@ from consult.record import (
     RiskHistory,
     Triggers,
 )
+from consult.rules import facts as derive_facts
 from consult.rules.redflags import (
     CES_ITEMS,
     INFECTION_RISKS,
@@ -211,7 +211,7 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
     Answers already given are never changed, and details that belong to a Yes are
     never filled in. Questions of other groups are untouched.
     """
-    from consult import followups  # followups imports the rules that import this module
+    from consult.rules import followups  # followups imports the rules that import this module
 
     changed = []
     for path in GROUP_BY_ID[group_id].paths:

@@ -1,6 +1,6 @@
 """The consultation record: every domain of the clinical reference, section 1.
 
-A record is a draft until the completeness check (`consult.completeness`) finds
+A record is a draft until the completeness check (`consult.rules.completeness`) finds
 nothing left to do. Any draft, however incomplete, is a valid `Record`: the
 model refuses only values that can never be right (a broken NHS number, a pain
 score of 12, an unknown field). Cross-field sense and "what is still missing"
@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from consult import nhs
-from consult.answers import (
+from consult.record import nhs
+from consult.record.answers import (
     Agreement,
     Answer,
     Bothersome,
@@ -59,7 +59,7 @@ from consult.answers import (
 )
 
 FORMAT_NAME = "consult-record"
-FORMAT_VERSION = 2  # format 1 files are upgraded on load (consult.upgrade)
+FORMAT_VERSION = 2  # format 1 files are upgraded on load (consult.record.upgrade)
 
 
 def _nhs_number(value: object) -> object:
@@ -313,7 +313,7 @@ class RedFlags(Section):
         "Constant night pain, not eased by changing position, stops sleep"
     )
     widespread_bone_pain: Answer = _ask("Widespread bone pain")
-    # questions recorded No with their clinical group's one answer (consult.screening.GROUPS)
+    # questions recorded No with their clinical group's one answer (consult.rules.screening.GROUPS)
     asked_as_group: list[ShortText] = Field(
         default_factory=list, title="Recorded No as a group (the GP asked the group at once)"
     )

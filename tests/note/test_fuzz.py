@@ -92,11 +92,11 @@ def cell_texts(data: bytes, body: Callable[[int], tuple[float, float]]) -> list[
             bottom, top = body(number)
             objects: list[dict] = []
 
-            def begin(operator, *_):
+            def begin(operator, *_, objects=objects):
                 if operator == b"BT":
                     objects.append({"x": None, "parts": [], "head": False})
 
-            def keep(text, cm, tm, font, size, bottom=bottom, top=top):
+            def keep(text, cm, tm, font, size, bottom=bottom, top=top, objects=objects):
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 if not objects or not text or not bottom <= y <= top:
                     return

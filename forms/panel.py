@@ -1,13 +1,15 @@
 """The live assessment panel: disposition, fired rows, scores, plan checklist, note preview.
 
 Shown beside the form and updated on every answer. It presents what `consult`
-decided (`assess`, the rule set's words, `consult.rules.plan`) and edits only
-`record.plan`: ticking, unticking, editing and adding plan items, accepting the
-suggested plan and confirming it. Every change to the plan emits `planChanged`.
+decided (`assess`, the rule set's words) and is a view of the plan model
+(`consult.rules.plan.PlanEditor`): it draws the model's rows and forwards
+the GP's actions (tick, untick, edit, add, accept, confirm) to it; the model
+changes `record.plan`. Every change to the plan emits `planChanged`.
 
-Words come from the rule set (the headline with the most urgent fired row's
-deadline, band titles, the unscreened warning, `consult.rules.ruleset.deadline_words` for
-time limits), so the panel says what the note says. State is shown by words and
+Words come from the core (`consult.rules.wording`: the headline with the most
+urgent fired row's deadline, row labels, category and stratum words, the functions
+the note uses too; `consult.rules.ruleset.deadline_words` for time limits), so the
+panel says what the note says. State is shown by words and
 icons as well as colour; colours are only accents (bars and band words) chosen for
 the current palette, light or dark.
 """
@@ -16,9 +18,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 
-from pydantic import ValidationError
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -59,19 +59,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.record.answers import Band, Category
-from consult.record.model import PlanItem, Record
-from consult.rules import plan as core_plan
-from consult.rules import screening
-from consult.rules.assessment import Assessment, FiredRow, Suggestion
+from consult.record.model import Record
+from consult.rules import screening, wording
+from consult.rules.assessment import Assessment, FiredRow
+from consult.rules.plan import (
+    CONFIRMED,
+    NOT_CONFIRMED,
+    STALE,
+    STATUS_WORDS,
+    PlanEditor,
+    PlanRow,
+)
 from consult.rules.ruleset import RuleSet, deadline_words, load
 
-OWN_REASON = "GP's own item"
+OWN_REASON = wording.OWN_ITEM
 STILL_TO_ASK_SHOWN = 3
 
-STATUS_CONFIRMED = "Plan confirmed"
-STATUS_NOT_CONFIRMED = "Not confirmed"
-STATUS_STALE = "Answers changed since the plan was confirmed: confirm again"
+STATUS_CONFIRMED = STATUS_WORDS[CONFIRMED]
+STATUS_NOT_CONFIRMED = STATUS_WORDS[NOT_CONFIRMED]
+STATUS_STALE = STATUS_WORDS[STALE]
 
 # Accent colours per level: (on a light window, on a dark window). Used for bars and
 # the band's own words only; backgrounds stay the palette's.
@@ -91,10 +97,6 @@ _ICONS = {
     "routine": QStyle.StandardPixmap.SP_MessageBoxInformation,
     "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
-_CATEGORY_WORDS = {Category.SELF_CARE: "Self-care", Category.MEDICINE: "Medicine",
-                   Category.INVESTIGATION: "Investigation", Category.REFERRAL: "Referral",
-                   Category.SAFETY_NETTING: "Safety-netting", Category.FOLLOW_UP: "Follow-up"}
-_STRATUM_WORDS = {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}
 
 MarkerRole = Qt.ItemDataRole.UserRole + 1  # "edited", "your own item", "no longer suggested"
 
@@ -126,41 +128,10 @@ def _accent_bar() -> QFrame:
 # Plan rows
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One line of the checklist: a current suggestion and/or a plan item."""
-
-    key: str
-    text: str
-    ticked: bool
-    marker: str  # "", "edited", "your own item", "no longer suggested"
-    detail: str  # rich text for the detail label
-    tooltip: str  # plain text
-    suggestion: Suggestion | None
-    item: PlanItem | None  # the plan item (ticked) or the GP's version put aside (unticked)
-
-
-def _key(item: PlanItem) -> str:
-    return f"s:{item.suggestion_id}" if item.suggestion_id is not None else f"o:{id(item)}"
-
-
-def _describe(category: Category, reason: str, source: str, marker: str,
-              own: bool) -> tuple[str, str]:
-    """(rich detail, plain tooltip) for one plan row."""
-    origin = "Your own item" if own else "Suggested"
-    if marker == "edited":
-        origin = "Suggested, edited by you"
-    elif marker == "no longer suggested":
-        origin = "No longer suggested by the current answers: untick it to take it out of the plan"
-    head = f"{_CATEGORY_WORDS.get(category, str(category))} \u00b7 {origin}"
-    lines = [("", head)]
-    if reason and not own:
-        lines.append(("Why: ", reason))
-    if source:
-        lines.append(("Source: ", source))
-    rich = "<br>".join(f"<b>{_esc(label)}</b>{_esc(text)}" if label else _esc(text)
-                       for label, text in lines)
-    return rich, "\n".join(label + text for label, text in lines)
+def _detail(row: PlanRow) -> str:
+    """The row's description (category and origin, why, source) as rich text."""
+    return "<br>".join(f"<b>{_esc(label)}</b>{_esc(text)}" if label else _esc(text)
+                       for label, text in row.lines)
 
 
 class _PlanDelegate(QStyledItemDelegate):
@@ -275,9 +246,8 @@ class AssessmentPanel(QWidget):
         self._preview_text = ""
         self._level = ""
         self._fired: list[FiredRow] | None = None
-        self._rows: list[_Row] = []
-        self._aside: dict[str, tuple[PlanItem, int]] = {}  # unticked GP versions, former index
-        self._order: dict[str, int] = {}  # first-seen order of rows beyond the suggestions
+        self._plan = PlanEditor()  # the plan's state: this panel only shows it
+        self._rows: list[PlanRow] = []  # the rows as shown
         self._in_list_signal = False
         self._resync_pending = False
         self._locked = False
@@ -486,16 +456,16 @@ class AssessmentPanel(QWidget):
     # -- public interface ----------------------------------------------------
 
     def set_record(self, record: Record) -> None:
-        """The live record; the panel edits `record.plan` in place."""
+        """The live record; the plan model edits `record.plan` in place."""
         self._record = record
-        self._aside.clear()
-        self._order.clear()
+        self._plan.set_record(record)
         self._set_plan_enabled(True)
         self._sync_plan()
 
     def show_assessment(self, assessment: Assessment, preview_text: str) -> None:
         """Show a new assessment and note preview. Only what changed is redrawn."""
         self._assessment = assessment
+        self._plan.set_assessment(assessment)
         self._show_disposition(assessment)
         resized = False
         if assessment.fired != self._fired:
@@ -526,20 +496,10 @@ class AssessmentPanel(QWidget):
     # -- disposition ---------------------------------------------------------
 
     def _show_disposition(self, a: Assessment) -> None:
-        rules = self._rules
-        unscreened = f"{rules.unscreened.title} - {rules.unscreened.meaning}"
-        outside = any(r.kind == "outside" for r in a.fired)
-        lines: list[tuple[str, str]] = []  # (level, words)
         # the headline: 'URGENT - within 24 hours', the most urgent fired row's deadline,
         # never only the band's general range; while unscreened the warning is a line
         # of its own below it
-        level = "outside" if outside and a.band is Band.ROUTINE else a.band.value
-        if a.red_flags_screened:
-            lines.append((level, a.headline))
-        else:
-            if a.band is not Band.ROUTINE or outside:
-                lines.append((level, rules.headline(a.band, a.within, outside=outside)))
-            lines.append(("unscreened", unscreened))
+        lines = wording.disposition_lines(self._rules, a)  # (level, words)
         level = lines[0][0]
         dark = _is_dark(self.palette())
         parts = []
@@ -596,22 +556,11 @@ class AssessmentPanel(QWidget):
         return "\n".join(_strip_tags(label.text()) for label in labels)
 
     def _fired_row(self, a: Assessment, row: FiredRow, dark: bool) -> QFrame:
-        level = row.band.value if row.band else "outside"
-        if row.band is Band.ROUTINE and not a.red_flags_screened:
-            level = "unscreened"
+        # the row's own band and deadline, as the note's box labels it
+        level, label = wording.fired_row_label(self._rules, a, row)
         colour = _ACCENTS[level][dark]
-        if row.band is None:
-            label = "Outside this pathway"
-        elif row.band is Band.ROUTINE and not a.red_flags_screened:
-            label = "Red flags not fully screened"
-        else:
-            # the row's own band and deadline, as the note's box labels it
-            label = self._rules.headline(row.band, row.within)
-        if row.kind == "outside" and row.band is not None:
-            label = f"Outside this pathway \u00b7 {label}"
         when = deadline_words(row.within)
-        kind = {"strong": "Red flag", "weak": "Weak red flag", "ng65": "NICE NG65",
-                "referral": "Referral", "outside": "Outside this pathway"}.get(row.kind, row.kind)
+        kind = wording.row_kind_words(row.kind)
         lines = [
             f'<span style="color:{colour}; font-weight:600">{_esc(label)}</span>'
             f" \u00b7 <b>{_esc(row.suspected)}</b>",
@@ -652,7 +601,7 @@ class AssessmentPanel(QWidget):
         sb = a.startback
         text = ""
         if sb is not None:
-            text = (f"<b>STarT Back:</b> {_esc(_STRATUM_WORDS.get(sb.stratum, sb.stratum))} "
+            text = (f"<b>STarT Back:</b> {_esc(wording.stratum_words(sb.stratum))} "
                     f"(total {sb.total} of 9, distress {sb.distress} of 5)<br>"
                     f"Matched care: {_esc(sb.matched_care)}")
         if text != self._startback.text():
@@ -698,52 +647,9 @@ class AssessmentPanel(QWidget):
         for w in (self._list, self._accept, self._own, self._add, self._confirm):
             w.setEnabled(on and not self._locked)
 
-    def _compute_rows(self) -> list[_Row]:
-        record = self._record
-        if record is None:
-            return []
-        items = record.plan.items
-        suggestions = self._assessment.suggestions if self._assessment else []
-        by_key = {}
-        for item in items:
-            by_key.setdefault(_key(item), item)
-        rows = []
-        suggested = set()
-        for s in suggestions:
-            key = f"s:{s.id}"
-            suggested.add(key)
-            item = by_key.get(key)
-            ticked = item is not None
-            shown = item if item is not None else self._aside.get(key, (None, 0))[0]
-            edited = shown is not None and shown.edited
-            marker = "edited" if edited else ""
-            text = shown.text if shown is not None else s.text
-            reason = shown.reason if shown is not None else s.reason
-            source = shown.source if shown is not None else s.source
-            category = shown.category if shown is not None else s.category
-            detail, tip = _describe(category, reason, source, marker, own=False)
-            rows.append(_Row(key, text, ticked, marker, detail, tip, s, shown))
-        extra: list[tuple[str, PlanItem, bool]] = []
-        for item in items:
-            key = _key(item)
-            if key not in suggested and by_key.get(key) is item:
-                extra.append((key, item, True))
-        for key, (item, _at) in self._aside.items():
-            if key not in suggested and key not in by_key:
-                extra.append((key, item, False))
-        for key, _item, _t in extra:
-            self._order.setdefault(key, len(self._order))
-        extra.sort(key=lambda e: self._order[e[0]])
-        for key, item, ticked in extra:
-            own = item.suggestion_id is None
-            marker = "your own item" if own else "no longer suggested"
-            detail, tip = _describe(item.category, item.reason, item.source, marker, own)
-            rows.append(_Row(key, item.text, ticked, marker, detail, tip, None, item))
-        return rows
-
     def _sync_plan(self) -> None:
         """Bring the checklist and status in line with the record; touch only what changed."""
-        rows = self._compute_rows()
+        rows = self._plan.rows()
         old_keys = [r.key for r in self._rows]
         new_keys = [r.key for r in rows]
         if old_keys != new_keys and self._in_list_signal:
@@ -758,8 +664,7 @@ class AssessmentPanel(QWidget):
         count = f"({ticked} of {len(self._rows)} ticked)" if self._rows else ""
         if count != self._plan_count.text():
             self._plan_count.setText(count)
-        can_accept = self._record is not None and not self._locked and bool(
-            self._assessment and self._assessment.suggestions)
+        can_accept = self._plan.can_accept and not self._locked
         if can_accept != self._accept.isEnabled():
             self._accept.setEnabled(can_accept)
 
@@ -767,7 +672,7 @@ class AssessmentPanel(QWidget):
         self._resync_pending = False
         self._sync_plan()
 
-    def _apply_rows(self, rows: list[_Row], old_keys: list[str], force: bool = False) -> None:
+    def _apply_rows(self, rows: list[PlanRow], old_keys: list[str], force: bool = False) -> None:
         lst = self._list
         current = lst.currentRow()
         current_key = old_keys[current] if 0 <= current < len(old_keys) else None
@@ -793,10 +698,10 @@ class AssessmentPanel(QWidget):
                 if it.checkState() != state:
                     it.setCheckState(state)
                 it.setData(MarkerRole, row.marker)
-                it.setToolTip(row.tooltip)
+                it.setToolTip(row.description)
                 it.setData(Qt.ItemDataRole.AccessibleTextRole,
                            row.text + (f" ({row.marker})" if row.marker else ""))
-                it.setData(Qt.ItemDataRole.AccessibleDescriptionRole, row.tooltip)
+                it.setData(Qt.ItemDataRole.AccessibleDescriptionRole, row.description)
             self._rows = rows
             if current_key is not None:
                 keys = [r.key for r in rows]
@@ -809,19 +714,13 @@ class AssessmentPanel(QWidget):
         self._show_detail(lst.currentRow())
 
     def _show_detail(self, n: int) -> None:
-        text = self._rows[n].detail if 0 <= n < len(self._rows) else (
+        text = _detail(self._rows[n]) if 0 <= n < len(self._rows) else (
             "Select an item to see why it is suggested and its source." if self._rows else "")
         if text != self._detail.text():
             self._detail.setText(text)
 
     def _show_status(self) -> None:
-        record, a = self._record, self._assessment
-        if record is None or not record.plan.confirmed:
-            text = STATUS_NOT_CONFIRMED
-        elif a is not None and core_plan.is_stale(record, a):
-            text = STATUS_STALE
-        else:
-            text = STATUS_CONFIRMED
+        text = STATUS_WORDS[self._plan.status]
         if text != self._status.text():
             self._status.setText(text)
             self._status.setAccessibleDescription(text)
@@ -834,6 +733,7 @@ class AssessmentPanel(QWidget):
         self.planChanged.emit()
 
     def _item_changed(self, widget_item: QListWidgetItem) -> None:
+        """The GP ticked, unticked or edited an item in the list: tell the model."""
         n = self._list.row(widget_item)
         if self._record is None or not 0 <= n < len(self._rows):
             return
@@ -844,101 +744,23 @@ class AssessmentPanel(QWidget):
         try:
             changed = False
             if text != row.text:
-                changed = self._edit(row, text) or changed
+                changed = self._plan.edit(row.key, text) or changed
             if ticked != row.ticked:
-                self._rows[n] = row = self._compute_row_after_edit(row)
-                changed = self._tick(row, ticked) or changed
+                changed = self._plan.tick(row.key, ticked) or changed
             if changed:
                 self._changed()
             else:  # refused (empty text) or kept aside: show the record's state again
-                self._apply_rows(self._compute_rows(), [r.key for r in self._rows], force=True)
+                self._apply_rows(self._plan.rows(), [r.key for r in self._rows], force=True)
         finally:
             self._in_list_signal = False
 
-    def _compute_row_after_edit(self, row: _Row) -> _Row:
-        for r in self._compute_rows():
-            if r.key == row.key:
-                return r
-        return row
-
-    def _edit(self, row: _Row, text: str) -> bool:
-        assert self._record is not None
-        text = text.strip()
-        if not text:
-            return False
-        item = row.item
-        try:
-            if item is None:  # an unticked suggestion never touched: keep the GP's version aside
-                s = row.suggestion
-                assert s is not None
-                item = PlanItem(suggestion_id=s.id, text=text, reason=s.reason, source=s.source,
-                                category=s.category, edited=text != s.text)
-                self._aside[row.key] = (item, len(self._record.plan.items))
-                return False
-            item.text = text
-            if item.suggestion_id is not None:
-                original = row.suggestion.text if row.suggestion else None
-                item.edited = True if original is None else text != original
-        except ValidationError:
-            return False
-        # Reassign so the change goes through the plan's validation too.
-        self._record.plan.items = list(self._record.plan.items)
-        return row.ticked
-
-    def _tick(self, row: _Row, on: bool) -> bool:
-        assert self._record is not None
-        items = list(self._record.plan.items)
-        if not on:
-            at = next((i for i, it in enumerate(items) if _key(it) == row.key), None)
-            if at is None:
-                return False
-            self._aside[row.key] = (items.pop(at), at)
-        else:
-            aside = self._aside.pop(row.key, None)
-            if aside is not None:
-                item, at = aside
-            else:
-                s = row.suggestion
-                assert s is not None
-                item = PlanItem(suggestion_id=s.id, text=s.text, reason=s.reason,
-                                source=s.source, category=s.category)
-                at = len(items)
-            items.insert(self._insert_at(items, item, at), item)
-        self._record.plan.items = items
-        return True
-
-    def _insert_at(self, items: list[PlanItem], item: PlanItem, former: int) -> int:
-        """Where a ticked item goes: in suggestion order before the GP's own items."""
-        order = {s.id: n for n, s in enumerate(self._assessment.suggestions)} \
-            if self._assessment else {}
-        if item.suggestion_id is None or item.suggestion_id not in order:
-            return min(former, len(items))
-        mine = order[item.suggestion_id]
-        for n, other in enumerate(items):
-            theirs = order.get(other.suggestion_id) if other.suggestion_id else None
-            if other.suggestion_id is None or (theirs is not None and theirs > mine):
-                return n
-        return len(items)
-
     def _accept_plan(self) -> None:
-        if self._record is None or self._assessment is None:
-            return
-        core_plan.accept_suggestions(self._record, self._assessment)
-        self._aside = {k: v for k, v in self._aside.items() if k.startswith("o:")}
-        self._changed()
+        if self._plan.accept():
+            self._changed()
 
     def _add_own(self) -> None:
-        if self._record is None:
+        if self._record is None or self._plan.add(self._own.text()) is None:
             return
-        text = self._own.text().strip()
-        if not text:
-            return
-        try:
-            item = PlanItem(suggestion_id=None, text=text, reason=OWN_REASON,
-                            category=Category.FOLLOW_UP)
-        except ValidationError:
-            return
-        self._record.plan.items = [*self._record.plan.items, item]
         self._own.clear()
         self._changed()
         self._list.blockSignals(True)
@@ -947,10 +769,8 @@ class AssessmentPanel(QWidget):
         self._show_detail(self._list.currentRow())
 
     def _confirm_plan(self) -> None:
-        if self._record is None or self._assessment is None:
-            return
-        core_plan.confirm(self._record, self._assessment)
-        self._changed()
+        if self._plan.confirm():
+            self._changed()
 
     # -- look ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 from consult.record.dates import age_on, show_date
 from consult.record.model import Record
 from consult.record.nhs import display
+from consult.words import name_line
 
 NO_PATIENT = "No patient"
 
@@ -16,7 +17,7 @@ def banner_text(record: Record) -> tuple[str, str, str, str]:
     p, c = record.patient, record.consultation
     if not (p.family_name or p.given_name):
         return NO_PATIENT, "", "", ""
-    name = ", ".join(x for x in (p.family_name.upper(), p.given_name) if x)
+    name = name_line(p.family_name, p.given_name)
     born = f"Born {show_date(p.date_of_birth)}" if p.date_of_birth else "Born: not known"
     age = ""
     if p.date_of_birth and c.date and p.date_of_birth <= c.date:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from consult.note.versioning import show_datetime
 from consult.store import DraftInfo
+from consult.words import short_note_id
 
 INTRO = ("These consultations were not finalised when consult last closed. Check whose draft "
          "it is before you restore it: restore only the draft of the patient you are "
@@ -36,7 +37,7 @@ INTRO = ("These consultations were not finalised when consult last closed. Check
 def draft_text(draft: DraftInfo) -> str:
     saved = f"Saved {show_datetime(draft.saved_at)} on {draft.workstation}"
     if draft.base_version is not None:
-        saved += f" \u00b7 amendment of note {draft.note_id[:8].upper()} version {draft.base_version}"
+        saved += f" \u00b7 amendment of note {short_note_id(draft.note_id)} version {draft.base_version}"
     return f"{draft.patient.line()}\n{saved}"
 
 

@@ -28,6 +28,7 @@ from consult.note import IncompleteRecord
 from consult.note.versioning import show_datetime
 from consult.record.file import RecordFileError
 from consult.store import AmendConflict, NoteInfo, StoreError
+from consult.words import plural
 from forms import dialogs, printing
 from forms import settings as app_settings
 from forms.banner import banner_text
@@ -285,7 +286,7 @@ class Finalising:
                 dialogs.show_error(self, "The printing was not recorded",
                                    f"The note was printed, but the audit trail could not "
                                    f"record it: {exc}.")
-        self.statusBar().showMessage(f"Sent {pages} page{'s' if pages != 1 else ''} to the "
+        self.statusBar().showMessage(f"Sent {plural(pages, 'page')} to the "
                                      "printer", 5000)
 
     def show_notes(self) -> None:

@@ -58,11 +58,6 @@ from forms.widgets import (
 
 LABEL_WIDTH = 300
 LAZY_BUILD_MS = 40
-# Screening answers outside red_flags.* whose Yes alone fires a row (shown like a red flag).
-# Not here: answers that fire only with another (risk.anticoagulant with sudden severe pain,
-# legs.claudication with its duration, medicines.pregnant with its warning signs).
-RED_FLAG_ANSWERS = ("legs.weakness", "legs.claudication", "triggers.severe_pain_after_trauma",
-                    "history.thoracic_pain", "risk.known_aortic_aneurysm")
 
 # Choices whose enum value does not read well on its own ("lower_back_spreading").
 CHOICE_LABELS: dict[Enum, str] = {
@@ -129,8 +124,7 @@ def make_field(path: str, parent: QWidget) -> Field:
     if path == "red_flags.cancer_year":
         return NumberField(path, title, 1900, 2100, parent)
     if annotation is Answer:
-        red_flag = path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
-        return AnswerField(path, title, parent, red_flag=red_flag)
+        return AnswerField(path, title, parent, red_flag=screening.is_red_flag_answer(path))
     if annotation is Trauma:  # "not asked" is the empty choice
         return ChoiceField(path, title, [Trauma.NONE, Trauma.MINOR, Trauma.MAJOR], parent,
                            labels=CHOICE_LABELS)

@@ -36,18 +36,20 @@ from consult.record import file as recordfile
 from consult.record.answers import Answer, Trauma
 from consult.record.file import RecordFileError
 from consult.record.model import Record
+from consult.rules import screening
 from consult.rules.assessment import Assessment
 from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
 from consult.rules.ruleset import load as load_rules
 from consult.store import NoteInfo
+from consult.words import plural
 from forms import dialogs
 from forms import settings as app_settings
 from forms.banner import PatientBanner
 from forms.bars import MessageBar
 from forms.drafting import Drafting
 from forms.finalising import Finalising
-from forms.form import RED_FLAG_ANSWERS, ConsultationForm, resolve
+from forms.form import ConsultationForm, resolve
 from forms.panel import AssessmentPanel
 from forms.sections import SECTIONS, section_of
 
@@ -78,8 +80,7 @@ def _is_red(record: Record, path: str) -> bool:
     value = getattr(owner, leaf)
     if path == "triggers.trauma":
         return value is Trauma.MAJOR
-    red = path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
-    return red and value is Answer.YES
+    return screening.is_red_flag_answer(path) and value is Answer.YES
 
 
 class MainWindow(Drafting, Finalising, QMainWindow):
@@ -330,7 +331,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         self._refresh_sections(found)
         self._refresh_to_finish(found)
         complete = not found
-        items = f"{len(found)} item{'s' if len(found) != 1 else ''} to finish"
+        items = f"{plural(len(found), 'item')} to finish"
         reason = "" if complete else (
             f"Export and Print are disabled until the record is complete: {items}.")
         if self.locked:

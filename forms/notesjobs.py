@@ -20,11 +20,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from consult.store import NoteInfo, Store, StoreError, Who
+from consult.words import plural
 from forms import dialogs, printing
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def sentence(exc: BaseException) -> str:

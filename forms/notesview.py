@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from consult.note.versioning import show_datetime
 from consult.store import NoteInfo, Store, StoreError, Who
 from consult.store.location import shown
+from consult.words import plural
 from forms import notesjobs
 from forms.bars import MessageBar
 from forms.notepreview import NotePreview, describe
@@ -223,7 +224,7 @@ class NotesWindow(QMainWindow):
             self.bar.clear()
 
     def _show_notes(self, notes: list[NoteInfo]) -> None:
-        self._count = notesjobs.plural(len(notes), "note")
+        self._count = plural(len(notes), "note")
         if self._more:
             self._count = f"Showing the newest {LIMIT} notes: narrow the filter to find older ones"
         self.notes.set_notes(notes)

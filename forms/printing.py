@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal
 
+from consult.words import plural
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtPrintSupport import QPrinter
@@ -121,7 +123,7 @@ def _page_numbers(printer: QPrinter, count: int, ordered: bool = True) -> list[i
         last = count
     if first > count or first > last:
         raise PrintError(f"Pages {first} to {printer.toPage() or first} are not in the note, "
-                         f"which has {count} page{'s' if count != 1 else ''}.")
+                         f"which has {plural(count, 'page')}.")
     pages = list(range(first - 1, last))
     if ordered and printer.pageOrder() == QPrinter.PageOrder.LastPageFirst:
         pages.reverse()
@@ -271,7 +273,7 @@ def _draw(painter: QPainter, printer: QPrinter, image: QImage) -> None:
 
 def _next_page(printer: QPrinter, printed: int) -> None:
     if not printer.newPage():
-        raise PrintError(f"The printer stopped after {printed} page{'s' if printed != 1 else ''}.")
+        raise PrintError(f"The printer stopped after {plural(printed, 'page')}.")
 
 
 def _check_state(printer: QPrinter) -> None:
@@ -364,7 +366,7 @@ def print_many_raster(pdfs: Iterable[bytes], printer: QPrinter, *, dpi: int | No
     _check_state(printer)
     if stopped and len(finished) < len(counts):
         raise PrintCancelled(f"Printing stopped after {len(finished)} of {len(counts)} notes "
-                             f"({printed} page{'s' if printed != 1 else ''}); the rest were not "
+                             f"({plural(printed, 'page')}); the rest were not "
                              "sent to the printer.", finished)
     return printed
 

@@ -17,6 +17,7 @@ from consult.record.file import load, one_line
 from consult.record.model import Record
 from consult.rules.completeness import problems
 from consult.rules.engine import assess
+from consult.words import plural
 
 
 def add_commands(commands: Any) -> None:
@@ -107,7 +108,7 @@ def missing_glyphs_words(missing: Sequence[str]) -> str:
     codes = ", ".join(f"U+{ord(c):04X}" for c in missing[:GLYPHS_NAMED])
     more = f" and {len(missing) - GLYPHS_NAMED} more" if len(missing) > GLYPHS_NAMED else ""
     one = len(missing) == 1
-    return (f"{len(missing)} character{'' if one else 's'} cannot be printed in the note's "
+    return (f"{plural(len(missing), 'character')} cannot be printed in the note's "
             f"font and show{'s' if one else ''} as {'an empty box' if one else 'empty boxes'} "
             f"({codes}{more}); the note lists {'it' if one else 'them'} after its alerts")
 

@@ -38,6 +38,7 @@ from typing import Any
 from consult.cli.common import UsageError
 from consult.record.dates import show_date
 from consult.record.nhs import display
+from consult.words import plural
 
 PROBLEMS_SHOWN = 20
 _CHECKPOINT = re.compile(r"([0-9]+):([0-9a-fA-F]{64})")
@@ -146,10 +147,6 @@ def _checkpoint(text: str) -> tuple[int, str]:
     return int(found.group(1)), found.group(2).lower()
 
 
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def _source(args: argparse.Namespace) -> str:
     """Where the URL came from, in the order consult.store.location.resolve uses."""
     from consult.store import ENV
@@ -206,14 +203,14 @@ def _verify(store: Any, args: argparse.Namespace) -> int:
         print(problem)
     where = store.shown_url
     if report.ok:
-        print(f"audit trail intact: {_plural(report.entries, 'entry', 'entries')}, "
-              f"{_plural(report.notes, 'note version')} ({where})")
+        print(f"audit trail intact: {plural(report.entries, 'entry', 'entries')}, "
+              f"{plural(report.notes, 'note version')} ({where})")
         print(_authentication(store, report))
         if report.head is not None:
             seq, digest = report.head
             print(f"checkpoint {seq}:{digest}")
         return 0
-    print(f"consult: the audit trail of {where} has {_plural(len(report.problems), 'problem')}; "
+    print(f"consult: the audit trail of {where} has {plural(len(report.problems), 'problem')}; "
           f"{_authentication(store, report)}", file=sys.stderr)
     return 1
 
@@ -302,7 +299,7 @@ def _list(store: Any, args: argparse.Namespace) -> int:
         for line in unreadable:
             print(f"consult: {line}; run `main.py audit verify`", file=sys.stderr)
         if unreadable:
-            print(f"consult: {_plural(len(unreadable), 'stored note')} could not be listed",
+            print(f"consult: {plural(len(unreadable), 'stored note')} could not be listed",
                   file=sys.stderr)
 
 

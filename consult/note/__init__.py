@@ -36,6 +36,7 @@ from consult.note.versioning import Finalisation, Superseded
 from consult.record.model import Record
 from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
+from consult.words import plural
 
 __all__ = ["Finalisation", "IncompleteRecord", "Note", "Superseded", "compose", "note_pdf",
            "note_text", "prepare", "render_text", "write_note_pdf", "write_pdf"]
@@ -48,8 +49,8 @@ class IncompleteRecord(Exception):
         self.problems = list(found)
         first = "; ".join(p.message for p in self.problems[:3])
         more = f" (and {len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-        super().__init__(f"The record is not complete: {len(self.problems)} "
-                         f"problem{'s' if len(self.problems) != 1 else ''}: {first}{more}")
+        super().__init__(f"The record is not complete: "
+                         f"{plural(len(self.problems), 'problem')}: {first}{more}")
 
 
 def prepare(record: Record, *, draft: bool = False, today: dt.date | None = None,

@@ -50,10 +50,8 @@ from consult.record.model import (
 )
 from consult.record.nhs import display
 from consult.rules import facts as derive_facts
-from consult.rules import screening
+from consult.rules import screening, wording
 from consult.rules.assessment import (
-    NOT_FULLY_SCREENED,
-    OUTSIDE_PATHWAY,
     Assessment,
     FiredRow,
 )
@@ -61,6 +59,7 @@ from consult.rules.facts import first_episode_age_flag
 from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
+from consult.words import name_line, plural
 
 NOT_KNOWN = "Not known"
 NOT_RECORDED = "Not recorded"
@@ -77,10 +76,6 @@ _FIT_NOTE_WORDS = {FitNote.NOT_NEEDED: "Not needed", FitNote.ISSUED: "Issued",
                    FitNote.TO_CONSIDER: "To consider"}
 _PHASE_WORDS = {"acute": "acute (under 6 weeks)", "sub-acute": "sub-acute (6 to 12 weeks)",
                 "chronic": "chronic (over 12 weeks)"}
-_CATEGORY_WORDS = {"self-care": "Self-care", "medicine": "Medicine",
-                   "investigation": "Investigation", "referral": "Referral",
-                   "safety-netting": "Safety-netting", "follow-up": "Follow-up"}
-_STRATUM_WORDS = {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}
 _INTERPRETER_WORDS = {Interpreter.NONE: "Not needed", Interpreter.PROFESSIONAL: "Professional",
                       Interpreter.FAMILY_OR_FRIEND: "Family member or friend"}
 _INFO_WORDS = {InfoMethod.PRINTED: "printed", InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "email",
@@ -108,40 +103,15 @@ def _or(text: str, default: str = NOT_RECORDED) -> str:
     return text if text else default
 
 
-def disposition_words(rules: RuleSet, assessment: Assessment) -> tuple[str, str]:
-    """(level, words) for the disposition: the assessment's headline, with the deadline
-    of the most urgent fired row ('URGENT - within 24 hours'); it never reads as plain
-    routine while red flags are unscreened or an outside-this-pathway row fired."""
-    level = {NOT_FULLY_SCREENED: "unscreened", OUTSIDE_PATHWAY: "outside"}.get(
-        assessment.disposition, assessment.disposition)
-    return level, assessment.headline
-
-
-def row_label(rules: RuleSet, row: FiredRow) -> str:
-    """A fired row's own band and deadline ('URGENT - within 24 hours'), never the
-    band's general range where the row gives a deadline."""
-    if row.band is None:
-        return "Outside this pathway"
-    return rules.headline(row.band, row.within)
-
-
 # ---------------------------------------------------------------------------
 # Header parts
 
 
 def banner(record: Record) -> Banner:
     p, c = record.patient, record.consultation
-    family, given = p.family_name, p.given_name
-    if family:
-        family = glyphs.upper_printable(family, bold=True)  # the banner's name is bold
-    if family and given:
-        name = f"{family}, {given}"
-    elif family:
-        name = f"{family}, given name not known"
-    elif given:
-        name = f"Family name not known, {given}"
-    else:
-        name = "Name not known"
+    # the banner's name is bold: capitals only where the bold font has them
+    name = name_line(p.family_name, p.given_name, say_missing=True,
+                     upper=lambda family: glyphs.upper_printable(family, bold=True))
     age = ""
     if p.date_of_birth and c.date and p.date_of_birth <= c.date:
         age = str(age_on(p.date_of_birth, c.date))
@@ -188,7 +158,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
     if rows:
         top = rows[0].band or Band.URGENT
         n = len(rows)
-        summary = (f"{n} red-flag finding{'s' if n > 1 else ''} "
+        summary = (f"{plural(n, 'red-flag finding')} "
                    f"need{'' if n > 1 else 's'} action, most urgent first. "
                    f"Disposition: {assessment.headline}.")
         extra = tuple(f"Also answered Yes: {p}" for p in loose)
@@ -201,9 +171,9 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
     if others:
         top = max((r.band for r in others if r.band), key=lambda b: b.rank)
         n = len(others)
-        summary = (f"{n} finding{'s' if n > 1 else ''} beside the red flags "
+        summary = (f"{plural(n, 'finding')} beside the red flags "
                    f"need{'' if n > 1 else 's'} action." if rows else
-                   f"{n} finding{'s' if n > 1 else ''} need{'' if n > 1 else 's'} action. "
+                   f"{plural(n, 'finding')} need{'' if n > 1 else 's'} action. "
                    f"Disposition: {assessment.headline}.")
         boxes.append(Alert(kind="action", level=top.value, title=ACTION_TITLE, summary=summary,
                            entries=tuple(_entry(rules, r) for r in others)))
@@ -229,19 +199,9 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
     return tuple(boxes)
 
 
-def _row_band_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> str:
-    """A row's band with its own deadline ('URGENT - within 24 hours'); never a bare
-    ROUTINE while unscreened."""
-    if row.band is Band.ROUTINE and not assessment.red_flags_screened:
-        return f"Red flags not fully screened: {deadline_words(row.within)}"
-    if row.band is None:
-        return deadline_words(row.within)
-    return row_label(rules, row)
-
-
 def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
     return AlertEntry(level=row.band.value if row.band else "outside",
-                      label=row_label(rules, row), suspected=row.suspected,
+                      label=wording.row_label(rules, row), suspected=row.suspected,
                       found=tuple(row.findings), action=row.action,
                       when=deadline_words(row.within))
 
@@ -478,7 +438,7 @@ def red_flag_table(record: Record) -> Table:
 
 def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Section:
     facts = derive_facts.derive(record)
-    level, words = disposition_words(rules, assessment)
+    level, words = wording.disposition_words(assessment)
     blocks: list[Block] = [Para(f"Disposition: {words}", tone=level)]
     if assessment.not_from_spine:
         # never "lower back pain, acute" above a 999 action for an aneurysm or a kidney
@@ -498,7 +458,7 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
         blocks.append(Table(
             columns=("Suspected", "How soon", "Action"), widths=(0.34, 0.22, 0.44),
             rows=tuple(TableRow((r.suspected,
-                                 _row_band_label(rules, assessment, r),
+                                 wording.row_band_label(rules, assessment, r),
                                  r.action),
                                 level=r.band.value if r.band else "")
                        for r in fired)))
@@ -519,7 +479,7 @@ def startback_section(rules: RuleSet, assessment: Assessment) -> Section | None:
     return Section("STarT Back", (
         Fields((("Total score", f"{sb.total} of 9"),
                 ("Distress subscore", f"{sb.distress} of 5"),
-                ("Risk stratum", _STRATUM_WORDS.get(sb.stratum, sb.stratum)),
+                ("Risk stratum", wording.stratum_words(sb.stratum)),
                 ("Matched care", sb.matched_care))),
         Para(rules.wording.startback_form, tone="muted"),
     ))
@@ -545,17 +505,11 @@ def plan_section(record: Record) -> Section:
     plan = record.plan
     blocks: list[Block] = []
     for n, entry in enumerate(plan.items, start=1):
-        if entry.suggestion_id is None:
-            origin = "GP's own item"
-        elif entry.edited:
-            origin = "Suggested, edited by the GP"
-        else:
-            origin = "Suggested"
         blocks.append(PlanEntry(number=n, text=entry.text, why=entry.reason,
                                 source=entry.source,
                                 category="" if entry.suggestion_id is None else
-                                _CATEGORY_WORDS.get(entry.category.value, entry.category.value),
-                                origin=origin))
+                                wording.category_words(entry.category),
+                                origin=wording.note_origin(entry.suggestion_id, entry.edited)))
     if not plan.items:
         blocks.append(Para("No plan items recorded yet.", tone="warning"))
     fit = _FIT_NOTE_WORDS[plan.fit_note] if plan.fit_note else NOT_RECORDED
@@ -644,7 +598,7 @@ def glyph_alert(missing: tuple[str, ...]) -> Alert:
     n = len(missing)
     return Alert(kind="glyphs", level="info", title="CHARACTERS THE FONT CANNOT PRINT",
                  summary="Some characters cannot be printed in this font and show as empty "
-                         f"boxes in the PDF ({n} different character{'s' if n != 1 else ''}). "
+                         f"boxes in the PDF ({plural(n, 'different character')}). "
                          "The record keeps them as typed:",
                  items=tuple(shown))
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from consult.record.dates import show_date, show_time
 from consult.rules.ruleset import RuleSet, load
+from consult.words import short_note_id
 
 UK = ZoneInfo("Europe/London")
 
@@ -38,7 +39,7 @@ def show_datetime(value: dt.datetime) -> str:
 
 def short_id(note_id: str) -> str:
     """The first 8 hex digits of a note's UUID, upper case: `3F2A91C0`."""
-    return uuid.UUID(note_id).hex[:8].upper()
+    return short_note_id(str(uuid.UUID(note_id)))  # a valid UUID only
 
 
 def _aware(value: dt.datetime, what: str) -> None:

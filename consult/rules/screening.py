@@ -61,6 +61,32 @@ _MODELS = {"red_flags": RedFlags, "risk": RiskHistory, "legs": Legs,
            "medicines": Medicines}
 
 
+# Screening answers outside red_flags.* whose Yes alone fires a row: shown like a red flag
+# (the form colours their Yes, the sections list says "contains a red flag").
+# Not here: answers that fire only with another (risk.anticoagulant with sudden severe pain,
+# medicines.pregnant with its warning signs, a fracture risk with lifting or minor trauma).
+RED_FLAG_ANSWERS = ("legs.weakness", "legs.claudication", "triggers.severe_pain_after_trauma",
+                    "history.thoracic_pain", "risk.known_aortic_aneurysm")
+
+
+def is_red_flag_answer(path: str) -> bool:
+    """A Yes at `path` counts as a red flag on screen: every answer of the red-flag
+    section, and the answers outside it whose Yes alone fires a row."""
+    return path.startswith("red_flags.") or path in RED_FLAG_ANSWERS
+
+
+def red_flag_paths() -> tuple[str, ...]:
+    """Every answer (Yes, No, Not asked) whose Yes counts as a red flag, as dotted paths:
+    the red-flag section's answers (a cauda equina item's `.answer`), then RED_FLAG_ANSWERS."""
+    own = []
+    for name, field in RedFlags.model_fields.items():
+        if field.annotation is Answer:
+            own.append(f"red_flags.{name}")
+        elif name in CES_ITEMS:
+            own.append(f"red_flags.{name}.answer")
+    return (*own, *RED_FLAG_ANSWERS)
+
+
 def _get(record: Record, path: str) -> object:
     value: object = record
     for part in path.split("."):

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, text
 
 from consult.store.keys import PracticeKey
 from consult.store.model import TIMES
+from consult.words import short_note_id
 
 GENESIS = "0" * 64
 ACTIONS = ("created", "finalised", "amended", "exported", "printed", "discarded", "sealed")
@@ -190,7 +191,8 @@ def _time_ok(value: Any) -> bool:
 def short_id(note_id: Any) -> str | None:
     """A note id as problems show it (its first 8 characters, upper case); None for
     anything that is not a plain id, which is never echoed (it may be anything)."""
-    return note_id[:8].upper() if isinstance(note_id, str) and _PLAIN_ID.fullmatch(note_id) else None
+    return short_note_id(note_id) if isinstance(note_id, str) and _PLAIN_ID.fullmatch(note_id) \
+        else None
 
 
 def note_name(row: Mapping[str, Any]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from consult.record.dates import show_date
 from consult.record.nhs import display as show_nhs_number
+from consult.words import short_note_id
 
 TIMES = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -111,7 +112,7 @@ class NoteInfo:
 
     @property
     def short_id(self) -> str:
-        return self.note_id[:8].upper()
+        return short_note_id(self.note_id)
 
 
 @dataclass(frozen=True)

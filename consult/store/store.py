@@ -59,6 +59,7 @@ from consult.store.model import (
     to_text,
 )
 from consult.store.schema import audit, drafts, notes
+from consult.words import NAME_NOT_KNOWN, name_line, short_note_id
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -291,7 +292,7 @@ class Store:
                                 .where(notes.c.record_sha256 == same).limit(1)).first()
             if twin:
                 raise AlreadyFinalised(
-                    f"this record was already finalised as note {twin.note_id[:8].upper()} "
+                    f"this record was already finalised as note {short_note_id(twin.note_id)} "
                     f"version {twin.version} ({versioning.show_datetime(from_text(twin.finalised_at))}); "
                     "amend that note to change it")
             try:
@@ -408,7 +409,7 @@ class Store:
         with self._reading("cannot read the note") as conn:
             row = conn.execute(query).mappings().first()
         if row is None:
-            raise StoreError(f"note {note_id[:8].upper()}"
+            raise StoreError(f"note {short_note_id(note_id)}"
                              f"{f' version {version}' if version else ''} is not in the store")
         try:
             return _note_info(row)
@@ -431,7 +432,7 @@ class Store:
             text = conn.execute(select(notes.c.record_json).where(
                 notes.c.note_id == note_id, notes.c.version == version)).scalar()
         if text is None:
-            raise StoreError(f"note {note_id[:8].upper()} version {version} is not in the store")
+            raise StoreError(f"note {short_note_id(note_id)} version {version} is not in the store")
         return loads(text, origin="stored note")
 
     def stored_pdf(self, note_id: str, version: int) -> bytes:
@@ -441,10 +442,10 @@ class Store:
                                       notes.c.pdf_sha256).where(
                 notes.c.note_id == note_id, notes.c.version == version)).first()
         if row is None:
-            raise StoreError(f"note {note_id[:8].upper()} version {version} is not in the store")
+            raise StoreError(f"note {short_note_id(note_id)} version {version} is not in the store")
         if not isinstance(row.pdf, bytes | bytearray | memoryview) \
                 or hashlib.sha256(bytes(row.pdf)).hexdigest() != row.pdf_sha256:
-            raise NoteAltered(f"note {note_id[:8].upper()} version {version} was altered after "
+            raise NoteAltered(f"note {short_note_id(note_id)} version {version} was altered after "
                               "it was finalised: do not use it; tell the practice's safety officer")
         return bytes(row.pdf)
 
@@ -599,8 +600,7 @@ def _note_info(row: Any) -> NoteInfo:
     if bad:
         column, what = bad[0]
         raise Unreadable(f"{trail.note_name(full)} cannot be read: column {column} {what}")
-    family, given = row["family_name"], row["given_name"]
-    name = ", ".join(x for x in (family.upper(), given) if x) or "Name not known"
+    name = name_line(row["family_name"], row["given_name"]) or NAME_NOT_KNOWN
     return NoteInfo(
         id=row["id"], note_id=row["note_id"], version=row["version"],
         latest_version=row["latest_version"],

@@ -292,32 +292,25 @@ def test_new_questions_sit_in_their_sections_in_call_order():
     assert all(p.startswith(("legs.", "observation.")) for p in lg)
 
 
-def test_red_flag_answers_outside_the_red_flag_section_fire_a_row_on_their_own():
-    """RED_FLAG_ANSWERS colours a Yes like a red flag: only answers whose Yes alone fires."""
-    from consult.record.model import Record as Model
-    from consult.rules import followups
-    from consult.rules.engine import assess
-    from forms.form import RED_FLAG_ANSWERS
-    from forms.sections import SECTIONS
-    from tests.support import negative_record
+def test_the_form_colours_a_yes_as_a_red_flag_exactly_where_the_core_says(form):
+    """Which answers are red flags lives in consult.rules.screening (derived from the
+    rules in tests/rules/test_red_flag_paths.py); the form reads it."""
+    from PySide6.QtWidgets import QToolButton
 
-    def fires_alone(path):
-        r = negative_record()
-        r.triggers.triggers = []  # lifting would turn osteoporosis into a fracture risk
-        r.legs.symptoms = r.legs.pain = Answer.YES  # show the leg follow-ups
-        if path == "triggers.severe_pain_after_trauma":
-            r.triggers.trauma = Trauma.MINOR  # the question it follows
-        before = {row.id for row in assess(r).fired}
-        owner, leaf = followups._owner_and_field(r, path)
-        setattr(owner, leaf, Answer.YES)
-        return bool({row.id for row in assess(r).fired} - before)
+    from consult.rules import screening
+    from forms.widgets import AnswerField
 
-    answers = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)
-               and not e.startswith("red_flags.")
-               and isinstance(getattr(*followups._owner_and_field(Model(), e)), Answer)]
-    flags = {p for p in answers if fires_alone(p)}
-    assert flags == set(RED_FLAG_ANSWERS)
-    assert "risk.known_aortic_aneurysm" in flags and "risk.anticoagulant" not in flags
+    form.ensure_built()
+    marked = {}
+    for path, field in form._fields.items():
+        if isinstance(field, AnswerField):
+            flags = {b.property("redflag") for b in field.findChildren(QToolButton)}
+            assert len(flags) == 1, path
+            marked[path] = flags == {"true"}
+    assert {p for p, red in marked.items() if red} == \
+        {p for p in marked if screening.is_red_flag_answer(p)}
+    assert set(screening.RED_FLAG_ANSWERS) <= {p for p, red in marked.items() if red}
+    assert {p for p in screening.red_flag_paths() if not p.endswith(".answer")} <= set(marked)
 
 
 def test_a_video_consultation_shows_the_observation_questions_a_telephone_one_hides_them(

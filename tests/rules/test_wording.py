@@ -1,0 +1,71 @@
+"""consult.rules.wording: the words the panel and the note share come from one place,
+and the note and the plan model both use them."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.note.compose import compose, plan_section, startback_section
+from consult.note.model import PlanEntry
+from consult.record.answers import Band, Category
+from consult.record.model import PlanItem, Record
+from consult.rules import wording
+from consult.rules.engine import assess
+from consult.rules.plan import PlanEditor
+from consult.rules.ruleset import load
+from tests.support import EXAMPLES, load_example
+
+
+def test_every_category_and_stratum_has_words():
+    assert set(wording.CATEGORY_WORDS) == set(Category)
+    assert all(wording.category_words(c) == wording.category_words(c.value) for c in Category)
+    assert [wording.stratum_words(s) for s in ("low", "medium", "high")] == \
+        ["Low risk", "Medium risk", "High risk"]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_panel_rows_and_the_note_name_a_plan_items_category_alike(name):
+    record = load_example(name)
+    record.plan.items = [*record.plan.items, PlanItem(text="Ring back", reason=wording.OWN_ITEM)]
+    entries = [b for b in plan_section(record).blocks if isinstance(b, PlanEntry)]
+    rows = {r.key: r for r in PlanEditor(record, assess(record)).rows()}
+    for item, entry in zip(record.plan.items, entries, strict=True):
+        row = rows[f"s:{item.suggestion_id}"] if item.suggestion_id else None
+        if row is not None:
+            assert entry.category == wording.category_words(item.category)
+            assert row.lines[0][1].startswith(entry.category + " \u00b7 ")
+        assert entry.origin == wording.note_origin(item.suggestion_id, item.edited)
+    assert entries[-1].origin == "GP's own item"
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_disposition_and_row_labels_are_the_notes(name):
+    record = load_example(name)
+    a, rules = assess(record), load()
+    level, words = wording.disposition_words(a)
+    lines = wording.disposition_lines(rules, a)
+    if a.red_flags_screened:
+        assert lines == [(level, words)]  # the panel's one line is the note's
+    note = compose(record, a, draft=True, app_version="test", rules=rules)
+    impression = next(s for s in note.sections if s.heading == "Impression")
+    assert impression.blocks[0].text == f"Disposition: {words}"
+    entries = [e for alert in note.alerts for e in alert.entries]
+    for entry in entries:
+        row = next(r for r in a.fired if r.suspected == entry.suspected)
+        assert entry.label == wording.row_label(rules, row)
+        if row.band is not Band.ROUTINE and row.kind != "outside":
+            assert wording.fired_row_label(rules, a, row)[1] == entry.label
+
+
+def test_the_stratum_words_in_the_note_are_the_panels():
+    record = load_example("inflammatory")
+    section = startback_section(load(), assess(record))
+    assert section is not None
+    fields = dict(section.blocks[0].rows)
+    assert fields["Risk stratum"] == wording.stratum_words(assess(record).startback.stratum)
+
+
+def test_unscreened_routine_never_reads_as_plain_routine():
+    a, rules = assess(Record()), load()
+    lines = wording.disposition_lines(rules, a)
+    assert lines[-1][0] == "unscreened" and "ROUTINE" not in " ".join(w for _, w in lines)

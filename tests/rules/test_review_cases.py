@@ -146,6 +146,7 @@ def test_pregnancy_is_part_of_the_screen_for_anyone_who_may_be_pregnant():
     assert "medicines.pregnant" not in [p["field"] for p in check_result(record)["problems"]]
 
 
+@pytest.mark.hazard("H24")
 def test_the_ces_information_is_recorded_with_how_it_was_given():
     record = load(CASES / "09-chronic-lbp-specialist-route.v2.json")
     record.plan.ces_card_given = Answer.YES

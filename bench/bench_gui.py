@@ -46,8 +46,8 @@ app = QApplication(sys.argv[:1])
 QCoreApplication.setOrganizationName("consult-bench")
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {tmp!r})
-from forms.mainwindow import MainWindow
-from forms.settings import style_sheet
+from forms.consultation.main_window import MainWindow
+from forms.dialogs.settings import style_sheet
 app.setStyleSheet(style_sheet())
 window = MainWindow()
 window.show()
@@ -93,7 +93,7 @@ def latency(answers: int, path: str) -> list[float]:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
     from consult.record import file as recordfile
-    from forms.mainwindow import MainWindow
+    from forms.consultation.main_window import MainWindow
 
     window = MainWindow()
     window.resize(1440, 900)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from forms.notesview import NotesWindow
+    from forms.notes.notes_window import NotesWindow
 
 NOTES_FLAG = "--notes"
 EXIT_NOT_STARTED = 1
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _application(argv: list[str]) -> QApplication:
     from PySide6.QtWidgets import QApplication
 
-    from forms.settings import style_sheet
+    from forms.dialogs.settings import style_sheet
 
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName("consult")
@@ -62,7 +62,7 @@ def _run(app: QApplication, window: QMainWindow) -> int:
 
 
 def run_consultation(app: QApplication) -> int:
-    from forms.mainwindow import MainWindow, show_ready
+    from forms.consultation.main_window import MainWindow, show_ready
 
     window = MainWindow()
     show_ready(window)
@@ -92,9 +92,9 @@ def start_notes() -> NotesWindow | None:
 
     from consult.store import Store, StoreError, Who
     from forms import dialogs
-    from forms import settings as app_settings
-    from forms.drafting import ask_who_is_working
-    from forms.notesview import NotesWindow
+    from forms.consultation.store_and_drafts import ask_who_is_working
+    from forms.dialogs import settings as app_settings
+    from forms.notes.notes_window import NotesWindow
 
     settings = app_settings.load_settings()
     if not settings.user_name:

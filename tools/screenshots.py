@@ -96,7 +96,7 @@ def main() -> int:
 
     from consult.record import file as recordfile
     from consult.store import Store
-    from forms.settings import AppSettings, save_settings, style_sheet
+    from forms.dialogs.settings import AppSettings, save_settings, style_sheet
 
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -116,7 +116,7 @@ def main() -> int:
                                practice_name="Riverside Medical Practice",
                                practice_address="1 River Road\nExampletown\nEX1 2AB")
         save_settings(settings)
-        from forms.mainwindow import MainWindow
+        from forms.consultation.main_window import MainWindow
 
         def use_palette(dark: bool = False) -> None:
             app.setStyle("Fusion")
@@ -244,7 +244,7 @@ def notes_records() -> list[tuple[str, Any, tuple[int, int]]]:
 def shoot_notes_list(app: Any, store: Any, clock: Clock) -> None:
     from consult.rules import plan
     from consult.store import Who
-    from forms.notesview import NotesWindow
+    from forms.notes.notes_window import NotesWindow
 
     gp, staff = Who(*GP_DESK), Who(*STAFF_DESK)
     events: list[tuple[tuple[dt.date, int, int], Callable[[], None]]] = []
@@ -292,7 +292,7 @@ def shoot_restore(app: Any, store: Any, clock: Clock) -> None:
     from consult.record import file as recordfile
     from consult.record.model import Record
     from consult.store import Who
-    from forms.drafts import RestoreDialog
+    from forms.dialogs.restore_drafts import RestoreDialog
 
     gp = Who(*GP_DESK)
     # an amendment of Margaret Ellis's note, started before the crash ...
@@ -327,8 +327,8 @@ def shoot_restore(app: Any, store: Any, clock: Clock) -> None:
 
 def shoot_finalised(app: Any, main_window: Any, tmp: Path) -> None:
     from forms import dialogs
-    from forms import drafts as draft_dialogs
-    from forms.mainwindow import show_ready
+    from forms.consultation.main_window import show_ready
+    from forms.dialogs import restore_drafts as draft_dialogs
 
     record_file = tmp / "sciatica.json"
     shutil.copyfile(EXAMPLES / "sciatica.json", record_file)

@@ -38,8 +38,8 @@ def main() -> int:
     app.setOrganizationName("consult-crash-test")
     app.setApplicationName("consult-crash-test")
 
-    from forms.mainwindow import MainWindow, show_ready
-    from forms.settings import AppSettings, save_settings
+    from forms.consultation.main_window import MainWindow, show_ready
+    from forms.dialogs.settings import AppSettings, save_settings
 
     save_settings(AppSettings(user_name=USER))
     window = MainWindow()

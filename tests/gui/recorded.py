@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from forms import dialogs
-from forms import drafts as draft_dialogs
+from forms.dialogs import restore_drafts as draft_dialogs
 
 
 def record_dialogs(monkeypatch) -> list[tuple[str, tuple]]:

@@ -15,9 +15,9 @@ import forms.app
 from consult.store import Store, Who
 from consult.store.location import FILE_NAME, data_folder, default_url
 from forms import dialogs
-from forms import settings as app_settings
 from forms.app import EXIT_NOT_STARTED, run_notes, start_notes
-from forms.notesview import NotesWindow
+from forms.dialogs import settings as app_settings
+from forms.notes.notes_window import NotesWindow
 from tests.support import negative_record
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,11 +24,11 @@ from consult.record import file as recordfile
 from consult.store import Store, StoreError, Who
 from consult.store.location import default_url
 from forms import dialogs
-from forms import drafts as draft_dialogs
-from forms import settings as app_settings
 from forms.banner import NO_PATIENT
-from forms.drafts import RestoreDialog, draft_text
-from forms.mainwindow import MainWindow, show_ready
+from forms.consultation.main_window import MainWindow, show_ready
+from forms.dialogs import restore_drafts as draft_dialogs
+from forms.dialogs import settings as app_settings
+from forms.dialogs.restore_drafts import RestoreDialog, draft_text
 from tests.gui.recorded import record_dialogs
 from tests.support import load_example
 

@@ -20,9 +20,9 @@ from consult.store import Store, Who
 from consult.store.location import default_url
 from consult.store.schema import audit
 from forms import dialogs, printing
-from forms import settings as app_settings
+from forms.consultation.main_window import MainWindow, show_ready
 from forms.dialogs import AmendReasonDialog
-from forms.mainwindow import MainWindow, show_ready
+from forms.dialogs import settings as app_settings
 from tests.gui.recorded import record_dialogs
 from tests.support import negative_record
 
@@ -322,8 +322,8 @@ def test_every_shortcut_is_used_once_and_the_new_ones_are_where_a_gp_looks(windo
 
 def test_finalised_notes_opens_the_staff_list_and_its_amend_request_reaches_the_form(
         qtbot, window, calls, store):
-    if not (Path(__file__).resolve().parents[2] / "forms" / "notesview.py").is_file():
-        pytest.skip("forms/notesview.py (the staff's notes list) is not there yet")
+    if not (Path(__file__).resolve().parents[2] / "forms" / "notes" / "notes_window.py").is_file():
+        pytest.skip("forms/notes/notes_window.py (the staff's notes list) is not there yet")
     info = store.finalise(negative_record(), Who("Dr Ben Jones"))
     press(qtbot, Qt.Key.Key_L, CTRL_SHIFT)
     notes = window.notes_window

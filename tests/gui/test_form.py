@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QLabel
 
 from consult.record.answers import Answer, Trauma
 from consult.record.model import Record
-from forms.form import ConsultationForm
-from forms.widgets import parse_date
+from forms.form.consultation_form import ConsultationForm
+from forms.form.widgets import parse_date
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_every_input_has_an_accessible_name_and_a_labelled_buddy(form):
 def test_each_mnemonic_letter_does_one_thing_in_the_whole_window(form):
     import re
 
-    from forms.form import RESERVED_MNEMONICS
+    from forms.form.consultation_form import RESERVED_MNEMONICS
 
     letters = [m.group(1).lower() for row in form.rows.values()
                for m in [re.search(r"(?<!&)&([^&])", row.label.text())] if m]
@@ -232,7 +232,7 @@ def shown(form, path):
 
 def test_every_question_of_the_record_has_its_place_in_the_form(form):
     from consult.record.model import Record as Model
-    from forms.sections import SECTIONS
+    from forms.form.sections import SECTIONS
 
     def leaves(model, prefix):
         for name, info in type(model).model_fields.items():
@@ -258,7 +258,7 @@ def test_every_question_of_the_record_has_its_place_in_the_form(form):
 
 
 def test_new_questions_sit_in_their_sections_in_call_order():
-    from forms.sections import SECTIONS
+    from forms.form.sections import SECTIONS
 
     entries = {spec.id: [e for e in spec.entries if isinstance(e, str)] for spec in SECTIONS}
 
@@ -298,7 +298,7 @@ def test_the_form_colours_a_yes_as_a_red_flag_exactly_where_the_core_says(form):
     from PySide6.QtWidgets import QToolButton
 
     from consult.rules import screening
-    from forms.widgets import AnswerField
+    from forms.form.widgets import AnswerField
 
     form.ensure_built()
     marked = {}
@@ -417,7 +417,7 @@ def test_pregnancy_questions_are_hidden_for_a_male_patient(qtbot, form):
 
 def test_how_the_ces_information_was_given_is_a_multi_choice_after_given_yes(qtbot, form):
     from consult.record.answers import InfoMethod
-    from forms.widgets import MultiChoiceField
+    from forms.form.widgets import MultiChoiceField
 
     how = form.fields["plan.ces_info_how"]
     assert isinstance(how, MultiChoiceField)

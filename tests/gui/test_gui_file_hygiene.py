@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings
 
 from consult.record import file as recordfile
 from forms import dialogs
-from forms import settings as app_settings
-from forms.mainwindow import MainWindow
+from forms.consultation.main_window import MainWindow
+from forms.dialogs import settings as app_settings
 from tests.support import example_path
 
 

@@ -17,8 +17,8 @@ from consult.record import file as recordfile
 from consult.record.answers import Answer, Character, InfoMethod, Interpreter, PainSite
 from forms import dialogs
 from forms.banner import NO_PATIENT
-from forms.mainwindow import MainWindow
-from forms.sections import SECTIONS
+from forms.consultation.main_window import MainWindow
+from forms.form.sections import SECTIONS
 from tests.support import example_path
 
 SECTION_IDS = [s.id for s in SECTIONS]
@@ -351,8 +351,7 @@ def test_print_sends_the_same_note_as_the_pdf_to_the_chosen_printer(qtbot, windo
 
 def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbot, window,
                                                                             monkeypatch):
-    from forms import settings as app_settings
-
+    from forms.dialogs import settings as app_settings
     chosen = app_settings.AppSettings(clinician_name="Dr Kofi Mensah", gmc_number="1234567",
                                       practice_name="Hillside Surgery",
                                       practice_address="2 Hill St",

@@ -29,9 +29,10 @@ from sqlalchemy import select
 from consult.record import file as recordfile
 from consult.store import NoteAltered, Store, StoreError, Who
 from consult.store.schema import audit
-from forms import dialogs, notesview, printing
-from forms.notesmodel import PRINTED, PRINTED_NO, PRINTED_YES
-from forms.notesview import NotesWindow
+from forms import dialogs, printing
+from forms.notes import notes_window as notesview
+from forms.notes.notes_window import NotesWindow
+from forms.notes.table_model import PRINTED, PRINTED_NO, PRINTED_YES
 from tests.gui.test_printing import FakeLp, native_printer
 from tests.storesupport import Clock, nhs_numbers, patient_record
 

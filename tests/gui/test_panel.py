@@ -12,7 +12,7 @@ from consult.record.model import PlanItem, Record
 from consult.rules import plan as core_plan
 from consult.rules.engine import assess
 from consult.rules.ruleset import load
-from forms.panel import (
+from forms.panel.assessment_panel import (
     STATUS_CONFIRMED,
     STATUS_NOT_CONFIRMED,
     STATUS_STALE,
@@ -384,7 +384,7 @@ def test_items_no_longer_suggested_stay_visible_and_marked(qtbot):
     assert last.text() == "An old suggestion"
     assert last.checkState() == Qt.CheckState.Checked
     assert "no longer suggested" in last.toolTip().lower()
-    from forms.panel import MarkerRole
+    from forms.panel.assessment_panel import MarkerRole
     assert last.data(MarkerRole) == "no longer suggested"
 
 

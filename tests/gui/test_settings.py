@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QW
 
 from consult.record.model import Record
 from forms import dialogs
-from forms.settings import (
+from forms.dialogs.settings import (
     DEFAULT_PATTERN,
     MAX_FILE_NAME,
     AppSettings,
@@ -379,7 +379,7 @@ def test_local_routes_round_trip_through_qsettings():
 
 
 def test_local_routes_flow_into_the_record_like_the_practice_name():
-    from forms.settings import LOCAL_ROUTES, fill_practice
+    from forms.dialogs.settings import LOCAL_ROUTES, fill_practice
 
     record = Record()
     fill_practice(record, ROUTES)
@@ -399,7 +399,7 @@ def test_local_routes_flow_into_the_record_like_the_practice_name():
 def test_a_local_route_is_printed_and_an_empty_one_prints_the_generic_route():
     from consult.rules.engine import assess
     from consult.rules.ruleset import load as load_rules
-    from forms.settings import fill_practice
+    from forms.dialogs.settings import fill_practice
 
     def ces_card(settings):
         record = negative_record()

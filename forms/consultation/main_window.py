@@ -1,8 +1,8 @@
 """The main window: banner, sections, live assessment panel, To finish list and actions.
 
-The note store's side of the window lives beside it, in two mixins: forms.drafting
+The note store's side of the window lives beside it, in two mixins: forms.consultation.store_and_drafts
 (who is working, the store opened in the background, autosave and restore of drafts)
-and forms.finalising (finalise and lock, amend, export and print of the final note,
+and forms.consultation.finalising (finalise and lock, amend, export and print of the final note,
 the staff's notes list).
 """
 
@@ -44,14 +44,14 @@ from consult.rules.ruleset import load as load_rules
 from consult.store import NoteInfo
 from consult.words import plural
 from forms import dialogs
-from forms import settings as app_settings
 from forms.banner import PatientBanner
 from forms.bars import MessageBar
-from forms.drafting import Drafting
-from forms.finalising import Finalising
-from forms.form import ConsultationForm, resolve
-from forms.panel import AssessmentPanel
-from forms.sections import SECTIONS, section_of
+from forms.consultation.finalising import Finalising
+from forms.consultation.store_and_drafts import Drafting
+from forms.dialogs import settings as app_settings
+from forms.form.consultation_form import ConsultationForm, resolve
+from forms.form.sections import SECTIONS, section_of
+from forms.panel.assessment_panel import AssessmentPanel
 
 INTENDED_PURPOSE = (
     "Clinical decision support for a UK GP assessing an adult (16 and over) with lower back "
@@ -571,7 +571,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         super().paintEvent(event)
         if self._start_after_paint:
             self._start_after_paint = False
-            QTimer.singleShot(0, self.start_up)  # forms.drafting: who, the store, drafts
+            QTimer.singleShot(0, self.start_up)  # forms.consultation.store_and_drafts: who, the store, drafts
 
     def _update_title(self) -> None:
         # no patient name in the title: task bars and shared screens show it

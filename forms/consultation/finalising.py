@@ -30,8 +30,8 @@ from consult.record.file import RecordFileError
 from consult.store import AmendConflict, NoteInfo, StoreError
 from consult.words import plural
 from forms import dialogs, printing
-from forms import settings as app_settings
 from forms.banner import banner_text
+from forms.dialogs import settings as app_settings
 
 
 class Finalising:
@@ -301,7 +301,7 @@ class Finalising:
             self.notes_window = None
         if self.notes_window is None:
             try:
-                from forms.notesview import NotesWindow
+                from forms.notes.notes_window import NotesWindow
             except ImportError as exc:
                 dialogs.show_error(self, "Finalised notes", f"The notes list is not available: "
                                    f"{exc}.")

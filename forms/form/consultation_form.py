@@ -43,8 +43,8 @@ from consult.record.answers import (
 from consult.record.model import Record
 from consult.rules import followups, screening
 from consult.rules.completeness import Problem
-from forms.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
-from forms.widgets import (
+from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
+from forms.form.widgets import (
     AnswerField,
     ChoiceField,
     DateField,

@@ -39,12 +39,12 @@ from consult.note.versioning import show_datetime
 from consult.store import NoteInfo, Store, StoreError, Who
 from consult.store.location import shown
 from consult.words import plural
-from forms import notesjobs
 from forms.bars import MessageBar
-from forms.notepreview import NotePreview, describe
-from forms.notesfilter import NotesFilterBar
-from forms.noteslist import NotesList
-from forms.notesmodel import COLUMNS, NOTE_ROLE
+from forms.notes import jobs as notesjobs
+from forms.notes.filter_bar import NotesFilterBar
+from forms.notes.notes_table import NotesList
+from forms.notes.preview import NotePreview, describe
+from forms.notes.table_model import COLUMNS, NOTE_ROLE
 
 POLL_MS = 2000
 LIMIT = 1000     # rows listed at most; the status bar says when there are more

@@ -31,9 +31,9 @@ from consult.record import file as recordfile
 from consult.record.file import RecordFileError
 from consult.store import DraftInfo, Store, StoreError, Who
 from forms import dialogs
-from forms import drafts as draft_dialogs
-from forms import settings as app_settings
-from forms.storeworker import StoreWorker
+from forms.background import StoreWorker
+from forms.dialogs import restore_drafts as draft_dialogs
+from forms.dialogs import settings as app_settings
 
 #: After the first change, the draft is written this long later (then again after the
 #: next change): a crash loses at most about this much typing, and the database sees

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.store import NoteInfo
-from forms.notesmodel import (
+from forms.notes.table_model import (
     BORN,
     DATE,
     FINALISED,

@@ -87,11 +87,10 @@ def start_notes() -> NotesWindow | None:
     the settings do not say (their name goes in the audit trail of every print and
     export), then opens the store. None when who is working was not given, or when the
     store cannot be opened (after one error box saying why)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-
     from consult.store import Store, StoreError, Who
     from forms import dialogs
+    from forms.background import Background
+    from forms.busy import busy_cursor
     from forms.consultation.store_and_drafts import ask_who_is_working
     from forms.dialogs import settings as app_settings
     from forms.notes.notes_window import NotesWindow
@@ -101,17 +100,19 @@ def start_notes() -> NotesWindow | None:
         settings = ask_who_is_working(None, settings)
         if not settings.user_name:
             return None
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    configured = settings.database_url or None
+    opening = Background(name="consult-open")
     try:
-        store = Store.open(configured=settings.database_url or None)
+        with busy_cursor():
+            store = opening.call(lambda: Store.open(configured=configured))
     except StoreError as exc:
-        QGuiApplication.restoreOverrideCursor()
         dialogs.show_error(None, "Cannot open the finalised notes",
                            f"The note store could not be opened: {exc}.\n\nCheck the database "
                            "in Settings (Edit > Settings in the consultation window) or the "
                            "CONSULT_DATABASE_URL variable, then start consult again.")
         return None
-    QGuiApplication.restoreOverrideCursor()
+    finally:
+        opening.shutdown()
     window = NotesWindow(store, Who(settings.user_name))
     # amending is the GP's work, in the consultation window: this list has none to send it to
     window.act_amend.setVisible(False)

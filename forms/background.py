@@ -1,14 +1,28 @@
-"""One background thread for the database calls the window must never wait for
-(opening the store, saving drafts, discarding one).
+"""Store calls off the GUI thread, in one idiom (after Anki's CollectionOp and QueryOp):
+the call runs in a worker thread, its result or its error comes back in the GUI thread.
 
-    worker = StoreWorker(parent)
-    worker.submit(job, on_done)      job() runs in the thread, in order; on_done(future)
-                                     then runs in the GUI thread (a queued Qt signal)
-    worker.drain()                   wait until every job submitted so far has run
-    worker.shutdown()                wait for the jobs, then stop the thread
+    background = Background(parent, name)    one worker thread: jobs run in the order
+                                             submitted (a discard queued after a save
+                                             always comes after it)
+    op = background.run(job, success=on_ok, failure=on_error, errors=(StoreError,))
+        job() runs in the worker thread; then, in the GUI thread (a queued Qt signal),
+        success(result), or failure(exc) when job raised one of `errors`. Any other
+        exception is raised in the GUI thread, where the crash handler sees it.
+    op.wait() -> Op                          for an action whose next step needs the
+                                             result (finalise, then export): the window
+                                             repaints, user input waits, until the
+                                             callbacks have run
+    op.result()                              the job's result once delivered (raises its
+                                             exception)
+    background.call(job) -> result           run() and wait(); the job's exception is raised
+                                             in the GUI thread, as if it had run there
+    background.drain()                       wait until every job submitted so far has run
+    background.shutdown()                    wait for the jobs, then stop the thread;
+                                             results are no longer delivered
+    background.closed, background.threads()
 
-One thread, so jobs run in the order submitted: a discard queued after a save
-always comes after it.
+Nothing here knows the store: the jobs are closures over it, made in the GUI thread
+from a snapshot of what they need.
 """
 
 from __future__ import annotations
@@ -16,20 +30,61 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 
-Job = Callable[[], Any]
-Done = Callable[[Future], None]
+T = TypeVar("T")
+THREAD_PREFIX = "consult-store"
 
 
-class StoreWorker(QObject):
-    _finished = Signal(object, object)  # (on_done, future), emitted from the thread
+class Op(Generic[T]):
+    """One background call: its future, its callbacks, and whether they have run."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, future: Future, success: Callable[[T], Any] | None,
+                 failure: Callable[[BaseException], Any] | None,
+                 errors: tuple[type[BaseException], ...]) -> None:
+        self.future = future
+        self.success = success
+        self.failure = failure
+        self.errors = errors
+        self.delivered = False
+        self._loop: QEventLoop | None = None
+
+    def wait(self) -> Op[T]:
+        """Until the callbacks have run: the window repaints, user input is held back."""
+        if not self.delivered:
+            self._loop = QEventLoop()
+            self._loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            self._loop = None
+        return self
+
+    def result(self) -> T:
+        return self.future.result()
+
+    def _deliver(self) -> None:
+        self.delivered = True
+        if self._loop is not None:
+            self._loop.quit()
+        error = self.future.exception()
+        if error is None:
+            if self.success is not None:
+                self.success(self.future.result())
+            return
+        if isinstance(error, self.errors):
+            if self.failure is not None:
+                self.failure(error)
+            return
+        raise error
+
+
+class Background(QObject):
+    _finished = Signal(object)  # the Op, emitted from the worker thread
+
+    def __init__(self, parent: QObject | None = None, name: str = THREAD_PREFIX) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="consult-store")
+        self._name = name
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._closed = False
         self._finished.connect(self._deliver)  # queued: the receiver lives in the GUI thread
 
@@ -37,17 +92,36 @@ class StoreWorker(QObject):
     def closed(self) -> bool:
         return self._closed
 
-    def submit(self, job: Job, on_done: Done | None = None) -> Future:
-        if self._closed:
-            raise RuntimeError("the store worker has been shut down")
-        future = self._pool.submit(job)
-        if on_done is not None:
-            future.add_done_callback(lambda f: self._finished.emit(on_done, f))
-        return future
+    def run(self, job: Callable[[], T], *, success: Callable[[T], Any] | None = None,
+            failure: Callable[[BaseException], Any] | None = None,
+            errors: tuple[type[BaseException], ...] | None = None) -> Op[T]:
+        if errors is None:
+            from consult.store import StoreError  # SQLAlchemy loads after the first paint
 
-    def _deliver(self, on_done: Done, future: Future) -> None:
-        if not self._closed:
-            on_done(future)
+            errors = (StoreError,)
+        if self._closed:
+            raise RuntimeError("the background thread has been shut down")
+        op: Op[T] = Op(self._pool.submit(job), success, failure, errors)
+        op.future.add_done_callback(lambda _f: self._finished.emit(op))
+        return op
+
+    def call(self, job: Callable[[], T]) -> T:
+        """run() and wait(): the job's result, or its exception raised here, in the GUI
+        thread, as if the job had run here (for code that reads on at once, such as the
+        notes list's refresh); the window repaints meanwhile."""
+        failed: list[BaseException] = []
+        op = self.run(job, failure=failed.append, errors=(Exception,)).wait()
+        if failed:
+            raise failed[0]
+        return op.result()
+
+    def _deliver(self, op: Op) -> None:
+        if self._closed:
+            op.delivered = True
+            if op._loop is not None:
+                op._loop.quit()
+            return
+        op._deliver()
 
     def drain(self) -> None:
         """Block until every job submitted so far has run (for an explicit action that
@@ -63,5 +137,5 @@ class StoreWorker(QObject):
         self._closed = True
 
     def threads(self) -> list[threading.Thread]:
-        """The worker's live threads (none after shutdown)."""
-        return [t for t in threading.enumerate() if t.name.startswith("consult-store")]
+        """The live threads of every Background of this name (none after shutdown)."""
+        return [t for t in threading.enumerate() if t.name.startswith(self._name + "_")]

@@ -7,6 +7,7 @@
     print_pdf_raster / print_many_raster                       the raster route, called directly
     lp_command(name, copies, duplex, grayscale) -> argv        the CUPS job for a native printer
     render_pages(pdfs, dpi) -> iterator of QImage              the pages as the raster route draws them
+    printer_name(printer) -> str                               the file printed to, else the printer
 
 The route follows the printer chosen in the dialog:
 
@@ -248,6 +249,12 @@ def render_pages(pdfs: Iterable[bytes], dpi: int = PRINT_DPI) -> Iterator[QImage
 
 # -- drawing (Qt) -------------------------------------------------------------------------------
 
+def printer_name(printer: QPrinter) -> str:
+    """Where a job went, in one order everywhere (messages, the audit trail): the file
+    printed to, else the printer's name, else "the default printer"."""
+    return printer.outputFileName() or printer.printerName() or "the default printer"
+
+
 def _begin(printer: QPrinter) -> QPainter:
     from PySide6.QtGui import QPainter
 
@@ -255,8 +262,7 @@ def _begin(printer: QPrinter) -> QPainter:
         printer.setDocName(DOC_NAME)
     painter = QPainter()
     if not painter.begin(printer):
-        where = printer.outputFileName() or printer.printerName() or "the default printer"
-        raise PrintError(f"The printer could not be started ({where}).")
+        raise PrintError(f"The printer could not be started ({printer_name(printer)}).")
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     return painter
 

@@ -1,9 +1,13 @@
 """The main window: banner, sections, live assessment panel, To finish list and actions.
 
-The note store's side of the window lives beside it, in two mixins: forms.consultation.store_and_drafts
-(who is working, the store opened in the background, autosave and restore of drafts)
-and forms.consultation.finalising (finalise and lock, amend, export and print of the final note,
-the staff's notes list).
+The note store's side of the window is two controllers the window owns, each behind a
+small typed interface of what it needs from the window (a Protocol beside it):
+`self.drafts`, forms.consultation.store_and_drafts.StoreAndDrafts (who is working, the
+store opened in the background, autosave and restore of drafts), and `self.finaliser`,
+forms.consultation.finalising.Finaliser (finalise and lock, amend, export and print of
+the final note, the staff's notes list). The window keeps its public actions
+(finalise_note, print_note, ...) and reads their state through properties (store, who,
+locked, finalised, amending).
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStyle,
     QVBoxLayout,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
 import consult
 from consult.note.compose import compose
 from consult.note.text import render_text
+from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
 from consult.record.answers import Answer, Trauma
 from consult.record.file import RecordFileError
@@ -41,13 +45,13 @@ from consult.rules.assessment import Assessment
 from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
 from consult.rules.ruleset import load as load_rules
-from consult.store import NoteInfo
+from consult.store import DraftInfo, NoteInfo, Store, Who
 from consult.words import plural
 from forms import dialogs
 from forms.banner import PatientBanner
 from forms.bars import MessageBar
-from forms.consultation.finalising import Finalising
-from forms.consultation.store_and_drafts import Drafting
+from forms.consultation.finalising import Finaliser
+from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
@@ -83,7 +87,7 @@ def _is_red(record: Record, path: str) -> bool:
     return screening.is_red_flag_answer(path) and value is Answer.YES
 
 
-class MainWindow(Drafting, Finalising, QMainWindow):
+class MainWindow(QMainWindow):
     #: the store opened (True) or could not be opened (False); for tests and the notes list
     storeOpened = Signal(bool)
     #: a draft save finished: True when written, False when it failed
@@ -103,8 +107,10 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         self.note_id = str(uuid.uuid4())
         self.draft_id = str(uuid.uuid4())
         self._start_after_paint = False
-        self._init_drafting()  # who is working, the store, the draft timer and worker
-        self._init_finalising()  # the finalised or amended note, the notes list
+        # who is working, the store, the draft timer and the background thread
+        self.drafts = StoreAndDrafts(self, self)
+        # the finalised or amended note, its outputs, the notes list
+        self.finaliser = Finaliser(self, self.drafts, self)
 
         self.banner = PatientBanner(self)
         self.form = ConsultationForm(self)
@@ -226,10 +232,10 @@ class MainWindow(Drafting, Finalising, QMainWindow):
                                          "actSections")
         self.act_finish = self._action("Go to &To finish", self.to_finish.setFocus, "F7",
                                        "actFinish")
-        self.act_accept = self._action("&Accept suggested plan", lambda: self._panel_button(
-            "acceptPlan"), "Ctrl+Shift+A", "actAccept")
-        self.act_confirm = self._action("Con&firm plan", lambda: self._panel_button(
-            "confirmPlan"), "Ctrl+Shift+P", "actConfirm")
+        self.act_accept = self._action("&Accept suggested plan", self.panel.accept_plan,
+                                       "Ctrl+Shift+A", "actAccept")
+        self.act_confirm = self._action("Con&firm plan", self.panel.confirm_plan,
+                                        "Ctrl+Shift+P", "actConfirm")
         # one clinical group at a time, never all red flags (clinical reference, 5a)
         self.act_remaining = self._action("Record this red-flag group as &No",
                                           self._record_group_as_no, "Ctrl+Shift+N",
@@ -273,7 +279,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
 
     # -- the record -------------------------------------------------------------
     def new_consultation(self, ask: bool = True) -> None:
-        if ask and not self._may_discard():
+        if ask and not self.may_discard():
             return
         record = Record()
         s = self.settings
@@ -284,23 +290,24 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         record.consultation.date = now.date()
         record.consultation.time = dt.time(now.hour, now.minute)
         self.path = None
-        self._show_consultation(record)
+        self.show_consultation(record)
 
-    def _show_consultation(self, record: Record, *, note_id: str | None = None,
-                           draft_id: str | None = None, finalised: NoteInfo | None = None,
-                           amending: NoteInfo | None = None) -> None:
+    def show_consultation(self, record: Record, *, note_id: str | None = None,
+                          draft_id: str | None = None, finalised: NoteInfo | None = None,
+                          amending: NoteInfo | None = None) -> None:
         """Put a record in the form as the consultation now open: its own note and draft
         ids (new ones unless given), locked when `finalised`, amending `amending`."""
-        self._flush_draft()  # the consultation being left keeps its last edits
+        self.drafts.flush()  # the consultation being left keeps its last edits
         self.note_id = note_id or str(uuid.uuid4())
         self.draft_id = draft_id or str(uuid.uuid4())
-        self._draft_written = draft_id is not None
-        self.finalised, self.amending, self._amend_reason = finalised, amending, ""
+        self.drafts.draft_written = draft_id is not None
+        f = self.finaliser
+        f.finalised, f.amending, f.amend_reason = finalised, amending, ""
         self.note_bar.clear()
         self.draft_status.clear()
         self.form.load(record)
         self.panel.set_record(record)
-        self._apply_lock()
+        self.finaliser.apply_lock()
         self._refresh()
         self.dirty = False
         self._update_title()
@@ -312,11 +319,121 @@ class MainWindow(Drafting, Finalising, QMainWindow):
     def record(self) -> Record:
         return self.form.record
 
+    # -- the controllers' state, read here (tests, the screenshots, the notes list) -------
+    @property
+    def store(self) -> Store | None:
+        return self.drafts.store
+
+    @property
+    def who(self) -> Who | None:
+        return self.drafts.who
+
+    @property
+    def store_problem(self) -> str:
+        return self.drafts.store_problem
+
+    @property
+    def locked(self) -> bool:
+        """A finalised note is shown: nothing in it can change until Amend."""
+        return self.finaliser.locked
+
+    @property
+    def finalised(self) -> NoteInfo | None:
+        return self.finaliser.finalised
+
+    @property
+    def amending(self) -> NoteInfo | None:
+        return self.finaliser.amending
+
+    @property
+    def amend_reason(self) -> str:
+        return self.finaliser.amend_reason
+
+    @property
+    def notes_window(self) -> QWidget | None:
+        return self.finaliser.notes_window
+
+    # -- what the controllers ask of the window (DraftsWindow, FinalisingWindow) ----------
+    def store_changed(self, opened: bool | None) -> None:
+        self.finaliser.apply_lock()
+        if opened is not None:
+            self.storeOpened.emit(opened)
+
+    def draft_saved(self, written: bool) -> None:
+        self.draftSaved.emit(written)
+
+    def close_notes_window(self) -> None:
+        self.finaliser.close_notes_window()
+
+    def show_restored(self, record: Record, info: DraftInfo, amending: NoteInfo | None) -> None:
+        self.path = None
+        self.show_consultation(record, note_id=info.note_id, draft_id=info.draft_id,
+                               amending=amending)
+        self.finaliser.amend_reason = info.amend_reason or ""
+        restored = (f"Restored the unfinished consultation of {info.patient.line()}, saved "
+                    f"{show_datetime(info.saved_at)}. Check this is the patient you are "
+                    "speaking to.")
+        if amending is not None:
+            restored += " " + self.finaliser.amending_text(amending)
+        self.note_bar.show_message("amending" if amending else "info", restored)
+
+    def set_locked(self, locked: bool, amendable: bool) -> None:
+        self.form.setEnabled(not locked)
+        self.panel.set_locked(locked)
+        for action in (self.act_remaining, self.act_accept, self.act_confirm, self.act_finalise):
+            action.setEnabled(not locked)
+        self.act_amend.setEnabled(amendable)
+        self.act_export.setText("&Export finalised PDF\u2026" if locked
+                                else "&Finalise and export PDF\u2026")
+
+    def refresh(self) -> None:
+        self._refresh()
+
+    def update_title(self) -> None:
+        self._update_title()
+
+    def focus_first_field(self) -> None:
+        self.form.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def export_file(self, draft: bool) -> None:
+        self._export(draft)
+
+    # -- the window's actions on the note store ----------------------------------------------
+    def start_up(self) -> None:
+        """Ask who is working (once), then open the store in the background; unfinished
+        consultations are offered when it is open."""
+        self.drafts.start_up()
+
+    def offer_drafts(self, drafts: list[DraftInfo]) -> None:
+        self.drafts.offer_drafts(drafts)
+
+    def restore_draft(self, draft: DraftInfo) -> bool:
+        return self.drafts.restore(draft)
+
+    def finalise_note(self) -> NoteInfo | None:
+        """Finalise and lock (Ctrl+Shift+F): the note stored, or None."""
+        return self.finaliser.finalise()
+
+    def amend_note(self) -> None:
+        self.finaliser.amend()
+
+    def open_note_for_amendment(self, note_id: str, version: int) -> bool:
+        return self.finaliser.open_for_amendment(note_id, version)
+
+    def export_pdf(self) -> None:
+        self.finaliser.export_pdf()
+
+    def print_note(self) -> None:
+        self.finaliser.print_note()
+
+    def show_notes(self) -> None:
+        self.finaliser.show_notes()
+
     def _changed(self, _path: str) -> None:
         self.dirty = True
         self._refresh()
         self._update_title()
-        self._schedule_draft()
+        self.drafts.schedule()
 
     def _refresh(self) -> None:
         record = self.record
@@ -392,12 +509,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
     def _jump_to_problem(self, item: QListWidgetItem) -> None:
         path = item.data(Qt.ItemDataRole.UserRole)
         if path.startswith("plan.") and path not in self.form.fields:
-            for name in ("confirmPlan" if path == "plan.confirmed" else "acceptPlan",
-                         "planList"):
-                target = self.panel.findChild(QWidget, name)
-                if target is not None and target.isEnabled():
-                    target.setFocus(Qt.FocusReason.OtherFocusReason)
-                    return
+            self.panel.focus_plan(confirm=path == "plan.confirmed")
             return
         self.form.focus_field(path)
 
@@ -429,13 +541,8 @@ class MainWindow(Drafting, Finalising, QMainWindow):
                 return True
         return super().focusNextPrevChild(next)
 
-    def _panel_button(self, name: str) -> None:
-        button = self.panel.findChild(QPushButton, name)
-        if button is not None and button.isEnabled():
-            button.click()
-
     # -- files ---------------------------------------------------------------------
-    def _may_discard(self) -> bool:
+    def may_discard(self) -> bool:
         """May the open consultation be left? Asks when it has unsaved changes; Discard
         deletes its draft too, otherwise the draft stays and is offered at next start."""
         if not self.dirty:
@@ -449,12 +556,12 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         if answer == "save":
             return self.save_record()
         if answer == "discard":
-            self._discard_draft()
+            self.drafts.discard()
             return True
         return False
 
     def open_record(self) -> None:
-        if not self._may_discard():
+        if not self.may_discard():
             return
         path = dialogs.ask_open_path(self)
         if not path:
@@ -465,7 +572,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
             dialogs.show_error(self, "Cannot open the record", str(exc))
             return
         self.path = Path(path)
-        self._show_consultation(record)
+        self.show_consultation(record)
 
     def save_record(self) -> bool:
         if self.path is None:
@@ -550,7 +657,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
             else:  # nothing typed yet: no draft for the settings alone
                 self._refresh()
         if (old.user_name, old.database_url) != (result.user_name, result.database_url):
-            self._reopen_store()
+            self.drafts.reopen_store()
 
     def about_text(self) -> str:
         return (f"consult {consult.__version__}\n"
@@ -571,7 +678,7 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         super().paintEvent(event)
         if self._start_after_paint:
             self._start_after_paint = False
-            QTimer.singleShot(0, self.start_up)  # forms.consultation.store_and_drafts: who, the store, drafts
+            QTimer.singleShot(0, self.start_up)  # who is working, the store, drafts
 
     def _update_title(self) -> None:
         # no patient name in the title: task bars and shared screens show it
@@ -579,10 +686,10 @@ class MainWindow(Drafting, Finalising, QMainWindow):
         self.setWindowTitle(f"Consultation{star} \u2014 consult")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._worker.closed:
+        if self.drafts.background.closed:
             event.accept()
             return
-        if not self._may_discard() or not self._shut_down_store():
+        if not self.may_discard() or not self.drafts.shut_down():
             event.ignore()
             return
         if self.notes_window is not None:

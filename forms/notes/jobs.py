@@ -1,8 +1,10 @@
 """Printing and exporting for the notes window: several notes at once, one clear message
 when something goes wrong, and the audit trail told only what really happened.
 
-    print_notes(parent, store, who, notes) -> status line ("" if nothing was printed)
-    export_notes(parent, store, who, notes, folder) -> status line
+    print_notes(parent, store, who, notes, background) -> status line ("" if nothing was printed)
+    export_notes(parent, store, who, notes, folder, background) -> status line
+
+Every store call runs in the notes window's Background thread (`background.call`).
 
 Printing reads every note first (an altered note stops the job before the print
 dialog opens), asks for the printer once, prints all the notes as one job, and only
@@ -11,17 +13,17 @@ then marks them printed, naming the printer (or the PDF file printed to).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from consult.store import NoteInfo, Store, StoreError, Who
 from consult.words import plural
 from forms import dialogs, printing
+from forms.background import Background
+from forms.busy import busy_cursor
 
 
 def sentence(exc: BaseException) -> str:
@@ -29,15 +31,6 @@ def sentence(exc: BaseException) -> str:
     text = str(exc).strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
-
-
-@contextlib.contextmanager
-def waiting() -> Iterator[None]:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        yield
-    finally:
-        QGuiApplication.restoreOverrideCursor()
 
 
 def _progress(parent: QWidget, count: int) -> QProgressDialog:
@@ -49,12 +42,13 @@ def _progress(parent: QWidget, count: int) -> QProgressDialog:
     return progress
 
 
-def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInfo]) -> str:
+def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInfo],
+                background: Background) -> str:
     count = plural(len(notes), "note")
     problem = ""
-    with waiting():
+    with busy_cursor():
         try:
-            pdfs = [store.pdf(info.note_id, info.version) for info in notes]
+            pdfs = background.call(lambda: [store.pdf(info.note_id, info.version) for info in notes])
         except StoreError as exc:   # NoteAltered included: its message says what to do
             problem = f"{sentence(exc)}\n\nNothing was printed and nothing was marked printed." + (
                 " Deselect that note to print the others." if len(notes) > 1 else "")
@@ -74,7 +68,7 @@ def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInf
 
     pages = 0
     stopped: printing.PrintCancelled | None = None
-    with waiting():
+    with busy_cursor():
         try:
             pages = printing.print_many(pdfs, printer, progress=step)
         except printing.PrintCancelled as exc:
@@ -92,13 +86,15 @@ def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInf
     if problem:
         dialogs.show_error(parent, "Cannot print", problem)
         return ""
-    where = printer.outputFileName() or printer.printerName() or "the default printer"
+    where = printing.printer_name(printer)
     if stopped is not None:   # mark only the notes that went to the printer whole
         notes = [notes[i] for i in stopped.printed]
         count = plural(len(notes), "note")
     try:
         if notes:
-            store.mark_printed([info.key for info in notes], who, printer=where)
+            marked = list(notes)
+            background.call(lambda: store.mark_printed([info.key for info in marked], who,
+                                                        printer=where))
     except StoreError as exc:
         dialogs.show_error(parent, "Printed, but not recorded",
                            f"{count} went to the printer, but the database could not record it. "
@@ -110,10 +106,10 @@ def print_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInf
 
 
 def export_notes(parent: QWidget, store: Store, who: Who, notes: Sequence[NoteInfo],
-                 folder: str) -> str:
+                 folder: str, background: Background) -> str:
     try:
-        with waiting():
-            written = store.export([info.key for info in notes], folder, who)
+        with busy_cursor():
+            written = background.call(lambda: store.export([info.key for info in notes], folder, who))
     except StoreError as exc:
         dialogs.show_error(parent, "Cannot export",
                            f"{sentence(exc)}\n\nAny files written before this are in {folder}.")

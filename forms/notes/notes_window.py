@@ -9,12 +9,18 @@ The list follows the store live: every POLL_MS the window asks for the store's c
 mark (one small query) and refreshes when it moved, so a note finalised on another
 workstation appears within seconds. A database that cannot be reached is reported in
 a bar across the window, never a modal box, and polling carries on.
+
+Every store call runs in the window's own Background thread (forms.background): the
+poll asynchronously (its answer comes back as a callback), the rest waited for with
+the window repainting (`background.call`). While a call is waited for, the poll skips
+its turn and a refresh asked for meanwhile runs after it.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -39,6 +45,7 @@ from consult.note.versioning import show_datetime
 from consult.store import NoteInfo, Store, StoreError, Who
 from consult.store.location import shown
 from consult.words import plural
+from forms.background import Background
 from forms.bars import MessageBar
 from forms.notes import jobs as notesjobs
 from forms.notes.filter_bar import NotesFilterBar
@@ -46,6 +53,7 @@ from forms.notes.notes_table import NotesList
 from forms.notes.preview import NotePreview, describe
 from forms.notes.table_model import COLUMNS, NOTE_ROLE
 
+T = TypeVar("T")
 POLL_MS = 2000
 LIMIT = 1000     # rows listed at most; the status bar says when there are more
 
@@ -66,6 +74,10 @@ class NotesWindow(QMainWindow):
         self.store, self.who = store, who
         self._mark: int | None = None
         self._busy = False
+        self.background = Background(self, name="consult-notes")
+        self._calls = 0            # store calls being waited for
+        self._polling = False      # a poll's answer is still to come
+        self._refresh_again = False
         self._versions: list[NoteInfo] = []   # every version of the note on show, newest first
         self._more = False
         self._count = ""   # "12 notes" (the status bar adds how many are selected)
@@ -190,30 +202,50 @@ class NotesWindow(QMainWindow):
         self.filters.name.selectAll()
 
     # -- the list ------------------------------------------------------------------------------
+    def _call(self, job: Callable[[], T]) -> T:
+        """A store call in the background thread, waited for (its error raised here)."""
+        self._calls += 1
+        try:
+            return self.background.call(job)
+        finally:
+            self._calls -= 1
+
     def refresh(self) -> None:
         """List the notes the filter matches, keeping the selection (by note)."""
+        if self._calls:   # asked for while a store call is waited for: right after it
+            self._refresh_again = True
+            return
+        store, note_filter = self.store, self.filters.note_filter(limit=LIMIT + 1)
         try:
-            mark = self.store.change_mark()
-            found = self.store.notes(self.filters.note_filter(limit=LIMIT + 1))
+            mark, found = self._call(lambda: (store.change_mark(), store.notes(note_filter)))
         except StoreError as exc:
             self._store_trouble(exc)
-            return
-        self._store_fine()
-        self._mark = mark
-        self._more = len(found) > LIMIT
-        self._show_notes(found[:LIMIT])
+        else:
+            self._store_fine()
+            self._mark = mark
+            self._more = len(found) > LIMIT
+            self._show_notes(found[:LIMIT])
+        if self._refresh_again and not self._calls:
+            self._refresh_again = False
+            self.refresh()
 
     def poll(self) -> None:
-        """Refresh when the store changed since the last look (cheap: one small query)."""
-        if self._busy:
+        """Refresh when the store changed since the last look (cheap: one small query, in
+        the background; the answer comes back to _polled or _poll_failed)."""
+        if self._busy or self._calls or self._polling or self.background.closed:
             return
-        try:
-            mark = self.store.change_mark()
-        except StoreError as exc:
-            self._store_trouble(exc)
-            return
+        self._polling = True
+        self.background.run(self.store.change_mark, success=self._polled,
+                            failure=self._poll_failed)
+
+    def _polled(self, mark: int) -> None:
+        self._polling = False
         if mark != self._mark or self.bar.isVisible():
             self.refresh()
+
+    def _poll_failed(self, exc: BaseException) -> None:
+        self._polling = False
+        self._store_trouble(exc)
 
     def _store_trouble(self, exc: StoreError) -> None:
         self.bar.show_message("warning", f"Cannot read the notes: {exc}. The list may be out of "
@@ -270,7 +302,8 @@ class NotesWindow(QMainWindow):
         keep = self.versions.currentData() if self._versions and self.versions.currentIndex() > 0 \
             and self._versions[0].note_id == current.note_id else None
         try:
-            self._versions = self.store.versions(current.note_id)
+            store, note_id = self.store, current.note_id
+            self._versions = self._call(lambda: store.versions(note_id))
         except StoreError as exc:
             self._store_trouble(exc)
             self._versions = [current]
@@ -325,7 +358,8 @@ class NotesWindow(QMainWindow):
         if self.preview.shown == key:
             return
         try:
-            pdf = self.store.pdf(info.note_id, info.version)
+            store = self.store
+            pdf = self._call(lambda: store.pdf(info.note_id, info.version))
         except StoreError as exc:   # NoteAltered included: its message says what to do
             self.preview.show_message(f"Note {info.short_id} version {info.version} cannot be "
                                       f"shown: {exc}", error=True)
@@ -357,7 +391,8 @@ class NotesWindow(QMainWindow):
     # -- printing, exporting, amending --------------------------------------------------------
     def print_selected(self) -> None:
         """One print dialog, one job for every selected note; then each is marked printed."""
-        self._job(lambda targets: notesjobs.print_notes(self, self.store, self.who, targets))
+        self._job(lambda targets: notesjobs.print_notes(self, self.store, self.who, targets,
+                                                        self.background))
 
     def export_selected(self) -> None:
         """Each selected note's PDF, as it prints, into a folder (owner-only files)."""
@@ -366,7 +401,7 @@ class NotesWindow(QMainWindow):
         folder = ask_export_folder(self)
         if folder:
             self._job(lambda targets: notesjobs.export_notes(self, self.store, self.who, targets,
-                                                             folder))
+                                                             folder, self.background))
 
     def _job(self, run: Callable[[list[NoteInfo]], str]) -> None:
         targets = self.targets()

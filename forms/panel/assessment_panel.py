@@ -772,6 +772,28 @@ class AssessmentPanel(QWidget):
         if self._plan.confirm():
             self._changed()
 
+    # -- what the window asks of the plan (its shortcuts, the To finish list) -------
+
+    def accept_plan(self) -> None:
+        """Accept the suggested plan, as the Accept button does (nothing while it is
+        disabled: nothing new to accept, no record, or locked)."""
+        if self._accept.isEnabled():
+            self._accept_plan()
+
+    def confirm_plan(self) -> None:
+        """Confirm the plan, as the Confirm button does (nothing while it is disabled)."""
+        if self._confirm.isEnabled():
+            self._confirm_plan()
+
+    def focus_plan(self, confirm: bool) -> bool:
+        """Focus what finishes the plan: the Confirm button (confirm) or Accept, else the
+        checklist; False when none of them can take the focus now."""
+        for target in ((self._confirm if confirm else self._accept), self._list):
+            if target.isEnabled():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
     # -- look ----------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:

@@ -83,7 +83,7 @@ def test_notes_when_who_is_working_is_not_given_opens_nothing(qtbot, errors, mon
     assert start_notes() is None
     assert errors == []  # the GP cancelled: nothing to explain
     assert not (data_folder() / FILE_NAME).exists()  # the store was not even opened
-    assert notes_windows() == before
+    assert notes_windows() <= before   # no new window (a closed one may be deleted meanwhile)
 
 
 def test_notes_on_a_store_that_cannot_be_opened_is_one_error_and_exit_1(qtbot, errors,
@@ -98,7 +98,7 @@ def test_notes_on_a_store_that_cannot_be_opened_is_one_error_and_exit_1(qtbot, e
     assert text.startswith("The note store could not be opened: cannot open the database "
                            "postgresql+psycopg://x@127.0.0.1:9/x")
     assert "CONSULT_DATABASE_URL" in text
-    assert notes_windows() == before
+    assert notes_windows() <= before   # no new window (a closed one may be deleted meanwhile)
     assert QApplication.overrideCursor() is None  # the wait cursor is gone
     assert run_notes(QApplication.instance()) == EXIT_NOT_STARTED == 1
     assert len(errors) == 2

@@ -354,9 +354,9 @@ def test_close_discarding_deletes_the_draft_and_leaves_no_thread(qtbot, calls, u
     window = start(qtbot)
     with qtbot.waitSignal(window.draftSaved, timeout=2500):
         type_in(qtbot, window, "patient.family_name", "Ng")
-    assert window._worker.threads()
+    assert window.drafts.background.threads()
     assert window.close()  # confirm_discard answers "discard"
-    assert window._worker.closed and window._worker.threads() == []
+    assert window.drafts.background.closed and window.drafts.background.threads() == []
     check = stored()
     assert check.drafts(user) == []
     check.close()
@@ -369,9 +369,9 @@ def test_close_keeping_writes_the_last_edit_at_once_and_offers_it_next_time(
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(tmp_path / "r.json"))
     window = start(qtbot)
     type_in(qtbot, window, "patient.family_name", "Ng")
-    assert window._draft_timer.isActive()  # not written yet: closing must not lose it
+    assert window.drafts.timer.isActive()  # not written yet: closing must not lose it
     assert window.close()
-    assert window._worker.threads() == []
+    assert window.drafts.background.threads() == []
     check = stored()
     assert [d.patient.name for d in check.drafts(user)] == ["NG, given name not known"]
     check.close()
@@ -392,7 +392,7 @@ def test_new_consultation_gets_new_ids_and_discard_deletes_the_old_draft(qtbot, 
     qtbot.keyClick(focused(), Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert (window.note_id, window.draft_id) != old
     assert window.note_id != old[0] and window.draft_id != old[1]
-    window._worker.drain()
+    window.drafts.background.drain()
     check = stored()
     qtbot.waitUntil(lambda: check.drafts(user) == [], timeout=2500)
     check.close()

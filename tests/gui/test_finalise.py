@@ -262,7 +262,7 @@ def test_a_conflicting_amendment_shows_the_message_and_loses_nothing(
     assert "GP text that must survive." in window.record.plan.follow_up
     assert window.form.isEnabled() and window.amending is not None
     assert window.note_bar.kind() == "warning" and "Dr Ben Jones" in window.note_bar.text()
-    window._worker.drain()
+    window.drafts.background.drain()
     qtbot.waitUntil(lambda: len(store.drafts(Who(USER))) == 1, timeout=2500)
     (draft,) = store.drafts(Who(USER))
     _, record = store.load_draft(draft.draft_id)

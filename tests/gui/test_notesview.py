@@ -593,7 +593,8 @@ def test_a_store_error_while_polling_shows_a_bar_and_polling_goes_on(qtbot, open
         raise StoreError("cannot read the store: connection refused")
 
     monkeypatch.setattr(small, "change_mark", down)
-    window.poll()
+    window.poll()   # in the background: its answer comes back in the GUI thread
+    qtbot.waitUntil(window.bar.isVisible, timeout=5000)
     assert window.bar.isVisible() and "connection refused" in window.bar.text()
     assert window.dialog_calls == []
     monkeypatch.setattr(small, "change_mark", real)

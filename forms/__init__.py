@@ -9,10 +9,11 @@ It presents and binds; every clinical decision is consult's. Its rooms:
     panel/          the live assessment panel, a view of consult.rules.plan.PlanEditor
     notes/          the staff's list of finalised notes: one window
     dialogs/        the small modal dialogs, the settings and the drafts offered at start
-    app.py, bars.py, banner.py, printing.py, background.py, busy.py
+    app.py, bars.py, banner.py, printing.py, background.py, busy.py, crash.py
                     shared pieces: the start, message bars, the patient banner,
                     printing, store calls off the GUI thread (one idiom: success and
-                    failure callbacks in the GUI thread) and the wait cursor
+                    failure callbacks in the GUI thread), the wait cursor and the
+                    crash handler
 """
 
 # pydantic loads its submodules lazily, and PySide6's import hook (shibokensupport)

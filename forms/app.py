@@ -10,6 +10,10 @@
 With --notes, who is working is asked first when the settings do not say, then the
 note store is opened (the configured database, CONSULT_DATABASE_URL or the default
 file); a store that cannot be opened is one error box and exit status 1.
+
+Both install the crash handler (forms.crash): an exception no slot caught is shown in
+a plain message, logged without patient data, and the open consultation's draft is
+written at once.
 """
 
 from __future__ import annotations
@@ -63,10 +67,16 @@ def _run(app: QApplication, window: QMainWindow) -> int:
 
 def run_consultation(app: QApplication) -> int:
     from forms.consultation.main_window import MainWindow, show_ready
+    from forms.crash import CrashHandler
 
     window = MainWindow()
+    crash = CrashHandler(keep_draft=window.drafts.keep_now, parent=window)
+    crash.install()
     show_ready(window)
-    return _run(app, window)
+    try:
+        return _run(app, window)
+    finally:
+        crash.uninstall()
 
 
 def run_notes(app: QApplication) -> int:
@@ -75,10 +85,15 @@ def run_notes(app: QApplication) -> int:
     window = start_notes()
     if window is None:
         return EXIT_NOT_STARTED
+    from forms.crash import CrashHandler
+
+    crash = CrashHandler(parent=window)   # nothing typed here: no draft to keep
+    crash.install()
     window.show()
     try:
         return _run(app, window)
     finally:
+        crash.uninstall()
         window.store.close()
 
 

@@ -1,10 +1,12 @@
 """The shared pieces every store call and wait goes through: one background idiom
 (forms.background: the call in a worker thread, success or failure delivered in the GUI
-thread), the busy cursor (forms.busy)."""
+thread), the busy cursor (forms.busy) and the crash handler (forms.crash)."""
 
 from __future__ import annotations
 
 import inspect
+import os
+import stat
 import threading
 
 import pytest
@@ -12,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from consult.store import Store, StoreError
-from forms import dialogs
+from forms import crash, dialogs
 from forms.background import Background
 from forms.busy import busy_cursor
 from forms.consultation.main_window import MainWindow
-from tests.gui.test_drafts import calls, start, user  # noqa: F401 (fixtures)
+from tests.gui.test_drafts import USER, calls, start, stored, user  # noqa: F401 (fixtures)
 from tests.support import load_example
 
 GUI = threading.main_thread()
@@ -127,6 +129,99 @@ def test_the_busy_cursor_is_the_wait_cursor_and_always_restored(qtbot):
     with pytest.raises(StoreError), busy_cursor():
         raise StoreError("the store went away")
     assert QApplication.overrideCursor() is None
+
+
+# --- the crash handler -------------------------------------------------------------------------
+
+
+def patient_identifiers(record) -> list[str]:
+    p = record.patient
+    return [v for v in (p.family_name, p.given_name, p.nhs_number, p.date_of_birth.isoformat(),
+                        p.date_of_birth.strftime("%d-%b-%Y")) if v]
+
+
+def test_an_exception_outside_a_slot_shows_a_message_logs_no_patient_data_and_keeps_the_draft(
+        qtbot, calls, user, monkeypatch):  # noqa: F811
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda *a: shown.append(a))
+    window = start(qtbot)
+    record = load_example("cauda-equina")
+    window.form.load(record)
+    window.panel.set_record(record)
+    window._changed("patient.family_name")   # the GP's edits, a draft due in a second
+    handler = crash.CrashHandler(keep_draft=window.drafts.keep_now, parent=window)
+    handler.install()
+    try:
+        assert sys_hooks() == (handler.handle, handler._thread_hook)
+        secret = f"{record.patient.family_name} {record.patient.nhs_number}"
+        with qtbot.waitSignal(window.draftSaved, timeout=5000) as saved:
+            try:
+                raise RuntimeError(f"cannot place {secret}")
+            except RuntimeError:
+                import sys
+                sys.excepthook(*sys.exc_info())   # what Python does with an uncaught exception
+    finally:
+        handler.uninstall()
+    assert saved.args == [True]
+    (_parent, title, text), = shown
+    assert title == crash.TITLE and "RuntimeError" in text and str(crash.log_path()) in text
+    assert all(v not in text for v in patient_identifiers(record))
+    log = crash.log_path().read_text(encoding="utf-8")
+    assert "RuntimeError" in log and "test_background.py" in log and "message withheld" in log
+    assert all(v not in log for v in patient_identifiers(record)), log
+    if os.name == "posix":
+        assert stat.S_IMODE(crash.log_path().stat().st_mode) == 0o600
+        assert stat.S_IMODE(crash.log_path().parent.stat().st_mode) == 0o700
+    check = stored()
+    try:
+        (draft,) = check.drafts(user)
+        assert draft.patient.name.startswith(record.patient.family_name.upper())
+    finally:
+        check.close()
+
+
+def test_an_exception_in_another_thread_is_shown_in_the_gui_thread(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error",
+                        lambda *a: shown.append((threading.current_thread(), a[1])))
+    handler = crash.CrashHandler()
+    handler.install()
+    try:
+        def boom():
+            raise KeyError("9434765919")
+
+        worker = threading.Thread(target=boom, name="consult-test-crash")
+        worker.start()
+        worker.join()
+        qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    finally:
+        handler.uninstall()
+    assert shown == [(GUI, crash.TITLE)]
+    assert "9434765919" not in crash.log_path().read_text(encoding="utf-8")
+    assert "KeyError" in crash.log_path().read_text(encoding="utf-8")
+
+
+def sys_hooks():
+    import sys
+    return sys.excepthook, threading.excepthook
+
+
+def test_the_app_installs_the_crash_handler_and_removes_it_after(qtbot, monkeypatch):
+    from forms import app as gui_app
+
+    seen = []
+    monkeypatch.setattr(gui_app, "_run", lambda _app, _window: seen.append(sys_hooks()) or 0)
+    monkeypatch.setattr(MainWindow, "start_after_first_paint", lambda self: None)
+    before = sys_hooks()
+    assert gui_app.run_consultation(QApplication.instance()) == 0
+    (during,) = seen
+    assert during[0].__self__.__class__ is crash.CrashHandler
+    assert sys_hooks() == before
+    for window in QApplication.topLevelWidgets():
+        if isinstance(window, MainWindow):
+            window.dirty = False
+            window.close()
+            qtbot.addWidget(window)
 
 
 # --- the window's controllers ------------------------------------------------------------------

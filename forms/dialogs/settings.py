@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from consult import resources
 from consult.record.model import GmcNumber, Practice, Record, ShortText, Text
 from consult.store import location
+from consult.store.model import user_name_problem
 
 DEFAULT_PATTERN = "{date}_{FAMILY}_{given}_{nhs}_back-pain.pdf"
 
@@ -158,6 +159,16 @@ class AppSettings(BaseModel):
                                           "consult (keep its password in the PostgreSQL "
                                           "password file, .pgpass, not here). Takes effect "
                                           "at once.")
+
+    @field_validator("user_name")
+    @classmethod
+    def _user_name(cls, value: str) -> str:
+        """The same limits as every store command (consult.store.model.user_name_problem):
+        a newline or an escape would be printed into the audit trail and every footer."""
+        problem = user_name_problem(value) if value else None
+        if problem:
+            raise PydanticCustomError("user_name", problem[:1].upper() + problem[1:] + ".")
+        return value
 
     @field_validator("file_pattern")
     @classmethod

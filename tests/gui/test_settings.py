@@ -321,6 +321,18 @@ def test_who_is_working_and_the_database_url_round_trip():
     assert AppSettings().user_name == "" and AppSettings().database_url == ""
 
 
+@pytest.mark.parametrize(("name", "words"), [
+    ("Dr Asha\nPatel", "No line breaks, tabs or other control characters (character 8 is U+000A)."),
+    ("Dr \x1b[2JPatel", "No line breaks, tabs or other control characters (character 4 is U+001B)."),
+    ("Dr \u202ePatel", "No line breaks, tabs or other control characters (character 4 is U+202E)."),
+])
+def test_who_is_working_takes_the_same_limits_as_every_store_command(name, words):
+    # the name goes into the audit trail and every page's footer (issue 11)
+    with pytest.raises(ValueError, match=re.escape(words)):
+        AppSettings(user_name=name)
+    assert AppSettings(user_name="Dr \u0622\u200cPatel").user_name  # a zero-width joiner is a letter's
+
+
 @pytest.mark.parametrize("url, words", [
     ("mysql://db/consult", "Database 'mysql' is not supported: use PostgreSQL or SQLite."),
     ("not a url", "Database URL not understood"),

@@ -181,6 +181,7 @@ def test_the_new_questions_of_an_upgraded_example_are_not_asked(name):
     assert record.plan.ces_info_how == []
 
 
+@pytest.mark.hazard("H2")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_an_upgraded_example_saves_as_format_2_and_loads_back_equal(name, tmp_path):
     record = recordfile.loads(format1(name))
@@ -210,6 +211,7 @@ def test_an_upgraded_example_asks_again_only_what_could_not_carry_over(name):
     assert fields == expect
 
 
+@pytest.mark.hazard("H2")
 def test_the_upgrade_leaves_its_input_alone():
     old = json.loads(format1("sciatica"))
     before = json.dumps(old, sort_keys=True)
@@ -271,6 +273,7 @@ def test_answering_the_new_questions_clears_them_and_keeps_the_notes():
     assert recordfile.loads(text) == record
 
 
+@pytest.mark.hazard("H2")
 def test_an_unsure_weakness_onset_in_format_1_stays_unsure_without_a_note():
     old = _hard_case()
     old["legs"]["weakness_onset"] = "unsure"
@@ -282,6 +285,7 @@ def test_an_unsure_weakness_onset_in_format_1_stays_unsure_without_a_note():
     assert record.legs.weakness_onset is WeaknessOnset.WITHIN_3_MONTHS
 
 
+@pytest.mark.hazard("H19")
 @pytest.mark.parametrize(("field", "value"), [
     ("pregnant_or_breastfeeding", "maybe"), ("asthma", "sometimes"), ("asthma", 1)])
 def test_a_format_1_value_no_format_had_is_refused_and_named(field, value):
@@ -291,6 +295,7 @@ def test_a_format_1_value_no_format_had_is_refused_and_named(field, value):
         recordfile.loads(json.dumps(old))
 
 
+@pytest.mark.hazard("H19")
 def test_a_format_1_weakness_onset_that_format_1_never_had_is_refused():
     old = _hard_case()
     old["legs"]["weakness_onset"] = "last_tuesday"

@@ -76,6 +76,7 @@ def test_metastases_name_the_mscc_coordinator_within_24_hours_the_mri_and_the_wa
     assert "band-like pain" in action
 
 
+@pytest.mark.hazard("H1")
 def test_cord_compression_without_cancer_goes_to_the_emergency_department_not_an_mscc_coordinator():
     result = check("04b-cord-compression-no-cancer.v1.json")
     action = rows(result)["cord-compression"]["action"]
@@ -83,6 +84,7 @@ def test_cord_compression_without_cancer_goes_to_the_emergency_department_not_an
     assert "mscc" not in rows(result)
 
 
+@pytest.mark.hazard("H1")
 def test_claudication_unasked_still_counts_as_the_more_urgent_answer():
     # the same patient in format 1, where the claudication question did not exist
     assert check("05b-claudication-long-standing.v1.json")["disposition"] == "emergency"

@@ -197,6 +197,7 @@ def test_new_sexual_dysfunction_alone_is_a_ces_emergency_now(onset, worse):
     assert "No rectal examination" in action  # a remote consultation can send straight away
 
 
+@pytest.mark.hazard("H1")
 def test_sexual_dysfunction_stable_for_more_than_14_days_and_not_worse_is_urgent():
     a = assess(ces(base(), "ces_sexual_dysfunction", Onset.MORE_THAN_14_DAYS, YesNoUnsure.NO))
     assert ids(a) == ["ces-stable"]
@@ -231,6 +232,7 @@ def test_worse_in_the_last_14_days_is_asked_only_when_onset_is_more_than_14_days
     assert (path in cleared) is (not asked)
 
 
+@pytest.mark.hazard("H1")
 def test_a_new_ces_item_with_a_stray_not_worse_answer_is_still_an_emergency():
     """A symptom that began within 14 days is new: "not worse" does not make it stable."""
     a = assess(ces(base(), "ces_bowel", Onset.WITHIN_14_DAYS, YesNoUnsure.NO))
@@ -274,6 +276,7 @@ def test_cord_compression_without_known_cancer_sends_to_ed_or_spinal_team_not_ms
     assert "MSCC" not in all_words(a)
 
 
+@pytest.mark.hazard("H1")
 def test_cord_compression_with_known_cancer_is_the_mscc_row_only():
     r = cancer(base())
     r.red_flags.suspected_cord_compression = Y
@@ -307,6 +310,7 @@ def test_spinal_metastases_are_urgent_within_24_hours_with_mri_in_a_week_and_war
     assert "band-like pain" in netting and "cancer history" in netting
 
 
+@pytest.mark.hazard("H1")
 def test_metastases_with_a_neurological_symptom_is_mscc_not_metastases():
     r = numbness(cancer(base()))
     r.red_flags.mets_progressive_pain = Y
@@ -375,6 +379,7 @@ def test_weakness_for_more_than_3_months_but_getting_worse_is_an_emergency(traje
     assert a.band is EMERGENCY
 
 
+@pytest.mark.hazard("H2")
 def test_a_format_1_weakness_onset_more_than_14_days_counts_as_new_until_asked():
     """Upgraded from format 1, "more than 14 days" becomes unsure (new) until the GP asks."""
     a = assess(weakness(base(), WeaknessOnset.UNSURE, Trajectory.SAME, N))
@@ -441,6 +446,7 @@ def test_claudication_is_never_an_emergency_on_its_own(extent, extra):
     assert not any(i.startswith("ces-") for i in ids(a))
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("item", CES_ITEMS)
 def test_claudication_with_a_ces_item_is_the_ces_row_instead(item):
     a = assess(ces(claudication(base()), item, Onset.WITHIN_14_DAYS))
@@ -448,6 +454,7 @@ def test_claudication_with_a_ces_item_is_the_ces_row_instead(item):
     assert a.band is EMERGENCY
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("duration", [Duration3Months.UNDER_3_MONTHS, Duration3Months.UNSURE, None])
 def test_bilateral_below_knee_pain_not_known_to_be_long_standing_is_ces(duration):
     """Under 3 months (or unsure: the more urgent answer) pain below the knee in both legs
@@ -457,6 +464,7 @@ def test_bilateral_below_knee_pain_not_known_to_be_long_standing_is_ces(duration
     assert a.band is EMERGENCY
 
 
+@pytest.mark.hazard("H12")
 @pytest.mark.parametrize("duration", [Duration3Months.UNSURE, None])
 def test_claudication_above_the_knee_with_an_unsure_duration_counts_as_long_standing(duration):
     """Unsure counts as the more urgent answer: the claudication row (soon), not nothing."""
@@ -518,6 +526,7 @@ def test_age_65_or_over_with_lifting_alone_is_not_a_fracture_row():
     assert not any(i.startswith("osteoporotic") for i in ids(a))
 
 
+@pytest.mark.hazard("H1")
 @pytest.mark.parametrize("risk", ["osteoporosis", "age 70"])
 @pytest.mark.parametrize("worse", ["cannot_mobilise", "pain_uncontrolled", "neuro"])
 def test_fracture_risk_with_immobility_uncontrolled_pain_or_deficit_is_an_emergency(risk, worse):
@@ -580,6 +589,7 @@ def test_anticoagulant_is_a_strong_screen_item():
     assert a.disposition == "not_fully_screened"
 
 
+@pytest.mark.hazard("H1")
 def test_bleeding_with_osteoporosis_fires_both_rows_emergency_first():
     r = base()
     r.risk.anticoagulant = r.risk.osteoporosis = r.red_flags.sudden_severe_new_pain = Y
@@ -607,6 +617,7 @@ def test_known_aneurysm_with_any_new_pain_is_an_emergency_without_reassurance(pa
     assert a.not_from_spine
 
 
+@pytest.mark.hazard("H1")
 def test_known_aneurysm_with_sudden_non_mechanical_pain_fires_both_aortic_rows():
     r = base()
     r.risk.known_aortic_aneurysm = r.red_flags.nonmechanical_sudden_severe_pain = Y
@@ -629,6 +640,7 @@ def test_known_aneurysm_with_severe_sciatica_is_still_an_emergency_without_self_
 # --------------------------------------------------------------------------- fever, sepsis
 
 
+@pytest.mark.hazard("H1")
 def test_fever_alone_is_a_same_day_emergency():
     r = base()
     r.red_flags.fever_or_unwell = Y
@@ -729,6 +741,7 @@ def test_pregnancy_and_breastfeeding_are_two_questions_not_asked_of_a_man():
     assert followups.applies(r, "medicines.breastfeeding")
 
 
+@pytest.mark.hazard("H1")
 def test_pregnancy_with_fever_fires_both_emergencies():
     r = female(base())
     r.medicines.pregnant = r.red_flags.pregnancy_warning_signs = r.red_flags.fever_or_unwell = Y
@@ -849,6 +862,7 @@ def test_a_failed_nsaid_in_sciatica_gets_no_weak_opioid():
     assert "weak-opioid" not in sids(assess(r))
 
 
+@pytest.mark.hazard("H23")
 def test_nsaid_sensitive_asthma_avoids_nsaids_and_asthma_as_such_does_not():
     """Section 1: the caution is NSAID-sensitive asthma, not asthma as such (format 2 has no
     plain asthma question; a format-1 "asthma: yes" is asked again, tests/record/test_upgrade.py)."""
@@ -862,6 +876,7 @@ def test_nsaid_sensitive_asthma_avoids_nsaids_and_asthma_as_such_does_not():
     assert "asthma" not in type(r.medicines).model_fields
 
 
+@pytest.mark.hazard("H23")
 def test_no_suggestion_prints_a_dose():
     """Section 5: no doses until a pharmacist has checked them against the BNF."""
     dose = re.compile(r"\b\d+(\.\d+)?\s?(mg|g|micrograms?|ml|mL)\b|\btimes a day\b|\bdaily\b")
@@ -906,6 +921,7 @@ def test_sciatica_that_is_mild_settling_or_recent_fires_no_referral_row(worst, c
     assert "sciatica-not-settling" not in ids(assess(r))
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("days", [1, 5, 40])
 def test_intolerable_sciatica_fires_the_referral_row_at_any_time(days):
     r = sciatica(base(), worst=5, course=Course.BETTER, weeks=None)
@@ -916,6 +932,7 @@ def test_intolerable_sciatica_fires_the_referral_row_at_any_time(days):
     assert a.band is SOON
 
 
+@pytest.mark.hazard("H8")
 def test_acute_severe_sciatica_not_settling_may_suggest_the_epidural_specialist_route():
     a = assess(sciatica(base()))
     s = suggestion(a, "epidural-specialist")
@@ -1046,6 +1063,7 @@ def _chronic_lbp(worst: int = 6, course: Course = Course.SAME) -> Record:
     return r
 
 
+@pytest.mark.hazard("H8")
 def test_chronic_low_back_pain_not_responding_may_be_referred_for_radiofrequency_assessment():
     a = assess(_chronic_lbp())
     s = suggestion(a, "radiofrequency-specialist")
@@ -1053,6 +1071,7 @@ def test_chronic_low_back_pain_not_responding_may_be_referred_for_radiofrequency
     assert "specialist" in s.text
 
 
+@pytest.mark.hazard("H8")
 @pytest.mark.parametrize(("worst", "course", "treated"), [
     (6, Course.BETTER, True), (3, Course.SAME, True), (6, Course.SAME, False)])
 def test_chronic_low_back_pain_improving_mild_or_untreated_gets_no_radiofrequency_route(
@@ -1187,6 +1206,7 @@ def test_cord_compression_without_cancer_never_prints_the_mscc_route():
 # --------------------------------------------------------------------------- work and review
 
 
+@pytest.mark.hazard("H7")
 @pytest.mark.parametrize("work", [WorkStatus.MODIFIED, WorkStatus.OFF_WORK])
 def test_fit_note_advice_self_certify_7_days_then_may_be_fit_for_work(work):
     r = base()
@@ -1197,6 +1217,7 @@ def test_fit_note_advice_self_certify_7_days_then_may_be_fit_for_work(work):
     assert "adjustments" in text
 
 
+@pytest.mark.hazard("H7")
 def test_no_fit_note_advice_when_working_normally():
     assert "work-advice" not in sids(assess(base()))
 
@@ -1234,6 +1255,7 @@ NOT_FROM_SPINE: dict[str, Callable[[Record], object]] = {
 }
 
 
+@pytest.mark.hazard("H21")
 @pytest.mark.parametrize("case", list(NOT_FROM_SPINE))
 def test_pain_that_may_not_come_from_the_spine_gets_no_self_care_nsaid_or_reassurance(case):
     """Section 2, "Not from the spine": the presentation says so, and self-care, NSAID and

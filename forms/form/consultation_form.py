@@ -560,14 +560,7 @@ class ConsultationForm(QScrollArea):
         return ordered
 
     def _set_tab_order(self) -> None:
-        ordered: list[QWidget] = []
-        before = {p: b for section in self.sections.values()
-                  for p, b in section.button_before.items()}
-        for path, row in self._rows.items():
-            if path in before:
-                ordered.append(before[path])
-            ordered += row.field.tab_widgets()
-        for first, second in itertools.pairwise(ordered):
+        for first, second in itertools.pairwise(self.tab_widgets()):
             QWidget.setTabOrder(first, second)
 
 

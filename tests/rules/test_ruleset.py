@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 
 import pytest
@@ -32,6 +33,21 @@ def test_a_rule_file_naming_a_never_suggest_item_is_refused_at_load(where, words
     data[table][key][field] = words
     with pytest.raises(ValidationError, match="names never-suggest item"):
         RuleSet.model_validate(data)
+
+
+@pytest.mark.hazard("H22")
+@pytest.mark.parametrize(("row", "within", "words"), [
+    ("ces-emergency", "weeks", "too long for its band emergency"),  # an emergency "within weeks"
+    ("infection-risk", "weeks", "too long for its band urgent"),
+    ("weakness-one-leg-mild", "days", "is not one of [deadlines] order"),  # the old vague limit
+])
+def test_a_rule_file_whose_row_deadline_is_unknown_or_too_long_for_its_band_is_refused_at_load(
+        row, within, words):
+    data = _data()
+    data["rows"][row]["within"] = within
+    with pytest.raises(ValidationError, match=re.escape(words)):
+        RuleSet.model_validate(data)
+    assert RuleSet.model_validate(_data()).rows[row].within != within  # the shipped file loads
 
 
 @pytest.mark.hazard("H22")

@@ -455,3 +455,20 @@ class Record(Section):
         default_factory=list,
         title="Answers from an earlier record format that could not be carried over as they were",
     )
+
+
+def owner_of(record: BaseModel, path: str) -> tuple[BaseModel, str]:
+    """The model that owns a dotted record path's last part, and that part's name
+    ("red_flags.ces_bowel.answer" -> the CesItem, "answer"): the one path lookup that the
+    rules, the completeness check and the form share."""
+    *parents, leaf = path.split(".")
+    owner = record
+    for part in parents:
+        owner = getattr(owner, part)
+    return owner, leaf
+
+
+def value_at(record: BaseModel, path: str) -> object:
+    """The value at a dotted record path."""
+    owner, leaf = owner_of(record, path)
+    return getattr(owner, leaf)

@@ -12,7 +12,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from consult.record.answers import Answer, Side
-from consult.record.model import Record
+from consult.record.model import Record, value_at
 from consult.rules import screening
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
@@ -122,7 +122,7 @@ def problems(record: Record, today: dt.date | None = None,
 
     # Answers an earlier record format could not carry over: ask again
     for note in record.upgrade_notes:
-        value = _value(record, note.field)
+        value = value_at(record, note.field)
         if (value.value if value is not None else None) in note.still or value is None:
             need(False, note.field, note.text)
 
@@ -157,13 +157,6 @@ def problems(record: Record, today: dt.date | None = None,
              "The answers or the plan changed after the plan was confirmed: "
              "review the plan and confirm it again.")
     return found
-
-
-def _value(record: Record, path: str):  # type: ignore[no-untyped-def]
-    value: object = record
-    for part in path.split("."):
-        value = getattr(value, part, None)
-    return value
 
 
 def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-untyped-def]

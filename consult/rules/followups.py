@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from consult.record.answers import Answer, Episode, FitNote, Mode, Onset, Sex, Trauma, WorkStatus
-from consult.record.model import Observation, Record
+from consult.record.model import Observation, Record, owner_of
 from consult.rules import facts as derive_facts
 from consult.rules.redflags import CES_ITEMS, INFECTION_RISKS, METS_FEATURES, fracture_findings
 
@@ -131,21 +131,13 @@ def applies(record: Record, path: str) -> bool:
     return rule is None or rule(record)
 
 
-def _owner_and_field(record: Record, path: str) -> tuple[object, str]:
-    *parents, leaf = path.split(".")
-    owner: object = record
-    for part in parents:
-        owner = getattr(owner, part)
-    return owner, leaf
-
-
 def clear_hidden(record: Record) -> list[str]:
     """Reset every follow-up whose question no longer applies; return the paths reset."""
     cleared = []
     for path in RULES:  # parents come before their children in RULES
         if applies(record, path):
             continue
-        owner, leaf = _owner_and_field(record, path)
+        owner, leaf = owner_of(record, path)
         default = type(owner).model_fields[leaf].get_default(call_default_factory=True)
         if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and record.legs.symptoms is Answer.NO:
             default = Answer.NO  # "no leg symptoms" answers these three

@@ -21,6 +21,7 @@ from consult.record.model import (
     RedFlags,
     RiskHistory,
     Triggers,
+    value_at,
 )
 from consult.rules import facts as derive_facts
 from consult.rules.redflags import (
@@ -87,11 +88,6 @@ def red_flag_paths() -> tuple[str, ...]:
     return (*own, *RED_FLAG_ANSWERS)
 
 
-def _get(record: Record, path: str) -> object:
-    value: object = record
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
 
 
 def label(path: str) -> str:
@@ -113,7 +109,7 @@ def unscreened_strong(record: Record) -> list[str]:
     """Field paths of strong-flag questions (and their required details) not yet answered."""
     rf, risk, legs = record.red_flags, record.risk, record.legs
     missing = [f"{s}.{f}" for s, f in STRONG_ALWAYS
-               if _get(record, f"{s}.{f}") is NOT_ASKED]
+               if value_at(record, f"{s}.{f}") is NOT_ASKED]
     for name in CES_ITEMS:
         item = getattr(rf, name)
         if item.answer is YES:
@@ -244,7 +240,7 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
         if not followups.applies(record, path):
             continue  # checked in order: a parent recorded No hides its follow-ups
         parent_path, _, leaf = path.rpartition(".")
-        parent = _get(record, parent_path)
+        parent = value_at(record, parent_path)
         if getattr(parent, leaf) is NOT_ASKED:
             setattr(parent, leaf, Answer.NO)
             changed.append(path)
@@ -256,4 +252,4 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
 
 def asked_as_group(record: Record, path: str) -> bool:
     """The answer at `path` is a No recorded with its group's one answer."""
-    return path in record.red_flags.asked_as_group and _get(record, path) is Answer.NO
+    return path in record.red_flags.asked_as_group and value_at(record, path) is Answer.NO

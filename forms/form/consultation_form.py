@@ -14,7 +14,7 @@ import types
 import typing
 from enum import Enum
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -40,7 +40,7 @@ from consult.record.answers import (
     Trauma,
     WeaknessOnset,
 )
-from consult.record.model import Record
+from consult.record.model import Record, owner_of
 from consult.rules import followups, screening
 from consult.rules.completeness import Problem
 from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
@@ -81,14 +81,7 @@ NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10"
                 "history.morning_stiffness_minutes": "minutes"}
 
 
-def resolve(record: Record, path: str) -> tuple[BaseModel, str]:
-    """The model that owns `path`'s last part, and that part's name."""
-    *parents, leaf = path.split(".")
-    owner: object = record
-    for part in parents:
-        owner = getattr(owner, part)
-    assert isinstance(owner, BaseModel)
-    return owner, leaf
+resolve = owner_of  # the model that owns a path's last part, and that part's name
 
 
 def _field_info(path: str):

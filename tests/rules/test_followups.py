@@ -18,7 +18,7 @@ from consult.record.answers import (
     WorkStatus,
     YesNoUnsure,
 )
-from consult.record.model import Record
+from consult.record.model import Record, owner_of
 from consult.rules import followups
 from consult.rules.completeness import problems
 from tests.support import negative_record as _negative_record
@@ -44,7 +44,7 @@ def test_clearing_hidden_questions_leaves_the_negative_record_complete():
 def test_every_rule_names_a_real_field():
     record = Record()
     for path in followups.RULES:
-        owner, leaf = followups._owner_and_field(record, path)
+        owner, leaf = owner_of(record, path)
         assert leaf in type(owner).model_fields, path
 
 
@@ -130,7 +130,7 @@ def test_a_new_follow_up_is_asked_only_after_its_answer_and_cleared_when_hidden(
     assert not followups.applies(r, path)
     show(r)
     assert followups.applies(r, path)
-    owner, leaf = followups._owner_and_field(r, path)
+    owner, leaf = owner_of(r, path)
     setattr(owner, leaf, value)
     assert followups.clear_hidden(r) == []
     hide(r)
@@ -144,7 +144,7 @@ def test_every_follow_up_names_its_controlling_questions():
     record = Record()
     for path in followups.RULES:
         for parent in followups.controlling(path):
-            owner, leaf = followups._owner_and_field(record, parent)
+            owner, leaf = owner_of(record, parent)
             assert leaf in type(owner).model_fields, (path, parent)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from consult.record.answers import Answer, Trauma
-from consult.record.model import Record
+from consult.record.model import Record, owner_of
 from consult.rules import followups, screening
 from consult.rules.engine import assess
 from tests.support import negative_record
@@ -45,7 +45,7 @@ def _fires_alone(path: str) -> bool:
             break
     else:
         return False
-    owner, leaf = followups._owner_and_field(record, path)
+    owner, leaf = owner_of(record, path)
     setattr(owner, leaf, Answer.NO)
     before = {row.id for row in assess(record).fired}
     setattr(owner, leaf, Answer.YES)
@@ -78,6 +78,6 @@ def test_every_red_flag_section_answer_recorded_yes_is_named_on_page_one():
         if not path.startswith("red_flags."):
             continue
         record = negative_record()
-        owner, leaf = followups._owner_and_field(record, path)
+        owner, leaf = owner_of(record, path)
         setattr(owner, leaf, Answer.YES)
         assert screening.positive_red_flags(record), path

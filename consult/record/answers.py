@@ -110,6 +110,14 @@ class InfoMethod(StrEnum):
     READ_ALOUD = "read_aloud"
 
 
+class Place(StrEnum):
+    """Where the patient is during the consultation (a choice; text only for "other")."""
+
+    HOME = "home"
+    WORK = "work"
+    OTHER = "other"
+
+
 class Mode(StrEnum):
     TELEPHONE = "telephone"
     VIDEO = "video"

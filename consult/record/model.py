@@ -39,6 +39,7 @@ from consult.record.answers import (
     Episode,
     FitNote,
     InfoMethod,
+    Place,
     Interpreter,
     JobDemands,
     LegExtent,
@@ -139,6 +140,7 @@ class Consultation(Section):
     clinician_name: ShortText = Field("", title="Clinician")
     gmc_number: GmcNumber = Field(None, title="GMC number")
     identity_confirmed: Answer = _ask("Patient identity confirmed")
+    patient_place: Place | None = Field(None, title="Where the patient is")
     patient_location: Text = Field("", title="Patient's location now")
     others_present: Text = Field("", title="Others present")
     interpreter: Interpreter | None = Field(None, title="Interpreter")
@@ -151,6 +153,9 @@ class Patient(Section):
     date_of_birth: ClinicalDate = Field(None, title="Date of birth")
     sex: Sex | None = Field(None, title="Sex")
     nhs_number: NhsNumber = Field(None, title="NHS number")
+    source: ShortText = Field(
+        "", title="Where the identifiers came from (empty when typed; else the imported list)"
+    )
 
 
 class History(Section):
@@ -412,6 +417,9 @@ class PlanItem(Section):
 class Plan(Section):
     items: list[PlanItem] = Field(default_factory=list, title="Plan")
     safety_netting_given: Answer = _ask("Safety-netting advice given")
+    safety_netting_how: list[InfoMethod] = Field(default_factory=list, title="How safety-netting was given")
+    advice_sheet_given: Answer = _ask("Advice sheet given to the patient")
+    advice_sheet_how: list[InfoMethod] = Field(default_factory=list, title="How the advice sheet was given")
     ces_card_given: Answer = _ask("Written cauda equina information given")
     ces_info_how: list[InfoMethod] = Field(default_factory=list, title="How it was given")
     review_date: ClinicalDate = Field(None, title="Review booked for")

@@ -1,0 +1,1 @@
+"""The day's patient list imported from the practice's clinical system (CSV, FHIR Patient/Bundle)."""

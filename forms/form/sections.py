@@ -41,7 +41,7 @@ CES_ENTRIES = tuple(
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("consultation", "Consultation and identity", _all(
         "consultation", "date", "time", "mode", "clinician_name", "gmc_number",
-        "identity_confirmed", "patient_location", "others_present", "interpreter", "consent")),
+        "identity_confirmed", "patient_place", "patient_location", "others_present", "interpreter", "consent")),
     SectionSpec("patient", "Patient", _all(
         "patient", "family_name", "given_name", "date_of_birth", "sex", "nhs_number")),
     SectionSpec("history", "Duration and pattern", (
@@ -120,7 +120,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         note="Ask the nine questions from Keele University's official form "
              "(keele.ac.uk/sbst); record the answers here under their domain labels."),
     SectionSpec("plan", "Plan, safety-netting and follow-up", _all(
-        "plan", "safety_netting_given", "ces_card_given", "ces_info_how", "review_date",
+        "plan", "safety_netting_given", "safety_netting_how", "ces_card_given", "ces_info_how", "review_date",
         "follow_up", "fit_note", "fit_note_details"),
         note="Choose, edit and confirm the plan's items in the panel on the right."),
 )

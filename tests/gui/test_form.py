@@ -243,9 +243,11 @@ def test_every_question_of_the_record_has_its_place_in_the_form(form):
             else:
                 yield path, info
 
-    # set elsewhere: the practice in the settings, the plan's items in the panel
+    # set elsewhere: the practice in the settings, the plan's items in the panel, the
+    # identifiers' source by the patient list, the advice sheet by its own window
     elsewhere = {"format", "format_version", "upgrade_notes", "plan.items", "plan.confirmed",
-                 "plan.confirmed_for", "red_flags.asked_as_group"}
+                 "plan.confirmed_for", "red_flags.asked_as_group", "patient.source",
+                 "plan.advice_sheet_given", "plan.advice_sheet_how"}
     paths = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)]
     assert len(paths) == len(set(paths))
     expected = {p for p, _ in leaves(Model(), "") if p not in elsewhere

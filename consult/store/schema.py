@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Column,
     Date,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -90,6 +91,45 @@ audit = Table(
     Column("hash", String(64), nullable=False),
     Column("mac", String(64), nullable=True),  # schema 0003: HMAC with the practice key
     Index("ix_audit_note", "note_id", "version", "action"),
+)
+
+# Patient lists imported from the clinical system (schema 0004): patient data, kept only
+# for the practice's number of days (store_settings "patient_list_days"), then deleted.
+patient_lists = Table(
+    "patient_lists", metadata,
+    Column("list_id", String(36), primary_key=True),
+    Column("imported_at", String(TIME), nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("workstation", String(200), nullable=False),
+    Column("format", String(10), nullable=False),  # csv, fhir
+    Column("system", String(60), nullable=False),  # "EMIS Web", "SystmOne", "FHIR patient list"...
+    Column("entry_count", Integer, nullable=False),
+    Index("ix_patient_lists_imported_at", "imported_at"),
+)
+
+patient_list_entries = Table(
+    "patient_list_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(36), ForeignKey("patient_lists.list_id", ondelete="CASCADE"),
+           nullable=False),
+    Column("line", Integer, nullable=False),  # CSV line or Bundle entry it came from
+    Column("family_name", String(200), nullable=False),
+    Column("given_name", String(200), nullable=False),
+    Column("title", String(40), nullable=False),
+    Column("date_of_birth", Date, nullable=False),
+    Column("sex", String(20), nullable=True),
+    Column("nhs_number", String(10), nullable=False),
+    Column("appointment", String(40), nullable=False),
+    Index("ix_patient_list_entries_list", "list_id"),
+)
+
+# Settings the whole practice shares, whichever workstation reads them (schema 0004).
+store_settings = Table(
+    "store_settings", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("changed_at", String(TIME), nullable=False),
+    Column("changed_by", String(200), nullable=False),
 )
 
 APPEND_ONLY = ("notes", "audit")

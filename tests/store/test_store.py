@@ -40,7 +40,7 @@ def test_a_new_database_is_migrated_to_the_latest_schema_matching_the_code(store
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert store.schema_revision() == store.head_revision() == "0003"
+    assert store.schema_revision() == store.head_revision() == "0004"
     with store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
@@ -216,10 +216,10 @@ def test_a_store_made_by_the_first_schema_is_upgraded_and_stays_append_only(stor
     with raw.begin() as conn:
         command.upgrade(_alembic_config(conn), "0001")
     raw.dispose()
-    with pytest.raises(StoreError, match="has schema 0001, not 0003"):
+    with pytest.raises(StoreError, match="has schema 0001, not 0004"):
         Store.open(store_url, migrate=False)
     store = Store.open(store_url)
-    assert store.schema_revision() == "0003"
+    assert store.schema_revision() == "0004"
     finalise(store)
     for statement in ("UPDATE notes SET family_name = 'Other'", "DELETE FROM audit"):
         with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:

@@ -56,7 +56,7 @@ from consult.rules.assessment import (
     FiredRow,
 )
 from consult.rules.facts import first_episode_age_flag
-from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicability, applies
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
 from consult.words import name_line, plural
@@ -85,7 +85,7 @@ FAMILY_INTERPRETER = ("Interpreted by a family member or friend: intimate questi
 ACTION_TITLE = "ACTION NEEDED"
 DISPOSITION_TITLE = "DISPOSITION"
 NOT_FROM_SPINE = "Back pain that may not come from the spine (see the fired rows)"
-NOT_APPLICABLE = "Not applicable"
+NOT_APPLICABLE = "not applicable"
 OBSERVED_ON_VIDEO = ("Observed on video (what the GP saw the patient do: an observation, "
                      "not an examination):")
 NOTHING_OBSERVED = "Nothing was observed on video: no remote observation is recorded."
@@ -272,38 +272,18 @@ def _answer_row(title: str, answer: Answer | str, details: str = "") -> TableRow
     return TableRow((title, words, details), level="flag" if answer is Answer.YES else "")
 
 
-def unasked_as_yes(record: Record) -> Record:
-    """A copy of the record with every unasked screening question answered Yes (and
-    unasked trauma as minor): a follow-up that applies to it may still apply once the
-    GP asks, so it is "not asked", not "not applicable"."""
-    copy = record.model_copy(deep=True)
-
-    def fill(section: object) -> None:
-        for name in type(section).model_fields:  # type: ignore[attr-defined]
-            value = getattr(section, name)
-            if value is Answer.NOT_ASKED:
-                object.__setattr__(section, name, Answer.YES)
-            elif value is Trauma.NOT_ASKED:
-                object.__setattr__(section, name, Trauma.MINOR)
-            elif hasattr(type(value), "model_fields"):
-                fill(value)
-
-    fill(copy)
-    return copy
-
-
-def _asked(record: Record, hopeful: Record, path: str, answer: Answer) -> Answer | str:
+def _asked(record: Record, applicable: Applicability, path: str,
+           answer: Answer) -> Answer | str:
     """The answer to print. A recorded Yes is always printed (a positive finding is never
-    hidden). A follow-up that does not apply reads "Not applicable" (the clinical
-    reference, 5a), never "Not asked", and never a stale No; one that could still apply
-    once its parent question is asked reads "Not asked". No leg symptoms answers the leg
-    questions No."""
-    if applies(record, path) or answer is Answer.YES:
+    hidden). A question that does not apply (followups.Applicability, the one rule the
+    completeness check uses too) reads "not applicable" (clinical reference 5a), never
+    "Not asked" and never a stale No. No leg symptoms answers the leg questions No."""
+    if answer is Answer.YES:
         return answer
     if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
         return answer
-    if applies(hopeful, path):
-        return Answer.NOT_ASKED
+    if applicable(path):
+        return answer if applies(record, path) else Answer.NOT_ASKED
     return NOT_APPLICABLE
 
 
@@ -332,10 +312,10 @@ def ces_details(record: Record, name: str) -> str:
 
 def red_flag_table(record: Record) -> Table:
     """Every red-flag item with Yes, No or Not asked: never blank, never a guessed No; a
-    follow-up that does not apply reads Not applicable."""
+    follow-up that does not apply reads "not applicable"."""
     rf, risk, t, legs = record.red_flags, record.risk, record.triggers, record.legs
     facts = derive_facts.derive(record)
-    hopeful = unasked_as_yes(record)
+    applicable = Applicability(record)
     rows: list[TableRow] = []
 
     def group(name: str) -> None:
@@ -345,7 +325,7 @@ def red_flag_table(record: Record) -> Table:
         section = {RedFlags: "red_flags", RiskHistory: "risk", Triggers: "triggers",
                    Legs: "legs", Medicines: "medicines"}.get(model, "history")
         path = f"{section}.{name}"
-        answer = _asked(record, hopeful, path, getattr(owner, name))
+        answer = _asked(record, applicable, path, getattr(owner, name))
         rows.append(_answer_row(_title(model, name), answer,
                                 details if answer is Answer.YES else _group_words(record, path)))
 

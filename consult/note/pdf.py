@@ -337,7 +337,8 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
                 # Yes / No / Not asked: fixed words that always fit, drawn as plain
                 # strings (much cheaper than a Paragraph), styled per cell.
                 cells.append(text)
-                font, colour = {"Yes": (BOLD, strong), "Not asked": (FAMILY, NOT_ASKED)}.get(
+                font, colour = {"Yes": (BOLD, strong), "Not asked": (FAMILY, NOT_ASKED),
+                                "not applicable": (FAMILY, GREY)}.get(
                     text, (FAMILY, INK))
                 commands += [("FONTNAME", (c, r), (c, r), font),
                              ("TEXTCOLOR", (c, r), (c, r), colour)]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from consult.record.answers import Answer, Side
 from consult.record.model import Record, value_at
-from consult.rules import screening
+from consult.rules import followups, screening
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.rules.facts import derive
@@ -126,9 +126,12 @@ def problems(record: Record, today: dt.date | None = None,
         if (value.value if value is not None else None) in note.still or value is None:
             need(False, note.field, note.text)
 
-    # Red flags: strong and weak, with their required details
+    # Red flags: strong and weak, with their required details. A question that does
+    # not apply to this record (followups.Applicability, the rule the notes print
+    # "not applicable" by) is never asked for.
+    applicable = followups.Applicability(record)
     for path in screening.unscreened_strong(record) + screening.unanswered_weak(record):
-        if all(p.field != path for p in found):
+        if all(p.field != path for p in found) and applicable(path):
             need(False, path, f"Red flag not yet answered: {screening.label(path)}.")
     rf = record.red_flags
     if rf.cancer_history is YES:

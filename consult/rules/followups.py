@@ -76,6 +76,7 @@ RULES: dict[str, Rule] = {
     **{f"observation.{f}": (lambda r: r.consultation.mode is Mode.VIDEO)
        for f in Observation.model_fields},
     "plan.ces_info_how": lambda r: r.plan.ces_card_given is YES,
+    "plan.safety_netting_how": lambda r: r.plan.safety_netting_given is YES,
     "plan.fit_note_details": lambda r: r.plan.fit_note in (FitNote.ISSUED, FitNote.TO_CONSIDER),
 }
 
@@ -99,6 +100,7 @@ PARENTS: dict[str, tuple[str, ...]] = {
     "red_flags.sepsis_signs": ("red_flags.fever_or_unwell",),
     **{f"observation.{f}": ("consultation.mode",) for f in Observation.model_fields},
     "plan.ces_info_how": ("plan.ces_card_given",),
+    "plan.safety_netting_how": ("plan.safety_netting_given",),
     "red_flags.new_constant_severe_pain": ("risk.injecting_drug_use",),
     "red_flags.collapse_or_faint": ("red_flags.nonmechanical_sudden_severe_pain",),
     "red_flags.cannot_mobilise": ("red_flags.sudden_severe_new_pain",),
@@ -129,6 +131,56 @@ def applies(record: Record, path: str) -> bool:
     """Whether the question at `path` is asked, given the record's other answers."""
     rule = RULES.get(path)
     return rule is None or rule(record)
+
+
+def unasked_as_yes(record: Record) -> Record:
+    """A copy of the record with every unasked screening question answered Yes (and
+    unasked trauma as minor): what the record could become once the GP asks."""
+    copy = record.model_copy(deep=True)
+
+    def fill(section: object) -> None:
+        for name in type(section).model_fields:  # type: ignore[attr-defined]
+            value = getattr(section, name)
+            if value is Answer.NOT_ASKED:
+                object.__setattr__(section, name, Answer.YES)
+            elif value is Trauma.NOT_ASKED:
+                object.__setattr__(section, name, Trauma.MINOR)
+            elif hasattr(type(value), "model_fields"):
+                fill(value)
+
+    fill(copy)
+    return copy
+
+
+class Applicability:
+    """The one rule for "does this question apply to this record", used by the
+    completeness check (so the panel's To-finish list), the PDF note, its appendix
+    and the record entry.
+
+    A question applies when its parent answers ask it now, or when it may still be
+    asked once the unasked questions it hangs on are asked (a follow-up under an
+    unasked parent is "not asked", never "not applicable"). A question that does not
+    apply prints "not applicable" and is never counted as unasked.
+
+        applicable = Applicability(record)
+        applicable("red_flags.mets_night_pain")   # False without a cancer history
+    """
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self._hopeful: Record | None = None
+
+    def __call__(self, path: str) -> bool:
+        if applies(self.record, path):
+            return True
+        if self._hopeful is None:  # the deep copy is made once, and only when needed
+            self._hopeful = unasked_as_yes(self.record)
+        return applies(self._hopeful, path)
+
+
+def applicable(record: Record, path: str) -> bool:
+    """Whether the question at `path` applies to this record (see Applicability)."""
+    return Applicability(record)(path)
 
 
 def clear_hidden(record: Record) -> list[str]:

@@ -15,7 +15,7 @@ import pytest
 
 import consult
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
-from consult.note.compose import unasked_as_yes
+from consult.rules.followups import unasked_as_yes
 from consult.record import file as recordfile
 from consult.record.answers import (
     Answer,
@@ -241,7 +241,7 @@ def test_negative_note_is_routine_without_a_red_flag_box(negative_pdf: bytes) ->
 
 def _expected_screen(record: Record) -> dict[str, str]:
     """Every red-flag item's title and the answer the note must print for it: its answer
-    when the question applies; a follow-up that does not apply "Not applicable" (still
+    when the question applies; a follow-up that does not apply "not applicable" (still
     "Not asked" while its parent question is unasked); no leg symptoms answers No."""
     rf, risk, legs = record.red_flags, record.risk, record.legs
     hopeful = unasked_as_yes(record)
@@ -251,7 +251,7 @@ def _expected_screen(record: Record) -> dict[str, str]:
             return answer.label
         if path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS and answer is Answer.NO:
             return "No"
-        return "Not asked" if applies(hopeful, path) else "Not applicable"
+        return "Not asked" if applies(hopeful, path) else "not applicable"
 
     expect = {RedFlags.model_fields[n].title: getattr(rf, n).answer.label
               for n in RedFlags.model_fields if n.startswith("ces_")}
@@ -279,7 +279,7 @@ def _screen_answers(data: bytes, titles: list[str]) -> dict[str, str]:
     screen = text[text.index("Red-flag screen"):text.index("Impression")]
     found = {}
     for title in titles:
-        hit = re.search(re.escape(title) + r" (Yes|No|Not asked|Not applicable)\b", screen)
+        hit = re.search(re.escape(title) + r" (Yes|No|Not asked|not applicable)\b", screen)
         assert hit, f"no answer printed for {title!r}"
         found[title] = hit.group(1)
     return found
@@ -304,7 +304,7 @@ def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> 
     assert printed[RedFlags.model_fields["weight_loss"].title] == "Yes"
     # sepsis signs follow a fever: with fever No they do not apply; every other
     # follow-up could still apply once its parent is asked, so it reads Not asked
-    assert [t for t, a in printed.items() if a == "Not applicable"] == [
+    assert [t for t, a in printed.items() if a == "not applicable"] == [
         RedFlags.model_fields["sepsis_signs"].title]
 
 
@@ -315,8 +315,8 @@ def test_follow_ups_that_do_not_apply_read_not_applicable_never_not_asked() -> N
     screen = text[text.index("Red-flag screen"):text.index("Impression")]
     for name in ("mets_progressive_pain", "gait_disturbance", "sepsis_signs",
                  "pregnancy_warning_signs"):
-        assert f"{RedFlags.model_fields[name].title} Not applicable" in screen
-    assert f"{Medicines.model_fields['pregnant'].title} Not applicable" in screen
+        assert f"{RedFlags.model_fields[name].title} not applicable" in screen
+    assert f"{Medicines.model_fields['pregnant'].title} not applicable" in screen
     assert f"{Legs.model_fields['weakness'].title} No" in screen  # no leg symptoms: No
     assert "Not asked" not in screen
     r.red_flags.cancer_history = Answer.NOT_ASKED  # the metastasis features may yet apply

@@ -62,7 +62,7 @@ def test_text_twin_key_content() -> None:
                      "EMERGENCY - act now: Cauda equina syndrome",
                      "Remote consultation (telephone): no examination was possible.",
                      "Loss of bowel control or rectal sensation: No",
-                     "Progressive pain: Not applicable",
+                     "Progressive pain: not applicable",
                      "Disposition: EMERGENCY - act now\n",
                      "Interpreter: Not recorded",
                      "GMC number: 7654321", "Time (24-hour): 09:40"):

@@ -57,6 +57,28 @@ def disposition_words(assessment: Assessment) -> tuple[str, str]:
     return level, assessment.headline
 
 
+# The dispositions in the order a list puts them for action, most pressing first. Not
+# fully screened comes straight after urgent: its band "may be more urgent than shown", so
+# it is never sorted among the routine notes; outside this pathway comes before routine.
+DISPOSITION_ORDER = (Band.EMERGENCY.value, Band.URGENT.value, NOT_FULLY_SCREENED, Band.SOON.value,
+                     OUTSIDE_PATHWAY, Band.ROUTINE.value)
+
+
+def disposition_priority(disposition: str) -> int:
+    """Where a disposition sorts (0 first); an unknown one sorts first, never last."""
+    return DISPOSITION_ORDER.index(disposition) if disposition in DISPOSITION_ORDER else -1
+
+
+def disposition_title(rules: RuleSet, disposition: str) -> str:
+    """The disposition in one or a few words, as the rule set titles it: 'EMERGENCY',
+    'RED FLAGS NOT YET FULLY SCREENED', 'OUTSIDE THIS PATHWAY'."""
+    if disposition == NOT_FULLY_SCREENED:
+        return rules.unscreened.title
+    if disposition == OUTSIDE_PATHWAY:
+        return rules.outside.title
+    return rules.bands[Band(disposition)].title
+
+
 def disposition_lines(rules: RuleSet, assessment: Assessment) -> list[tuple[str, str]]:
     """The disposition as separate lines of (level, words), most important first: the
     headline ('URGENT - within 24 hours'); while red flags are unscreened, the warning

@@ -9,11 +9,13 @@ what is selected, in list order (the order notes print in).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from consult.store import NoteInfo
+from consult.store.urgency import Urgency
 from forms.notes.table_model import (
     BORN,
+    CLINICIAN,
     DATE,
     FINALISED,
     NHS,
@@ -31,14 +35,26 @@ from forms.notes.table_model import (
     PATIENT,
     PRINTED,
     PRINTED_YES,
+    URGENCY,
     NotesModel,
+)
+
+ASCENDING, DESCENDING = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+# The Sort by choices: (words, column, order). A header click sorts by any column too.
+SORTS = (
+    ("Newest finalised first", FINALISED, DESCENDING),
+    ("Most urgent first", URGENCY, ASCENDING),
+    ("Consultation date, newest first", DATE, DESCENDING),
+    ("Patient name, A to Z", PATIENT, ASCENDING),
+    ("Clinician, A to Z", CLINICIAN, ASCENDING),
+    ("Not printed first", PRINTED, ASCENDING),
 )
 
 
 def notes_table(model: NotesModel, parent: QWidget | None = None) -> QTableView:
-    """The list: whole rows, several selectable, Tab leaving it; every column but Finalised
-    fits its contents and is never cut, Finalised takes what is left (elided, whole in
-    the tooltip), so Printed always shows."""
+    """The list: whole rows, several selectable, Tab leaving it, sortable by any column
+    (a header click); every column but Finalised fits its contents and is never cut,
+    Finalised takes what is left (elided, whole in the tooltip), so Printed always shows."""
     table = QTableView(parent)
     table.setObjectName("notesTable")
     table.setAccessibleName("Finalised notes")
@@ -56,14 +72,18 @@ def notes_table(model: NotesModel, parent: QWidget | None = None) -> QTableView:
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setSortIndicator(FINALISED, DESCENDING)   # as the store lists them
+    table.setSortingEnabled(True)
     metrics, pad = table.fontMetrics(), 18
     header.setMinimumSectionSize(metrics.horizontalAdvance("Printed") + pad)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    header.setSectionResizeMode(PATIENT, QHeaderView.ResizeMode.ResizeToContents)
+    for column in (URGENCY, PATIENT, CLINICIAN):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(FINALISED, QHeaderView.ResizeMode.Stretch)
     for column, sample in ((DATE, "28-Sep-2026"), (NHS, "943 476 5919"), (BORN, "28-Sep-2008"),
                            (NOTE, "3F2A91C0 v22"), (PRINTED, PRINTED_YES)):
-        header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
+        # room for the sort arrow beside the widest value
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * pad)
     return table
 
 
@@ -74,16 +94,45 @@ class NotesList(QWidget):
         super().__init__(parent)
         self.model = NotesModel(self)
         self.table = notes_table(self.model, self)
-        label = QLabel("Finalised note&s (newest first)", self)
+        label = QLabel("Finalised note&s", self)
         label.setBuddy(self.table)
+        self.sort_by = QComboBox(self)
+        self.sort_by.setObjectName("notesSortBy")
+        self.sort_by.setAccessibleName("Sort by")
+        for number, (words, _column, _order) in enumerate(SORTS):
+            self.sort_by.addItem(words, number)
+        sort_label = QLabel("S&ort by", self)
+        sort_label.setBuddy(self.sort_by)
+        top = QHBoxLayout()
+        top.addWidget(label)
+        top.addStretch(1)
+        top.addWidget(sort_label)
+        top.addWidget(self.sort_by)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        layout.addWidget(label)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self._quiet = False   # True while this widget itself changes the selection
         self.table.selectionModel().selectionChanged.connect(self._changed)
         self.table.selectionModel().currentRowChanged.connect(self._changed)
         self.table.installEventFilter(self)
+        self.sort_by.activated.connect(self._sort_chosen)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sorted)
+
+    def _sort_chosen(self, index: int) -> None:
+        _words, column, order = SORTS[self.sort_by.itemData(index)]
+        self.table.sortByColumn(column, order)
+
+    def _sorted(self, column: int, order: Qt.SortOrder) -> None:
+        """A header click shows in Sort by when it is one of the choices."""
+        for number, (_words, sort_column, sort_order) in enumerate(SORTS):
+            if (sort_column, sort_order) == (column, order):
+                self.sort_by.setCurrentIndex(number)
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
+
+    def sort(self, column: int, order: Qt.SortOrder) -> None:
+        self.table.sortByColumn(column, order)
 
     def _changed(self, *_args: object) -> None:
         if not self._quiet:
@@ -110,6 +159,12 @@ class NotesList(QWidget):
         finally:
             self._quiet = False
         self.selection_changed.emit()
+
+    def set_urgencies(self, found: Mapping[tuple[str, int], Urgency]) -> None:
+        """Urgencies worked out: sorted by urgency, the rows move; the selection stays."""
+        self.model.set_urgencies(found)
+        if self.table.currentIndex().isValid():
+            self.table.scrollTo(self.table.currentIndex())
 
     def _select_ids(self, ids: set[str], current: str | None) -> None:
         selection = QItemSelection()

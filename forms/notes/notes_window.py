@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from consult.note.versioning import show_datetime
 from consult.store import NoteInfo, Store, StoreError, Who
 from consult.store.location import shown
+from consult.store.urgency import Urgency, urgencies
 from consult.words import plural
 from forms.background import Background
 from forms.bars import MessageBar
@@ -56,6 +57,7 @@ from forms.notes.table_model import COLUMNS, NOTE_ROLE
 T = TypeVar("T")
 POLL_MS = 2000
 LIMIT = 1000     # rows listed at most; the status bar says when there are more
+URGENCY_BATCH = 40   # notes assessed per background job: a preview asked for waits for one batch
 
 
 def ask_export_folder(parent: QWidget | None) -> str | None:
@@ -81,6 +83,7 @@ class NotesWindow(QMainWindow):
         self._versions: list[NoteInfo] = []   # every version of the note on show, newest first
         self._more = False
         self._count = ""   # "12 notes" (the status bar adds how many are selected)
+        self._asking: set[tuple[str, int]] = set()   # urgencies being worked out
 
         self.bar = MessageBar("notesBar", self)
         self.filters = NotesFilterBar(self)
@@ -137,7 +140,8 @@ class NotesWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.where_label)
 
         self._make_actions()
-        chain = [*self.filters.tab_widgets(), self.table, self.preview.view, self.versions]
+        chain = [*self.filters.tab_widgets(), self.notes.sort_by, self.table, self.preview.view,
+                 self.versions]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -260,6 +264,31 @@ class NotesWindow(QMainWindow):
         if self._more:
             self._count = f"Showing the newest {LIMIT} notes: narrow the filter to find older ones"
         self.notes.set_notes(notes)
+        self._ask_urgencies()
+
+    # -- urgency: worked out from each note's answers, in the background, once per note --------
+    def _ask_urgencies(self) -> None:
+        if self.background.closed:
+            return
+        known = self.model.known_urgencies() | self._asking
+        missing = [n.key for n in self.model.notes() if n.key not in known]
+        store = self.store
+        for start in range(0, len(missing), URGENCY_BATCH):
+            batch = missing[start:start + URGENCY_BATCH]
+            self._asking.update(batch)
+            self.background.run(lambda batch=batch: urgencies(store, batch),
+                                success=lambda found, batch=batch: self._urgencies_found(batch, found),
+                                failure=lambda exc, batch=batch: self._urgencies_failed(batch, exc),
+                                errors=(StoreError,))
+
+    def _urgencies_found(self, batch: list[tuple[str, int]],
+                         found: dict[tuple[str, int], Urgency]) -> None:
+        self._asking.difference_update(batch)
+        self.notes.set_urgencies(found)
+
+    def _urgencies_failed(self, batch: list[tuple[str, int]], exc: BaseException) -> None:
+        self._asking.difference_update(batch)   # asked again at the next refresh
+        self._store_trouble(exc)
 
     def select_rows(self, rows: list[int]) -> None:
         """Select these rows (the first becomes current), as a user would with Ctrl+click."""

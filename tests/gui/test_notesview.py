@@ -8,6 +8,7 @@ PDFs, a QPrinter writing PDF to a temporary file; only the dialogs are replaced.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -21,7 +22,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops, ImageFilter, ImageStat
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPageSize
+from PySide6.QtGui import QFontMetrics, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QProgressDialog
 from sqlalchemy import select
@@ -32,7 +33,19 @@ from consult.store.schema import audit
 from forms import dialogs, printing
 from forms.notes import notes_window as notesview
 from forms.notes.notes_window import NotesWindow
-from forms.notes.table_model import PRINTED, PRINTED_NO, PRINTED_YES
+from forms.notes.table_model import (
+    CLINICIAN,
+    FINALISED,
+    NOT_KNOWN,
+    NOTE,
+    PRINTED,
+    PRINTED_NO,
+    PRINTED_YES,
+    URGENCY,
+    NotesModel,
+    urgency_text,
+    urgency_tip,
+)
 from tests.gui.test_printing import FakeLp, native_printer
 from tests.storesupport import Clock, nhs_numbers, patient_record
 
@@ -133,6 +146,11 @@ def _names(window: NotesWindow) -> list[str]:
     return [n.patient.name for n in window.model.notes()]
 
 
+def _urgencies_known(qtbot, window: NotesWindow) -> None:
+    qtbot.waitUntil(lambda: all(window.model.urgency(n) for n in window.model.notes()),
+                    timeout=5000)
+
+
 def _focused():
     return QApplication.focusWidget()
 
@@ -187,7 +205,7 @@ def open_window(qtbot, monkeypatch):
 
 # -- finding notes ---------------------------------------------------------------------------
 
-def test_lists_every_note_newest_first_with_readable_columns(open_window, library):
+def test_lists_every_note_newest_first_with_readable_columns(qtbot, open_window, library):
     window = open_window(library)
     assert _names(window) == ["SHARMA, Priya", "SMITH, John", "TAYLOR, Jo", "JONES, Alex",
                               "TAYLOR, Sam"]
@@ -195,14 +213,16 @@ def test_lists_every_note_newest_first_with_readable_columns(open_window, librar
     assert finalised == sorted(finalised, reverse=True)
     model = window.model
     last = model.rowCount() - 1
+    _urgencies_known(qtbot, window)
     cells = [model.index(last, c).data() for c in range(model.columnCount())]
-    assert cells[:4] == ["02-Nov-2026", "TAYLOR, Sam", "943 476 5919", "05-Apr-1985"]
-    assert cells[4] == f"{model.note(last).short_id} v1"
-    assert cells[5].endswith("by Dr Asha Patel") and cells[5].startswith("26-Nov-2026 ")
-    assert cells[6] == PRINTED_YES
+    assert cells[:6] == ["ROUTINE", "02-Nov-2026", "TAYLOR, Sam", "943 476 5919", "05-Apr-1985",
+                         "Dr Asha Patel"]
+    assert cells[6] == f"{model.note(last).short_id} v1"
+    assert cells[7].endswith("by Dr Asha Patel") and cells[7].startswith("26-Nov-2026 ")
+    assert cells[8] == PRINTED_YES
     sharma = model.note(0)
     assert (sharma.version, sharma.latest_version) == (2, 2)   # the amended note: its latest
-    assert model.index(0, 4).data() == f"{sharma.short_id} v2"
+    assert model.index(0, NOTE).data() == f"{sharma.short_id} v2"
     assert model.index(0, PRINTED).data() == PRINTED_NO
     assert window.count_label.text() == "5 notes"
     window.select_rows([0, 3])
@@ -283,6 +303,8 @@ def test_keyboard_tab_goes_filter_list_preview_and_enter_opens(qtbot, open_windo
     window = open_window(library)
     window.filters.printed.setFocus()
     qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    assert _focused() is window.notes.sort_by
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
     assert _focused() is window.table
     assert [n.patient.name for n in window.selected_notes()] == ["SHARMA, Priya"]   # shown
     assert window.preview.shown[0] == window.model.note(0).note_id
@@ -294,6 +316,101 @@ def test_keyboard_tab_goes_filter_list_preview_and_enter_opens(qtbot, open_windo
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Return)  # Enter: to the preview of that note
     assert _focused() is window.preview.view
+
+
+# -- urgency and clinician ---------------------------------------------------------------------
+
+# (example, clinician), finalised in this order: the emergency neither newest nor oldest
+TRIAGE = [("mechanical", "Dr Ben Jones"), ("sciatica", "Dr Asha Patel"),
+          ("cauda-equina", "Dr Carys Evans"), ("fracture", "Dr Asha Patel"),
+          ("mechanical", "Dr Asha Patel")]
+
+
+@pytest.fixture(scope="module")
+def triage(tmp_path_factory):
+    """Five notes of the examples: emergency, urgent, soon and two routine, each with its
+    clinician; the newest (routine) first as listed."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('triage') / 'consult.db'}"
+    store = Store.open(url, clock=Clock())
+    numbers = nhs_numbers(930_000_000)
+    for n, (example, clinician) in enumerate(TRIAGE):
+        record = recordfile.load(ROOT / "resources" / "examples" / f"{example}.json")
+        record.patient.nhs_number = next(numbers)
+        record.patient.family_name = f"{record.patient.family_name}{'ABCDE'[n]}"
+        record.consultation.clinician_name = clinician
+        store.finalise(record, GP)
+    yield store
+    store.close()
+
+
+def _column(window: NotesWindow, column: int) -> list[str]:
+    return [window.model.index(r, column).data() for r in range(window.model.rowCount())]
+
+
+def test_the_list_shows_each_notes_urgency_and_clinician(qtbot, open_window, triage):
+    window = open_window(triage)
+    _urgencies_known(qtbot, window)
+    assert _column(window, URGENCY) == ["ROUTINE", "URGENT", "EMERGENCY", "SOON", "ROUTINE"]
+    assert _column(window, CLINICIAN) == [c for _, c in reversed(TRIAGE)]
+    emergency = window.model.index(2, URGENCY)
+    assert emergency.data(Qt.ItemDataRole.FontRole).bold()
+    assert "EMERGENCY - act now" in emergency.data(Qt.ItemDataRole.ToolTipRole)
+    header = window.table.horizontalHeader()
+    for column in (URGENCY, CLINICIAN):   # never cut: the column fits its longest value
+        for row in range(window.model.rowCount()):
+            index = window.model.index(row, column)
+            font = index.data(Qt.ItemDataRole.FontRole) or window.table.font()
+            needed = QFontMetrics(font).horizontalAdvance(index.data()) + 6   # the cell's margins
+            assert header.sectionSize(column) >= needed, index.data()
+
+
+def test_sorting_by_keyboard_puts_the_emergency_first_then_by_clinical_priority(
+        qtbot, open_window, triage):
+    window = open_window(triage)
+    _urgencies_known(qtbot, window)
+    window.select_rows([1])   # the urgent note, selected before sorting
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)   # S&ort by
+    assert _focused() is window.notes.sort_by
+    qtbot.keyClicks(window.notes.sort_by, "M")   # "Most urgent first"
+    assert window.notes.sort_by.currentText() == "Most urgent first"
+    # by clinical priority, not alphabetically (that would put ROUTINE before URGENT)
+    assert _column(window, URGENCY) == ["EMERGENCY", "URGENT", "SOON", "ROUTINE", "ROUTINE"]
+    assert window.model.note(0).clinician == "Dr Carys Evans"
+    assert window.table.horizontalHeader().sortIndicatorSection() == URGENCY
+    assert [n.patient.name for n in window.selected_notes()] == [window.model.note(1).patient.name]
+    assert window.selected_notes()[0].key == window.model.note(1).key   # it moved with its note
+    routine = _column(window, FINALISED)[3:]   # equal urgency: newest finalised first
+    assert routine == sorted(routine, reverse=True)
+    qtbot.keyClick(window.notes.sort_by, Qt.Key.Key_Down)   # Consultation date
+    qtbot.keyClick(window.notes.sort_by, Qt.Key.Key_Down)   # Patient name
+    qtbot.keyClick(window.notes.sort_by, Qt.Key.Key_Down)   # Clinician
+    assert window.notes.sort_by.currentText() == "Clinician, A to Z"
+    assert _column(window, CLINICIAN) == sorted(c for _, c in TRIAGE)
+    qtbot.keyClick(window.notes.sort_by, Qt.Key.Key_Home)   # back to newest finalised first
+    assert _column(window, URGENCY) == ["ROUTINE", "URGENT", "EMERGENCY", "SOON", "ROUTINE"]
+
+
+def test_a_note_whose_answers_were_altered_has_no_urgency_but_says_so(triage):
+    from consult.rules.ruleset import load
+    from consult.store.urgency import assess_stored, urgencies
+
+    text = recordfile.dumps(recordfile.load(ROOT / "resources" / "examples" / "cauda-equina.json"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    rules = load()
+    assert assess_stored(text, digest, rules.version, rules).disposition == "emergency"
+    altered = assess_stored(text.replace('"yes"', '"no"'), digest, rules.version, rules)
+    assert altered.disposition is None and "altered" in altered.headline
+    assert urgency_text(altered, rules) == NOT_KNOWN
+    older = assess_stored(text, digest, "2025.01", rules)
+    assert urgency_text(older, rules) == "EMERGENCY*" and "2025.01" in urgency_tip(older)
+    # not known sorts before every disposition, never among the routine notes
+    model = NotesModel(rules=rules)
+    listed = triage.notes()
+    model.set_notes(listed)
+    model.set_urgencies(urgencies(triage, [n.key for n in listed]) | {listed[-1].key: altered})
+    model.sort(URGENCY, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, URGENCY).data() for r in range(model.rowCount())] == \
+        [NOT_KNOWN, "EMERGENCY", "URGENT", "SOON", "ROUTINE"]
 
 
 # -- preview ---------------------------------------------------------------------------------

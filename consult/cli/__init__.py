@@ -22,6 +22,9 @@
     python main.py schema                  the JSON Schema of the record
     python main.py audit verify | db | finalise | notes
                                            the store: see consult.cli.store_commands
+    python main.py patients import FILE | list | purge | keep-days N
+                                           the day's patient lists: see
+                                           consult.cli.patient_commands
 
 Any unreadable input or unusable argument: one line on stderr, exit 2. Never a
 traceback, never a half-written output file.
@@ -40,7 +43,7 @@ import sys
 from collections.abc import Sequence
 
 from consult import __version__
-from consult.cli import record_commands, store_commands
+from consult.cli import patient_commands, record_commands, store_commands
 from consult.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_UNREADABLE, Parser, UsageError
 from consult.record.file import RecordFileError, one_line
 
@@ -59,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     record_commands.add_commands(commands)
     store_commands.add_commands(commands)
+    patient_commands.add_commands(commands)
     return parser
 
 
@@ -84,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command in ("check", "note", "plan", "schema"):
             return record_commands.run(args)
+        if args.command in patient_commands.COMMANDS:
+            return patient_commands.run(args)
         return store_commands.run(args)
     except (RecordFileError, UsageError) as exc:
         print(f"consult: {one_line(str(exc))}", file=sys.stderr)

@@ -57,9 +57,9 @@ def read_file(path: str | Path) -> ImportedList:
                                    "not a day's patient list")
         data = path.read_bytes()
     except IsADirectoryError:
-        raise PatientListError(f"{path.name} is a folder, not a file") from None
+        raise PatientListError("a folder, not a file") from None
     except FileNotFoundError:
-        raise PatientListError(f"no file {path}") from None
+        raise PatientListError("no such file") from None
     except OSError as exc:
-        raise PatientListError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        raise PatientListError(f"cannot read it: {exc.strerror or exc}") from None
     return read_bytes(data, path.name)

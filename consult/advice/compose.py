@@ -244,7 +244,7 @@ def compose(record: Record, assessment: Assessment | None = None, *,
         parts["work"].append(sheet_w["fit_note_issued"])
 
     review = (sheet_w["review_booked"].format(date=review_date) if review_date
-              else sheet_w["review_not_booked"])
+              else sheet_w["review_emergency"] if emergency else sheet_w["review_not_booked"])
     return AdviceSheet(
         name=first_name(record),
         practice=record.practice.name,

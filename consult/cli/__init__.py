@@ -20,6 +20,15 @@
         for f in dir/*.json; do python main.py plan "$f" --accept --confirm \
             -o out/"$(basename "$f")"; done > summary.jsonl
     python main.py schema                  the JSON Schema of the record
+    python main.py advice FILE -o OUT.pdf [--large] | --sms
+                                           the patient's advice sheet (PDF, atomic,
+                                           owner-only; --large 16 point) or its text
+                                           message on stdout; exit 1 and the reason
+                                           when the plan is not confirmed or changed since
+    python main.py fhir FILE -o OUT.json [--draft]
+                                           the FHIR R4 (UK Core) document Bundle, atomic,
+                                           owner-only; exit 1 and the problems when the
+                                           record is incomplete (unless --draft)
     python main.py audit verify | db | finalise | notes
                                            the store: see consult.cli.store_commands
     python main.py patients import FILE | list | purge | keep-days N
@@ -43,7 +52,7 @@ import sys
 from collections.abc import Sequence
 
 from consult import __version__
-from consult.cli import patient_commands, record_commands, store_commands
+from consult.cli import exchange_commands, patient_commands, record_commands, store_commands
 from consult.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_UNREADABLE, Parser, UsageError
 from consult.record.file import RecordFileError, one_line
 
@@ -62,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     record_commands.add_commands(commands)
     store_commands.add_commands(commands)
+    exchange_commands.add_commands(commands)
     patient_commands.add_commands(commands)
     return parser
 
@@ -88,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command in ("check", "note", "plan", "schema"):
             return record_commands.run(args)
+        if args.command in ("advice", "fhir"):
+            return exchange_commands.run(args)
         if args.command in patient_commands.COMMANDS:
             return patient_commands.run(args)
         return store_commands.run(args)

@@ -1,0 +1,38 @@
+"""The advice sheet as a short text message: at most 600 characters, the emergency
+lines first, the first name only.
+
+The text opens with the first name and the practice's name (a patient must know who
+sends it), then the emergency lines. The card's full words do not fit in a text, so
+the SMS carries the card's lines made short (resources/advice/advice.toml [sms]), in
+the card's order, exactly the lines the sheet carries (the same choice, by key). Parts
+are added in order of importance and one that would pass the limit is left out; the
+go-now line and the cauda equina line are never left out: when even they do not fit
+(a practice name of hundreds of characters) the greeting goes, and the tests prove the
+rest always fits.
+"""
+
+from __future__ import annotations
+
+from consult.advice.compose import AdviceSheet, words
+
+CARD_ORDER = ("ces", "mscc", "collapse", "fever", "weight_loss")
+
+
+def sms_text(sheet: AdviceSheet) -> str:
+    w = words()["sms"]
+    limit = int(w["max_chars"])
+    must = [" ".join(sheet.go_now)] if sheet.go_now else []
+    must.append(w["ces"])  # always on the card, always first of its lines
+    optional = [w[k] for k in CARD_ORDER[1:] if k in sheet.card_keys]
+    if sheet.review_date:
+        optional.append(w["review"].format(date=sheet.review_date))
+    optional.append(w["sheet"])
+    greeting = w["greeting"].format(name=sheet.name or "Hello",
+                                    practice=sheet.practice or "your practice")
+    text = " ".join([greeting, *must])
+    if len(text) > limit:
+        text = " ".join(must)
+    for part in optional:
+        if len(f"{text} {part}") <= limit:
+            text = f"{text} {part}"
+    return text

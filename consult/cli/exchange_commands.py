@@ -1,0 +1,109 @@
+"""The exchange commands of the command line (see consult.cli): advice, fhir.
+
+    advice FILE -o OUT.pdf [--large]   the patient's advice sheet as PDF (atomic, 0600)
+    advice FILE --sms                  the advice as a text message, on stdout
+    fhir FILE -o OUT.json [--draft]    the FHIR R4 (UK Core) document Bundle, atomic, 0600
+
+Exit codes as `note`: 0 written; 1 the record cannot give it yet (advice: the plan is
+not confirmed or changed since; fhir: the record is incomplete, unless --draft), with
+the reasons on stderr and nothing written; 2 unreadable input or unusable arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from consult import atomic
+from consult.cli.common import EXIT_INCOMPLETE, EXIT_OK, UsageError
+from consult.record.file import load, one_line
+
+
+def add_commands(commands: Any) -> None:
+    advice = commands.add_parser(
+        "advice", help="write the patient's advice sheet (PDF) or print its text message",
+        description="The patient's advice sheet from the record and the GP's confirmed plan: "
+                    "a PDF (-o OUT.pdf, --large for 16-point print) or the text message (--sms).")
+    advice.add_argument("file", metavar="FILE")
+    out = advice.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output", metavar="OUT.pdf")
+    out.add_argument("--sms", action="store_true", help="print the text message on stdout")
+    advice.add_argument("--large", action="store_true", help="large print (16 point)")
+    fhir = commands.add_parser(
+        "fhir", help="write the consultation as a FHIR R4 (UK Core) document Bundle (JSON)")
+    fhir.add_argument("file", metavar="FILE")
+    fhir.add_argument("-o", "--output", metavar="OUT.json", required=True)
+    fhir.add_argument("--draft", action="store_true",
+                      help="export an incomplete record (the note marked DRAFT, the "
+                           "Composition preliminary)")
+
+
+def run(args: argparse.Namespace) -> int:
+    return {"advice": _advice, "fhir": _fhir}[args.command](args)
+
+
+def _output(args: argparse.Namespace) -> str:
+    if not args.output.strip():
+        raise UsageError(f"give the output a file name (-o OUT)")
+    if os.path.isdir(args.output):
+        raise UsageError(f"{args.output}: is a folder; give the output a file name")
+    if os.path.exists(args.output) and os.path.samefile(args.output, args.file):
+        raise UsageError(f"{args.output}: that is the record itself; choose another output file")
+    return args.output
+
+
+def _advice(args: argparse.Namespace) -> int:
+    if args.sms and args.large:
+        raise UsageError("advice: --large is for the PDF (-o OUT.pdf), not --sms")
+    output = None if args.sms else _output(args)
+    record = load(args.file)
+    from consult.advice.compose import NotReady, compose, left_out_words
+
+    try:
+        sheet = compose(record)
+    except NotReady as exc:
+        print(f"consult: {one_line(args.file)}: no advice sheet: {exc}; nothing written",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
+    if args.sms:
+        from consult.advice.sms import sms_text
+
+        print(sms_text(sheet))
+    else:
+        from consult.advice.pdf import render_pdf
+
+        data = render_pdf(sheet, large=args.large)
+        try:
+            atomic.write_bytes(output, data)  # type: ignore[arg-type]
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}; nothing written") from None
+    if sheet.left_out:
+        print(f"consult: warning: {one_line(args.file)}: {left_out_words(sheet)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _fhir(args: argparse.Namespace) -> int:
+    output = _output(args)
+    record = load(args.file)
+    from consult.exchange.fhir import bundle_json
+    from consult.note import IncompleteRecord, prepare
+    from consult.note.pdf import render_pdf
+    from consult.rules.engine import assess
+
+    assessment = assess(record)
+    try:
+        note = prepare(record, draft=args.draft)
+    except IncompleteRecord as exc:
+        print(f"consult: {one_line(args.file)}: the record is not complete; nothing written "
+              f"(use --draft for a draft). {len(exc.problems)} to do:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p.field}: {p.message}", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    text = bundle_json(record, render_pdf(note), assessment=assessment, draft=args.draft)
+    try:
+        atomic.write_text(output, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}; nothing written") from None
+    return EXIT_OK

@@ -1,0 +1,188 @@
+"""The FHIR R4 (UK Core) export (issue 16, part 3): read back with the R4B models."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from consult import codes
+from consult.exchange import fhir_common as fc
+from consult.exchange.fhir import bundle, bundle_json, enable_when, questionnaire
+from consult.note import note_pdf
+from consult.record.answers import Answer
+from consult.record.model import value_at
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, RULES
+from consult.rules.screening import red_flag_paths
+from tests.support import EXAMPLES, load_example, negative_record
+
+
+def resources(b: Bundle, kind: str) -> list:
+    return [e.resource for e in b.entry if e.resource.get_resource_type() == kind]
+
+
+def answers_by_link(items, out=None) -> dict[str, list]:
+    out = {} if out is None else out
+    for item in items or []:
+        if item.answer:
+            out.setdefault(item.linkId, []).extend(item.answer)
+        answers_by_link(item.item, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def exported():
+    out = {}
+    for name in EXAMPLES:
+        record = load_example(name)
+        pdf = note_pdf(record)
+        text = bundle_json(record, pdf)
+        out[name] = (record, pdf, Bundle.model_validate_json(text))  # re-parsed: validates
+    return out
+
+
+@pytest.mark.hazard("H30")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_examples_bundle_reads_back_with_every_red_flag_the_nhs_number_and_the_pdf_hash(
+        name, exported):
+    record, pdf, b = exported[name]
+    assert b.type == "document"
+    assert b.entry[0].resource.get_resource_type() == "Composition"
+    (patient,) = resources(b, "Patient")
+    assert fc.PATIENT_PROFILE in patient.meta.profile
+    (nhs,) = patient.identifier
+    assert nhs.system == "https://fhir.nhs.uk/Id/nhs-number" and nhs.value == record.patient.nhs_number
+    assert patient.birthDate == record.patient.date_of_birth and patient.gender
+    (doc,) = resources(b, "DocumentReference")
+    attachment = doc.content[0].attachment
+    # the models decode base64Binary: the digest and the PDF's bytes themselves
+    assert attachment.hash == hashlib.sha256(pdf).digest()
+    assert attachment.data == pdf
+    raw = json.loads(b.model_dump_json(exclude_none=True))
+    (doc_json,) = [e["resource"] for e in raw["entry"]
+                   if e["resource"]["resourceType"] == "DocumentReference"]
+    assert doc_json["content"][0]["attachment"]["hash"] == base64.b64encode(
+        hashlib.sha256(pdf).digest()).decode("ascii")
+    (response,) = resources(b, "QuestionnaireResponse")
+    found = answers_by_link(response.item)
+    for path in red_flag_paths():
+        value = value_at(record, path)
+        if not isinstance(value, Answer):
+            continue
+        if value is Answer.YES:
+            assert [a.valueCoding.code for a in found[path]] == ["Y"], path
+        elif value is Answer.NO:
+            assert [a.valueCoding.code for a in found[path]] == ["N"], path
+    (practitioner,) = resources(b, "Practitioner")
+    assert practitioner.identifier[0].system == fc.GMC_NUMBER_SYSTEM
+    assert practitioner.identifier[0].value == record.consultation.gmc_number
+
+
+@pytest.mark.hazard("H30")
+def test_not_asked_is_never_exported_as_no():
+    record = negative_record()
+    record.red_flags.ces_bowel.answer = Answer.NOT_ASKED
+    record.history.worse_at_night = Answer.NOT_ASKED
+    b = Bundle.model_validate_json(bundle_json(record, b"%PDF-1.4"))
+    (response,) = resources(b, "QuestionnaireResponse")
+    found = answers_by_link(response.item)
+    for path in ("red_flags.ces_bowel.answer", "history.worse_at_night"):
+        (answer,) = found[path]
+        assert (answer.valueCoding.system, answer.valueCoding.code) == (
+            fc.DATA_ABSENT_SYSTEM, "not-asked")
+    every = [a.valueCoding for answers in found.values() for a in answers if a.valueCoding]
+    nos = {c.code for c in every if c.system == fc.YES_NO_SYSTEM}
+    assert nos <= {"Y", "N"}
+
+
+@pytest.mark.hazard("H30")
+def test_unverified_codes_are_marked_in_the_coding_and_the_narrative(exported):
+    record, _, b = exported["mechanical"]
+    (condition,) = resources(b, "Condition")
+    (coding,) = condition.code.coding
+    entry = next(c for c in codes.load().values()
+                 if isinstance(c, codes.Code) and c.code == coding.code)
+    composition = b.entry[0].resource
+    narrative = composition.section[0].text.div
+    if entry.verified:
+        assert not coding.extension
+    else:
+        assert coding.extension[0].url == fc.CODE_STATUS_EXTENSION
+        assert coding.extension[0].valueCode == "unverified"
+        assert f"{entry.code} (unverified code)" in narrative
+    assert composition.section[0].entry[0].reference == b.entry[3].fullUrl
+
+
+@pytest.mark.hazard("H30")
+def test_the_startback_result_carries_its_loinc_codes(exported):
+    _, _, b = exported["mechanical"]
+    (obs,) = resources(b, "Observation")
+    assert obs.code.coding[0].system == "http://loinc.org" and obs.code.coding[0].code == "91349-1"
+    assert [c.code.coding[0].code for c in obs.component] == ["91351-7", "91350-9", "91352-5"]
+
+
+def test_uncoded_concepts_are_text_only():
+    record = load_example("mechanical")
+    record.startback.bothersome = None  # no result: no observation
+    b = bundle(record, b"%PDF")
+    assert not resources(b, "Observation")
+    from consult.exchange.fhir import concept
+
+    uncoded = next(k for k, v in codes.load().items() if isinstance(v, codes.Uncoded))
+    assert set(concept(uncoded)) == {"text"}
+
+
+def test_the_questionnaire_follows_the_follow_up_rules():
+    q = questionnaire()
+
+    def items(group):
+        for item in group.get("item", []):
+            yield item
+            yield from items(item)
+
+    by_link = {i["linkId"]: i for i in items(q)}
+    assert by_link["legs.pain_side"]["enableWhen"] == [
+        {"question": "legs.pain", "operator": "=",
+         "answerCoding": {"system": fc.YES_NO_SYSTEM, "code": "Y", "display": "Yes"}}]
+    ces_onset = by_link["red_flags.ces_bladder.onset"]["enableWhen"]
+    assert [w["question"] for w in ces_onset] == ["red_flags.ces_bladder.answer"]
+    pregnant = by_link["medicines.pregnant"]["enableWhen"]
+    assert {"question": "patient.sex", "operator": "exists", "answerBoolean": False} in pregnant
+    assert "male" not in [w.get("answerCoding", {}).get("code") for w in pregnant]
+    # every follow-up that depends only on answers has its enableWhen
+    always = {p for p in RULES if not enable_when(p)}
+    assert always == {*IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, "red_flags.cannot_mobilise",
+                      "red_flags.pain_uncontrolled"}
+    assert all(p in by_link for p in RULES)
+
+
+def test_a_question_that_does_not_apply_has_no_answer_in_the_response():
+    record = negative_record()  # no leg symptoms: leg details do not apply
+    b = bundle(record, b"%PDF")
+    (response,) = resources(b, "QuestionnaireResponse")
+    found = answers_by_link(response.item)
+    assert "legs.pain_side" not in found and "red_flags.cancer_type" not in found
+    assert found["legs.symptoms"][0].valueCoding.code == "N"
+
+
+@pytest.mark.hazard("H30")
+def test_a_finalised_notes_bundle_carries_the_stored_pdf_byte_for_byte(tmp_path):
+    from consult.exchange.fhir import stored_note_bundle
+    from consult.store import Store
+    from consult.store.model import Who
+    from tests.storesupport import Clock
+
+    store = Store.open(f"sqlite:///{tmp_path / 'consult.db'}", clock=Clock())
+    record = negative_record()
+    info = store.finalise(record, Who(user="dr.patel", workstation="ws1"))
+    stored = store.stored_pdf(info.note_id, info.version)
+    b = Bundle.model_validate_json(
+        stored_note_bundle(store, info.note_id, info.version).model_dump_json(exclude_none=True))
+    (doc,) = resources(b, "DocumentReference")
+    assert doc.content[0].attachment.data == stored
+    assert doc.content[0].attachment.hash == hashlib.sha256(stored).digest()
+    assert json.loads(b.model_dump_json())["type"] == "document"
+    store.close()

@@ -27,6 +27,7 @@ from a snapshot of what they need.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,7 +44,7 @@ class Op(Generic[T]):
 
     def __init__(self, future: Future, success: Callable[[T], Any] | None,
                  failure: Callable[[BaseException], Any] | None,
-                 errors: tuple[type[BaseException], ...]) -> None:
+                 errors: tuple[type[BaseException], ...] | None) -> None:
         self.future = future
         self.success = success
         self.failure = failure
@@ -71,11 +72,19 @@ class Op(Generic[T]):
             if self.success is not None:
                 self.success(self.future.result())
             return
-        if isinstance(error, self.errors):
+        if isinstance(error, store_errors() if self.errors is None else self.errors):
             if self.failure is not None:
                 self.failure(error)
             return
         raise error
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """The store's error class, when the store has been loaded: a job cannot have raised
+    a StoreError before then, and asking must not load SQLAlchemy (about 600 ms) into
+    the GUI thread. The default `errors` of Background.run."""
+    store = sys.modules.get("consult.store.store")
+    return (store.StoreError,) if store is not None else ()
 
 
 class Background(QObject):
@@ -95,10 +104,6 @@ class Background(QObject):
     def run(self, job: Callable[[], T], *, success: Callable[[T], Any] | None = None,
             failure: Callable[[BaseException], Any] | None = None,
             errors: tuple[type[BaseException], ...] | None = None) -> Op[T]:
-        if errors is None:
-            from consult.store import StoreError  # SQLAlchemy loads after the first paint
-
-            errors = (StoreError,)
         if self._closed:
             raise RuntimeError("the background thread has been shut down")
         op: Op[T] = Op(self._pool.submit(job), success, failure, errors)

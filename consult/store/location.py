@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 ENV = "CONSULT_DATABASE_URL"
 APP = "consult"
@@ -42,6 +44,9 @@ def resolve(explicit: str | None = None, configured: str | None = None) -> str:
 
 
 def parse(url: str) -> URL:
+    from sqlalchemy.engine import make_url  # SQLAlchemy loads when a URL is first read
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
@@ -61,6 +66,9 @@ def parse(url: str) -> URL:
 def shown(url: str | URL) -> str:
     """The URL for a message or the window title: never the password, whether in the
     user part or in the query string (?password=...)."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
     except (ArgumentError, ValueError):

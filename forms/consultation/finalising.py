@@ -29,7 +29,7 @@ from consult import atomic
 from consult.note import IncompleteRecord
 from consult.note.versioning import show_datetime
 from consult.record.file import RecordFileError
-from consult.store import AmendConflict, NoteInfo, StoreError
+from consult.store.model import NoteInfo
 from consult.words import plural
 from forms import dialogs, printing
 from forms.background import Op
@@ -86,7 +86,7 @@ class Finaliser(QObject):
         self.amend_reason = ""
         self.notes_window: QWidget | None = None
 
-    def _call(self, job: Any, errors: tuple[type[BaseException], ...] = (StoreError,)) -> Op:
+    def _call(self, job: Any, errors: tuple[type[BaseException], ...] | None = None) -> Op:
         """One store call in the background thread (after any draft write queued before
         it), waited for with the wait cursor, the window repainting; the op's future holds
         the result or the error (one of `errors`; any other reaches the crash handler)."""
@@ -177,6 +177,8 @@ class Finaliser(QObject):
         else:
             def job() -> NoteInfo:
                 return store.finalise(record, who, note_id=note_id, draft_id=draft_id)
+        from consult.store import AmendConflict, StoreError  # the store is open: loaded
+
         op = self._call(job, errors=(StoreError, IncompleteRecord))
         exc = op.future.exception()
         if isinstance(exc, AmendConflict):
@@ -228,6 +230,8 @@ class Finaliser(QObject):
             return False
         if not self.window.may_discard():
             return False
+        from consult.store import StoreError  # the store is open: loaded
+
         op = self._call(lambda: (store.record(note_id, version), store.note(note_id, version)),
                         errors=(StoreError, RecordFileError))
         if op.future.exception() is not None:

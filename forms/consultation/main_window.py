@@ -16,6 +16,7 @@ import datetime as dt
 import platform
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, qVersion
@@ -45,7 +46,7 @@ from consult.rules.assessment import Assessment
 from consult.rules.completeness import Problem, problems
 from consult.rules.engine import assess
 from consult.rules.ruleset import load as load_rules
-from consult.store import DraftInfo, NoteInfo, Store, Who
+from consult.store.model import DraftInfo, NoteInfo, Who  # not the store: SQLAlchemy loads later
 from consult.words import plural
 from forms import dialogs
 from forms.banner import PatientBanner
@@ -56,6 +57,9 @@ from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
 from forms.panel.assessment_panel import AssessmentPanel
+
+if TYPE_CHECKING:
+    from consult.store import Store
 
 INTENDED_PURPOSE = (
     "Clinical decision support for a UK GP assessing an adult (16 and over) with lower back "

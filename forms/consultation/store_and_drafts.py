@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
 from consult.record.file import RecordFileError
-from consult.store import DraftInfo, NoteInfo, Store, StoreError, Who
+from consult.store.model import DraftInfo, NoteInfo, Who
 from forms import dialogs
 from forms.background import Background
 from forms.bars import MessageBar
@@ -37,6 +37,7 @@ from forms.dialogs import settings as app_settings
 
 if TYPE_CHECKING:
     from consult.record.model import Record
+    from consult.store import Store
 
 #: After the first change, the draft is written this long later (then again after the
 #: next change): a crash loses at most about this much typing, and the database sees
@@ -63,6 +64,13 @@ def ask_who_is_working(parent: QWidget | None,
     except OSError as exc:
         dialogs.show_error(parent, "Cannot save the settings", str(exc))
     return chosen
+
+
+def _store_error(error: BaseException | None) -> bool:
+    """Is `error` the store's own (a StoreError)? Without loading the store to ask."""
+    from forms.background import store_errors
+
+    return isinstance(error, store_errors())
 
 
 class DraftsWindow(Protocol):
@@ -129,6 +137,9 @@ class StoreAndDrafts(QObject):
         configured = self.window.settings.database_url or None
 
         def job() -> tuple[Store, list[DraftInfo]]:
+            # SQLAlchemy and Alembic load here, in the worker thread, after the first paint
+            from consult.store import Store
+
             store = Store.open(configured=configured)
             try:
                 return store, store.drafts(who)
@@ -187,7 +198,7 @@ class StoreAndDrafts(QObject):
         draft could not be written and the GP chose not to close."""
         pending = self.flush()
         self.background.drain()
-        failed = pending is not None and isinstance(pending.exception(), StoreError)
+        failed = pending is not None and _store_error(pending.exception())
         if failed and not dialogs.confirm(
                 self.parent_widget, "The draft was not saved",
                 f"The last changes could not be saved as a draft: {pending.exception()}.\n\n"
@@ -301,6 +312,8 @@ class StoreAndDrafts(QObject):
             amending = store.note(info.note_id, info.base_version) \
                 if info.base_version is not None else None
             return info, record, amending
+
+        from consult.store import StoreError  # loaded with the store it came from
 
         failed: list[BaseException] = []
         op = self.background.run(job, failure=failed.append,

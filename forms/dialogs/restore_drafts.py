@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from consult.note.versioning import show_datetime
-from consult.store import DraftInfo
+from consult.store.model import DraftInfo
 from consult.words import short_note_id
 
 INTRO = ("These consultations were not finalised when consult last closed. Check whose draft "

@@ -27,6 +27,16 @@ def emit(**event: object) -> None:
     print(json.dumps(event), flush=True)
 
 
+def wait(ms: int) -> None:
+    """Run the event loop for `ms` as app.exec() would: QTest.qWait holds the GIL while it
+    sleeps, which starves the worker thread that loads and opens the store."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def main() -> int:
     if os.environ.get("QT_QPA_PLATFORM") != "offscreen" or "CONSULT_DATABASE_URL" not in os.environ:
         emit(error="run by the test only: needs QT_QPA_PLATFORM=offscreen and CONSULT_DATABASE_URL")
@@ -48,7 +58,7 @@ def main() -> int:
     show_ready(window)
     deadline = time.monotonic() + 10
     while not opened and time.monotonic() < deadline:
-        QTest.qWait(20)
+        wait(20)
     if opened != [True]:
         emit(error=f"the store did not open: {window.store_bar.text()}")
         return 1
@@ -65,7 +75,7 @@ def main() -> int:
         QTest.keyClicks(editor, chunk)
         typed += chunk
         emit(typed=typed, t=time.monotonic())
-        QTest.qWait(CHUNK_PAUSE_MS)
+        wait(CHUNK_PAUSE_MS)
     return 0
 
 

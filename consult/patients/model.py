@@ -29,6 +29,11 @@ RETENTION_MAX_DAYS = 30
 
 FORMATS = ("csv", "fhir")
 
+FILLED_PATHS = ("patient.family_name", "patient.given_name", "patient.date_of_birth",
+                "patient.sex", "patient.nhs_number")
+"""The record's fields a list entry fills; record.patient.source is non-empty when they
+came from a list (the form may leave them out of the Tab chain)."""
+
 
 class PatientListError(Exception):
     """The file cannot be read as a patient list (message: one line, no patient data)."""

@@ -52,6 +52,7 @@ from forms import dialogs
 from forms.banner import PatientBanner
 from forms.bars import MessageBar
 from forms.consultation.finalising import Finaliser
+from forms.consultation.patients import PatientLists
 from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.draft_status)
         self.statusBar().addPermanentWidget(self.who_status)
 
+        # the day's patient list: File > Import patient list, Choose patient (Ctrl+K)
+        self.patients = PatientLists(self, self)
         self._make_actions()
         self.form.changed.connect(self._changed)
         self.form.built.connect(self._set_tab_order)
@@ -253,6 +256,9 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         for action in (self.act_new, self.act_open, self.act_save, self.act_save_as):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.patients.act_choose)
+        file_menu.addAction(self.patients.act_import)
         file_menu.addSeparator()
         for action in (self.act_finalise, self.act_amend):
             file_menu.addAction(action)

@@ -16,12 +16,10 @@ from pydantic import ValidationError
 from consult.patients.model import Entry, ImportedList, PatientListError, add_entry, make_entry
 from consult.record.answers import Sex
 
-try:  # the exchange package's constant when it has one (issue 16), else ours
-    from consult.exchange.fhir_common import NHS_NUMBER_SYSTEM  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on which work has landed
-    NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
+from consult.exchange.fhir_common import ADMINISTRATIVE_GENDER, NHS_NUMBER_SYSTEM
 
-GENDER = {"male": Sex.MALE, "female": Sex.FEMALE, "other": Sex.OTHER, "unknown": Sex.NOT_KNOWN}
+# FHIR administrative gender -> the record's sex: the export's table read backwards
+GENDER = {fhir: Sex(ours) for ours, fhir in ADMINISTRATIVE_GENDER.items()}
 _NAME_USES = ("official", "usual")
 
 

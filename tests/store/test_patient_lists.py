@@ -130,3 +130,49 @@ def test_a_list_without_a_readable_patient_is_not_kept(store):
     with pytest.raises(StoreError, match="no patient"):
         pl.keep(store, imported, GP)
     assert pl.lists(store) == []
+
+
+@pytest.mark.postgres
+def test_the_apps_postgresql_role_with_the_documented_grants_keeps_and_purges_lists(
+        postgres_server, tmp_path):
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    from tests.store.test_attacks import _as, _superuser, grants
+
+    tag = uuid.uuid4().hex[:8]
+    admin_role, app_role, database = f"consult_admin_{tag}", f"consult_{tag}", f"lists_{tag}"
+    su = _superuser(postgres_server)
+    with su.connect() as conn:
+        for role in (admin_role, app_role):
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'CREATE DATABASE "{database}" OWNER "{admin_role}"'))
+    try:
+        base = postgres_server.url(database)
+        Store.open(_as(base, admin_role)).close()  # db upgrade, as the admin
+        admin = sa.create_engine(_as(base, admin_role), poolclass=NullPool)
+        with admin.begin() as conn:
+            for grant in grants():
+                conn.execute(text(grant.replace(" TO consult;", f' TO "{app_role}"')))
+        admin.dispose()
+        clock = Clock(dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC))
+        app = Store.open(_as(base, app_role), migrate=False, clock=clock,
+                         key_file=tmp_path / "absent.key")
+        try:
+            pl.keep(app, read_file(DATA / "emis_appointments.csv"), GP)
+            assert len(pl.entries(app)) == 4
+            pl.set_retention_days(app, 2, GP)
+            clock.now += dt.timedelta(days=3)
+            assert pl.purge(app, GP) == pl.Purged(1, 4)
+            assert app.verify_audit().problems == []
+        finally:
+            app.close()
+    finally:
+        with su.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            for role in (admin_role, app_role):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        su.dispose()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import ValidationError
 
@@ -81,6 +81,7 @@ class ImportedList:
     system: str  # "EMIS Web", "SystmOne", "CSV patient list", "FHIR patient list"
     entries: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "line 7: ...", never a value
+    _by_nhs_number: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
 
 def make_entry(*, family_name: str, given_name: str, date_of_birth: dt.date | None,
@@ -118,19 +119,26 @@ _REFUSED = {  # why the record would refuse a field; never its value
 
 def add_entry(found: ImportedList, entry: Entry) -> None:
     """Add an entry once: the same patient twice (two appointments) is kept once; the
-    same NHS number with other details is refused, as both may be wrong."""
-    for i, other in enumerate(found.entries):
-        if other.nhs_number != entry.nhs_number:
-            continue
-        if (other.family_name.lower(), other.given_name.lower(), other.date_of_birth) == \
-                (entry.family_name.lower(), entry.given_name.lower(), entry.date_of_birth):
-            return
-        found.problems.append(
-            f"{_where(found, entry.line)}: the same NHS number as {_where(found, other.line)} with "
-            "another name or date of birth; neither was imported: check both in the clinical system")
-        del found.entries[i]
+    same NHS number with other details is refused, as both may be wrong (and so is any
+    later row with that number)."""
+    seen = found._by_nhs_number
+    other = seen.get(entry.nhs_number)
+    if other is None:
+        seen[entry.nhs_number] = entry
+        found.entries.append(entry)
         return
-    found.entries.append(entry)
+    if other.line < 0:  # already refused
+        found.problems.append(f"{_where(found, entry.line)}: the same NHS number as "
+                              f"{_where(found, -other.line)}, refused; not imported")
+        return
+    if (other.family_name.lower(), other.given_name.lower(), other.date_of_birth) == \
+            (entry.family_name.lower(), entry.given_name.lower(), entry.date_of_birth):
+        return
+    found.problems.append(
+        f"{_where(found, entry.line)}: the same NHS number as {_where(found, other.line)} with "
+        "another name or date of birth; neither was imported: check both in the clinical system")
+    found.entries.remove(other)
+    seen[entry.nhs_number] = replace(other, line=-other.line)
 
 
 def _where(found: ImportedList, line: int) -> str:

@@ -30,6 +30,7 @@ from consult.patients.model import matches
 from consult.words import plural
 
 LIST_FILTER = "Patient lists (*.csv *.txt *.json);;All files (*)"
+SHOWN_AT_MOST = 200  # a whole practice's list filters as the GP types; they see the first
 _MOVE_KEYS = {Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown}
 
 
@@ -82,7 +83,8 @@ class PatientPicker(QDialog):
 
     # -- what the GP sees --------------------------------------------------------------
     def _filter(self, text: str) -> None:
-        self.shown = [k for k in self.kept if matches(k.entry, text)]
+        found = [k for k in self.kept if matches(k.entry, text)]
+        self.shown = found[:SHOWN_AT_MOST]
         self.results.clear()
         for k in self.shown:
             # two lines, wrapped: nothing the GP must read is cut off at the right
@@ -99,6 +101,9 @@ class PatientPicker(QDialog):
         elif not self.shown:
             self.status.setText("No patient on the lists matches: check the spelling, or type "
                                 "the patient's details in the form.")
+        elif len(found) > len(self.shown):
+            self.status.setText(f"The first {len(self.shown)} of {len(found)} matching patients: "
+                                "type more of the name or NHS number.")
         else:
             self.status.setText(f"{plural(len(self.shown), 'patient')} of {len(self.kept)}: "
                                 "check the date of birth before choosing.")

@@ -212,3 +212,13 @@ def test_an_invalid_fhir_patient_is_named_by_entry_and_field_not_value():
     found = read_bytes(_patient(birthDate="05/04/1980"))
     assert found.entries == []
     assert found.problems == ["entry 1: not a valid FHIR R4 Patient (birthDate)"]
+
+
+@pytest.mark.hazard("H31")
+def test_a_third_row_with_a_refused_nhs_number_is_refused_too():
+    data = (b"NHS Number,Surname,Forename,DOB\n9990000018,Smith,John,05/04/1980\n"
+            b"9990000018,Smyth,John,05/04/1980\n9990000018,Smith,John,05/04/1980\n")
+    found = read_bytes(data)
+    assert found.entries == []
+    assert [p.split(":")[0] for p in found.problems] == ["line 3", "line 4"]
+    assert found.problems[1] == "line 4: the same NHS number as line 2, refused; not imported"

@@ -234,3 +234,28 @@ def test_the_window_gives_the_patient_controller_all_its_interface_asks_for(qtbo
     assert window.patients.act_choose.shortcut().toString() == "Ctrl+K"
     file_menu = window.menuBar().actions()[0].menu()
     assert {window.patients.act_choose, window.patients.act_import} <= set(file_menu.actions())
+
+
+def test_a_whole_practices_list_shows_the_first_matches_and_says_so(qtbot):
+    from types import SimpleNamespace
+
+    from consult.patients.model import Entry
+    from consult.record.nhs import check_digit
+
+    numbers = (f"{p}{check_digit(str(p))}" for p in range(999_200_000, 999_300_000)
+               if check_digit(str(p)) is not None)
+    source = SimpleNamespace(source=f"SystmOne list imported {TODAY}")
+    kept = [SimpleNamespace(entry=Entry(f"Family{i:03d}", "Pat", dt.date(1970, 1, 1), next(numbers)),
+                            list=source) for i in range(250)]
+    picker = PatientPicker(kept)
+    qtbot.addWidget(picker)
+    assert len(picker.shown) == 200 and picker.results.count() == 200
+    assert picker.status.text() == ("The first 200 of 250 matching patients: type more of the "
+                                    "name or NHS number.")
+    qtbot.keyClicks(picker.search, "family24")
+    assert [k.entry.family_name for k in picker.shown] == [f"Family24{i}" for i in range(10)]
+    assert picker.status.text() == "10 patients of 250: check the date of birth before choosing."
+    nhs = kept[240].entry.nhs_number
+    assert picker.results.item(0).text() == (
+        f"FAMILY240, Pat \u00b7 born 01-Jan-1970 ({dt.date.today().year - 1970}) \u00b7 sex not "
+        f"given \u00b7 NHS {nhs[:3]} {nhs[3:6]} {nhs[6:]}\n    from the SystmOne list imported {TODAY}")

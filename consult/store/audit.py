@@ -38,7 +38,9 @@ from consult.words import short_note_id
 GENESIS = "0" * 64
 ACTIONS = ("created", "finalised", "amended", "exported", "printed", "discarded", "sealed",
            # the imported patient lists (consult.store.patient_lists): counts, never names
-           "list_imported", "lists_purged", "setting_changed")
+           "list_imported", "lists_purged", "setting_changed",
+           # the patient's advice sheet emailed (consult.exchange.mail): to whom, the PDF's digest
+           "advice_emailed")
 MAC_SCHEME = "hmac-sha256-v1"  # in the hash of an authenticated entry: stripping its MAC shows
 REFUSE = "finalised notes and the audit trail are append-only"
 

@@ -477,6 +477,12 @@ class Store:
         with self._writing("cannot record the export") as conn:
             self._audit(conn, who, "exported", note_id, version, file=file_name)
 
+    def mark_advice_emailed(self, note_id: str | None, who: Who, *, to: str,
+                            pdf_sha256: str) -> None:
+        """The patient's advice sheet was emailed: the address and the PDF's SHA-256."""
+        with self._writing("cannot record the email") as conn:
+            self._audit(conn, who, "advice_emailed", note_id, None, to=to, pdf_sha256=pdf_sha256)
+
     def export(self, keys: Sequence[tuple[str, int]], folder: str | Path, who: Who,
                name: Callable[[NoteInfo], str] | None = None) -> list[Path]:
         """Write each note's PDF (as printed) into `folder`, owner-only and atomically;

@@ -105,8 +105,8 @@ def differences(record: Record, entry: Entry) -> list[tuple[str, object, object]
             if differs(path, value_at(record, path), listed)]
 
 
-def difference_lines(found: list[tuple[str, object, object]]) -> list[str]:
-    return [f"{_TITLES[path]}: typed {shown_value(path, typed)}, on the list "
+def difference_lines(found: list[tuple[str, object, object]], now: str = "typed") -> list[str]:
+    return [f"{_TITLES[path]}: {now} {shown_value(path, typed)}, on the list "
             f"{shown_value(path, listed)}" for path, typed, listed in found]
 
 
@@ -253,16 +253,20 @@ class PatientLists(QObject):
         entry, source = kept.entry, kept.list.source
         record = self.window.record
         found = differences(record, entry)
+        # what is in the form was typed, or came from a list chosen before (another patient?)
+        now = "typed" if not record.patient.source else "in the form"
+        lines = difference_lines(found, now)
         if found:
-            lines = difference_lines(found)
+            what = "What was typed" if now == "typed" else \
+                f"The patient in the form (from the {record.patient.source})"
             replace = dialogs.confirm(
-                self.parent_widget, "The typed details differ from the list",
-                f"What was typed differs from {entry.name} on the {source}:\n\n"
+                self.parent_widget, "The patient's details differ from the list",
+                f"{what} differs from {entry.name} on the {source}:\n\n"
                 + "\n".join(f"  {line}" for line in lines)
-                + "\n\nCheck with the patient. Replace what was typed with the list's details?",
-                "Use the list's details", default_action=False)
+                + "\n\nCheck with the patient. Replace the details in the form with the "
+                "list's?", "Use the list's details", default_action=False)
             if not replace:
-                self._say("warning", f"Not filled from the list: the typed {_and(found)} "
+                self._say("warning", f"Not filled from the list: the {_and(found)} {now} "
                           f"differ{'s' if len(found) == 1 else ''} from {entry.name} on the "
                           f"{source} ({'; '.join(lines)}). Check the patient's identity.")
                 return False
@@ -281,7 +285,7 @@ class PatientLists(QObject):
         text = (f"Patient from the {source}: {entry.shown(dt.date.today())}. Confirm the "
                 "identity with the patient.")
         if found:
-            text += " Replaced what was typed: " + "; ".join(difference_lines(found)) + "."
+            text += f" Replaced what was {now}: " + "; ".join(lines) + "."
         self._say("info", text)
         return True
 

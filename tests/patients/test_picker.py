@@ -143,7 +143,7 @@ def test_a_typed_nhs_number_that_differs_is_shown_and_kept_unless_the_gp_replace
     assert window.form.fields["patient.nhs_number"].edit.text() == "943 476 5919"
     assert window.note_bar.kind() == "warning"
     assert window.note_bar.label.text().startswith(
-        "Not filled from the list: the typed NHS number differs from SMITH, John on the EMIS "
+        "Not filled from the list: the NHS number typed differs from SMITH, John on the EMIS "
         f"Web list imported {TODAY} (NHS number: typed 943 476 5919, on the list 999 000 0018)")
     # the GP checks with the patient and chooses the list's details
     monkeypatch.setattr("forms.dialogs.confirm", lambda *a, **k: True)
@@ -154,6 +154,17 @@ def test_a_typed_nhs_number_that_differs_is_shown_and_kept_unless_the_gp_replace
     assert window.note_bar.kind() == "info"
     assert "Replaced what was typed: NHS number: typed 943 476 5919, on the list 999 000 0018" \
         in window.note_bar.label.text()
+    # another entry chosen over one chosen before: the form's details are the list's, said so
+    asked.clear()
+    monkeypatch.setattr("forms.dialogs.confirm",
+                        lambda parent, title, text, action, **k: asked.append(text) or False)
+    picker = ctrl_k(qtbot, window)
+    qtbot.keyClicks(picker.search, "smithson")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert asked[0].startswith(f"The patient in the form (from the EMIS Web list imported {TODAY}) "
+                               "differs from SMITHSON, Anna")
+    assert "NHS number: in the form 999 000 0018, on the list 999 000 0034" in asked[0]
+    assert p.family_name == "SMITH" and window.note_bar.kind() == "warning"
 
 
 @pytest.mark.hazard("H31")

@@ -136,7 +136,10 @@ def _entries(headings: list[str], columns: dict[str, int],
 
     def cell(row: list[str], field: str) -> str:
         index = columns.get(field)
-        return row[index].strip() if index is not None and index < len(row) else ""
+        value = row[index].strip() if index is not None and index < len(row) else ""
+        if value.startswith('="') and value.endswith('"'):  # Excel's ="0123": kept as text
+            value = value[2:-1].strip()
+        return value
 
     for line, row in rows:
         if not any(cell(row, f) for f in columns):

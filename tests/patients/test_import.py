@@ -222,3 +222,9 @@ def test_a_third_row_with_a_refused_nhs_number_is_refused_too():
     assert found.entries == []
     assert [p.split(":")[0] for p in found.problems] == ["line 3", "line 4"]
     assert found.problems[1] == "line 4: the same NHS number as line 2, refused; not imported"
+
+
+def test_cells_excel_kept_as_text_are_read():
+    data = b'NHS Number,Surname,Forename,DOB\n"=""9990000018""",Smith,John,"=""05/04/1980"""\n'
+    (entry,) = read_bytes(data).entries
+    assert (entry.nhs_number, entry.date_of_birth) == ("9990000018", dt.date(1980, 4, 5))

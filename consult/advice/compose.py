@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from consult import resources
-from consult.record.answers import Band, FitNote
+from consult.record.answers import Answer, Band, FitNote, InfoMethod
 from consult.record.model import PlanItem, Record
 from consult.rules import facts as derive_facts
 from consult.rules.assessment import Assessment
@@ -264,3 +264,10 @@ def left_out_words(sheet: AdviceSheet) -> str:
     return (f"{n} plan item{'s' if n != 1 else ''} you wrote or edited "
             f"{'are' if n != 1 else 'is'} not on the sheet (it says the doctor talked about "
             "other things too): tell the patient yourself")
+
+
+def record_given(record: Record, how: InfoMethod) -> None:
+    """The plan records that the sheet was given, and how (each way once, in order)."""
+    record.plan.advice_sheet_given = Answer.YES
+    if how not in record.plan.advice_sheet_how:
+        record.plan.advice_sheet_how = [*record.plan.advice_sheet_how, how]

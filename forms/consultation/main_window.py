@@ -38,7 +38,7 @@ from consult.note.compose import compose
 from consult.note.text import render_text
 from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
-from consult.record.answers import Answer, Trauma
+from consult.record.answers import Answer, InfoMethod, Trauma
 from consult.record.file import RecordFileError
 from consult.record.model import Record
 from consult.rules import screening
@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
                                       QKeySequence.StandardKey.Print, "actPrint")
         self.act_copy = self._action("&Copy note as text", self.copy_note,
                                      "Ctrl+Shift+C", "actCopy")
+        # the patient's advice sheet and the FHIR export (issue 16: forms/dialogs/advice.py,
+        # forms/dialogs/exchange.py)
+        self.act_advice = self._action("Advice s&heet\u2026", self.advice_sheet, "Ctrl+Shift+H",
+                                       "actAdvice")
+        self.act_fhir = self._action("Export F&HIR\u2026", self.export_fhir, None, "actFhir")
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "actQuit")
         self.act_settings = self._action("Se&ttings\u2026", self.edit_settings, "Ctrl+,",
                                          "actSettings")
@@ -265,6 +270,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for action in (self.act_export, self.act_draft, self.act_print, self.act_copy):
             file_menu.addAction(action)
+        file_menu.addAction(self.act_fhir)
         file_menu.addSeparator()
         file_menu.addAction(self.act_notes)
         file_menu.addSeparator()
@@ -274,6 +280,8 @@ class MainWindow(QMainWindow):
         plan_menu = menu.addMenu("&Plan")
         for action in (self.act_remaining, self.act_accept, self.act_confirm):
             plan_menu.addAction(action)
+        plan_menu.addSeparator()
+        plan_menu.addAction(self.act_advice)
         go_menu = menu.addMenu("&Go")
         go_menu.addAction(self.act_sections)
         go_menu.addAction(self.act_finish)
@@ -631,6 +639,35 @@ class MainWindow(QMainWindow):
                                f"{path}: {exc.strerror or exc}. Nothing was written.")
             return
         self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
+
+    def advice_sheet(self) -> None:
+        """The patient's advice sheet (Ctrl+Shift+H): preview, print, save, SMS, email."""
+        from forms.dialogs.advice import open_advice  # reportlab loads on first use
+
+        store, who, note_id = self.store, self.who, self.note_id
+        audit = None if store is None or who is None else (
+            lambda to, digest: store.mark_advice_emailed(note_id, who, to=to, pdf_sha256=digest))
+        open_advice(self, self.record, on_given=self._advice_given, audit=audit)
+
+    def _advice_given(self, how: InfoMethod) -> None:
+        if self.locked:  # a finalised note never changes
+            self.statusBar().showMessage("The note is finalised: that the sheet was given is "
+                                         "not added to it (amend the note to record it).", 8000)
+            return
+        from consult.advice.compose import record_given
+
+        record_given(self.record, how)
+        self._changed("plan.advice_sheet_how")
+
+    def export_fhir(self) -> None:
+        """File > Export FHIR: a finalised note's stored record and PDF, else the record."""
+        from forms.dialogs.exchange import export_fhir
+
+        name = app_settings.export_file_name(self.settings, self.record).removesuffix(".pdf")
+        done = export_fhir(self, self.record, default_name=f"{name}.fhir.json",
+                           finalised=self.finalised, store=self.store)
+        if done:
+            self.statusBar().showMessage(done, 8000)
 
     def copy_note(self) -> None:
         QGuiApplication.clipboard().setText(self.panel.preview_text())

@@ -1,0 +1,166 @@
+"""The Advice sheet window (issue 16, part 1, in the window), driven by keyboard."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from consult.advice.compose import compose
+from consult.advice.sms import sms_text
+from consult.exchange import mail
+from consult.exchange.mail import MailSettings
+from consult.record.answers import Answer, InfoMethod
+from consult.rules import plan as core_plan
+from forms.dialogs import advice as advice_window
+from forms.dialogs import mail_settings
+from tests.exchange.test_mail import PASSWORD, USER, _server, certificate, free_port  # noqa: F401
+from tests.support import load_example
+
+
+@pytest.fixture
+def opened(qtbot):
+    def make(name="cauda-equina", record=None, audit=None):
+        given: list[InfoMethod] = []
+        record = record or load_example(name)
+        dialog = advice_window.AdviceDialog(None, record, on_given=given.append, audit=audit)
+        qtbot.addWidget(dialog)
+        with qtbot.waitActive(dialog):  # mnemonics reach only the active window
+            dialog.show()
+            dialog.activateWindow()
+        dialog.given = given
+        return dialog
+    return make
+
+
+@pytest.mark.hazard("H28")
+def test_the_preview_opens_with_go_now_then_when_to_get_help(opened, tmp_path):
+    dialog = opened("cauda-equina")
+    text = dialog.preview.toPlainText()
+    assert text.index("GO NOW") < text.index("When to get help".upper()) < text.index(
+        "What is probably going on")
+    assert "Reading level" in dialog.figures.text() and "Text message" in dialog.figures.text()
+    dialog.grab().save(str(tmp_path / "advice-window.png"))
+
+
+def test_copy_sms_by_keyboard_copies_the_text_and_records_it(opened, qtbot):
+    dialog = opened("mechanical")
+    qtbot.keyClick(dialog, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(dialog.given))  # a button's mnemonic clicks after a short delay
+    assert QGuiApplication.clipboard().text() == sms_text(compose(load_example("mechanical")))
+    assert dialog.given == [InfoMethod.SMS]
+
+
+def test_print_sends_the_sheets_pdf_and_records_it(opened, qtbot, monkeypatch):
+    printed: list[bytes] = []
+    monkeypatch.setattr(advice_window, "ask_printer", lambda parent: "printer")
+    monkeypatch.setattr(advice_window, "print_pdf", lambda data, printer: printed.append(data) or 1)
+    dialog = opened("cauda-equina")
+    qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # large print
+    qtbot.waitUntil(dialog.large.isChecked)
+    qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(printed))
+    (data,) = printed
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        assert "GO NOW" in page.extract_text()
+        assert max(c["size"] for c in page.chars) >= 16
+    assert dialog.given == [InfoMethod.PRINTED]
+
+
+def test_a_record_whose_plan_is_not_confirmed_gives_no_sheet(opened):
+    record = load_example("mechanical")
+    record.plan.confirmed = False
+    dialog = opened(record=record)
+    assert "No advice sheet yet" in dialog.status.text()
+    assert not dialog.print_button.isEnabled() and not dialog.email_button.isEnabled()
+    assert not dialog.sms_button.isEnabled()
+
+
+@pytest.mark.hazard("H29")
+def test_the_address_must_be_typed_twice_alike(qtbot):
+    dialog = advice_window.AddressDialog(None, "Zoe")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.first, "zoe@example.org")
+    assert not dialog.send.isEnabled()
+    qtbot.keyClicks(dialog.again, "zoe@example.com")
+    assert not dialog.send.isEnabled() and "differ" in dialog.error.text()
+    dialog.again.clear()
+    qtbot.keyClicks(dialog.again, "zoe@example.org")
+    assert dialog.send.isEnabled() and dialog.address() == "zoe@example.org"
+
+
+def _mail_to(port: int) -> MailSettings:
+    settings = MailSettings(host="127.0.0.1", port=port, user=USER, sender="surgery@example.nhs.uk")
+    mail_settings.save_mail_settings(settings)
+    mail_settings.remember_for_session(settings, PASSWORD)
+    return settings
+
+
+@pytest.mark.hazard("H29")
+def test_email_sends_to_the_real_server_records_it_and_audits_it(opened, qtbot, monkeypatch,
+                                                                  certificate):
+    controller, inbox = _server(certificate[0])
+    try:
+        _mail_to(controller.port)
+        monkeypatch.setattr(advice_window, "ask_address", lambda parent, name: "zoe@example.org")
+        monkeypatch.setattr(advice_window, "send_mail", lambda msg, s, pw: mail.send(
+            msg, s, pw, context=certificate[1]))
+        audited: list[tuple[str, str]] = []
+        dialog = opened("sciatica", audit=lambda to, digest: audited.append((to, digest)))
+        qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(dialog.result.text()))
+        assert len(inbox.messages) == 1 and inbox.messages[0][0] == ["zoe@example.org"]
+        assert dialog.given == [InfoMethod.EMAIL]
+        assert audited and audited[0][0] == "zoe@example.org"
+        assert "Sent to zoe@example.org" in dialog.result.text()
+    finally:
+        controller.stop()
+        mail_settings.forget_session()
+
+
+@pytest.mark.hazard("H29")
+def test_a_refused_server_is_one_line_in_the_window_and_records_nothing(opened, qtbot,
+                                                                        monkeypatch):
+    _mail_to(free_port())
+    monkeypatch.setattr(advice_window, "ask_address", lambda parent, name: "zoe@example.org")
+    dialog = opened("sciatica", audit=lambda to, digest: pytest.fail("audited a failed send"))
+    qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(dialog.result.text()))
+    assert dialog.given == []
+    assert "refused the connection: nothing was sent" in dialog.result.text()
+    assert "try again" in dialog.result.text()
+    mail_settings.forget_session()
+
+
+def test_the_main_window_opens_the_sheet_with_ctrl_shift_h_and_the_plan_records_it(
+        qtbot, monkeypatch):
+    from forms import dialogs
+    from forms.consultation.main_window import MainWindow
+
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
+    opened_with: list = []
+    monkeypatch.setattr(advice_window, "open_advice",
+                        lambda parent, record, on_given, audit: opened_with.append(on_given))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    record = load_example("mechanical")
+    window.show_consultation(record)
+    qtbot.keyClick(window, Qt.Key.Key_H,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bool(opened_with))
+    (on_given,) = opened_with
+    on_given(InfoMethod.EMAIL)
+    on_given(InfoMethod.SMS)
+    on_given(InfoMethod.EMAIL)
+    assert window.record.plan.advice_sheet_given is Answer.YES
+    assert window.record.plan.advice_sheet_how == [InfoMethod.EMAIL, InfoMethod.SMS]
+    assert not core_plan.is_stale(window.record, window.assessment or
+                                  __import__("consult.rules.engine", fromlist=["assess"]).assess(
+                                      window.record))

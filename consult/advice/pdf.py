@@ -74,6 +74,14 @@ def _box(heading: str, lines: list[str], st: dict[str, ParagraphStyle], *, colou
 def render_pdf(sheet: AdviceSheet, *, large: bool = False) -> bytes:
     register_fonts()
     size = LARGE_PT if large else NORMAL_PT
+    title = words()["sheet"]["title"]
+    # two passes: the first counts the pages, so every page says "Page 1 of 2" and a page
+    # with more after it says so (a patient must not miss the second page)
+    total = _build(_story(sheet, size), title, size, 0)[1]
+    return _build(_story(sheet, size), title, size, total)[0]
+
+
+def _story(sheet: AdviceSheet, size: float) -> list:
     st = _styles(size)
     w = words()["sheet"]
     story: list = [Paragraph(esc(w["title"]), st["title"])]
@@ -100,21 +108,26 @@ def render_pdf(sheet: AdviceSheet, *, large: bool = False) -> bytes:
                                        *(Paragraph(esc(line), st["body"]) for line in lines)]))
         first = False
     story += [Spacer(1, size), Paragraph(esc(w["footer"]), st["meta"])]
+    return story
+
+
+def _build(story: list, title: str, size: float, total: int) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN, bottomMargin=MARGIN, title=w["title"],
+                            topMargin=MARGIN, bottomMargin=MARGIN, title=title,
                             author="", subject="", creator=CREATOR, keywords="",
                             producer=CREATOR, invariant=1)
-    doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
-    return buffer.getvalue()
 
+    def page_number(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont(BOLD if doc.page < total else FAMILY, size)
+        canvas.setFillColor(INK)
+        more = " - please turn over" if doc.page < total else ""
+        canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, f"Page {doc.page} of {total}{more}")
+        canvas.restoreState()
 
-def _page_number(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-    canvas.saveState()
-    canvas.setFont(FAMILY, 9)
-    canvas.setFillColor(INK)
-    canvas.drawRightString(A4[0] - MARGIN, MARGIN / 2, f"Page {doc.page}")
-    canvas.restoreState()
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    return buffer.getvalue(), doc.page
 
 
 def write_pdf(sheet: AdviceSheet, path: str | os.PathLike[str], *, large: bool = False) -> Path:

@@ -203,15 +203,21 @@ class Group:
 # Never all red flags at once: a GP may record one group's negatives with one answer.
 GROUPS: tuple[Group, ...] = (
     Group("cauda_equina", "Cauda equina", tuple(f"red_flags.{n}.answer" for n in CES_ITEMS)),
+    # the weak flags are asked with cancer ("any weight loss, night pain, bone pain
+    # elsewhere?"), as NICE CKS lists them; they still count in combination
     Group("cancer", "Cancer", (
         "red_flags.cancer_history", "red_flags.gait_disturbance",
-        *(f"red_flags.{f}" for f in METS_FEATURES), "red_flags.suspected_cord_compression")),
+        *(f"red_flags.{f}" for f in METS_FEATURES), "red_flags.suspected_cord_compression",
+        *(f"red_flags.{f}" for f in WEAK_ITEMS))),
     Group("infection", "Infection", (
         "red_flags.fever_or_unwell", "red_flags.sepsis_signs",
         *(f"risk.{r}" for r in INFECTION_RISKS), "red_flags.new_constant_severe_pain")),
+    # an oral corticosteroid now is a fracture risk too (redflags.fracture_findings): asked
+    # with the long-term steroids, or the fracture follow-ups stay "not asked" on the note
     Group("fracture", "Fracture", (
         "red_flags.sudden_severe_new_pain", "red_flags.spinal_deformity", "risk.osteoporosis",
-        "risk.long_term_steroids", "red_flags.cannot_mobilise", "red_flags.pain_uncontrolled")),
+        "risk.long_term_steroids", "medicines.oral_corticosteroid", "red_flags.cannot_mobilise",
+        "red_flags.pain_uncontrolled")),
     Group("not_spinal", "Pain that may not come from the spine", (
         "red_flags.nonmechanical_sudden_severe_pain", "red_flags.collapse_or_faint",
         "risk.known_aortic_aneurysm", "risk.vascular_disease", "risk.anticoagulant",

@@ -69,7 +69,8 @@ class FinalisingWindow(Protocol):
     def may_discard(self) -> bool: ...
     def show_consultation(self, record: Record, *, note_id: str | None = None,
                           finalised: NoteInfo | None = None) -> None: ...
-    def export_file(self, draft: bool) -> None:
+    def export_path(self, caption: str, name: str, ask: bool) -> str | None: ...
+    def export_file(self, draft: bool, ask: bool = True) -> None:
         """Export the note to a file without the store (as before the store existed)."""
 
 
@@ -245,22 +246,23 @@ class Finaliser(QObject):
         return True
 
     # -- the final note: export, print, the staff's list ------------------------------------
-    def export_pdf(self) -> None:
+    def export_pdf(self, ask: bool = False) -> None:
         """Export the final note. With the store, the note is finalised first (asking) and
-        the stored PDF is what is written; without it, as before: a file only."""
+        the stored PDF is what is written; without it, as before: a file only. It goes to
+        the export folder set in Settings without a dialog, unless `ask` (Export as)."""
         if self.locked:
-            self._export_stored()
+            self._export_stored(ask)
             return
         if self.window.problems:
             dialogs.show_info(self.parent_widget, "Not complete yet", self.window.reason.text())
             return
         if self.drafts.store is not None:
             if self.finalise() is not None:
-                self._export_stored()
+                self._export_stored(ask)
             return
-        self.window.export_file(draft=False)
+        self.window.export_file(draft=False, ask=ask)
 
-    def _export_stored(self) -> None:
+    def _export_stored(self, ask: bool = False) -> None:
         info, store, who = self.finalised, self.drafts.store, self.drafts.who
         parent = self.parent_widget
         if info is None:
@@ -271,8 +273,8 @@ class Finaliser(QObject):
             return
         name = app_settings.export_file_name(self.window.settings, self.window.record)
         name = name.removesuffix(".pdf") + f"_v{info.version}.pdf"
-        path = dialogs.ask_save_path(parent, f"Export note {info.short_id} version {info.version}",
-                                     name, "PDF (*.pdf)")
+        path = self.window.export_path(f"Export note {info.short_id} version {info.version}",
+                                       name, ask)
         if not path:
             return
         op = self._call(lambda: store.pdf(info.note_id, info.version))
@@ -293,7 +295,7 @@ class Finaliser(QObject):
             dialogs.show_error(parent, "The export was not recorded",
                                f"{file_name} was written, but the audit trail could not "
                                f"record it: {op.future.exception()}.")
-        self.window.statusBar().showMessage(f"Exported {file_name}", 5000)
+        self.window.statusBar().showMessage(f"Exported {path}", 10000)
 
     def print_note(self) -> None:
         """Print the final note: with the store, the stored PDF of the finalised version

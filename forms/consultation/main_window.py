@@ -40,7 +40,7 @@ from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
 from consult.record.answers import Answer, InfoMethod, Trauma
 from consult.record.file import RecordFileError
-from consult.record.model import Record
+from consult.record.model import Record, value_at
 from consult.rules import screening
 from consult.rules.assessment import Assessment
 from consult.rules.completeness import Problem, problems
@@ -52,7 +52,8 @@ from forms import dialogs
 from forms.banner import PatientBanner
 from forms.bars import MessageBar
 from forms.consultation.finalising import Finaliser
-from forms.consultation.patients import PatientLists
+from forms.consultation.patients import EDITED as EDITED_BY_HAND
+from forms.consultation.patients import FILLED_PATHS, PatientLists
 from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
@@ -75,6 +76,31 @@ STATE_WORDS = {
     "attention": ("!", "needs attention"),
     "red_flag": ("\u26a0", "contains a red flag"),
 }
+
+
+# Filled in for the GP on a new consultation (settings, the clock): out of the Tab chain.
+PREFILLED_FROM_SETTINGS = ("consultation.date", "consultation.time",
+                           "consultation.clinician_name", "consultation.gmc_number")
+SAFETY_NETTING_ITEM = "safety-netting"  # the rule set's suggestion id
+
+
+def _is_empty(value: object) -> bool:
+    return value in (None, "", [])
+
+
+def _prefill(settings: app_settings.AppSettings) -> tuple:
+    return (settings.clinician_name, settings.gmc_number, settings.practice_name,
+            settings.practice_address, *(getattr(settings, n) for n in app_settings.LOCAL_ROUTES))
+
+
+def _unused(path: Path) -> Path:
+    """`path`, or `stem (2).pdf`, `stem (3).pdf`, ... when a file of that name exists:
+    an export never overwrites."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
 
 
 def _non_default(record: Record, path: str) -> bool:
@@ -183,7 +209,9 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self.form.changed.connect(self._changed)
         self.form.built.connect(self._set_tab_order)
-        self.panel.planChanged.connect(lambda: self._changed("plan"))
+        self._netting_from_plan = False
+        self.panel.planChanged.connect(self._plan_changed)
+        self.form.finished.connect(lambda: self.panel.focus_plan(confirm=False))
         self.sections.itemActivated.connect(self._jump_to_section)
         self.sections.itemClicked.connect(self._jump_to_section)
         self.to_finish.itemActivated.connect(self._jump_to_problem)
@@ -225,6 +253,9 @@ class MainWindow(QMainWindow):
                                       "actNotes")
         self.act_export = self._action("&Finalise and export PDF\u2026", self.export_pdf,
                                        "Ctrl+E", "actExport")
+        self.act_export_as = self._action("Finalise and export PDF &as\u2026",
+                                          lambda: self.export_pdf(ask=True), "Ctrl+Alt+E",
+                                          "actExportAs")
         self.act_draft = self._action("Export &draft PDF\u2026", self.export_draft,
                                       "Ctrl+Shift+E", "actDraft")
         self.act_print = self._action("&Print note\u2026", self.print_note,
@@ -240,12 +271,17 @@ class MainWindow(QMainWindow):
         self.act_settings = self._action("Se&ttings\u2026", self.edit_settings, "Ctrl+,",
                                          "actSettings")
         self.act_about = self._action("&About consult", self.about, None, "actAbout")
+        self.act_keys = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
+                                     "actShortcuts")
         self.act_sections = self._action("Go to &sections", self.sections.setFocus, "F6",
                                          "actSections")
         self.act_finish = self._action("Go to &To finish", self.to_finish.setFocus, "F7",
                                        "actFinish")
         self.act_accept = self._action("&Accept suggested plan", self.panel.accept_plan,
                                        "Ctrl+Shift+A", "actAccept")
+        self.act_accept_confirm = self._action("Accept and confirm &plan",
+                                               self.accept_and_confirm_plan, "Ctrl+Return",
+                                               "actAcceptConfirm")
         self.act_confirm = self._action("Con&firm plan", self.panel.confirm_plan,
                                         "Ctrl+Shift+P", "actConfirm")
         # one clinical group at a time, never all red flags (clinical reference, 5a)
@@ -268,7 +304,8 @@ class MainWindow(QMainWindow):
         for action in (self.act_finalise, self.act_amend):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.act_export, self.act_draft, self.act_print, self.act_copy):
+        for action in (self.act_export, self.act_export_as, self.act_draft, self.act_print,
+                       self.act_copy):
             file_menu.addAction(action)
         file_menu.addAction(self.act_fhir)
         file_menu.addSeparator()
@@ -278,7 +315,8 @@ class MainWindow(QMainWindow):
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addAction(self.act_settings)
         plan_menu = menu.addMenu("&Plan")
-        for action in (self.act_remaining, self.act_accept, self.act_confirm):
+        for action in (self.act_remaining, self.act_accept, self.act_confirm,
+                       self.act_accept_confirm):
             plan_menu.addAction(action)
         plan_menu.addSeparator()
         plan_menu.addAction(self.act_advice)
@@ -286,6 +324,7 @@ class MainWindow(QMainWindow):
         go_menu.addAction(self.act_sections)
         go_menu.addAction(self.act_finish)
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_keys)
         help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -309,6 +348,10 @@ class MainWindow(QMainWindow):
         record.consultation.time = dt.time(now.hour, now.minute)
         self.path = None
         self.show_consultation(record)
+        # what settings and the clock filled: Tab passes it by (Shift+Tab or a click reach it)
+        self.form.set_prefilled([p for p in PREFILLED_FROM_SETTINGS
+                                 if not _is_empty(value_at(record, p))])
+        self.form.focus_first_unanswered()
 
     def show_consultation(self, record: Record, *, note_id: str | None = None,
                           draft_id: str | None = None, finalised: NoteInfo | None = None,
@@ -323,6 +366,7 @@ class MainWindow(QMainWindow):
         f.finalised, f.amending, f.amend_reason = finalised, amending, ""
         self.note_bar.clear()
         self.draft_status.clear()
+        self.form.set_prefilled([])
         self.form.load(record)
         self.panel.set_record(record)
         self.finaliser.apply_lock()
@@ -331,7 +375,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.form.verticalScrollBar().setValue(0)
         if finalised is None:
-            self.form.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.form.focus_first_unanswered()
 
     @property
     def record(self) -> Record:
@@ -398,7 +442,8 @@ class MainWindow(QMainWindow):
     def set_locked(self, locked: bool, amendable: bool) -> None:
         self.form.setEnabled(not locked)
         self.panel.set_locked(locked)
-        for action in (self.act_remaining, self.act_accept, self.act_confirm, self.act_finalise):
+        for action in (self.act_remaining, self.act_accept, self.act_confirm,
+                       self.act_accept_confirm, self.act_finalise):
             action.setEnabled(not locked)
         self.act_amend.setEnabled(amendable)
         self.act_export.setText("&Export finalised PDF\u2026" if locked
@@ -411,10 +456,10 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def focus_first_field(self) -> None:
-        self.form.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+        self.form.focus_first_unanswered()
 
-    def export_file(self, draft: bool) -> None:
-        self._export(draft)
+    def export_file(self, draft: bool, ask: bool = True) -> None:
+        self._export(draft, ask=ask)
 
     # -- the window's actions on the note store ----------------------------------------------
     def start_up(self) -> None:
@@ -438,8 +483,47 @@ class MainWindow(QMainWindow):
     def open_note_for_amendment(self, note_id: str, version: int) -> bool:
         return self.finaliser.open_for_amendment(note_id, version)
 
-    def export_pdf(self) -> None:
-        self.finaliser.export_pdf()
+    def export_pdf(self, ask: bool = False) -> None:
+        """Ctrl+E: into the export folder set in Settings, without a dialog; Ctrl+Alt+E
+        (Export as) or no folder set: asks where."""
+        self.finaliser.export_pdf(ask=ask)
+
+    def export_path(self, caption: str, name: str, ask: bool) -> str | None:
+        """Where an export goes: a new file in the settings' export folder, or asked."""
+        folder = self.settings.export_folder.strip()
+        if folder and not ask:
+            where = Path(folder).expanduser()
+            if where.is_dir():
+                return str(_unused(where / name))
+            self.statusBar().showMessage(f"The export folder {folder} is not there: choose "
+                                         "where to save (and set it in Settings).", 8000)
+        return dialogs.ask_save_path(self, caption, name, "PDF (*.pdf)")
+
+    def accept_and_confirm_plan(self) -> None:
+        """Ctrl+Return: accept the suggested plan and confirm it, in one chord."""
+        self.panel.accept_plan()
+        self.panel.confirm_plan()
+
+    def _plan_changed(self) -> None:
+        """Ticking the plan's safety-netting item records safety-netting as given (when not
+        yet answered) and asks how; unticking it takes back only what it recorded."""
+        plan = self.record.plan
+        ticked = any(item.suggestion_id == SAFETY_NETTING_ITEM for item in plan.items)
+        if ticked and plan.safety_netting_given is Answer.NOT_ASKED and not self.locked:
+            self.form.set_answer("plan.safety_netting_given", Answer.YES)
+            self._netting_from_plan = True
+            if not plan.safety_netting_how:
+                QTimer.singleShot(0, lambda: self.form.focus_field("plan.safety_netting_how"))
+        elif not ticked and self._netting_from_plan \
+                and plan.safety_netting_given is Answer.YES and not plan.safety_netting_how:
+            self.form.set_answer("plan.safety_netting_given", Answer.NOT_ASKED)
+            self._netting_from_plan = False
+        self._changed("plan")
+
+    def show_shortcuts(self) -> None:
+        from forms.dialogs import shortcuts
+
+        shortcuts.show_shortcuts(self, self.actions(), self.form.section_shortcuts())
 
     def print_note(self) -> None:
         self.finaliser.print_note()
@@ -447,11 +531,21 @@ class MainWindow(QMainWindow):
     def show_notes(self) -> None:
         self.finaliser.show_notes()
 
-    def _changed(self, _path: str) -> None:
+    def _changed(self, path: str) -> None:
+        if path in FILLED_PATHS:  # after the patient list's own handler has marked the source
+            QTimer.singleShot(0, self._prefill_from_list)
         self.dirty = True
         self._refresh()
         self._update_title()
         self.drafts.schedule()
+
+    def _prefill_from_list(self) -> None:
+        """Identifiers that came from the patient list leave the Tab chain (Shift+Tab or a
+        click still reach them); typed or edited by hand, they stay in it."""
+        source = self.record.patient.source
+        if source and EDITED_BY_HAND not in source:
+            self.form.add_prefilled([p for p in FILLED_PATHS
+                                     if not _is_empty(value_at(self.record, p))])
 
     def _refresh(self) -> None:
         record = self.record
@@ -552,6 +646,8 @@ class MainWindow(QMainWindow):
         step = 1 if next else -1
         for offset in range(1, len(chain) + 1):
             candidate = chain[(start + step * offset) % len(chain)]
+            if next and candidate.property("prefilled"):
+                continue  # filled from settings or the patient list: Shift+Tab reaches it
             if candidate.isVisible() and candidate.isEnabled() \
                     and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
@@ -560,17 +656,22 @@ class MainWindow(QMainWindow):
         return super().focusNextPrevChild(next)
 
     # -- files ---------------------------------------------------------------------
-    def may_discard(self) -> bool:
-        """May the open consultation be left? Asks when it has unsaved changes; Discard
-        deletes its draft too, otherwise the draft stays and is offered at next start."""
+    def may_discard(self, quitting: bool = False) -> bool:
+        """May the open consultation be left? Asks when it has unsaved changes. With the
+        store, the plain answer (Enter) keeps its draft, offered when consult next starts;
+        Discard deletes the draft too; Save writes a record file first."""
         if not self.dirty:
             return True
         question = "This consultation has unsaved changes. Save them first?"
         if self.store is not None and not self.locked:
-            question = ("This consultation is not finalised. Save the record to a file first?\n\n"
-                        "Discard deletes it and its draft. Otherwise its draft is kept and "
-                        "offered when consult next starts.")
-        answer = dialogs.confirm_discard(self, question)
+            question = ("This consultation is not finalised. Its draft is kept in the store "
+                        "and offered when consult next starts.")
+            keep = "&Quit and keep the draft" if quitting else "&Keep the draft and go on"
+            answer = dialogs.confirm_leave(self, question, keep)
+            if answer == "keep":
+                return True
+        else:
+            answer = dialogs.confirm_discard(self, question)
         if answer == "save":
             return self.save_record()
         if answer == "discard":
@@ -622,14 +723,14 @@ class MainWindow(QMainWindow):
     def export_draft(self) -> None:
         self._export(draft=True)
 
-    def _export(self, draft: bool) -> None:
+    def _export(self, draft: bool, ask: bool = True) -> None:
         from consult.note import write_note_pdf  # reportlab loads on first export
 
         name = app_settings.export_file_name(self.settings, self.record)
         if draft:
             name = name.removesuffix(".pdf") + "_DRAFT.pdf"
-        path = dialogs.ask_save_path(self, "Export draft PDF note" if draft else
-                                     "Finalise and export PDF note", name, "PDF (*.pdf)")
+        path = self.export_path("Export draft PDF note" if draft else
+                                "Finalise and export PDF note", name, ask=ask)
         if not path:
             return
         try:
@@ -638,7 +739,7 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "Cannot export the note",
                                f"{path}: {exc.strerror or exc}. Nothing was written.")
             return
-        self.statusBar().showMessage(f"Exported {Path(path).name}", 5000)
+        self.statusBar().showMessage(f"Exported {path}", 10000)
 
     def advice_sheet(self) -> None:
         """The patient's advice sheet (Ctrl+Shift+H): preview, print, save, SMS, email."""
@@ -692,17 +793,11 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, "Cannot save the settings", str(exc))
             return
         old, self.settings = self.settings, result
-        if not self.locked:  # a finalised note never changes
-            record = self.record
-            app_settings.fill_practice(record, result)
-            if not record.consultation.clinician_name:
-                record.consultation.clinician_name = result.clinician_name
-                record.consultation.gmc_number = result.gmc_number
-                self.form.load(record)
-            if self.dirty:
-                self._changed("practice")
-            else:  # nothing typed yet: no draft for the settings alone
-                self._refresh()
+        # the open record changes only by the GP's own edit: settings fill new consultations
+        if _prefill(old) != _prefill(result):
+            self.statusBar().showMessage("Settings saved: the practice and clinician fill the "
+                                         "next new consultation (Ctrl+N); this one is "
+                                         "unchanged.", 8000)
         if (old.user_name, old.database_url) != (result.user_name, result.database_url):
             self.drafts.reopen_store()
 
@@ -736,7 +831,7 @@ class MainWindow(QMainWindow):
         if self.drafts.background.closed:
             event.accept()
             return
-        if not self.may_discard() or not self.drafts.shut_down():
+        if not self.may_discard(quitting=True) or not self.drafts.shut_down():
             event.ignore()
             return
         if self.notes_window is not None:
@@ -749,4 +844,4 @@ def show_ready(window: MainWindow) -> None:
     screen, ask who is working (first time), open the store and offer any drafts."""
     window.start_after_first_paint()
     window.show()
-    QTimer.singleShot(0, lambda: window.form.first_field().focus_target().setFocus())
+    QTimer.singleShot(0, window.form.focus_first_unanswered)

@@ -72,6 +72,45 @@ def ask_save_path(parent: QWidget | None, caption: str, default_name: str,
     return path
 
 
+def ask_folder(parent: QWidget | None, caption: str, start: str = "") -> str | None:
+    """A folder chosen in the folder dialog, or None if cancelled."""
+    folder = QFileDialog.getExistingDirectory(parent, caption, start or _start_folder())
+    return folder or None
+
+
+def leave_box(parent: QWidget | None, question: str, keep: str) -> QMessageBox:
+    """Leaving a consultation whose draft is kept in the store: `keep` (the default, Enter),
+    Save to a file, Discard, Cancel (Escape). Each button names what it does."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Leave this consultation?", question,
+                      QMessageBox.StandardButton.NoButton, parent)
+    keep_button = box.addButton(keep, QMessageBox.ButtonRole.AcceptRole)
+    keep_button.setObjectName("leaveKeep")
+    save = box.addButton("&Save to a file\u2026", QMessageBox.ButtonRole.ActionRole)
+    save.setObjectName("leaveSave")
+    discard = box.addButton("&Discard the draft", QMessageBox.ButtonRole.DestructiveRole)
+    discard.setObjectName("leaveDiscard")
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel.setObjectName("leaveCancel")
+    box.setDefaultButton(keep_button)
+    box.setEscapeButton(cancel)
+    return box
+
+
+LEAVE_CHOICES = {"leaveKeep": "keep", "leaveSave": "save", "leaveDiscard": "discard",
+                 "leaveCancel": "cancel"}
+
+
+def confirm_leave(parent: QWidget | None, question: str, keep: str) -> str:
+    """"keep", "save", "discard" or "cancel"."""
+    box = leave_box(parent, question, keep)
+    try:
+        box.exec()
+        clicked = box.clickedButton()
+        return "cancel" if clicked is None else LEAVE_CHOICES.get(clicked.objectName(), "cancel")
+    finally:
+        box.deleteLater()
+
+
 def discard_box(parent: QWidget | None, question: str) -> QMessageBox:
     """The unsaved-changes question: Save (default), Discard, Cancel (Escape)."""
     box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes", question,

@@ -152,6 +152,10 @@ class AppSettings(BaseModel):
     physio_self_referral: Text = Field(
         "", title=Practice.model_fields["physio_self_referral"].title)
     file_pattern: str = Field(DEFAULT_PATTERN, max_length=200, title="File name pattern")
+    export_folder: str = Field("", max_length=1000, title="Export folder",
+                               description="Export writes the finalised PDF here without "
+                                           "asking (Export as\u2026 still asks). Empty: Export "
+                                           "asks where, every time.")
     database_url: str = Field("", max_length=1000, title="Database",
                               description="Empty: an SQLite file on this computer. A practice "
                                           "with several workstations gives every copy the same "
@@ -357,6 +361,17 @@ class SettingsDialog(QDialog):
         self.default_pattern.setAutoDefault(False)
         self.default_pattern.clicked.connect(lambda: self.file_pattern.setText(DEFAULT_PATTERN))
 
+        self.export_folder = self._line("export_folder", "Export folder", settings.export_folder)
+        self.export_folder.setPlaceholderText("Empty: ask where on every export")
+        self.choose_folder = QPushButton("C&hoose\u2026")
+        self.choose_folder.setAccessibleName("Choose the export folder")
+        self.choose_folder.setAutoDefault(False)
+        self.choose_folder.clicked.connect(self._choose_folder)
+        export_help = QLabel(AppSettings.model_fields["export_folder"].description or "")
+        export_help.setObjectName("export_folder_help")
+        export_help.setWordWrap(True)
+        export_help.setProperty("role", "hint")
+
         self.database_url = self._line("database_url", "Database URL", settings.database_url)
         self.database_url.setPlaceholderText("Empty: the default file on this computer")
         self.database_where = QLabel()
@@ -429,6 +444,12 @@ class SettingsDialog(QDialog):
         example_layout.addWidget(self.example, 1)
         self._row(form, "&File name pattern:", self.file_pattern, "file_pattern",
                   row=pattern_row, below=(example_row, placeholders))
+        folder_row = QHBoxLayout()
+        folder_row.setContentsMargins(0, 0, 0, 0)
+        folder_row.addWidget(self.export_folder, 1)
+        folder_row.addWidget(self.choose_folder)
+        self._row(form, "E&xport folder:", self.export_folder, "export_folder", row=folder_row,
+                  below=(export_help,))
         self._row(form, "Data&base:", self.database_url, "database_url",
                   below=(self.database_where, database_help))
 
@@ -444,17 +465,26 @@ class SettingsDialog(QDialog):
 
         order = [self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
                  self.practice_address, *self.routes.values(), self.file_pattern,
-                 self.default_pattern, self.database_url, self.ok_button,
+                 self.default_pattern, self.export_folder, self.choose_folder,
+                 self.database_url, self.ok_button,
                  self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
         for edit in (self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
-                     self.file_pattern, self.database_url, *self.routes.values()):
+                     self.file_pattern, self.export_folder, self.database_url,
+                     *self.routes.values()):
             edit.textChanged.connect(self._validate)
         self.practice_address.textChanged.connect(self._validate)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
         self._validate()
+
+    def _choose_folder(self) -> None:
+        from forms import dialogs
+
+        folder = dialogs.ask_folder(self, "Export folder", self.export_folder.text().strip())
+        if folder:
+            self.export_folder.setText(folder)
 
     def _line(self, name: str, accessible: str, text: str) -> QLineEdit:
         edit = QLineEdit(text)
@@ -487,6 +517,7 @@ class SettingsDialog(QDialog):
             "practice_name": self.practice_name.text(),
             "practice_address": self.practice_address.toPlainText(),
             "file_pattern": self.file_pattern.text(),
+            "export_folder": self.export_folder.text(),
             "database_url": self.database_url.text(),
             **{name: edit.text() for name, edit in self.routes.items()},
         }
@@ -500,6 +531,11 @@ class SettingsDialog(QDialog):
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else "file_pattern"
                 messages.setdefault(field, error["msg"])
+        folder = self.export_folder.text().strip()
+        if folder and not Path(folder).expanduser().is_dir():
+            messages.setdefault("export_folder", f"There is no folder {folder}: create it, or "
+                                "choose one with Choose\u2026 (empty: Export asks where).")
+            settings = None
         for name, label in self.errors.items():
             label.setText(messages.get(name, ""))
             label.setVisible(name in messages)

@@ -15,7 +15,7 @@ import typing
 from enum import Enum
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -32,22 +32,24 @@ from consult.record.answers import (
     Answer,
     Character,
     Course,
+    DurationUnit,
     InfoMethod,
     Interpreter,
     JobDemands,
     NsaidTried,
     PainSite,
+    Place,
     Trauma,
     WeaknessOnset,
 )
 from consult.record.model import Record, owner_of
 from consult.rules import followups, screening
-from consult.rules.completeness import Problem
 from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
 from forms.form.widgets import (
     AnswerField,
     ChoiceField,
     DateField,
+    DurationField,
     Field,
     MultiChoiceField,
     NhsNumberField,
@@ -56,7 +58,13 @@ from forms.form.widgets import (
     TimeField,
 )
 
+if typing.TYPE_CHECKING:
+    from consult.rules.completeness import Problem  # the check itself loads after the first paint
+
 LABEL_WIDTH = 300
+MIN_LABEL_WIDTH = 170   # narrower, a question goes above its answer
+FORM_MARGINS = 12 + 12 + 10   # a section's left and right margins and the label's gap
+SHORT_TEXT = 200   # characters: a name or a number fits one line; longer free text wraps
 LAZY_BUILD_MS = 40
 
 # Choices whose enum value does not read well on its own ("lower_back_spreading").
@@ -76,6 +84,10 @@ CHOICE_LABELS: dict[Enum, str] = {
     WeaknessOnset.LONGER: "More than 3 months ago",
     InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "Email",
 }
+
+# The duration is one field ("5d", "3w") that writes the record's two duration fields.
+DURATION = "history.duration_value"
+FIELD_ALIASES = {"history.duration_unit": DURATION}
 
 NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
                 "history.morning_stiffness_minutes": "minutes"}
@@ -114,6 +126,8 @@ def make_field(path: str, parent: QWidget) -> Field:
     kind = args[0] if isinstance(annotation, types.UnionType) or args else annotation
     if path == "patient.nhs_number":
         return NhsNumberField(path, title, parent)
+    if path == DURATION:
+        return DurationField(path, title, DurationUnit, parent)
     if path == "red_flags.cancer_year":
         return NumberField(path, title, 1900, 2100, parent)
     if annotation is Answer:
@@ -132,7 +146,9 @@ def make_field(path: str, parent: QWidget) -> Field:
     if kind is int:
         low, high = _bounds(info)
         return NumberField(path, title, low, high, parent, unit=NUMBER_UNITS.get(path, ""))
-    return TextField(path, title, parent, lines=MULTI_LINE.get(path, 1))
+    # free text that may be long (the model's Text, not ShortText) wraps and is shown whole
+    long_text = any((getattr(m, "max_length", None) or 0) > SHORT_TEXT for m in info.metadata)
+    return TextField(path, title, parent, lines=MULTI_LINE.get(path, 1), wrap=long_text)
 
 
 class _Row:
@@ -220,7 +236,9 @@ class SectionWidget(QFrame):
             field = make_field(entry, self)
             text = _label_text(entry)
             label = QLabel(MNEMONIC_LABELS.get(entry, text.replace("&", "&&")), self)
-            label.setBuddy(field.focus_target())
+            # a check box as buddy would be ticked by its Alt+letter: the field itself takes
+            # the shortcut and passes the focus on (issue 13: Alt+R ticked "Lifting")
+            label.setBuddy(field if isinstance(field, MultiChoiceField) else field.focus_target())
             label.setWordWrap(True)
             label.setFixedWidth(LABEL_WIDTH)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -260,6 +278,27 @@ class SectionWidget(QFrame):
         heading goes with its questions in a telephone consultation)."""
         for group in self.headings:
             group.set_visible(any(row.visible for row in group.rows))
+
+    def fit_labels(self, width: int, above: bool) -> None:
+        """Questions `width` wide beside their answers, or above them (`above`, a narrow
+        window), so that the form never scrolls sideways."""
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if above \
+            else QFormLayout.RowWrapPolicy.DontWrapRows
+        if self.form.rowWrapPolicy() != policy:
+            self.form.setRowWrapPolicy(policy)
+        side = Qt.AlignmentFlag.AlignLeft if above else Qt.AlignmentFlag.AlignRight
+        for row in self.rows.values():
+            if row.label.width() != width or row.label.minimumWidth() != width:
+                row.label.setFixedWidth(width)
+            row.label.setAlignment(side | Qt.AlignmentFlag.AlignVCenter)
+        for label in self.findChildren(QLabel, "subHeading"):
+            if label.parentWidget() is not self:   # a group's, its button after it: in the
+                if above:                          # answers' column, or after the heading
+                    button = label.parentWidget().findChild(QPushButton)
+                    room = width - (button.sizeHint().width() + 12 if button else 0)
+                    label.setFixedWidth(max(room, MIN_LABEL_WIDTH // 2))
+                else:
+                    label.setFixedWidth(width + max(self.form.horizontalSpacing(), 0))
 
 
 # Letters the menus, side lists and plan panel already use: Alt+letter must do one thing.
@@ -302,6 +341,7 @@ class ConsultationForm(QScrollArea):
 
     changed = Signal(str)  # the path the GP just changed
     built = Signal()  # every section exists: the window can chain its tab order
+    finished = Signal()  # no question left to go to: the window moves on to the plan
 
     EAGER_SECTIONS = 2  # built before the first paint; the rest straight after it
 
@@ -325,6 +365,7 @@ class ConsultationForm(QScrollArea):
         self._visited: set[str] = set()
         self._problems: dict[str, str] = {}
         self._shown_errors: set[str] = set()
+        self._prefilled: set[str] = set()
         self._build(self.EAGER_SECTIONS)
         self.setWidget(self._body)
 
@@ -354,6 +395,27 @@ class ConsultationForm(QScrollArea):
         if self._pending:  # after the first frame is on screen, before anyone can type far
             QTimer.singleShot(LAZY_BUILD_MS, self.ensure_built)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Labels LABEL_WIDTH wide where the answers still fit beside them, narrower (they
+        wrap) down to MIN_LABEL_WIDTH, and above the answers on a narrower form (1366x768
+        with the side panels, or 200% scaling): never a sideways scroll."""
+        body = self._layout.contentsMargins()
+        room = self.viewport().width() - body.left() - body.right() - FORM_MARGINS
+        answers = max((r.field.minimumSizeHint().width() for r in self._rows.values()),
+                      default=0)
+        width = min(LABEL_WIDTH, room - answers)
+        above = width < MIN_LABEL_WIDTH
+        if above:
+            width = max(min(room, 2 * LABEL_WIDTH), 1)
+        if (width, above) != self._labels_fitted:
+            self._labels_fitted = (width, above)
+            for section in self.sections.values():
+                section.fit_labels(width, above)
+
     def _build(self, count: int) -> None:
         specs, self._pending = self._pending[:count], self._pending[count:]
         for spec in specs:
@@ -367,9 +429,16 @@ class ConsultationForm(QScrollArea):
                 row.field.edited.connect(lambda value, p=path: self._edited(p, value))
                 row.field.invalid.connect(lambda message, p=path: self._invalid(p, message))
                 row.field.left.connect(lambda p=path: self._left(p))
+                row.field.advance.connect(lambda p=path: self._advance_from(p))
                 self._show_value(path)
+                if path in self._prefilled:
+                    self._mark_prefilled(path, True)
             for group_id, button in section.group_buttons.items():
-                button.clicked.connect(lambda _=False, g=group_id: self.record_group_as_no(g))
+                button.clicked.connect(lambda _=False, g=group_id, b=button:
+                                       self._group_answered(g, b))
+                button.installEventFilter(self)
+        self._labels_fitted = None
+        self._fit_labels()
         if not self._pending:
             self._set_tab_order()
             self.built.emit()
@@ -377,6 +446,12 @@ class ConsultationForm(QScrollArea):
         self._refresh_errors()
 
     def _show_value(self, path: str) -> None:
+        if path == DURATION:
+            history = self.record.history
+            value: object = (history.duration_value, history.duration_unit) \
+                if history.duration_value is not None else None
+            self._fields[path].set_value(value)
+            return
         owner, leaf = resolve(self.record, path)
         value = getattr(owner, leaf)
         self._fields[path].set_value(None if value is Trauma.NOT_ASKED else value)
@@ -388,6 +463,7 @@ class ConsultationForm(QScrollArea):
         if focus is not None and self.isAncestorOf(focus):
             focus.clearFocus()  # leaving a field now must not flag the new, blank record
         self.record = record
+        self.set_prefilled([])  # another record: what was filled in for the last one is not
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
@@ -404,6 +480,12 @@ class ConsultationForm(QScrollArea):
         self._refresh_errors()
 
     def _edited(self, path: str, value: object) -> None:
+        if path in self._prefilled:  # the GP's own value now: Tab visits it again
+            self._prefilled.discard(path)
+            self._mark_prefilled(path, False)
+        if path == DURATION:
+            self._edited_duration(value)
+            return
         owner, leaf = resolve(self.record, path)
         if path == "triggers.trauma" and value is None:
             value = Trauma.NOT_ASKED
@@ -424,6 +506,22 @@ class ConsultationForm(QScrollArea):
             return
         self._parse_errors.pop(path, None)
         self._after_change(path)
+
+    def _edited_duration(self, value: object) -> None:
+        number, unit = value if isinstance(value, tuple) else (None, None)
+        history = self.record.history
+        try:
+            history.duration_value = number
+        except ValidationError as exc:
+            message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+            self._parse_errors[DURATION] = f"How long: {message.lower()}."
+            history.duration_value = None
+            history.duration_unit = None
+            self._after_change(DURATION)
+            return
+        history.duration_unit = unit
+        self._parse_errors.pop(DURATION, None)
+        self._after_change(DURATION)
 
     def _after_change(self, path: str) -> None:
         for cleared in followups.clear_hidden(self.record):
@@ -453,6 +551,167 @@ class ConsultationForm(QScrollArea):
             self._after_change("red_flags.asked_as_group")
         return changed
 
+    def _group_answered(self, group_id: str, button: QPushButton) -> None:
+        self.record_group_as_no(group_id)
+        if button.hasFocus():
+            self._advance_from_widget(button)
+
+    def eventFilter(self, watched, event) -> bool:
+        """N on a group's "All denied" button presses it (as Space does)."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QPushButton) \
+                and watched.objectName().startswith("groupNo:") \
+                and event.key() == Qt.Key.Key_N \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            watched.click()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- where the focus goes next ----------------------------------------------------------
+    def set_prefilled(self, paths: list[str]) -> None:
+        """Values filled for the GP (settings, the clock, the patient list): Tab passes
+        them by (Shift+Tab and a click still reach them) until the GP edits one."""
+        for path in self._prefilled - set(paths):
+            self._mark_prefilled(path, False)
+        self._prefilled = set(paths)
+        for path in self._prefilled:
+            self._mark_prefilled(path, True)
+
+    def prefilled(self) -> set[str]:
+        return set(self._prefilled)
+
+    def add_prefilled(self, paths: list[str]) -> None:
+        self.set_prefilled(sorted(self._prefilled | set(paths)))
+
+    def set_answer(self, path: str, value: object) -> None:
+        """An answer the window records for the GP (the plan's safety-netting item ticked):
+        shown and reported as an edit would be."""
+        owner, leaf = resolve(self.record, path)
+        setattr(owner, leaf, value)
+        if path in self._fields:
+            self._show_value(path)
+        self._after_change(path)
+
+    def section_shortcuts(self) -> list[tuple[str, str]]:
+        """("Alt+W", "Duration and pattern") for each section: its first question's
+        mnemonic moves the focus there (never answers it)."""
+        found = []
+        for spec in SECTIONS:
+            first = next(e for e in spec.entries if isinstance(e, str))
+            text = MNEMONIC_LABELS.get(first, "")
+            letter = next((text[i + 1] for i in range(len(text) - 1)
+                           if text[i] == "&" and text[i + 1] != "&"
+                           and (i == 0 or text[i - 1] != "&")), "")
+            if letter:
+                found.append((f"Alt+{letter.upper()}", spec.title))
+        return found
+
+    def _mark_prefilled(self, path: str, on: bool) -> None:
+        field = self._fields.get(path)
+        if field is None:
+            return  # marked when its section is built
+        for widget in field.tab_widgets():
+            widget.setProperty("prefilled", on)
+        field.setToolTip("Filled in for you: Shift+Tab or a click to change it" if on else "")
+
+    def _stops(self) -> list[tuple[str | None, str | None, QWidget]]:
+        """Every question (path, None, field) and group button (None, group, button), in
+        the order Tab visits them."""
+        stops: list[tuple[str | None, str | None, QWidget]] = []
+        for section in self.sections.values():
+            before = {p: b for p, b in section.button_before.items()}
+            groups = {id(b): g for g, b in section.group_buttons.items()}
+            for path, row in section.rows.items():
+                if path in before:
+                    stops.append((None, groups[id(before[path])], before[path]))
+                stops.append((path, None, row.field))
+        return stops
+
+    def _unanswered(self, path: str) -> bool:
+        if path == DURATION:
+            return self.record.history.duration_value is None
+        owner, leaf = resolve(self.record, path)
+        value = getattr(owner, leaf)
+        return value in (None, "", [], Answer.NOT_ASKED, Trauma.NOT_ASKED)
+
+    def _open(self, stop: tuple[str | None, str | None, QWidget], required: bool) -> bool:
+        path, group_id, widget = stop
+        if not widget.isVisibleTo(self._body) or not widget.isEnabled():
+            return False
+        if group_id is not None:
+            paths = [p for p in screening.GROUP_BY_ID[group_id].paths
+                     if followups.applies(self.record, p) and self._unanswered(p)]
+            return bool(paths) and (not required or any(p in self._problems for p in paths))
+        assert path is not None
+        row = self._rows[path]
+        if not row.visible or path in self._prefilled or not self._unanswered(path):
+            return False
+        if required:
+            return path in self._problems
+        # free text is a detail: the next question is one with an answer to choose
+        return not isinstance(row.field, TextField) or path in self._problems
+
+    def _index_of(self, stops, widget: QWidget | None) -> int:
+        while widget is not None:
+            for i, (_p, _g, w) in enumerate(stops):
+                if w is widget:
+                    return i
+            widget = widget.parentWidget()
+        return -1
+
+    def _focus_stop(self, stop) -> None:
+        """Focus a question or group button; its message shows when the GP leaves it."""
+        path, _group, widget = stop
+        if path is not None:
+            widget = self._rows[path].field.focus_target()
+        self.ensureWidgetVisible(widget, 50, 80)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _advance_from(self, path: str) -> None:
+        field = self._fields[path]
+        if path == "consultation.patient_place" \
+                and self.record.consultation.patient_place is Place.OTHER:
+            self._focus_stop(("consultation.patient_location", None, field))  # where, in words
+            return
+        self._advance_from_widget(field)
+
+    def _advance_from_widget(self, widget: QWidget) -> None:
+        """After an answer by one key: the next question still unanswered."""
+        self.focus_next(widget, required=False)
+
+    def focus_next(self, widget: QWidget | None, required: bool) -> bool:
+        """Focus the next unanswered question after `widget` (`required`: only one the
+        completeness check asks for, coming round to the top); `finished` when none."""
+        self.ensure_built()
+        stops = self._stops()
+        start = self._index_of(stops, widget)
+        order = stops[start + 1:] + (stops[:start + 1] if required else [])
+        for stop in order:
+            if self._open(stop, required):
+                self._focus_stop(stop)
+                return True
+        self.finished.emit()
+        return False
+
+    def focus_first_unanswered(self) -> None:
+        """A new consultation starts at its first question with nothing in it."""
+        self.ensure_built()
+        for stop in self._stops():
+            if self._open(stop, required=False):
+                self._focus_stop(stop)
+                self.verticalScrollBar().setValue(0)
+                return
+        self.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event) -> None:
+        """Enter on a question goes to the next unanswered question the note needs."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            focus = QApplication.focusWidget()
+            if focus is not None and self.isAncestorOf(focus):
+                self.focus_next(focus, required=True)
+                return
+        super().keyPressEvent(event)
+
     def focused_group(self) -> str | None:
         """The screening group of the question (or group button) that has the focus."""
         focus = QApplication.focusWidget()
@@ -480,7 +739,7 @@ class ConsultationForm(QScrollArea):
         """The completeness check's messages, shown beside fields the GP has left."""
         self._problems = {}
         for p in problems:
-            self._problems.setdefault(p.field, p.message)
+            self._problems.setdefault(FIELD_ALIASES.get(p.field, p.field), p.message)
         self._refresh_errors()
 
     def _refresh_errors(self) -> None:
@@ -517,6 +776,7 @@ class ConsultationForm(QScrollArea):
 
         A question hidden until another is answered sends the focus to that one.
         """
+        path = FIELD_ALIASES.get(path, path)
         candidates = [path, f"{path}.answer", *followups.controlling(path)]
         for candidate in candidates:
             row = self.rows.get(candidate)

@@ -41,11 +41,12 @@ CES_ENTRIES = tuple(
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("consultation", "Consultation and identity", _all(
         "consultation", "date", "time", "mode", "clinician_name", "gmc_number",
-        "identity_confirmed", "patient_place", "patient_location", "others_present", "interpreter", "consent")),
+        "identity_confirmed", "patient_place", "patient_location", "others_present",
+        "interpreter", "consent")),
     SectionSpec("patient", "Patient", _all(
         "patient", "family_name", "given_name", "date_of_birth", "sex", "nhs_number")),
     SectionSpec("history", "Duration and pattern", (
-        *_all("history", "site", "onset", "duration_value", "duration_unit", "episode",
+        *_all("history", "site", "onset", "duration_value", "episode",
               "previous_episodes", "spinal_surgery", "pattern", "character",
               "worse_with_movement", "worse_with_sitting", "worse_at_night", "morning_stiffness",
               "stiffness_after_rest", "morning_stiffness_minutes", "muscle_spasm",

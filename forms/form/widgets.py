@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from consult.record import nhs
 from consult.record.answers import Answer
 from consult.record.dates import show_date
+from forms.growing_text import GrowingTextEdit
 
 NONE_TEXT = "\u2014"  # an em dash: nothing chosen yet
 
@@ -49,6 +50,7 @@ class Field(QWidget):
     edited = Signal(object)
     invalid = Signal(str)
     left = Signal()  # focus left the field: time to show its messages
+    advance = Signal()  # answered by one key: the form moves to the next unanswered question
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,7 +140,7 @@ class AnswerField(Field):
         if changed:
             self._emit(answer)
         if move_on:
-            self.focusNextChild()
+            self.advance.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         answer = self.KEYS.get(Qt.Key(event.key()))
@@ -167,8 +169,24 @@ class AnswerField(Field):
             painter.end()
 
 
+def _letter(event: QKeyEvent) -> str:
+    """The letter or digit a key types, without Ctrl or Alt (Shift allowed); else ""."""
+    mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
+                                 | Qt.KeyboardModifier.KeypadModifier)
+    text = event.text()
+    if mods or len(text) != 1 or not text.isalnum():
+        return ""
+    return text.lower()
+
+
 class ChoiceField(Field):
-    """One of an enum's values, or nothing yet. Type a letter to pick."""
+    """One of an enum's values, or nothing yet.
+
+    Keys: the first letter of a choice picks it; when only one choice starts with that
+    letter the focus moves on to the next unanswered question (as Y and N do), otherwise
+    the same letter again steps to the next choice with it and Tab or Enter moves on.
+    Delete or Backspace clears the choice.
+    """
 
     def __init__(self, path: str, title: str, options: list[Enum],
                  parent: QWidget | None = None, labels: dict[Enum, str] | None = None) -> None:
@@ -178,6 +196,10 @@ class ChoiceField(Field):
         self.combo.addItem(NONE_TEXT, None)
         for option in options:
             self.combo.addItem((labels or {}).get(option) or words(option), option)
+        initials = [self.combo.itemText(i)[:1].lower() for i in range(1, self.combo.count())]
+        unique = sorted({c for c in initials if initials.count(c) == 1})
+        hint = "Type " + ", ".join(c.upper() for c in unique) if unique else "Type a first letter"
+        self.combo.setToolTip(f"{hint} to choose and move on; Delete clears")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -193,20 +215,45 @@ class ChoiceField(Field):
         index = self.combo.findData(value) if value is not None else 0
         self.combo.setCurrentIndex(max(index, 0))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.combo and event.type() == QEvent.Type.KeyPress \
+                and not self.combo.view().isVisible() \
+                and self._key(event):  # type: ignore[arg-type]
+            return True
+        return super().eventFilter(watched, event)
+
+    def _key(self, event: QKeyEvent) -> bool:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) \
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.combo.setCurrentIndex(0)
+            return True
+        letter = _letter(event)
+        if not letter:
+            return False
+        matches = [i for i in range(1, self.combo.count())
+                   if self.combo.itemText(i)[:1].lower() == letter]
+        if not matches:
+            return True  # a letter no choice starts with changes nothing
+        current = self.combo.currentIndex()
+        later = [i for i in matches if i > current]
+        self.combo.setCurrentIndex(later[0] if later and current in matches else matches[0])
+        if len(matches) == 1:
+            self.advance.emit()
+        return True
+
 
 class TextField(Field):
-    """Free text: one line, or several when `lines` > 1 (Tab still moves on)."""
+    """Free text: one line, or several when `lines` > 1 or `wrap` (Tab still moves on);
+    several lines wrap and grow with the text, so a long answer is shown whole."""
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None,
-                 lines: int = 1, placeholder: str = "") -> None:
+                 lines: int = 1, placeholder: str = "", wrap: bool = False) -> None:
         super().__init__(path, title, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        if lines > 1:
-            self.editor: QLineEdit | QPlainTextEdit = QPlainTextEdit(self)
-            self.editor.setTabChangesFocus(True)
+        if lines > 1 or wrap:
+            self.editor: QLineEdit | QPlainTextEdit = GrowingTextEdit(self, lines=lines)
             self.editor.setPlaceholderText(placeholder)
-            self.editor.setFixedHeight(self.editor.fontMetrics().lineSpacing() * lines + 14)
             self.editor.textChanged.connect(lambda: self._emit(self.editor.toPlainText()))
         else:
             self.editor = QLineEdit(self)
@@ -305,6 +352,15 @@ class NumberField(_LineField):
             return int(text), None
         return None, f"Enter a whole number from {self.low} to {self.high}."
 
+    def _typed(self, text: str) -> None:
+        super()._typed(text)
+        # a score out of 10 moves on once no further digit could follow ("5"; "1" waits
+        # for a possible "10")
+        digits = text.strip()
+        if self.high <= 10 and digits.isdigit() and self._error is None \
+                and (digits.startswith("0") or int(digits) * 10 > self.high):
+            self.advance.emit()
+
     def _show(self, value: object) -> None:
         self.edit.setText("" if value is None else str(value))
         self._error = None
@@ -400,6 +456,66 @@ class TimeField(_LineField):
         self.edit.setText(value.strftime("%H:%M") if isinstance(value, dt.time) else "")
 
 
+_DURATION = re.compile(r"^(\d{1,4})\s*([a-z]+)$")
+_DURATION_UNITS = {"d": "days", "day": "days", "days": "days",
+                   "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
+                   "m": "months", "mo": "months", "month": "months", "months": "months",
+                   "y": "years", "yr": "years", "yrs": "years", "year": "years", "years": "years"}
+
+
+def parse_duration(text: str) -> tuple[int, str]:
+    """"5d", "3w", "4m", "2y", "5 days", "2 weeks", "1 month" -> (5, "days"), ...;
+    ValueError with a GP-readable message otherwise."""
+    text = text.strip().lower()
+    if text.isdigit():
+        raise ValueError(f"Add the unit: {text}d (days), {text}w (weeks), {text}m (months) "
+                         f"or {text}y (years).")
+    match = _DURATION.match(text)
+    if not match or match.group(2) not in _DURATION_UNITS:
+        raise ValueError(f"{text} is not a duration: type a number and a unit, as 5d, 3w, 4m "
+                         "or 2y (or 5 days, 2 weeks).")
+    return int(match.group(1)), _DURATION_UNITS[match.group(2)]
+
+
+class DurationField(_LineField):
+    """How long, in one field: "5d", "3w", "4m", "2y" (or "5 days", "2 weeks"); shown back
+    in words. Its value is (number, unit) or None; the form writes both record fields."""
+
+    def __init__(self, path: str, title: str, units: type[Enum],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(path, title, parent, width=110, placeholder="5d, 3w, 4m")
+        self.units = units
+        self.setToolTip("A number and a unit: 5d (days), 3w (weeks), 4m (months), 2y (years)")
+
+    def parse(self, text: str) -> tuple[object, str | None]:
+        try:
+            number, unit = parse_duration(text)
+        except ValueError as exc:
+            return None, str(exc)
+        return (number, self.units(unit)), None
+
+    def _hint_for(self, value: object) -> None:
+        self.hint.setText(self.words(value) if isinstance(value, tuple) else "")
+
+    @staticmethod
+    def words(value: tuple) -> str:
+        number, unit = value
+        text = f"{number} {unit.value}"
+        return text[:-1] if number == 1 else text
+
+    def _show(self, value: object) -> None:
+        self._error = None
+        if isinstance(value, tuple) and value[0] is not None and value[1] is not None:
+            self.edit.setText(self.words(value))
+            self.hint.setText("")
+        elif isinstance(value, tuple) and value[0] is not None:  # an older record: no unit
+            self.edit.setText(str(value[0]))
+            self.hint.setText("unit not recorded")
+        else:
+            self.edit.setText("")
+            self.hint.setText("")
+
+
 class NhsNumberField(_LineField):
     """Formats itself 3-3-4 as it is typed and shows its Modulus 11 check at once."""
 
@@ -453,7 +569,9 @@ class NhsNumberField(_LineField):
 class MultiChoiceField(Field):
     """Several values of one enum (triggers, how information was given) as check boxes.
 
-    Keys: Tab moves from box to box, Space ticks or clears the box with focus.
+    Keys: Tab moves from box to box, Space ticks or clears the box with focus; the first
+    letter of a box goes to it and, when only one box starts with that letter, ticks or
+    clears it (the focus stays: several may be ticked; Enter moves on).
     """
 
     def __init__(self, path: str, title: str, options: list[Enum],
@@ -471,10 +589,15 @@ class MultiChoiceField(Field):
             box.setAccessibleName(f"{title}: {text}")
             box.toggled.connect(lambda _=False: self._emit(self.value))
             self._watch_focus(box)
+            box.installEventFilter(self)
             grid.addWidget(box, i // 2, i % 2)
             self.boxes[option] = box
         layout.addWidget(frame)
         layout.addStretch(1)
+        # the label's buddy is this field, not a box (a box's Alt+letter would tick it);
+        # a buddy with no focus policy would take no focus from its Alt+letter at all.
+        # Set before the proxy: Qt passes a later policy on to the proxy (the first box)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setFocusProxy(next(iter(self.boxes.values())))
 
     @property
@@ -486,6 +609,21 @@ class MultiChoiceField(Field):
 
     def tab_widgets(self) -> list[QWidget]:
         return list(self.boxes.values())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and watched in self.boxes.values():
+            letter = _letter(event)  # type: ignore[arg-type]
+            if letter:
+                boxes = list(self.boxes.values())
+                matches = [b for b in boxes if b.text()[:1].lower() == letter]
+                if matches:
+                    later = [b for b in matches if boxes.index(b) > boxes.index(watched)]
+                    box = (later[0] if later and watched in matches else matches[0])
+                    box.setFocus(Qt.FocusReason.OtherFocusReason)
+                    if len(matches) == 1:
+                        box.toggle()
+                return True
+        return super().eventFilter(watched, event)
 
     def _show(self, value: object) -> None:
         chosen = set(value or [])  # type: ignore[arg-type]

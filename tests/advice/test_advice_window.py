@@ -152,6 +152,10 @@ def test_the_main_window_opens_the_sheet_with_ctrl_shift_h_and_the_plan_records_
         window.activateWindow()
     record = load_example("mechanical")
     window.show_consultation(record)
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_H,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: bool(opened_with))

@@ -11,6 +11,9 @@ def record_dialogs(monkeypatch) -> list[tuple[str, tuple]]:
     dialog answers Later. Returns the list the calls are appended to."""
     seen: list[tuple[str, tuple]] = []
     monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: seen.append(("discard", a)) or "discard")
+    # leaving with a draft in the store: the same answer as the discard question's
+    monkeypatch.setattr(dialogs, "confirm_leave", lambda parent, question, keep:
+                        dialogs.confirm_discard(parent, question))
     monkeypatch.setattr(dialogs, "show_error", lambda *a: seen.append(("error", a)))
     monkeypatch.setattr(dialogs, "show_info", lambda *a: seen.append(("info", a)))
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: seen.append(("confirm", a)) or True)

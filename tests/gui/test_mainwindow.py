@@ -14,7 +14,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
 
 from consult.record import file as recordfile
-from consult.record.answers import Answer, Character, InfoMethod, Interpreter, PainSite
+from consult.record.answers import (
+    Answer,
+    Character,
+    DurationUnit,
+    InfoMethod,
+    Interpreter,
+    PainSite,
+    Place,
+)
 from forms import dialogs
 from forms.banner import NO_PATIENT
 from forms.consultation.main_window import MainWindow
@@ -84,7 +92,8 @@ def go_to_section(qtbot, window, section_id: str) -> None:
 
 def test_opens_ready_for_typing_with_no_patient(window):
     assert window.banner.name.text() == NO_PATIENT
-    assert focused() is window.form.first_field().focus_target()
+    # the first question with nothing in it: date and time are filled in (issue 13, part 4)
+    assert focused() is window.form.fields["consultation.mode"].focus_target()
     assert not window.act_export.isEnabled()
     assert "disabled until the record is complete" in window.act_export.toolTip()
     assert "disabled until the record is complete" in window.reason.text()
@@ -95,58 +104,55 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
                                                                      tmp_path):
     out = tmp_path / "note.pdf"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(out))
-    # Consultation: date and time are filled in; Tab on to mode
-    press(qtbot, Qt.Key.Key_Tab, times=2)
-    type_(qtbot, "T")  # Telephone
-    press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "Dr Asha Patel")
+    # Consultation: date and time are filled in, so the focus starts on the mode; an answer
+    # key moves on to the next question with nothing in it (issue 13, parts 3 and 4)
+    assert focused() is window.form.fields["consultation.mode"].focus_target()
+    type_(qtbot, "T")  # Telephone: the only choice with T, so the focus moves on
+    assert focused() is window.form.fields["consultation.clinician_name"].focus_target()
+    type_(qtbot, "Dr Asha Patel")  # no settings in this test: typed
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "7654321")
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "y")  # identity confirmed; focus moves on
-    type_(qtbot, "Home")
-    press(qtbot, Qt.Key.Key_Tab, times=2)  # past others present, to the interpreter
+    type_(qtbot, "H")  # at home: the location's words are for "other"
+    assert focused() is window.form.fields["consultation.interpreter"].focus_target()
     type_(qtbot, "N")  # none needed
-    press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "y")  # consent
     # Patient
+    assert focused() is window.form.fields["patient.family_name"].focus_target()
     type_(qtbot, "Taylor")
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "Sam")
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "05/04/1985")
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "M")
-    press(qtbot, Qt.Key.Key_Tab)
+    type_(qtbot, "M")  # male; moves on
     type_(qtbot, "9434765919")
     assert window.banner.text().startswith("TAYLOR, Sam | Born 05-Apr-1985 | Age ")
     assert window.banner.text().endswith("| NHS No. 943 476 5919")
     # Duration and pattern
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "L")  # lower back only
+    type_(qtbot, "L")  # two choices start with L: the first is picked, the focus stays
+    assert focused() is window.form.fields["history.site"].focus_target()
     press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "G")  # gradual
-    press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "3")
-    press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "W")  # weeks
+    type_(qtbot, "G")  # gradual; moves on
+    type_(qtbot, "3w")  # how long, in one field
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "F")  # first episode: no previous episodes to ask about
-    press(qtbot, Qt.Key.Key_Tab)
-    type_(qtbot, "n")  # no spinal surgery; focus moves on
+    type_(qtbot, "n")  # no spinal surgery
     type_(qtbot, "I")  # intermittent
-    press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "D")  # dull or aching
-    press(qtbot, Qt.Key.Key_Tab)
     # movement, sitting, night, morning stiffness, after rest, spasm, range, thoracic
     answer(qtbot, "yynnnnnn")
     record = window.record
     h = record.history
     assert (h.site, h.character, h.spinal_surgery) == (PainSite.LOWER_BACK, Character.DULL_ACHING,
                                                        Answer.NO)
+    assert (h.duration_value, h.duration_unit) == (3, DurationUnit.WEEKS)
     assert (h.stiffness_after_rest, h.muscle_spasm, h.reduced_movement, h.thoracic_pain) == (
         Answer.NO, Answer.NO, Answer.NO, Answer.NO)
     assert record.consultation.interpreter is Interpreter.NONE
+    assert record.consultation.patient_place is Place.HOME
     # Leg symptoms: none
     go_to_section(qtbot, window, "legs")
     type_(qtbot, "n")
@@ -154,23 +160,29 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     go_to_section(qtbot, window, "triggers")
     tab_to(qtbot, window.form.fields["triggers.trauma"].focus_target())
     type_(qtbot, "N")  # none
-    # Red flags: each clinical group asked and denied with one chord (never all at once)
+    # Red flags: each clinical group asked and denied with one key (never all at once)
     go_to_section(qtbot, window, "red_flags")
     press(qtbot, Qt.Key.Key_N, CTRL_SHIFT)  # cauda equina, from its first question
+    tab_to(qtbot, window.form.group_button("cancer"))
     for group in ("cancer", "infection", "fracture", "not_spinal"):
-        tab_to(qtbot, window.form.group_button(group))
-        press(qtbot, Qt.Key.Key_Space)
-    tab_to(qtbot, window.form.fields["red_flags.weight_loss"].focus_target())
-    answer(qtbot, "nnn")  # the weak flags, one by one
+        # N on a group's button records it; the focus goes on to the next group's button
+        assert focused() is window.form.group_button(group), group
+        press(qtbot, Qt.Key.Key_N)
+    assert record.red_flags.weight_loss is Answer.NO  # the weak flags are asked with cancer
     assert len(record.red_flags.asked_as_group) >= 20
-    # Plan section: safety-netting and CES card given, how, the review booked
+    # Plan section: safety-netting given and how, the CES card, the review booked
     go_to_section(qtbot, window, "plan")
-    answer(qtbot, "yy")
-    press(qtbot, Qt.Key.Key_Space)  # printed
-    press(qtbot, Qt.Key.Key_Tab, times=4)  # past SMS, email and read aloud
+    type_(qtbot, "y")  # safety-netting given: asked how
+    assert focused() is window.form.fields["plan.safety_netting_how"].focus_target()
+    type_(qtbot, "r")  # read aloud: the only box with R is ticked
+    tab_to(qtbot, window.form.fields["plan.ces_card_given"].focus_target())
+    type_(qtbot, "y")
+    type_(qtbot, "p")  # printed
+    tab_to(qtbot, window.form.fields["plan.review_date"].focus_target())
     type_(qtbot, "18/12/2026")
     press(qtbot, Qt.Key.Key_Tab)
     type_(qtbot, "Review by phone in 4 weeks if not improving")
+    assert record.plan.safety_netting_how == [InfoMethod.READ_ALOUD]
     assert record.plan.ces_info_how == [InfoMethod.PRINTED]
     assert record.plan.review_date == dt.date(2026, 12, 18)
     assert record.plan.follow_up == "Review by phone in 4 weeks if not improving"
@@ -191,7 +203,7 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
     assert all("TAYLOR, Sam" in p and "943 476 5919" in p for p in pages)
     assert "DRAFT" not in " ".join(pages)
-    assert "Remote consultation (telephone): no examination was possible." in pages[0]
+    assert "Telephone consultation: no examination was possible." in pages[0]
     assert "Record remaining" not in " ".join(pages)
 
 
@@ -274,14 +286,23 @@ def test_a_hidden_follow_up_never_blocks_completion(qtbot, window):
 
 
 @pytest.mark.hazard("H6", "H13")
-def test_copied_note_text_equals_the_preview(qtbot, window):
+def test_copy_note_gives_the_short_record_entry_and_copy_full_the_preview(qtbot, window, capsys):
+    from consult.cli import main as cli
+
     window.form.load(recordfile.load(example_path("cauda-equina")))
     window.panel.set_record(window.record)
     window._refresh()
     press(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     copied = QGuiApplication.clipboard().text()
-    assert copied == window.panel.preview_text()
-    assert "NOWAK, Łukasz" in copied and "RED FLAG" in copied
+    assert cli(["text", str(example_path("cauda-equina"))]) == 0
+    assert copied == capsys.readouterr().out  # the same entry as `python main.py text FILE`
+    lines = copied.splitlines()
+    assert len(lines) <= 35 and all(len(line) < 100 for line in lines)
+    assert "Problem: Suspected cauda equina syndrome" in copied and "\t" not in copied
+    window.act_copy_full.trigger()  # the long twin of the PDF stays available
+    full = QGuiApplication.clipboard().text()
+    assert full == window.panel.preview_text()
+    assert "NOWAK, Łukasz" in full and "RED FLAG" in full
 
 
 @pytest.mark.hazard("H3", "H11")
@@ -349,8 +370,9 @@ def test_print_sends_the_same_note_as_the_pdf_to_the_chosen_printer(qtbot, windo
     assert "Sent" in window.statusBar().currentMessage()
 
 
-def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbot, window,
-                                                                            monkeypatch):
+@pytest.mark.hazard("H3")
+def test_settings_fill_new_consultations_only_never_the_open_record(qtbot, window,
+                                                                   monkeypatch):
     from forms.dialogs import settings as app_settings
     chosen = app_settings.AppSettings(clinician_name="Dr Kofi Mensah", gmc_number="1234567",
                                       practice_name="Hillside Surgery",
@@ -358,9 +380,15 @@ def test_settings_fill_the_clinician_and_practice_and_are_never_typed_twice(qtbo
                                       ces_route="ED, City Hospital",
                                       physio_self_referral="physio.example.nhs.uk")
     monkeypatch.setattr(app_settings, "edit_settings", lambda *a: chosen)
+    open_record = window.record
+    open_record.practice.name = "Riverside Practice"  # the open record's own practice
+    before = open_record.model_dump_json()
     window.edit_settings()
     assert app_settings.load_settings() == chosen
-    assert window.record.practice.ces_route == "ED, City Hospital"  # the open consultation too
+    # OK in Settings never rewrites the open record (issue 13: a note was finalised under
+    # another practice's name): not its practice, routes, clinician or anything else
+    assert window.record is open_record and open_record.model_dump_json() == before
+    assert "next new consultation" in window.statusBar().currentMessage()
     press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     record = window.record
     assert record.consultation.clinician_name == "Dr Kofi Mensah"

@@ -34,18 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 import consult
-from consult.note.compose import compose
-from consult.note.text import render_text
-from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
 from consult.record.answers import Answer, InfoMethod, Trauma
 from consult.record.file import RecordFileError
 from consult.record.model import Record, value_at
 from consult.rules import screening
-from consult.rules.assessment import Assessment
-from consult.rules.completeness import Problem, problems
-from consult.rules.engine import assess
-from consult.rules.ruleset import load as load_rules
 from consult.store.model import DraftInfo, NoteInfo, Who  # not the store: SQLAlchemy loads later
 from consult.words import plural
 from forms import dialogs
@@ -58,9 +51,12 @@ from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
-from forms.panel.assessment_panel import AssessmentPanel
+from forms.panel.assessment_panel import AssessmentPanel, patient_chosen
 
 if TYPE_CHECKING:
+    from consult.rules.assessment import Assessment
+    from consult.rules.completeness import Problem
+    from consult.rules.ruleset import RuleSet
     from consult.store import Store
 
 INTENDED_PURPOSE = (
@@ -103,11 +99,16 @@ def _unused(path: Path) -> Path:
     return candidate
 
 
+_DEFAULTS: dict[tuple[type, str], object] = {}
+
+
 def _non_default(record: Record, path: str) -> bool:
     owner, leaf = resolve(record, path)
     value = getattr(owner, leaf)
-    default = type(owner).model_fields[leaf].get_default(call_default_factory=True)
-    return value != default
+    key = (type(owner), leaf)
+    if key not in _DEFAULTS:  # pydantic inspects the factory's signature on every call
+        _DEFAULTS[key] = type(owner).model_fields[leaf].get_default(call_default_factory=True)
+    return value != _DEFAULTS[key]
 
 
 def _is_red(record: Record, path: str) -> bool:
@@ -129,7 +130,10 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self._fit_to_screen()
         self.settings = app_settings.load_settings()
-        self.rules = load_rules()
+        # the rules run before the first paint (about 15 ms): no disposition is ever shown
+        # that they have not made; the note's code loads with the first preview, after it
+        self.rules: RuleSet | None = None
+        self._load_core()
         self.path: Path | None = None
         self.dirty = False
         self.assessment: Assessment | None = None
@@ -428,6 +432,8 @@ class MainWindow(QMainWindow):
         self.finaliser.close_notes_window()
 
     def show_restored(self, record: Record, info: DraftInfo, amending: NoteInfo | None) -> None:
+        from consult.note.versioning import show_datetime  # consult.note loads after the paint
+
         self.path = None
         self.show_consultation(record, note_id=info.note_id, draft_id=info.draft_id,
                                amending=amending)
@@ -547,22 +553,47 @@ class MainWindow(QMainWindow):
             self.form.add_prefilled([p for p in FILLED_PATHS
                                      if not _is_empty(value_at(self.record, p))])
 
+    def _load_core(self) -> None:
+        """The rule set (cached for the process)."""
+        from consult.rules.ruleset import load as load_rules
+
+        self.rules = load_rules()
+
     def _refresh(self) -> None:
-        record = self.record
-        assessment = assess(record, self.rules)
+        from consult.rules.completeness import problems
+        from consult.rules.engine import assess
+
+        if self.rules is None:
+            self._load_core()
+        record, rules = self.record, self.rules
+        assessment = assess(record, rules)
         found = problems(record, assessment=assessment)
         self.assessment, self.problems = assessment, found
-        note = compose(record, assessment, draft=bool(found), app_version=consult.__version__,
-                       rules=self.rules)
-        self.panel.show_assessment(assessment, render_text(note))
+        draft = bool(found)
+
+        def note_text() -> str:
+            # the note's code (about 35 ms to import) loads with the first preview, which
+            # comes after the first paint
+            from consult.note.compose import compose
+            from consult.note.text import render_text
+
+            return render_text(compose(record, assessment, draft=draft,
+                                       app_version=consult.__version__, rules=rules))
+
+        # the disposition, fired rows and plan now; the note's text once the answers pause
+        self.panel.show_assessment(assessment, note_text)
         self.form.show_problems(found)
         self.banner.show_record(record)
         self._refresh_sections(found)
-        self._refresh_to_finish(found)
+        before_patient = not patient_chosen(record) and not assessment.fired
+        self._refresh_to_finish(found, before_patient)
         complete = not found
         items = f"{plural(len(found), 'item')} to finish"
         reason = "" if complete else (
             f"Export and Print are disabled until the record is complete: {items}.")
+        if before_patient:
+            reason = ("Start with the patient: choose them (Ctrl+K) or enter their details. "
+                      "Export and Print are disabled until the record is complete.")
         if self.locked:
             self.reason.setText("Finalised and locked: Export and Print give the stored note; "
                                 "Amend to change it.")
@@ -601,9 +632,15 @@ class MainWindow(QMainWindow):
                 item.setToolTip(f"{spec.title}: {words}")
                 item.setData(Qt.ItemDataRole.UserRole + 1, state)
 
-    def _refresh_to_finish(self, found: list[Problem]) -> None:
+    def _refresh_to_finish(self, found: list[Problem], before_patient: bool = False) -> None:
         self.to_finish.setUpdatesEnabled(False)
         self.to_finish.clear()
+        if before_patient:  # what to do first, not forty items
+            item = QListWidgetItem("Choose the patient (Ctrl+K) or enter their details")
+            item.setData(Qt.ItemDataRole.UserRole, "patient.family_name")
+            item.setToolTip("patient.family_name")
+            self.to_finish.addItem(item)
+            found = []
         for p in found:
             item = QListWidgetItem(p.message)
             item.setData(Qt.ItemDataRole.UserRole, p.field)
@@ -802,6 +839,8 @@ class MainWindow(QMainWindow):
             self.drafts.reopen_store()
 
     def about_text(self) -> str:
+        if self.rules is None:
+            self._load_core()
         return (f"consult {consult.__version__}\n"
                 f"Rule set {self.rules.version} ({self.rules.meta.reviewed})\n"
                 f"Qt {qVersion()}, PySide6 {PySide6.__version__}, "

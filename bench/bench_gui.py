@@ -22,7 +22,10 @@ draft PDF (Ctrl+Shift+E, until the file is written).
 Latency: with a full record (the mechanical example), the time from an answer
 (a key press) to the updated panel and note preview, painted: for an answer that
 changes only the note, and for one that fires or clears a rule (the panel then
-re-lays out its rows). Target: p95 16 ms or less.
+re-lays out its rows). Target: p95 16 ms or less. Where the window leaves the note
+preview for the answers' pause (PREVIEW_DELAY_MS, marked "updating"), the preview's
+own compose-and-paint is measured after each answer as well and printed beneath,
+so that no work is hidden by the timer.
 """
 
 from __future__ import annotations
@@ -194,7 +197,10 @@ def sessions(runs: int) -> dict[str, float]:
     return {key: statistics.median(values) for key, values in figures.items()}
 
 
-def latency(answers: int, path: str) -> list[float]:
+def latency(answers: int, path: str) -> tuple[list[float], list[float]]:
+    """Per answer: ms from the key to the panel painted (and the preview, when it is
+    composed at once); and ms to compose and paint a preview left for the answers'
+    pause (none when every preview is composed at once)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QCoreApplication, QSettings, Qt
@@ -217,7 +223,8 @@ def latency(answers: int, path: str) -> list[float]:
     window.show()
     app.processEvents()
     field = window.form.fields[path]
-    times = []
+    times, later = [], []
+    pending = getattr(window.panel, "preview_pending", lambda: False)
     for i in range(answers):
         window.form.focus_field(path)
         key = Qt.Key.Key_Y if i % 2 == 0 else Qt.Key.Key_N
@@ -225,9 +232,19 @@ def latency(answers: int, path: str) -> list[float]:
         QTest.keyClick(field, key)
         app.processEvents()  # the panel and preview repaint
         times.append((time.perf_counter() - start) * 1000)
+        if pending():  # the answers pause: the note preview is composed and painted
+            start = time.perf_counter()
+            window.panel.preview_text()
+            app.processEvents()
+            later.append((time.perf_counter() - start) * 1000)
     window.dirty = False
     window.close()
-    return times
+    return times, later
+
+
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95) - 1], ordered[-1]
 
 
 def main() -> int:
@@ -250,11 +267,14 @@ def main() -> int:
           f"{f['first_export_ms']:.0f} ms")
     for path, what in (("history.worse_at_night", "an answer that changes the note only"),
                        ("red_flags.weight_loss", "an answer that fires or clears a rule")):
-        times = sorted(latency(args.answers, path))
-        p50 = times[len(times) // 2]
-        p95 = times[int(len(times) * 0.95) - 1]
+        times, later = latency(args.answers, path)
+        p50, p95, top = _percentiles(times)
         print(f"answer -> panel and preview, {what} ({args.answers} answers, full record): "
-              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms (target p95 <= 16)")
+              f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {top:.1f} ms (target p95 <= 16)")
+        if later:
+            p50, p95, top = _percentiles(later)
+            print(f"  the note preview, composed once the answers pause: p50 {p50:.1f} ms, "
+                  f"p95 {p95:.1f} ms, max {top:.1f} ms")
     return 0
 
 

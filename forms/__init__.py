@@ -18,6 +18,8 @@ It presents and binds; every clinical decision is consult's. Its rooms:
 
 # pydantic loads its submodules lazily, and PySide6's import hook (shibokensupport)
 # inspects every module imported after Qt: a lazy pydantic import under that hook
-# fails as a circular import. Load the core (and so pydantic) before any Qt module.
-import consult.rules.completeness
-import consult.rules.engine  # noqa: F401
+# fails as a circular import. Load pydantic and the record model (which the first
+# paint needs) before any Qt module; the rules follow with the window (pydantic is
+# loaded by then), the note's code with the first preview, after the first paint, and
+# the store (SQLAlchemy) in its worker thread (issue 14).
+import consult.record.model  # noqa: F401

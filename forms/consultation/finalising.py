@@ -26,8 +26,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QListWidget, QStatusBar, QWidget
 
 from consult import atomic
-from consult.note import IncompleteRecord
-from consult.note.versioning import show_datetime
 from consult.record.file import RecordFileError
 from consult.store.model import NoteInfo
 from consult.words import plural
@@ -102,6 +100,8 @@ class Finaliser(QObject):
         return self.finalised is not None
 
     def finalised_text(self, info: NoteInfo) -> str:
+        from consult.note.versioning import show_datetime  # consult.note loads after the paint
+
         text = (f"Finalised: note {info.short_id}, version {info.version}, "
                 f"{show_datetime(info.finalised_at)} by {info.author}.")
         if info.superseded:
@@ -178,6 +178,7 @@ class Finaliser(QObject):
         else:
             def job() -> NoteInfo:
                 return store.finalise(record, who, note_id=note_id, draft_id=draft_id)
+        from consult.note import IncompleteRecord
         from consult.store import AmendConflict, StoreError  # the store is open: loaded
 
         op = self._call(job, errors=(StoreError, IncompleteRecord))

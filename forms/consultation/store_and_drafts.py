@@ -25,7 +25,6 @@ from pydantic import ValidationError
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from consult.note.versioning import show_datetime
 from consult.record import file as recordfile
 from consult.record.file import RecordFileError
 from consult.store.model import DraftInfo, NoteInfo, Who
@@ -280,6 +279,8 @@ class StoreAndDrafts(QObject):
     def offer_drafts(self, drafts: list[DraftInfo]) -> None:
         """Show each unfinished consultation's patient and time; restore, discard or leave
         them for later. Nothing is loaded before the GP chooses Restore."""
+        from consult.note.versioning import show_datetime  # consult.note loads after the paint
+
         parent = self.parent_widget
         while drafts and self.store is not None and self.who is not None:
             choice, draft = draft_dialogs.choose_draft(parent, drafts)

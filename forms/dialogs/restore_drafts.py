@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from consult.note.versioning import show_datetime
 from consult.store.model import DraftInfo
 from consult.words import short_note_id
 
@@ -35,6 +34,8 @@ INTRO = ("These consultations were not finalised when consult last closed. Check
 
 
 def draft_text(draft: DraftInfo) -> str:
+    from consult.note.versioning import show_datetime  # consult.note loads after the paint
+
     saved = f"Saved {show_datetime(draft.saved_at)} on {draft.workstation}"
     if draft.base_version is not None:
         saved += f" \u00b7 amendment of note {short_note_id(draft.note_id)} version {draft.base_version}"

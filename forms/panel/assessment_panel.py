@@ -12,12 +12,23 @@ the note uses too; `consult.rules.ruleset.deadline_words` for time limits), so t
 panel says what the note says. State is shown by words and
 icons as well as colour; colours are only accents (bars and band words) chosen for
 the current palette, light or dark.
+
+Every answer updates the disposition, the fired rows, the scores and the plan at
+once (only the rows that changed are redrawn); the note preview, which need not
+follow every keystroke, may be passed as a function and is then composed once the
+answers pause for PREVIEW_DELAY_MS (marked "updating" until then, and composed at
+once when read). Before a patient is chosen, and while no rule has fired, it says
+what to do first instead of a plan.
+
+The panel scrolls as a whole: a fired row's card is always shown whole, wrapped to
+the panel's width (at 1366x768 too), never inside a small scroll box of its own.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QEvent,
@@ -35,7 +46,6 @@ from PySide6.QtGui import (
     QFontDatabase,
     QPainter,
     QPalette,
-    QResizeEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -74,6 +84,10 @@ from consult.rules.ruleset import RuleSet, deadline_words, load
 
 OWN_REASON = wording.OWN_ITEM
 STILL_TO_ASK_SHOWN = 3
+#: the note preview is composed once the answers pause this long (never per keystroke)
+PREVIEW_DELAY_MS = 150
+#: what the panel says before a patient is chosen (and while no rule has fired)
+CHOOSE_PATIENT_FIRST = "Choose the patient (Ctrl+K) or enter their details."
 
 STATUS_CONFIRMED = STATUS_WORDS[CONFIRMED]
 STATUS_NOT_CONFIRMED = STATUS_WORDS[NOT_CONFIRMED]
@@ -88,6 +102,7 @@ _ACCENTS = {
     "unscreened": ("#9a6700", "#f2c14e"),
     "routine": ("#2e7d32", "#7bc67e"),
     "outside": ("#616161", "#b0b0b0"),
+    "pending": ("#616161", "#b0b0b0"),
 }
 _ICONS = {
     "emergency": QStyle.StandardPixmap.SP_MessageBoxCritical,
@@ -96,9 +111,16 @@ _ICONS = {
     "unscreened": QStyle.StandardPixmap.SP_MessageBoxWarning,
     "routine": QStyle.StandardPixmap.SP_MessageBoxInformation,
     "outside": QStyle.StandardPixmap.SP_MessageBoxInformation,
+    "pending": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 
 MarkerRole = Qt.ItemDataRole.UserRole + 1  # "edited", "your own item", "no longer suggested"
+
+
+def patient_chosen(record: Record) -> bool:
+    """Has the GP chosen or entered the patient (a name or an NHS number)?"""
+    p = record.patient
+    return bool(p.family_name or p.given_name or p.nhs_number)
 
 
 def _is_dark(palette: QPalette) -> bool:
@@ -141,6 +163,10 @@ class _PlanDelegate(QStyledItemDelegate):
 
     MARGIN = 3
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple, QSize] = {}
+
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
@@ -156,18 +182,27 @@ class _PlanDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        view = opt.widget  # type: ignore[attr-defined]
+        view = option.widget  # type: ignore[attr-defined]
         width = 300
         if isinstance(view, QListWidget):  # items as wide as the view: wrap to its width
             width = max(view.viewport().width() - 2 * view.spacing(), 100)
-        opt.rect = QRect(0, 0, width, 10_000)  # type: ignore[attr-defined]
-        rect = self._text_rect(opt)
-        text = opt.fontMetrics.boundingRect(  # type: ignore[attr-defined]
-            QRect(0, 0, rect.width(), 10_000), _WRAP, opt.text)  # type: ignore[attr-defined]
-        base = super().sizeHint(option, index)
-        return QSize(width, max(base.height(), text.height() + 2 * self.MARGIN + 2))
+        # the list lays out every item again when one changes: measure each text once
+        key = (index.data(Qt.ItemDataRole.DisplayRole), index.data(MarkerRole), width,
+               option.font.key())  # type: ignore[attr-defined]
+        size = self._sizes.get(key)
+        if size is None:
+            opt = QStyleOptionViewItem(option)
+            self.initStyleOption(opt, index)
+            opt.rect = QRect(0, 0, width, 10_000)  # type: ignore[attr-defined]
+            rect = self._text_rect(opt)
+            text = opt.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+                QRect(0, 0, rect.width(), 10_000), _WRAP, opt.text)  # type: ignore[attr-defined]
+            base = super().sizeHint(option, index)
+            size = QSize(width, max(base.height(), text.height() + 2 * self.MARGIN + 2))
+            if len(self._sizes) > 2000:
+                self._sizes.clear()
+            self._sizes[key] = size
+        return QSize(size)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -190,43 +225,10 @@ class _PlanDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+#: the plan and the preview keep at least this much room; below it the panel scrolls
+SPLITTER_MIN_HEIGHT = 380
+
 _WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap)
-
-
-class _FitScroll(QScrollArea):
-    """A scroll area as tall as its contents, up to a share of the panel's height."""
-
-    SHARE = 0.45
-
-    def sizeHint(self) -> QSize:
-        inner = self.widget()
-        height = 0
-        if inner is not None:
-            # Measured as if the scroll bar were showing, so that it need not show.
-            width = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
-            height = inner.heightForWidth(width) if inner.hasHeightForWidth() and width > 50 \
-                else inner.sizeHint().height()
-        parent = self.parentWidget()
-        if parent is not None and parent.height() > 0:
-            height = min(height, int(parent.height() * self.SHARE))
-        return QSize(super().sizeHint().width(), height + 2 * self.frameWidth())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(super().minimumSizeHint().width(), min(self.sizeHint().height(), 60))
-
-    def setWidget(self, widget: QWidget) -> None:
-        super().setWidget(widget)
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the contents changed height: ask for room again
-        return super().eventFilter(watched, event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.updateGeometry()
 
 
 # ---------------------------------------------------------------------------
@@ -240,7 +242,7 @@ class AssessmentPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("assessmentPanel")
-        self._rules: RuleSet = load()
+        self._rules: RuleSet | None = None  # loaded with the first assessment, not before
         self._record: Record | None = None
         self._assessment: Assessment | None = None
         self._preview_text = ""
@@ -251,13 +253,39 @@ class AssessmentPanel(QWidget):
         self._in_list_signal = False
         self._resync_pending = False
         self._locked = False
+        self._intro = False  # before a patient: what to do first, no plan
+        self._cards: dict[str, tuple[tuple, QFrame]] = {}  # fired row id: (what it shows, card)
+        self._preview_job: Callable[[], str] | None = None
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._compose_preview)
         self._build()
+
+    def _ruleset(self) -> RuleSet:
+        if self._rules is None:
+            self._rules = load()
+        return self._rules
 
     # -- construction --------------------------------------------------------
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
+        # one scroll area for the whole panel: a long fired row makes the panel scroll,
+        # it is never squeezed into a small box of its own
+        page = QScrollArea(self)
+        page.setObjectName("panelScroll")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._page = page
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(0, 0, 0, 0)
+        frame.addWidget(page)
+        body = QWidget()
+        body.setObjectName("panelBody")
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(0, 0, 4, 0)
         outer.setSpacing(6)
 
         # 1. Disposition: always visible, outside the splitter.
@@ -316,24 +344,18 @@ class AssessmentPanel(QWidget):
         self._ng65.setAccessibleName("NG65 result")
         self._ng65.hide()
         fcol.addWidget(self._ng65)
-        fcol.addStretch(1)
-        scroll = _FitScroll()
-        scroll.setObjectName("findingsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(findings)
-        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self._findings_scroll = scroll
-        outer.addWidget(scroll)
+        self._findings = findings
+        outer.addWidget(findings)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("panelSplitter")
         splitter.setChildrenCollapsible(False)
+        splitter.setMinimumHeight(SPLITTER_MIN_HEIGHT)
         outer.addWidget(splitter, 1)
 
         # 4. The plan checklist.
         plan_box = QWidget()
+        self._plan_box = plan_box
         pcol = QVBoxLayout(plan_box)
         pcol.setContentsMargins(0, 0, 0, 0)
         pcol.setSpacing(4)
@@ -427,7 +449,9 @@ class AssessmentPanel(QWidget):
         vcol.setContentsMargins(0, 0, 0, 0)
         vcol.setSpacing(2)
         preview_label = QLabel("Note preview")
+        preview_label.setObjectName("previewLabel")
         _bold(preview_label)
+        self._preview_label = preview_label
         vcol.addWidget(preview_label)
         self._preview = QPlainTextEdit()
         self._preview.setObjectName("preview")
@@ -446,6 +470,7 @@ class AssessmentPanel(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([600, 400])
+        page.setWidget(body)
 
         for first, second in zip(self.tab_widgets(), self.tab_widgets()[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -462,22 +487,52 @@ class AssessmentPanel(QWidget):
         self._set_plan_enabled(True)
         self._sync_plan()
 
-    def show_assessment(self, assessment: Assessment, preview_text: str) -> None:
-        """Show a new assessment and note preview. Only what changed is redrawn."""
+    def show_assessment(self, assessment: Assessment,
+                        preview_text: str | Callable[[], str]) -> None:
+        """Show a new assessment and note preview. Only what changed is redrawn.
+
+        The disposition, fired rows, scores and plan are shown now. The preview is
+        shown now when given as text; given as a function it is composed once the
+        answers pause (PREVIEW_DELAY_MS), and marked as updating until then."""
         self._assessment = assessment
         self._plan.set_assessment(assessment)
+        intro = self._record is not None and not patient_chosen(self._record) \
+            and not assessment.fired  # anything fired is always shown
+        if intro != self._intro:
+            self._intro = intro
+            self._plan_box.setVisible(not intro)
+            self._set_plan_enabled(self._record is not None)
         self._show_disposition(assessment)
-        resized = False
         if assessment.fired != self._fired:
             self._fired = list(assessment.fired)
             self._show_fired(assessment)
-            resized = True
-        resized = self._show_scores(assessment) or resized
-        if resized:
-            self._findings_scroll.widget().layout().activate()
-            self._findings_scroll.updateGeometry()
+        self._show_scores(assessment)
         self._sync_plan()
-        self._show_preview(preview_text)
+        if callable(preview_text):
+            self._preview_job = preview_text
+            self._preview_label.setText("Note preview (updating\u2026)")
+            self._preview_timer.start()  # again: a burst of answers composes once
+        else:
+            self._cancel_preview()
+            self._show_preview(preview_text)
+
+    def preview_pending(self) -> bool:
+        """Is a preview waiting for the answers to pause?"""
+        return self._preview_job is not None
+
+    def _cancel_preview(self) -> None:
+        self._preview_timer.stop()
+        if self._preview_job is not None:
+            self._preview_job = None
+            self._preview_label.setText("Note preview")
+
+    def _compose_preview(self) -> None:
+        job, self._preview_job = self._preview_job, None
+        if job is None:
+            return
+        self._preview_timer.stop()
+        self._preview_label.setText("Note preview")
+        self._show_preview(job())
 
     def set_locked(self, locked: bool) -> None:
         """A finalised note: the plan can be read but not changed (the preview stays
@@ -491,15 +546,38 @@ class AssessmentPanel(QWidget):
         return [self._accept, self._list, self._own, self._add, self._confirm, self._preview]
 
     def preview_text(self) -> str:
+        """The note preview as of the latest answer (composed now if it was waiting)."""
+        self._compose_preview()
         return self._preview_text
 
     # -- disposition ---------------------------------------------------------
+
+    def _show_line(self, level: str, words: str) -> None:
+        """One neutral line in place of the disposition (choose the patient first)."""
+        self._show_lines([(level, words)])
 
     def _show_disposition(self, a: Assessment) -> None:
         # the headline: 'URGENT - within 24 hours', the most urgent fired row's deadline,
         # never only the band's general range; while unscreened the warning is a line
         # of its own below it
-        lines = wording.disposition_lines(self._rules, a)  # (level, words)
+        if self._intro:  # no patient yet and nothing fired: what to do first
+            self._show_line("pending", CHOOSE_PATIENT_FIRST)
+            self._still_to_ask.setText("")
+            self._still_to_ask.setVisible(False)
+            return
+        self._show_lines(wording.disposition_lines(self._ruleset(), a))  # (level, words)
+        if a.red_flags_screened:
+            still = ""
+        else:
+            labels = [screening.question(p) for p in a.unscreened]
+            shown = "; ".join(labels[:STILL_TO_ASK_SHOWN])
+            more = len(labels) - STILL_TO_ASK_SHOWN
+            still = f"Still to ask ({len(labels)}): {shown}" + (f"; and {more} more" if more > 0 else "")
+        if still != self._still_to_ask.text():
+            self._still_to_ask.setText(still)
+            self._still_to_ask.setVisible(bool(still))
+
+    def _show_lines(self, lines: list[tuple[str, str]]) -> None:
         level = lines[0][0]
         dark = _is_dark(self.palette())
         parts = []
@@ -517,38 +595,58 @@ class AssessmentPanel(QWidget):
             self._disposition_icon.setPixmap(self.style().standardIcon(_ICONS[level]).pixmap(32, 32))
             self._disposition_icon.setAccessibleName(level)
             _set_bar_colour(self._disposition_bar, _ACCENTS[level][dark])
-        if a.red_flags_screened:
-            still = ""
-        else:
-            labels = [screening.question(p) for p in a.unscreened]
-            shown = "; ".join(labels[:STILL_TO_ASK_SHOWN])
-            more = len(labels) - STILL_TO_ASK_SHOWN
-            still = f"Still to ask ({len(labels)}): {shown}" + (f"; and {more} more" if more > 0 else "")
-        if still != self._still_to_ask.text():
-            self._still_to_ask.setText(still)
-            self._still_to_ask.setVisible(bool(still))
 
     # -- fired rows ----------------------------------------------------------
 
-    def _show_fired(self, a: Assessment) -> None:
+    @staticmethod
+    def _drop(child: QWidget) -> None:
+        child.hide()
+        child.setParent(None)  # gone from findChildren now, not at the next event loop
+        child.deleteLater()
+
+    def _clear_cards(self) -> None:
+        self._cards.clear()
         while self._fired_layout.count():
             child = self._fired_layout.takeAt(0).widget()
             if child is not None:
-                child.hide()
-                child.setParent(None)  # gone from findChildren now, not at the next event loop
-                child.deleteLater()
-        if not a.fired:
-            none = QLabel("No rule has fired on the answers so far.")
-            none.setObjectName("noFiredRows")
-            none.setWordWrap(True)
-            self._fired_layout.addWidget(none)
-            none.show()
+                self._drop(child)
+
+    def _show_fired(self, a: Assessment) -> None:
+        """One card per fired row, most urgent first; a card whose row, band and words
+        are unchanged is kept as it is (not built again)."""
+        if not a.fired or self._intro:
+            self._clear_cards()
+            if not a.fired:
+                none = QLabel("No rule has fired on the answers so far.")
+                none.setObjectName("noFiredRows")
+                none.setWordWrap(True)
+                self._fired_layout.addWidget(none)
+                none.show()
             return
+        if not self._cards:  # "no rule has fired" goes
+            self._clear_cards()
         dark = _is_dark(self.palette())
+        rules = self._ruleset()
+        wanted: dict[str, tuple[tuple, QFrame | None]] = {}
         for row in a.fired:
-            frame = self._fired_row(a, row, dark)
-            self._fired_layout.addWidget(frame)
-            frame.show()  # now, not at the next event loop: the area sizes to it at once
+            shows = (row, wording.fired_row_label(rules, a, row), dark)
+            old = self._cards.get(row.id)
+            wanted[row.id] = (shows, old[1] if old is not None and old[0] == shows else None)
+        for row_id, (_shows, card) in self._cards.items():
+            if wanted.get(row_id, (None, None))[1] is not card:
+                self._fired_layout.removeWidget(card)
+                self._drop(card)
+        self._cards = {}
+        for n, row in enumerate(a.fired):
+            shows, card = wanted[row.id]
+            if card is None:
+                card = self._fired_row(a, row, dark)
+                self._fired_layout.insertWidget(n, card)
+                card.show()  # now, not at the next event loop: the area sizes to it at once
+            elif self._fired_layout.indexOf(card) != n:
+                self._fired_layout.removeWidget(card)
+                self._fired_layout.insertWidget(n, card)
+            self._cards[row.id] = (shows, card)
 
     def fired_text(self) -> str:
         """The fired rows as plain text, as shown (for tests and screen readers)."""
@@ -557,7 +655,7 @@ class AssessmentPanel(QWidget):
 
     def _fired_row(self, a: Assessment, row: FiredRow, dark: bool) -> QFrame:
         # the row's own band and deadline, as the note's box labels it
-        level, label = wording.fired_row_label(self._rules, a, row)
+        level, label = wording.fired_row_label(self._ruleset(), a, row)
         colour = _ACCENTS[level][dark]
         when = deadline_words(row.within)
         kind = wording.row_kind_words(row.kind)
@@ -645,7 +743,7 @@ class AssessmentPanel(QWidget):
 
     def _set_plan_enabled(self, on: bool) -> None:
         for w in (self._list, self._accept, self._own, self._add, self._confirm):
-            w.setEnabled(on and not self._locked)
+            w.setEnabled(on and not self._locked and not self._intro)
 
     def _sync_plan(self) -> None:
         """Bring the checklist and status in line with the record; touch only what changed."""
@@ -664,7 +762,7 @@ class AssessmentPanel(QWidget):
         count = f"({ticked} of {len(self._rows)} ticked)" if self._rows else ""
         if count != self._plan_count.text():
             self._plan_count.setText(count)
-        can_accept = self._plan.can_accept and not self._locked
+        can_accept = self._plan.can_accept and not self._locked and not self._intro
         if can_accept != self._accept.isEnabled():
             self._accept.setEnabled(can_accept)
 
@@ -808,6 +906,7 @@ class AssessmentPanel(QWidget):
             self._level = ""
             self._disposition.setText("")
             self._show_disposition(self._assessment)
+            self._clear_cards()
             self._show_fired(self._assessment)
 
     def _restyle_status(self) -> None:

@@ -94,9 +94,16 @@ def test_emergency_example_shows_emergency_words_and_the_ces_action(qtbot):
     assert "EMERGENCY" in label.accessibleDescription()
 
 
+def _with_patient(record: Record) -> Record:
+    record.patient.family_name = "Taylor"
+    return record
+
+
 @pytest.mark.hazard("H2")
 def test_blank_record_is_never_reassuring(qtbot):
-    panel = _panel(qtbot, Record())
+    blank = _panel(qtbot, Record())  # before a patient: what to do first, not a band
+    assert "ROUTINE" not in _disposition(blank)
+    panel = _panel(qtbot, _with_patient(Record()))
     text = _disposition(panel)
     assert "RED FLAGS NOT YET FULLY SCREENED" in text
     assert load().unscreened.title in text
@@ -344,7 +351,7 @@ def test_adding_an_own_item_by_typing(qtbot):
 
 
 def test_the_add_button_adds_and_empty_text_adds_nothing(qtbot):
-    record = _blank_plan(Record())
+    record = _blank_plan(_with_patient(Record()))
     panel = _panel(qtbot, record)
     add = _button(panel, "addOwnItem")
     add.click()
@@ -508,3 +515,80 @@ def test_screenshot(qtbot, tmp_path, name):
     path = tmp_path / f"panel-{name}.png"  # looked at by eye at 420x900, light and dark
     assert panel.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------------------
+# Before a patient, before the rules, and a fired row at 1366x768 (issues 13 and 14)
+
+
+def test_before_a_patient_the_panel_says_what_to_do_first_and_shows_no_plan(qtbot):
+    record = Record()
+    panel = _panel(qtbot, record)
+    panel.show()
+    qtbot.waitExposed(panel)
+    text = _disposition(panel)
+    assert "Choose the patient (Ctrl+K) or enter their details" in text
+    assert "NOT YET FULLY SCREENED" not in text
+    assert not panel.findChild(QLabel, "stillToAsk").isVisible()
+    assert not _list(panel).isVisible() and not _button(panel, "acceptPlan").isEnabled()
+    panel.accept_plan()  # the shortcut does nothing while the plan is not shown
+    assert record.plan.items == []
+    record.patient.family_name = "Taylor"  # the GP enters the patient: the usual panel
+    _refresh(panel, record)
+    assert "RED FLAGS NOT YET FULLY SCREENED" in _disposition(panel)
+    assert _list(panel).isVisible() and _list(panel).count() > 0
+
+
+@pytest.mark.hazard("H1")
+def test_a_red_flag_before_a_patient_is_shown_at_once(qtbot):
+    record = Record()
+    record.red_flags.ces_saddle_numbness.answer = Answer.YES
+    panel = _panel(qtbot, record)
+    assert "EMERGENCY" in _disposition(panel)
+    assert "Choose the patient" not in _disposition(panel)
+    assert "saddle" in _fired(panel).lower()
+
+
+def test_a_preview_given_as_a_function_is_composed_once_the_answers_pause(qtbot):
+    record = negative_record()
+    panel = _panel(qtbot, record)
+    calls: list[int] = []
+
+    def compose() -> str:
+        calls.append(1)
+        return f"note {len(calls)}"
+
+    for _ in range(5):  # a burst of answers: the disposition at once, the note once
+        panel.show_assessment(assess(record), compose)
+    label = panel.findChild(QLabel, "previewLabel")
+    assert "updating" in label.text() and calls == []
+    qtbot.waitUntil(lambda: calls == [1], timeout=2000)
+    assert panel.findChild(QPlainTextEdit, "preview").toPlainText() == "note 1"
+    assert "updating" not in label.text()
+    panel.show_assessment(assess(record), compose)
+    assert panel.preview_text() == "note 2"  # read before the pause: composed at once
+
+
+def test_a_fired_rows_card_is_shown_whole_at_1366x768(qtbot, monkeypatch):
+    from forms import dialogs
+    from forms.consultation.main_window import MainWindow
+
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_consultation(load_example("cauda-equina"))
+    qtbot.waitUntil(lambda: bool(window.panel.findChildren(QWidget, "firedRow")), timeout=2000)
+    page = window.panel.findChild(QWidget, "panelScroll")
+    for card in window.panel.findChildren(QWidget, "firedRow"):
+        text = card.findChild(QLabel)
+        assert "Found:" in text.text()
+        page.ensureWidgetVisible(card, 0, 0)
+        qtbot.waitUntil(lambda c=card: c.visibleRegion().boundingRect() == c.rect(),
+                        timeout=2000)
+        # the card is as tall as its wrapped text needs, and no wider than the panel
+        assert text.height() >= text.heightForWidth(text.width())
+        assert card.mapTo(window.panel, card.rect().topRight()).x() <= window.panel.width()
+

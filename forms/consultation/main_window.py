@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSplitter,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -51,6 +51,7 @@ from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
+from forms.geometry import FittedSplitter
 from forms.panel.assessment_panel import AssessmentPanel, patient_chosen
 
 if TYPE_CHECKING:
@@ -163,6 +164,11 @@ class MainWindow(QMainWindow):
         self.reason = QLabel(self)
         self.reason.setObjectName("finishReason")
         self.reason.setWordWrap(True)
+        for side_list in (self.sections, self.to_finish):   # long entries wrap, never cut
+            side_list.setWordWrap(True)
+            side_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+            side_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            side_list.setResizeMode(QListWidget.ResizeMode.Adjust)
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -177,13 +183,14 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.reason)
         left_layout.addWidget(self.to_finish, 2)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # the columns share a narrow screen's width (1366x768, or 200% scaling) so the form
+        # never scrolls sideways
+        splitter = FittedSplitter(self, (0.19, 180, 260), None, (0.33, 320, 460))
         splitter.addWidget(left)
         splitter.addWidget(self.form)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([260, 680, 460])
         central = QWidget(self)
         self.note_bar = MessageBar("noteBar", central)
         self.store_bar = MessageBar("storeBar", central)
@@ -641,10 +648,15 @@ class MainWindow(QMainWindow):
             item.setToolTip("patient.family_name")
             self.to_finish.addItem(item)
             found = []
+        said = Counter(p.message for p in found)
         for p in found:
-            item = QListWidgetItem(p.message)
+            text = p.message
+            if said[text] > 1:   # the same words for two questions: name each one's question
+                owner, leaf = resolve(self.record, p.field)
+                text += f"\n\u21b3 {type(owner).model_fields[leaf].title or leaf}"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, p.field)
-            item.setToolTip(p.field)
+            item.setToolTip(text)
             self.to_finish.addItem(item)
         self.to_finish.setUpdatesEnabled(True)
 

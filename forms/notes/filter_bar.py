@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QRegularExpression, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtCore import QDate, QRegularExpression, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -114,20 +115,28 @@ class NotesFilterBar(QWidget):
         printed_label = QLabel("Printe&d", self)
         printed_label.setBuddy(self.printed)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(6)
-        layout.addWidget(name_label)
-        layout.addWidget(self.name, 3)
-        layout.addSpacing(10)
-        layout.addWidget(nhs_label)
-        layout.addWidget(self.nhs_number, 2)
-        layout.addSpacing(10)
-        layout.addWidget(self.date_from)
-        layout.addWidget(self.date_to)
-        layout.addSpacing(10)
-        layout.addWidget(printed_label)
-        layout.addWidget(self.printed)
+        # who (name, NHS number) and when (dates, printed): side by side, or on two lines
+        # when the window is too narrow for both (resizeEvent)
+        who, when = QHBoxLayout(), QHBoxLayout()
+        for line in (who, when):
+            line.setSpacing(6)
+        who.addWidget(name_label)
+        who.addWidget(self.name, 3)
+        who.addSpacing(10)
+        who.addWidget(nhs_label)
+        who.addWidget(self.nhs_number, 2)
+        when.addWidget(self.date_from)
+        when.addWidget(self.date_to)
+        when.addSpacing(10)
+        when.addWidget(printed_label)
+        when.addWidget(self.printed)
+        when.addStretch(1)
+        self._lines = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._lines.setContentsMargins(8, 6, 8, 6)
+        self._lines.setSpacing(10)
+        self._lines.addLayout(who, 1)
+        self._lines.addLayout(when)
+        self._who, self._when = who, when
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -138,6 +147,25 @@ class NotesFilterBar(QWidget):
         self.date_from.changed.connect(self._typed)
         self.date_to.changed.connect(self._typed)
         self.printed.currentIndexChanged.connect(self._typed)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the two lines allow: a narrow window puts them one above the other."""
+        margins = self._lines.contentsMargins()
+        width = max(self._who.minimumSize().width(), self._when.minimumSize().width())
+        height = self._who.minimumSize().height() + self._lines.spacing() \
+            + self._when.minimumSize().height()
+        return QSize(width + margins.left() + margins.right(),
+                     height + margins.top() + margins.bottom())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        margins = self._lines.contentsMargins()
+        one_line = (self._who.sizeHint().width() + self._lines.spacing()
+                    + self._when.sizeHint().width() + margins.left() + margins.right())
+        direction = QBoxLayout.Direction.LeftToRight if self.width() >= one_line \
+            else QBoxLayout.Direction.TopToBottom
+        if direction != self._lines.direction():
+            self._lines.setDirection(direction)
 
     def _typed(self, *_args: object) -> None:
         self._timer.start()   # restarts: fires DEBOUNCE_MS after the last change

@@ -54,7 +54,8 @@ SORTS = (
 def notes_table(model: NotesModel, parent: QWidget | None = None) -> QTableView:
     """The list: whole rows, several selectable, Tab leaving it, sortable by any column
     (a header click); every column but Finalised fits its contents and is never cut,
-    Finalised takes what is left (elided, whole in the tooltip), so Printed always shows."""
+    Finalised takes what is left (on a narrow screen elided, whole in the tooltip), so
+    Printed always shows."""
     table = QTableView(parent)
     table.setObjectName("notesTable")
     table.setAccessibleName("Finalised notes")
@@ -74,16 +75,16 @@ def notes_table(model: NotesModel, parent: QWidget | None = None) -> QTableView:
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSortIndicator(FINALISED, DESCENDING)   # as the store lists them
     table.setSortingEnabled(True)
-    metrics, pad = table.fontMetrics(), 18
-    header.setMinimumSectionSize(metrics.horizontalAdvance("Printed") + pad)
+    metrics, pad = table.fontMetrics(), 14
+    # Finalised may narrow this far on a small screen (200% scaling): whole in its tooltip
+    header.setMinimumSectionSize(metrics.horizontalAdvance("No") + pad)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     for column in (URGENCY, PATIENT, CLINICIAN):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(FINALISED, QHeaderView.ResizeMode.Stretch)
     for column, sample in ((DATE, "28-Sep-2026"), (NHS, "943 476 5919"), (BORN, "28-Sep-2008"),
                            (NOTE, "3F2A91C0 v22"), (PRINTED, PRINTED_YES)):
-        # room for the sort arrow beside the widest value
-        header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * pad)
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + pad)
     return table
 
 

@@ -19,16 +19,19 @@ its turn and a refresh asked for meanwhile runs after it.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import (
     QModelIndex,
+    QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -48,15 +51,20 @@ from consult.store.urgency import Urgency, urgencies
 from consult.words import plural
 from forms.background import Background
 from forms.bars import MessageBar
+from forms.geometry import restore_geometry, save_geometry
 from forms.notes import jobs as notesjobs
 from forms.notes.filter_bar import NotesFilterBar
 from forms.notes.notes_table import NotesList
 from forms.notes.preview import NotePreview, describe
-from forms.notes.table_model import COLUMNS, NOTE_ROLE
+from forms.notes.table_model import COLUMNS, FINALISED, NOTE_ROLE
 
 T = TypeVar("T")
 POLL_MS = 2000
 LIMIT = 1000     # rows listed at most; the status bar says when there are more
+SETTINGS_KEY = "notesWindow"     # QSettings group: where the user left the window
+PREFERRED_SIZE = QSize(1600, 950)   # on a screen that has room; otherwise the screen's size
+MIN_PREVIEW_WIDTH = 520   # a page beside the list narrower than this is too small to read
+LIST_SHARE_BELOW = 0.45   # of the height, with the preview below the list
 URGENCY_BATCH = 40   # notes assessed per background job: a preview asked for waits for one batch
 
 
@@ -64,6 +72,14 @@ def ask_export_folder(parent: QWidget | None) -> str | None:
     """The folder to export into, or None if cancelled (tests replace this function)."""
     folder = QFileDialog.getExistingDirectory(parent, "Export notes to folder")
     return folder or None
+
+
+class _Splitter(QSplitter):
+    resized = Signal()   # after the splitter laid out its two sides at its new size
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class NotesWindow(QMainWindow):
@@ -84,6 +100,9 @@ class NotesWindow(QMainWindow):
         self._more = False
         self._count = ""   # "12 notes" (the status bar adds how many are selected)
         self._asking: set[tuple[str, int]] = set()   # urgencies being worked out
+        self._closed = threading.Event()   # set when the window closes: queued batches skip
+        self._user_sized: bool | None = None   # the user moved the divider; None: not arranged
+        self._quiet_split = False
 
         self.bar = MessageBar("notesBar", self)
         self.filters = NotesFilterBar(self)
@@ -115,11 +134,13 @@ class NotesWindow(QMainWindow):
         right_layout.addWidget(self.heading)
         right_layout.addWidget(self.preview, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = _Splitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.notes)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 0)   # a wider window gives the page more room
+        splitter.setStretchFactor(1, 1)
+        splitter.splitterMoved.connect(self._split_moved)
+        splitter.resized.connect(self._arrange)
         splitter.setChildrenCollapsible(False)
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -152,8 +173,8 @@ class NotesWindow(QMainWindow):
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
-        self.resize(1400, 900)
-        splitter.setSizes([830, 570])   # every column readable; the page still legible
+        restore_geometry(self, SETTINGS_KEY, PREFERRED_SIZE)
+        self._arrange()
         self.refresh()
         self.poll_timer.start()
         self.filters.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -264,6 +285,7 @@ class NotesWindow(QMainWindow):
         if self._more:
             self._count = f"Showing the newest {LIMIT} notes: narrow the filter to find older ones"
         self.notes.set_notes(notes)
+        self._arrange()
         self._ask_urgencies()
 
     # -- urgency: worked out from each note's answers, in the background, once per note --------
@@ -272,11 +294,12 @@ class NotesWindow(QMainWindow):
             return
         known = self.model.known_urgencies() | self._asking
         missing = [n.key for n in self.model.notes() if n.key not in known]
-        store = self.store
+        store, closed = self.store, self._closed
         for start in range(0, len(missing), URGENCY_BATCH):
             batch = missing[start:start + URGENCY_BATCH]
             self._asking.update(batch)
-            self.background.run(lambda batch=batch: urgencies(store, batch),
+            # a batch still queued when the window closes is skipped, not run on the store
+            self.background.run(lambda batch=batch: {} if closed.is_set() else urgencies(store, batch),
                                 success=lambda found, batch=batch: self._urgencies_found(batch, found),
                                 failure=lambda exc, batch=batch: self._urgencies_failed(batch, exc),
                                 errors=(StoreError,))
@@ -453,8 +476,63 @@ class NotesWindow(QMainWindow):
         self.amend_requested.emit(selected[0].note_id, selected[0].latest_version)
 
     # -- window -------------------------------------------------------------------------------
+    def _splitter_key(self) -> str:
+        return f"{SETTINGS_KEY}/splitter-{self.splitter.orientation().name}"
+
+    def _table_width(self) -> int:
+        """The width the list needs to show every column whole."""
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+        columns = sum(header.sectionSize(c) for c in range(self.model.columnCount())
+                      if c != FINALISED)
+        finalised = max((metrics.horizontalAdvance(self.model.index(r, FINALISED).data())
+                         for r in range(self.model.rowCount())), default=0) + 12
+        margins = self.notes.layout().contentsMargins()
+        return (columns + max(finalised, header.minimumSectionSize())
+                + 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+                + margins.left() + margins.right())
+
+    def _arrange(self) -> None:
+        """The preview beside the list when the list shows every column whole and the page
+        still has MIN_PREVIEW_WIDTH; below the list on a narrower window (a 1366x768
+        laptop, or 200% scaling on 1920x1080), so that no column is cut. Each arrangement
+        remembers where the user put the divider; until the user moves it, the list is
+        as wide as its columns need (or LIST_SHARE_BELOW of the height) and the page has
+        the rest."""
+        table = self._table_width()
+        wide = self.width() - table - self.splitter.handleWidth() >= MIN_PREVIEW_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.splitter.orientation() or self._user_sized is None:
+            if self._user_sized:   # keep the divider of the arrangement being left
+                QSettings().setValue(self._splitter_key(), self.splitter.saveState())
+            self.splitter.setOrientation(orientation)
+            saved = QSettings().value(self._splitter_key())
+            self._user_sized = bool(saved is not None and self.splitter.restoreState(saved))
+            self.splitter.setOrientation(orientation)
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        if not self._user_sized:
+            first = table if wide else int(total * LIST_SHARE_BELOW)
+        elif wide and sizes[0] < table <= total - MIN_PREVIEW_WIDTH:
+            first = table   # longer names listed than when the user set the divider
+        else:
+            return
+        if first != sizes[0]:
+            self._quiet_split = True
+            self.splitter.setSizes([first, total - first])
+            self._quiet_split = False
+
+    def _split_moved(self, *_args: object) -> None:
+        if not self._quiet_split:
+            self._user_sized = True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.poll_timer.stop()
+        self._closed.set()
+        save_geometry(self, SETTINGS_KEY)
+        if self._user_sized:
+            QSettings().setValue(self._splitter_key(), self.splitter.saveState())
         event.accept()
 
 

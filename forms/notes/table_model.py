@@ -49,8 +49,11 @@ def note_label(info: NoteInfo) -> str:
     return f"{info.short_id} v{info.version}"
 
 
-def finalised_label(info: NoteInfo) -> str:
-    return f"{show_datetime(info.finalised_at)} by {info.author}"
+def finalised_label(info: NoteInfo, *, always_by: bool = False) -> str:
+    """When finalised, and by whom where that is not the note's clinician (the column
+    beside it): `26-Nov-2026 09:24`, `26-Nov-2026 09:24 by Jo Locum`."""
+    when = show_datetime(info.finalised_at)
+    return when if info.author == info.clinician and not always_by else f"{when} by {info.author}"
 
 
 def urgency_text(urgency: Urgency | None, rules: RuleSet) -> str:
@@ -104,7 +107,8 @@ def cell_text(info: NoteInfo, column: int, urgency: Urgency | None = None,
 
 def tool_tip(info: NoteInfo, urgency: Urgency | None = None) -> str:
     lines = [f"{info.patient.line()}", urgency_tip(urgency),
-             f"Note {info.short_id} version {info.version}, finalised {finalised_label(info)}",
+             f"Note {info.short_id} version {info.version}, finalised "
+             f"{finalised_label(info, always_by=True)}",
              f"Clinician: {info.clinician or 'not recorded'}"]
     if info.amend_reason:
         lines.append(f"Amended: {info.amend_reason}")

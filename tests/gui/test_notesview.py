@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -218,7 +219,10 @@ def test_lists_every_note_newest_first_with_readable_columns(qtbot, open_window,
     assert cells[:6] == ["ROUTINE", "02-Nov-2026", "TAYLOR, Sam", "943 476 5919", "05-Apr-1985",
                          "Dr Asha Patel"]
     assert cells[6] == f"{model.note(last).short_id} v1"
-    assert cells[7].endswith("by Dr Asha Patel") and cells[7].startswith("26-Nov-2026 ")
+    # finalised by the note's own clinician: the time alone (the Clinician column says who)
+    assert re.fullmatch(r"26-Nov-2026 \d\d:\d\d", cells[7])
+    assert "finalised 26-Nov-2026" in model.index(last, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "by Dr Asha Patel" in model.index(last, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert cells[8] == PRINTED_YES
     sharma = model.note(0)
     assert (sharma.version, sharma.latest_version) == (2, 2)   # the amended note: its latest
@@ -572,7 +576,8 @@ def test_prints_to_a_cups_printer_through_lp_and_names_it(qtbot, open_window, sm
     entries = _audit(small, "printed")
     assert [(e["note_id"], e["version"]) for e in entries] == [t.key for t in targets]
     assert {e["detail"]["printer"] for e in entries} == {"Reception"}
-    assert window.statusBar().currentMessage() == "Printed 3 notes (9 pages) on Reception"
+    pages = sum(_pages(small.pdf(*t.key)) for t in targets)
+    assert window.statusBar().currentMessage() == f"Printed 3 notes ({pages} pages) on Reception"
 
 
 @pytest.mark.hazard("H13")
@@ -618,7 +623,7 @@ def test_stopping_part_way_marks_only_the_notes_that_printed(qtbot, open_window,
     window.print_selected()
     assert [(e["note_id"], e["version"]) for e in _audit(small, "printed")] == [first.key]
     assert _pages((tmp_path / "part.pdf").read_bytes()) == _pages(small.pdf(*first.key))
-    assert len(_page_images((tmp_path / "part.pdf").read_bytes())) == 3   # page images
+    assert len(_page_images((tmp_path / "part.pdf").read_bytes())) == _pages(small.pdf(*first.key))
     assert "stopped after 1 of 3 notes" in window.statusBar().currentMessage()
     assert [window.model.index(r, PRINTED).data() for r in range(3)] == \
         [PRINTED_YES, PRINTED_NO, PRINTED_NO]
@@ -736,17 +741,34 @@ def test_a_note_finalised_by_another_process_on_postgresql_appears(qtbot, open_w
         assert done.returncode == 0, done.stderr
         qtbot.waitUntil(lambda: _names(window) == ["OKAFOR, Grace"], timeout=5000)
         assert window.model.note(0).author == "Dr B"
+        _urgencies_known(qtbot, window)   # no job of the window's left on the store
+        assert window.model.index(0, URGENCY).data() == "ROUTINE"
     finally:
         store.close()
 
 
 # -- print_many: several notes, one job ---------------------------------------------------------
 
+def _odd(pdf: bytes) -> bytes:
+    """The note's pages, less its last when it has an even number: a note of an odd
+    number of pages, whose last sheet has a back to leave blank when printed two-sided."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    if len(reader.pages) % 2:
+        return pdf
+    writer = pypdf.PdfWriter()
+    for page in reader.pages[:-1]:
+        writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def two_notes() -> list[bytes]:
+    """Two notes, the first of an odd number of pages."""
     from consult.note import note_pdf
 
-    return [note_pdf(patient_record("Sam", "Taylor", "9434765919")),
+    return [_odd(note_pdf(patient_record("Sam", "Taylor", "9434765919"))),
             note_pdf(patient_record("Alex", "Jones", "9000000009"))]
 
 
@@ -757,18 +779,20 @@ def test_two_sided_printing_starts_each_note_on_a_new_sheet(qapp, two_notes, tmp
     printer = _printer(tmp_path / "duplex.pdf")
     # a PDF file cannot be two-sided (Qt ignores setDuplex for it): a duplex printer's answer
     monkeypatch.setattr(printer, "duplex", lambda: QPrinter.DuplexMode.DuplexLongSide)
-    assert [_pages(p) for p in two_notes] == [3, 3]
+    first, second = (_pages(p) for p in two_notes)
+    assert first % 2 == 1
     print_many = printing.print_many_raster if raster else printing.print_many
-    assert print_many(two_notes, printer) == 6
+    assert print_many(two_notes, printer) == first + second
     job = (tmp_path / "duplex.pdf").read_bytes()
     pages = pypdf.PdfReader(io.BytesIO(job)).pages
-    # no sheet carries two patients: a blank back after the first note's third page
+    # no sheet carries two patients: a blank back after the first note's last page
+    drawn = [True] * first + [False] + [True] * second
     if raster:
-        assert [len(page.images) for page in pages] == [1, 1, 1, 0, 1, 1, 1]
+        assert [len(page.images) for page in pages] == [int(d) for d in drawn]
     else:
         text = _text(job)
-        assert [bool(t) for t in text] == [True, True, True, False, True, True, True]
-        assert "TAYLOR, Sam" in text[2] and "JONES, Alex" in text[4]
+        assert [bool(t) for t in text] == drawn
+        assert "TAYLOR, Sam" in text[first - 1] and "JONES, Alex" in text[first + 1]
         assert len({(float(p.mediabox.width), float(p.mediabox.height)) for p in pages}) == 1
 
 
@@ -810,7 +834,7 @@ def test_progress_after_each_note_and_stopping_ends_the_job_cleanly(qapp, two_no
         printing.print_many_raster(two_notes, printer, progress=lambda done, total: False)
     assert raised.value.printed == [0]   # the first note went out whole, the second not at all
     assert _page_images((tmp_path / "stopped.pdf").read_bytes()) == \
-        _page_images((tmp_path / "all.pdf").read_bytes())[:3]
+        _page_images((tmp_path / "all.pdf").read_bytes())[:_pages(two_notes[0])]
 
 
 @pytest.mark.parametrize("raster", [False, True], ids=["own pages", "raster"])
@@ -831,5 +855,5 @@ def test_renders_at_the_printers_resolution_up_to_300_dpi(qapp, two_notes, tmp_p
     low = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     assert printing.printer_dpi(low) == low.resolution() < 300
     images = list(printing.render_pages(two_notes, dpi=150))
-    assert len(images) == 6
+    assert len(images) == sum(_pages(p) for p in two_notes)
     assert (images[0].width(), images[0].height()) == (1241, 1754)   # A4 at 150 dpi

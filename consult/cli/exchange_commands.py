@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _output(args: argparse.Namespace) -> str:
     if not args.output.strip():
-        raise UsageError(f"give the output a file name (-o OUT)")
+        raise UsageError("give the output a file name (-o OUT)")
     if os.path.isdir(args.output):
         raise UsageError(f"{args.output}: is a folder; give the output a file name")
     if os.path.exists(args.output) and os.path.samefile(args.output, args.file):

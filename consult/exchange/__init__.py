@@ -1,1 +1,2 @@
-"""The consultation coded and exchanged (clinical reference 6, 7): SNOMED CT and LOINC codes, FHIR R4 UK Core, email."""
+"""The consultation coded and exchanged (clinical reference 6, 7): FHIR R4 UK Core with
+its SNOMED CT and LOINC codes (fhir, fhir_common), and email (mail)."""

@@ -17,9 +17,9 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.errors import HeaderParseError
 
 KEYRING_SERVICE = "consult-mail"
 DEFAULT_PORT = 587  # SMTP submission with STARTTLS
@@ -129,7 +129,7 @@ def send(message: EmailMessage, settings: MailSettings, password: str | None, *,
     except socket.gaierror:
         raise MailError(f"cannot find the mail server {settings.host}: check the host in "
                         f"Mail settings; {nothing}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise MailError(f"no answer from the mail server {where}: {nothing}") from None
     except smtplib.SMTPAuthenticationError:
         raise MailError(f"the mail server {where} refused the user name or password: "

@@ -330,7 +330,7 @@ class AdviceDialog(QDialog):
         self._given(InfoMethod.EMAIL, f"Sent to {to}. The plan records the sheet as given, "
                                       f"by email" + (f"; {note}." if note else "."))
 
-    def done(self, result: int) -> None:  # noqa: A003 (Qt's name)
+    def done(self, result: int) -> None:
         self.background.shutdown()
         super().done(result)
 

@@ -17,7 +17,7 @@ from consult.record.answers import Answer, InfoMethod
 from consult.rules import plan as core_plan
 from forms.dialogs import advice as advice_window
 from forms.dialogs import mail_settings
-from tests.exchange.test_mail import PASSWORD, USER, _server, certificate, free_port  # noqa: F401
+from tests.exchange.smtpserver import PASSWORD, USER, free_port, smtp_server_for
 from tests.support import load_example
 
 
@@ -103,7 +103,7 @@ def _mail_to(port: int) -> MailSettings:
 @pytest.mark.hazard("H29")
 def test_email_sends_to_the_real_server_records_it_and_audits_it(opened, qtbot, monkeypatch,
                                                                   certificate):
-    controller, inbox = _server(certificate[0])
+    controller, inbox = smtp_server_for(certificate[0])
     try:
         _mail_to(controller.port)
         monkeypatch.setattr(advice_window, "ask_address", lambda parent, name: "zoe@example.org")
@@ -168,3 +168,33 @@ def test_the_main_window_opens_the_sheet_with_ctrl_shift_h_and_the_plan_records_
     assert not core_plan.is_stale(window.record, window.assessment or
                                   __import__("consult.rules.engine", fromlist=["assess"]).assess(
                                       window.record))
+
+
+@pytest.mark.hazard("H29")
+def test_mail_settings_keep_the_password_out_of_the_settings_file(qtbot, isolated_settings):
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())  # no system keyring: asked each session
+    try:
+        dialog = mail_settings.MailSettingsDialog(None, MailSettings())
+        qtbot.addWidget(dialog)
+        dialog._accept()
+        assert "mail server" in dialog.error.text()  # nothing set: refused, with the reason
+        qtbot.keyClicks(dialog.host, "smtp.example.nhs.uk")
+        qtbot.keyClicks(dialog.user, USER)
+        qtbot.keyClicks(dialog.sender, "surgery@example.nhs.uk")
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        dialog.keep.setChecked(True)
+        dialog._accept()
+        assert dialog.result() == dialog.DialogCode.Accepted
+        assert "until the app closes" in dialog.apply()
+        saved = mail_settings.load_mail_settings()
+        assert (saved.host, saved.port, saved.user) == ("smtp.example.nhs.uk", 587, USER)
+        assert mail_settings.session_password(saved) == PASSWORD
+        files = [p for p in isolated_settings.rglob("*") if p.is_file()]
+        assert files and not any(PASSWORD in p.read_text(errors="replace") for p in files)
+    finally:
+        keyring.set_keyring(previous)
+        mail_settings.forget_session()

@@ -100,7 +100,7 @@ def test_not_asked_is_never_exported_as_no():
 
 @pytest.mark.hazard("H30")
 def test_unverified_codes_are_marked_in_the_coding_and_the_narrative(exported):
-    record, _, b = exported["mechanical"]
+    _, _, b = exported["mechanical"]
     (condition,) = resources(b, "Condition")
     (coding,) = condition.code.coding
     entry = next(c for c in codes.load().values()

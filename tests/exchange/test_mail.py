@@ -3,20 +3,10 @@ self-signed certificate made here (issue 16, part 1). Never a mock."""
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
-import socket
-import ssl
 from email import message_from_bytes, policy
 
 import keyring
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from keyring.backend import KeyringBackend
 
 from consult.advice import email_text
@@ -24,72 +14,13 @@ from consult.advice.compose import compose
 from consult.advice.pdf import render_pdf
 from consult.exchange import mail
 from consult.exchange.mail import MailError, MailSettings, address_problem, send
+from tests.exchange.smtpserver import PASSWORD, USER, free_port, smtp_server_for
 from tests.support import load_example
-
-USER, PASSWORD = "surgery", "correct horse"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for 127.0.0.1: (server context, client context)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    folder = tmp_path_factory.mktemp("tls")
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server.load_cert_chain(cert_file, key_file)
-    client = ssl.create_default_context(cafile=str(cert_file))
-    return server, client
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], bytes, bool]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content
-                              or envelope.content, session.ssl is not None))
-        return "250 OK"
-
-
-def _authenticate(server, session, envelope, mechanism, auth_data):
-    ok = getattr(auth_data, "login", None) == USER.encode() \
-        and getattr(auth_data, "password", None) == PASSWORD.encode()
-    return AuthResult(success=ok, handled=False)
-
-
-def _server(tls: ssl.SSLContext | None):
-    inbox = Inbox()
-    kwargs = {"authenticator": _authenticate, "auth_require_tls": True}
-    if tls is not None:
-        kwargs.update(tls_context=tls, require_starttls=True)
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **kwargs)
-    controller.start()
-    return controller, inbox
 
 
 @pytest.fixture
 def smtp_server(certificate):
-    controller, inbox = _server(certificate[0])
+    controller, inbox = smtp_server_for(certificate[0])
     yield controller, inbox
     controller.stop()
 
@@ -138,7 +69,7 @@ def test_a_refused_connection_is_one_line_and_nothing_is_lost(certificate, sheet
 
 @pytest.mark.hazard("H29")
 def test_a_server_without_starttls_gets_nothing(certificate, sheet_and_pdf):
-    controller, inbox = _server(None)
+    controller, inbox = smtp_server_for(None)
     try:
         sheet, pdf = sheet_and_pdf
         msg = email_text.message(sheet, pdf, to="zoe@example.org", sender="surgery@example.nhs.uk")

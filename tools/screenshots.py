@@ -1,13 +1,17 @@
 """Regenerate the README's screenshots: `python tools/screenshots.py` (headless).
 
-Writes to docs/screenshots/, light palette unless named -dark:
+Writes to docs/screenshots/, light palette unless named -dark. The screen is a GP's
+laptop, 1366x768 (an offscreen screen of that size), and each window fills it as when
+maximised:
 
     empty, mechanical, cauda-equina, cauda-equina-dark
-                     the consultation window (1440x900) with the example records
-    notes-list       the staff's notes list (1400x900) over eight finalised notes, two
-                     versions of one (its amendment in the preview), three printed
+                     the consultation window with the example records
+    cauda-equina-200 the same on a 1920x1080 screen at 200% scaling (960x540 logical
+                     pixels; drawn by a second process with QT_SCALE_FACTOR=2)
+    notes-list       the staff's notes list over eight finalised notes, two versions of
+                     one (its amendment in the preview), three printed
     restore          the unfinished consultations offered at start-up (two drafts)
-    finalised        the consultation window (1440x900) with a finalised, locked note
+    finalised        the consultation window with a finalised, locked note
 
 The settings, the data folder and the note store are temporary folders, never the
 user's own; a fixed clock and fixed note ids make each run draw the same pictures.
@@ -17,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,11 +33,29 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+LAPTOP = (1366, 768)        # the screen of the pictures
+SCALED = (1920, 1080, 2)    # cauda-equina-200: this screen at 200%
+
+
+def offscreen_screen(width: int, height: int) -> str:
+    """The offscreen platform with one screen of this size (its configfile option)."""
+    folder = Path(tempfile.mkdtemp(prefix="consult-screen-"))
+    config = folder / "screens.json"
+    config.write_text(json.dumps({"screens": [{"name": "screen", "x": 0, "y": 0, "width": width,
+                                               "height": height, "dpi": 96, "logicalDpi": 96,
+                                               "dpr": 1}]}))
+    return f"offscreen:configfile={config}"
+
+
+SCALED_RUN = "--scaled" in sys.argv[1:]
+if not os.environ.get("QT_QPA_PLATFORM"):
+    os.environ["QT_QPA_PLATFORM"] = offscreen_screen(*(SCALED[:2] if SCALED_RUN else LAPTOP))
 sys.path.insert(0, str(ROOT))
 EXAMPLES = ROOT / "resources" / "examples"
-OUT = ROOT / "docs" / "screenshots"
+# docs/screenshots, or the folder after --out (to look before replacing the README's)
+OUT = Path(sys.argv[sys.argv.index("--out") + 1]).resolve() if "--out" in sys.argv[:-1] \
+    else ROOT / "docs" / "screenshots"
 GP_NAME = "Dr Asha Patel"
 IDS = uuid.UUID("6f1c2a4e-8d3b-4c57-9a10-2b7e5d0c3f81")   # note ids: uuid5(IDS, patient)
 
@@ -89,6 +113,11 @@ def save(widget: Any, name: str) -> None:
     print(OUT / f"{name}.png")
 
 
+def fill_screen(window: Any) -> None:
+    """The window as when maximised on the screen of the pictures."""
+    window.setGeometry(window.screen().availableGeometry())
+
+
 def main() -> int:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtGui import QPalette
@@ -139,7 +168,7 @@ def main() -> int:
         def shoot(name: str, example: str | None, dark: bool = False) -> None:
             use_palette(dark)
             window = MainWindow()
-            window.resize(1440, 900)
+            fill_screen(window)
             if example:
                 record = recordfile.load(EXAMPLES / f"{example}.json")
             else:  # a fixed clock, so that regenerating changes nothing
@@ -156,18 +185,23 @@ def main() -> int:
             app.processEvents()
             window.form.scroll_to_section("red_flags" if example == "cauda-equina"
                                           else "consultation")
-            for _ in range(5):
-                app.processEvents()
+            settle(app, seconds=0.8)   # the panel's note preview fills after a pause
             save(window, name)
             window.dirty = False
             window.close()
             window.deleteLater()
             app.processEvents()
 
+        if SCALED_RUN:
+            shoot("cauda-equina-200", "cauda-equina")
+            return 0
         shoot("empty", None)
         shoot("mechanical", "mechanical")
         shoot("cauda-equina", "cauda-equina")
         shoot("cauda-equina-dark", "cauda-equina", dark=True)
+        env = {key: value for key, value in os.environ.items() if key != "QT_QPA_PLATFORM"}
+        subprocess.run([sys.executable, __file__, "--scaled", "--out", str(OUT)], check=True,
+                       env={**env, "QT_SCALE_FACTOR": str(SCALED[2])})
 
         def refuse(*_args: Any, **_kwargs: Any) -> None:
             raise RuntimeError("a modal dialog would wait for an answer: nobody is there")
@@ -270,7 +304,7 @@ def shoot_notes_list(app: Any, store: Any, clock: Clock) -> None:
 
     window = NotesWindow(store, staff)
     window.poll_timer.stop()
-    window.resize(1400, 900)
+    fill_screen(window)
     window.show()
     settle(app)
     rows = [n.note_id for n in window.model.notes()]
@@ -278,7 +312,8 @@ def shoot_notes_list(app: Any, store: Any, clock: Clock) -> None:
     # the temporary folder's name changes every run: show where the file normally is
     window.where_label.setText(window.where_label.text().replace(
         str(Path(store.engine.url.database).parent), "/home/jo/.local/share/consult"))
-    settle(app, lambda: window.preview.page_count() > 0)
+    settle(app, lambda: window.preview.page_count() > 0
+           and all(window.model.urgency(n) for n in window.model.notes()))
     settle(app, seconds=1.0)   # the preview draws its pages
     save(window, "notes-list")
     window.close()
@@ -342,7 +377,7 @@ def shoot_finalised(app: Any, main_window: Any, tmp: Path) -> None:
                  show_info=note_message), \
             patched(draft_dialogs, choose_draft=lambda *_a: ("later", None)):
         window = main_window()
-        window.resize(1440, 900)
+        fill_screen(window)
         show_ready(window)
         settle(app, lambda: window.store is not None or bool(said))
         assert not said and window.store is not None, said

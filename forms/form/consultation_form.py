@@ -64,7 +64,9 @@ if typing.TYPE_CHECKING:
 LABEL_WIDTH = 300
 MIN_LABEL_WIDTH = 170   # narrower, a question goes above its answer
 FORM_MARGINS = 12 + 12 + 10   # a section's left and right margins and the label's gap
-SHORT_TEXT = 200   # characters: a name or a number fits one line; longer free text wraps
+# names and numbers: one line (free text wraps and grows, so a long answer shows whole)
+ONE_LINE = frozenset({"consultation.clinician_name", "consultation.gmc_number",
+                      "patient.family_name", "patient.given_name"})
 LAZY_BUILD_MS = 40
 
 # Choices whose enum value does not read well on its own ("lower_back_spreading").
@@ -146,9 +148,9 @@ def make_field(path: str, parent: QWidget) -> Field:
     if kind is int:
         low, high = _bounds(info)
         return NumberField(path, title, low, high, parent, unit=NUMBER_UNITS.get(path, ""))
-    # free text that may be long (the model's Text, not ShortText) wraps and is shown whole
-    long_text = any((getattr(m, "max_length", None) or 0) > SHORT_TEXT for m in info.metadata)
-    return TextField(path, title, parent, lines=MULTI_LINE.get(path, 1), wrap=long_text)
+    # free text wraps and is shown whole; a name or a number stays one line
+    return TextField(path, title, parent, lines=MULTI_LINE.get(path, 1),
+                     wrap=path not in ONE_LINE)
 
 
 class _Row:

@@ -21,6 +21,7 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QApplication
 
 from consult.record import file as recordfile
+from consult.record.answers import Answer, Mode
 from consult.rules.completeness import Problem
 from consult.store import Store, Who
 from forms.consultation.main_window import MainWindow
@@ -55,6 +56,10 @@ def long_record():
                             "Has tried a hot-water bottle, ibuprofen and a friend's tramadol.")
     record.legs.numbness_where = ("Left calf and the sole of the foot; numbness around the back "
                                   "passage since yesterday evening")
+    record.consultation.mode = Mode.VIDEO   # the observation's questions show
+    record.observation.bends_forward = "To mid-shin, slowly, hands on thighs, wincing on the way up"
+    record.red_flags.cancer_history = Answer.YES
+    record.red_flags.cancer_type = "Breast cancer, left, 2019: mastectomy, radiotherapy, tamoxifen"
     return record
 
 

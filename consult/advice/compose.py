@@ -184,6 +184,8 @@ def compose(record: Record, assessment: Assessment | None = None, *,
                 line = row_w.get(row.id, {}).get("go_now") or w["go_now"]["default"]
                 if line not in go_now:
                     go_now.append(line)
+        # calling 999 outranks going in: a 999 line comes first (and first in the SMS)
+        go_now.sort(key=lambda line: not line.startswith(w["go_now"]["call_999_prefix"]))
 
     card, card_keys = _card(record, rules, assessment, review_date or "your review")
     help_lines = [sheet_w["get_help_intro"], *card]

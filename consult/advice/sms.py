@@ -6,7 +6,8 @@ sends it), then the emergency lines. The card's full words do not fit in a text,
 the SMS carries the card's lines made short (resources/advice/advice.toml [sms]), in
 the card's order, exactly the lines the sheet carries (the same choice, by key). Parts
 are added in order of importance and one that would pass the limit is left out; the
-go-now line and the cauda equina line are never left out: when even they do not fit
+first go-now line and the cauda equina line are never left out (other go-now lines
+follow while they fit; the sheet has them all): when even they do not fit
 (a practice name of hundreds of characters) the greeting goes, and the tests prove the
 rest always fits.
 """
@@ -21,9 +22,9 @@ CARD_ORDER = ("ces", "mscc", "collapse", "fever", "weight_loss")
 def sms_text(sheet: AdviceSheet) -> str:
     w = words()["sms"]
     limit = int(w["max_chars"])
-    must = [" ".join(sheet.go_now)] if sheet.go_now else []
+    must = sheet.go_now[:1]  # the most urgent (a 999 line first)
     must.append(w["ces"])  # always on the card, always first of its lines
-    optional = [w[k] for k in CARD_ORDER[1:] if k in sheet.card_keys]
+    optional = [*sheet.go_now[1:], *(w[k] for k in CARD_ORDER[1:] if k in sheet.card_keys)]
     if sheet.review_date:
         optional.append(w["review"].format(date=sheet.review_date))
     optional.append(w["sheet"])

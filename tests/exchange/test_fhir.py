@@ -15,7 +15,7 @@ from consult.exchange.fhir import bundle, bundle_json, enable_when, questionnair
 from consult.note import note_pdf
 from consult.record.answers import Answer
 from consult.record.model import value_at
-from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, RULES
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, RULES, applies
 from consult.rules.screening import red_flag_paths
 from tests.support import EXAMPLES, load_example, negative_record
 
@@ -76,6 +76,8 @@ def test_each_examples_bundle_reads_back_with_every_red_flag_the_nhs_number_and_
             assert [a.valueCoding.code for a in found[path]] == ["Y"], path
         elif value is Answer.NO:
             assert [a.valueCoding.code for a in found[path]] == ["N"], path
+        elif applies(record, path):  # not asked: said so, never N
+            assert [a.valueCoding.code for a in found[path]] == ["not-asked"], path
     (practitioner,) = resources(b, "Practitioner")
     assert practitioner.identifier[0].system == fc.GMC_NUMBER_SYSTEM
     assert practitioner.identifier[0].value == record.consultation.gmc_number

@@ -49,6 +49,9 @@ def _output(args: argparse.Namespace) -> str:
         raise UsageError("give the output a file name (-o OUT)")
     if os.path.isdir(args.output):
         raise UsageError(f"{args.output}: is a folder; give the output a file name")
+    folder = os.path.dirname(args.output) or "."
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {args.output}: no folder {folder}; nothing written")
     if os.path.exists(args.output) and os.path.samefile(args.output, args.file):
         raise UsageError(f"{args.output}: that is the record itself; choose another output file")
     return args.output

@@ -46,7 +46,7 @@ def _check(record) -> None:
 
 
 @pytest.mark.hazard("H28")
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(record=records())
 def test_any_record_gives_the_emergency_lines_first_and_never_the_gps_own_words(record):
     _check(record)

@@ -695,13 +695,19 @@ class ConsultationForm(QScrollArea):
         return False
 
     def focus_first_unanswered(self) -> None:
-        """A new consultation starts at its first question with nothing in it."""
-        self.ensure_built()
-        for stop in self._stops():
-            if self._open(stop, required=False):
-                self._focus_stop(stop)
-                self.verticalScrollBar().setValue(0)
-                return
+        """A new consultation starts at its first question with nothing in it. The
+        sections built so far are looked at first: building the rest before the first
+        paint would add about 350 ms to start-up (issue 14); they are built after it."""
+        for everything in (False, True):
+            if everything:
+                if not self._pending:
+                    break
+                self.ensure_built()
+            for stop in self._stops():
+                if self._open(stop, required=False):
+                    self._focus_stop(stop)
+                    self.verticalScrollBar().setValue(0)
+                    return
         self.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event) -> None:

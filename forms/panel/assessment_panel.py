@@ -46,6 +46,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QPainter,
     QPalette,
+    QShowEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -511,7 +512,8 @@ class AssessmentPanel(QWidget):
         if callable(preview_text):
             self._preview_job = preview_text
             self._preview_label.setText("Note preview (updating\u2026)")
-            self._preview_timer.start()  # again: a burst of answers composes once
+            if self.isVisible():  # else from showEvent: the first preview after the first paint
+                self._preview_timer.start()  # again: a burst of answers composes once
         else:
             self._cancel_preview()
             self._show_preview(preview_text)
@@ -893,6 +895,11 @@ class AssessmentPanel(QWidget):
         return False
 
     # -- look ----------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._preview_job is not None:
+            self._preview_timer.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

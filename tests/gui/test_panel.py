@@ -13,6 +13,7 @@ from consult.rules import plan as core_plan
 from consult.rules.engine import assess
 from consult.rules.ruleset import load
 from forms.panel.assessment_panel import (
+    PREVIEW_DELAY_MS,
     STATUS_CONFIRMED,
     STATUS_NOT_CONFIRMED,
     STATUS_STALE,
@@ -562,6 +563,9 @@ def test_a_preview_given_as_a_function_is_composed_once_the_answers_pause(qtbot)
         panel.show_assessment(assess(record), compose)
     label = panel.findChild(QLabel, "previewLabel")
     assert "updating" in label.text() and calls == []
+    qtbot.wait(PREVIEW_DELAY_MS * 2)
+    assert calls == []  # not on screen yet: the first preview comes after the first paint
+    panel.show()
     qtbot.waitUntil(lambda: calls == [1], timeout=2000)
     assert panel.findChild(QPlainTextEdit, "preview").toPlainText() == "note 1"
     assert "updating" not in label.text()

@@ -196,9 +196,13 @@ def compose(record: Record, assessment: Assessment | None = None, *,
 
     facts = derive_facts.derive(record)
     about: list[str] = []
+    # "most likely the muscles, joints and ligaments" never beside a red flag, an
+    # inflammatory or an outside-the-pathway row: it would contradict the row's words
+    other_cause = bool(assessment.red_flag_rows) or any(
+        r.kind in ("ng65", "outside") for r in assessment.fired)
     if assessment.not_from_spine:
         about.append(w["about"]["not_from_spine"])
-    elif not emergency:
+    elif not emergency and not (facts.condition == "low back pain" and other_cause):
         about.append(w["about"][facts.condition.replace(" ", "_")])
     for row in assessment.fired:
         words_about = row_w.get(row.id, {}).get("about")

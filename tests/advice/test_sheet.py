@@ -238,3 +238,15 @@ def test_the_pdf_is_written_atomically_owner_only(tmp_path):
     write_pdf(compose(load_example("mechanical")), target)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert target.read_bytes().startswith(b"%PDF") and os.listdir(tmp_path) == ["advice.pdf"]
+
+
+@pytest.mark.parametrize("name", ["fracture", "inflammatory"])
+def test_a_sheet_with_another_likely_cause_does_not_also_say_muscles_and_joints(name, sheets):
+    about = dict(sheets[name].sections())[words()["sheet"]["about_title"]]
+    assert words()["about"]["low_back_pain"] not in about
+    assert about  # the row's own words say what is going on
+
+
+def test_plain_back_pain_says_muscles_and_joints_and_that_it_settles(sheets):
+    about = dict(sheets["mechanical"].sections())[words()["sheet"]["about_title"]]
+    assert about == [words()["about"]["low_back_pain"], words()["about"]["settles"]]

@@ -132,6 +132,11 @@ def _item_type(kind: Any) -> str:
             str: "string"}.get(kind, "string")
 
 
+def _title(field: Any, name: str) -> str:
+    """A field's title, or its name in words ("red_flags" -> "Red flags")."""
+    return field.title or name.replace("_", " ").capitalize()
+
+
 def _leaf_question(path: str, field: Any, record_type: type[BaseModel]) -> dict[str, Any]:
     kind, many = _unwrap(field.annotation)
     item: dict[str, Any] = {"linkId": path, "text": field.title or path.rsplit(".", 1)[-1],
@@ -153,7 +158,7 @@ def _group(path: str, title: str, model: type[BaseModel], *, repeats: bool = Fal
         child = f"{path}.{name}" if path else name
         kind, many = _unwrap(field.annotation)
         if isinstance(kind, type) and issubclass(kind, BaseModel):
-            children.append(_group(child, field.title or name, kind, repeats=many))
+            children.append(_group(child, _title(field, name), kind, repeats=many))
         else:
             children.append(_leaf_question(child, field, model))
     group: dict[str, Any] = {"linkId": path, "text": title, "type": "group", "item": children}
@@ -251,7 +256,7 @@ def _response_items(record: Record, model: BaseModel, path: str) -> list[dict[st
             for sub in (value if many else [value]):
                 inner = _response_items(record, sub, child)
                 if inner:
-                    items.append({"linkId": child, "text": field.title or name, "item": inner})
+                    items.append({"linkId": child, "text": _title(field, name), "item": inner})
             continue
         answers = _answers(value)
         if answers:
@@ -386,21 +391,36 @@ def composition(record: Record, assessment: Assessment, refs: dict[str, str], wh
             "section": sections}
 
 
+def consulted(record: Record) -> str | None:
+    """When the consultation took place, as a FHIR date or dateTime (UK local time with
+    its offset), or None when the date is not recorded."""
+    c = record.consultation
+    if c.date is None:
+        return None
+    if c.time is None:
+        return c.date.isoformat()
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime.combine(c.date, c.time, tzinfo=ZoneInfo("Europe/London"))
+    return moment.isoformat(timespec="seconds")
+
+
 def bundle(record: Record, pdf: bytes, *, assessment: Assessment | None = None,
            draft: bool = False, now: dt.datetime | None = None) -> Bundle:
     assessment = assessment or assess(record)
     now = now or dt.datetime.now(dt.UTC)
     when = now.isoformat(timespec="seconds")
+    seen = consulted(record) or when  # the findings' time: the consultation's
     names = ("composition", "patient", "practitioner", "condition", "startback",
              "questionnaire", "response", "document")
     refs = {n: f"urn:uuid:{uuid.uuid4()}" for n in names}
     resources: dict[str, dict[str, Any] | None] = {
         "patient": patient(record),
         "practitioner": practitioner(record),
-        "condition": condition(record, refs["patient"], when),
-        "startback": startback_observation(assessment, refs["patient"], when),
+        "condition": condition(record, refs["patient"], seen),
+        "startback": startback_observation(assessment, refs["patient"], seen),
         "questionnaire": questionnaire(),
-        "response": questionnaire_response(record, refs["patient"], refs["practitioner"], when),
+        "response": questionnaire_response(record, refs["patient"], refs["practitioner"], seen),
         "document": document_reference(pdf, refs["patient"], refs["practitioner"], when),
     }
     if resources["startback"] is None:

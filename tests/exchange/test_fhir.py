@@ -188,3 +188,18 @@ def test_a_finalised_notes_bundle_carries_the_stored_pdf_byte_for_byte(tmp_path)
     assert doc.content[0].attachment.hash == hashlib.sha256(stored).digest()
     assert json.loads(b.model_dump_json())["type"] == "document"
     store.close()
+
+
+def test_the_findings_carry_the_consultations_time_in_uk_local_time():
+    import datetime as dt
+
+    from consult.exchange.fhir import consulted
+
+    record = negative_record()
+    record.consultation.date, record.consultation.time = dt.date(2026, 7, 1), dt.time(9, 40)
+    assert consulted(record) == "2026-07-01T09:40:00+01:00"  # British Summer Time
+    record.consultation.time = None
+    assert consulted(record) == "2026-07-01"
+    b = bundle(record, b"%PDF")
+    (response,) = resources(b, "QuestionnaireResponse")
+    assert str(response.authored).startswith("2026-07-01")

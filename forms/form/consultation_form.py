@@ -292,6 +292,9 @@ class SectionWidget(QFrame):
         for row in self.rows.values():
             if row.label.width() != width or row.label.minimumWidth() != width:
                 row.label.setFixedWidth(width)
+            # the lines the question wraps to at this width (a form layout gives a label
+            # the height of one line, or of its answer, otherwise)
+            row.label.setMinimumHeight(row.label.heightForWidth(width))
             row.label.setAlignment(side | Qt.AlignmentFlag.AlignVCenter)
         for label in self.findChildren(QLabel, "subHeading"):
             if label.parentWidget() is not self:   # a group's, its button after it: in the

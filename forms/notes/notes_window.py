@@ -65,6 +65,9 @@ SETTINGS_KEY = "notesWindow"     # QSettings group: where the user left the wind
 PREFERRED_SIZE = QSize(1600, 950)   # on a screen that has room; otherwise the screen's size
 MIN_PREVIEW_WIDTH = 520   # a page beside the list narrower than this is too small to read
 LIST_SHARE_BELOW = 0.45   # of the height, with the preview below the list
+# every note's urgency worked out in this process, by database and (note id, version): a
+# note's answers never change, so the list opened again needs no second assessment
+WORKED_OUT: dict[tuple[str, str, int], Urgency] = {}
 URGENCY_BATCH = 40   # notes assessed per background job: a preview asked for waits for one batch
 
 
@@ -292,6 +295,11 @@ class NotesWindow(QMainWindow):
     def _ask_urgencies(self) -> None:
         if self.background.closed:
             return
+        where = str(self.store.engine.url)   # the password, if any, shown as ***
+        remembered = {n.key: WORKED_OUT[(where, *n.key)] for n in self.model.notes()
+                      if (where, *n.key) in WORKED_OUT and n.key not in self.model.known_urgencies()}
+        if remembered:
+            self.notes.set_urgencies(remembered)
         known = self.model.known_urgencies() | self._asking
         missing = [n.key for n in self.model.notes() if n.key not in known]
         store, closed = self.store, self._closed
@@ -307,6 +315,8 @@ class NotesWindow(QMainWindow):
     def _urgencies_found(self, batch: list[tuple[str, int]],
                          found: dict[tuple[str, int], Urgency]) -> None:
         self._asking.difference_update(batch)
+        where = str(self.store.engine.url)
+        WORKED_OUT.update({(where, *key): urgency for key, urgency in found.items()})
         self.notes.set_urgencies(found)
 
     def _urgencies_failed(self, batch: list[tuple[str, int]], exc: BaseException) -> None:

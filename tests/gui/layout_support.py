@@ -1,5 +1,7 @@
 """What a GP cannot read on screen: every visible piece of text that is cut off,
 elided or hidden behind a scroll bar, measured with the widget's own font metrics.
+(A read-only text box is a document to scroll through, such as the note preview: not
+counted.)
 
     clipped(window)   # ["QLineEdit 'consultation.patient_location': text 640 px in 301 px", ...]
 
@@ -82,6 +84,8 @@ def _line_edit(edit: QLineEdit) -> str | None:
 
 
 def _plain_text(editor: QPlainTextEdit) -> str | None:
+    if editor.isReadOnly():
+        return None   # a document to read through (the note preview): it scrolls by design
     for bar in (editor.verticalScrollBar(), editor.horizontalScrollBar()):
         if bar.maximum() > 0:
             return f"{_name(editor)}: its text scrolls ({bar.maximum()} px hidden)"

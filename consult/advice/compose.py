@@ -240,10 +240,8 @@ def compose(record: Record, assessment: Assessment | None = None, *,
         if entry["section"] == "none":
             continue
         found = _template_fields(template.text, item.text) or {}
-        route_id = "physio" if sid.startswith("physio") else "msk" if "route" in entry["text"] \
-            else None
         text = entry["text"].format(when=found.get("when", "the time your doctor gave you"),
-                                    route=_route(record, route_id))
+                                    route=_route(record, entry.get("route")))
         if text not in parts[entry["section"]]:
             parts[entry["section"]].append(text)
     if record.plan.fit_note is FitNote.ISSUED:

@@ -56,6 +56,15 @@ def test_every_rule_row_and_suggestion_has_patient_words():
     for sid, entry in w["plan"].items():
         assert entry["section"] in ("what_to_do", "medicines", "work", "self_care", "none")
         assert bool(entry["text"]) == (entry["section"] != "none"), sid
+        assert ("{route}" in entry["text"]) == ("route" in entry), sid
+        assert entry.get("route", "physio") in w["routes"]
+
+
+def test_the_practices_physiotherapy_details_reach_the_physiotherapy_line():
+    record = load_example("sciatica")
+    record.practice.physio_self_referral = "Self-refer at physio.example.nhs.uk"
+    text = compose(record).text()
+    assert "Your practice's details: Self-refer at physio.example.nhs.uk" in text
 
 
 @pytest.mark.hazard("H28")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 
 from consult.note.versioning import show_datetime
 from consult.record.answers import Band
@@ -35,6 +35,7 @@ URGENCY, DATE, PATIENT, NHS, BORN, CLINICIAN, NOTE, FINALISED, PRINTED = range(l
 NOTE_ROLE = Qt.ItemDataRole.UserRole          # the row's NoteInfo
 NOT_PRINTED = QColor("#A86F00")               # amber: still to print (the word says it too)
 EMERGENCY_COLOUR = QColor("#C62828")          # red: the word EMERGENCY says it too
+EMERGENCY_ON_DARK = QColor("#FF8A80")         # the same red, readable on a dark palette
 PRINTED_YES, PRINTED_NO = "\u2713 Yes", "No"
 WORKING_OUT = "\u2026"                        # the urgency is still being worked out
 NOT_KNOWN = "Not known"                       # the record cannot be read: read the note
@@ -278,7 +279,8 @@ class NotesModel(QAbstractTableModel):
                 return self._bold
         if column == URGENCY and urgency is not None:
             if role == Qt.ItemDataRole.ForegroundRole and urgency.disposition == Band.EMERGENCY:
-                return QBrush(EMERGENCY_COLOUR)
+                dark = QGuiApplication.palette().base().color().lightness() < 128
+                return QBrush(EMERGENCY_ON_DARK if dark else EMERGENCY_COLOUR)
             if role == Qt.ItemDataRole.FontRole and (urgency.disposition in PRESSING
                                                      or urgency.disposition is None):
                 return self._bold

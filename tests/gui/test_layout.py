@@ -173,6 +173,29 @@ def test_the_notes_window_shows_every_column_whole(qtbot, triage_store, size):
     assert window.splitter.orientation() == Qt.Orientation.Vertical
 
 
+def test_on_a_wide_screen_the_page_is_beside_the_list_and_the_divider_is_remembered(
+        qtbot, triage_store):
+    window = _notes_window(qtbot, triage_store)
+    window.resize(1600, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    QApplication.processEvents()
+    assert window.splitter.orientation() == Qt.Orientation.Horizontal
+    assert window.table.horizontalScrollBar().maximum() == 0
+    assert window.splitter.sizes()[1] >= 520   # the page is still readable
+    list_width = window.splitter.sizes()[0]
+    window.splitter.moveSplitter(list_width + 80, 1)   # the user widens the list
+    moved = window.splitter.sizes()
+    assert moved[0] > list_width
+    window.close()
+    again = _notes_window(qtbot, triage_store)
+    again.resize(1600, 950)
+    again.show()
+    qtbot.waitExposed(again)
+    QApplication.processEvents()
+    assert again.splitter.sizes() == moved
+
+
 def test_the_notes_window_fits_the_screen_and_remembers_where_it_was_left(qtbot, triage_store):
     first = _notes_window(qtbot, triage_store)
     free = first.screen().availableGeometry()

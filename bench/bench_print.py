@@ -17,7 +17,9 @@ prints stamped), then copies the notes' rows under other names and NHS numbers u
   - raster:  for reference, the old route (forms.printing.print_many_raster: each page
              drawn by pdfium at up to 300 dpi into the QPrinter) for --raster notes
 and prints median milliseconds of --repeat runs (raster: one run), notes per second,
-and the ratio print / bare. Target: 200 notes rendered for printing at >= 20 notes/s.
+and the ratio print / bare. Target (issue 14): 200 notes rendered for printing at
+>= 50 notes per second per core, counted in CPU time (the process's, every thread),
+so that a busy or a many-core machine reads the same.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ FAMILY = ["Taylor", "Okafor", "Smith", "Jones", "Patel", "Khan", "Williams", "Br
           "Green"]
 GIVEN = ["Sam", "Alex", "Ngozi", "Wei", "Priya", "Tom", "Sarah", "Mohammed", "Emma", "Jack"]
 WHO = Who("Bench GP", "bench")
-TARGET = 20.0   # notes per second
+TARGET = 50.0   # notes per second of CPU time (per core)
 
 
 def seed(store: Store, total: int, real: int) -> list[tuple[str, int]]:
@@ -145,6 +147,12 @@ def main() -> int:
 
         ms, pages = timed(print_job, args.repeat)
         rows.append((f"print: Store.pdf x{n} + print_many to a file", n, ms))
+        cpu = []
+        for _ in range(args.repeat):
+            start = time.process_time()
+            print_job()
+            cpu.append((time.process_time() - start) * 1000)
+        cpu_ms = statistics.median(cpu)
         pdfs = [store.pdf(i, v) for i, v in targets]
         ms_pdf, _ = timed(lambda: [store.pdf(i, v) for i, v in targets], args.repeat)
         ms_combine, job = timed(lambda: printjob.combine(pdfs), args.repeat)
@@ -188,8 +196,10 @@ def main() -> int:
         print(f"{name:<56}{count:>6}{ms:>9.0f}{count / (ms / 1000):>9.1f}")
     print(f"ratio print / bare: {rows[0][2] / ms_bare:.2f}")
     rate = n / (rows[0][2] / 1000)
-    print(f"rendered for printing: {rate:.1f} notes/s (target >= {TARGET:g} notes/s): "
-          f"{'met' if rate >= TARGET else 'NOT met'}")
+    per_core = n / (cpu_ms / 1000)
+    print(f"rendered for printing: {rate:.1f} notes/s wall; {per_core:.1f} notes per CPU-second "
+          f"(per core; {cpu_ms:.0f} ms of CPU, median of {args.repeat}) (target >= {TARGET:g} "
+          f"per core): {'met' if per_core >= TARGET else 'NOT met'}")
     return 0
 
 

@@ -651,7 +651,10 @@ class MainWindow(QMainWindow):
         said = Counter(p.message for p in found)
         for p in found:
             text = p.message
-            if said[text] > 1:   # the same words for two questions: name each one's question
+            # the same words for two questions, or words naming an item for one of its
+            # sub-questions (when it started): name the question itself
+            sub_question = p.field.count(".") > 1 and not p.field.endswith(".answer")
+            if said[text] > 1 or sub_question:
                 owner, leaf = resolve(self.record, p.field)
                 text += f"\n\u21b3 {type(owner).model_fields[leaf].title or leaf}"
             item = QListWidgetItem(text)

@@ -111,6 +111,9 @@ def test_every_to_finish_entry_is_shown_whole_and_two_alike_are_told_apart(qtbot
     assert texts[2] == "Record whether the pain started suddenly or gradually."
     assert clipped(window.to_finish) == []
     assert all(window.to_finish.item(i).toolTip() == texts[i] for i in range(3))
+    # alone, a sub-question still says which one it is: not the bladder question itself
+    window._refresh_to_finish([Problem(field="red_flags.ces_bladder.onset", message=bladder)])
+    assert window.to_finish.item(0).text() == f"{bladder}\n\u21b3 Started"
     window.dirty = False
 
 

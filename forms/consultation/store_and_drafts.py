@@ -17,6 +17,7 @@ Restore (hazard H4); a crash loses at most about DRAFT_DELAY_MS of typing (H5).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from concurrent.futures import Future
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
@@ -118,6 +119,7 @@ class StoreAndDrafts(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DRAFT_DELAY_MS)
         self.timer.timeout.connect(self.save_now)
+        self._change_before_store: float | None = None  # the first change typed before it opened
 
     # -- who is working and the store ---------------------------------------------------------
     def start_up(self) -> None:
@@ -161,8 +163,12 @@ class StoreAndDrafts(QObject):
         self.window.store_bar.clear()
         self.show_who()
         self.window.store_changed(True)
-        if self.window.dirty and not self.window.locked:  # typed while the store was opening
-            self.schedule()
+        if self.window.dirty and not self.window.locked:  # typed while the store was opening:
+            # the draft is written when it would have been had the store been open
+            waited = 0 if self._change_before_store is None else \
+                int((time.monotonic() - self._change_before_store) * 1000)
+            self.timer.start(max(0, DRAFT_DELAY_MS - waited))
+        self._change_before_store = None
         drafts = [d for d in drafts if d.draft_id != self.window.draft_id]
         if offer_drafts and drafts:
             self.offer_drafts(drafts)
@@ -212,7 +218,11 @@ class StoreAndDrafts(QObject):
     # -- the draft -------------------------------------------------------------------------
     def schedule(self) -> None:
         """A change: write the draft in about a second, unless a write is already due."""
-        if self.store is None or self.window.locked or self.background.closed:
+        if self.window.locked or self.background.closed:
+            return
+        if self.store is None:  # still opening: written as soon as it opens (_store_opened)
+            if self._change_before_store is None:
+                self._change_before_store = time.monotonic()
             return
         if not self.timer.isActive():
             self.timer.start()
@@ -233,6 +243,7 @@ class StoreAndDrafts(QObject):
 
     def save_now(self) -> Future | None:
         """Snapshot the record here, in the GUI thread; write it in the worker thread."""
+        self.timer.setInterval(DRAFT_DELAY_MS)  # after a catch-up write once the store opened
         store, who, w = self.store, self.who, self.window
         if store is None or who is None or w.locked or self.background.closed:
             return None

@@ -573,6 +573,7 @@ def test_a_preview_given_as_a_function_is_composed_once_the_answers_pause(qtbot)
     assert panel.preview_text() == "note 2"  # read before the pause: composed at once
 
 
+@pytest.mark.hazard("H1")
 def test_a_fired_rows_card_is_shown_whole_at_1366x768(qtbot, monkeypatch):
     from forms import dialogs
     from forms.consultation.main_window import MainWindow

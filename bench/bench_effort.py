@@ -492,7 +492,7 @@ def check_record(window) -> list[str]:
 
 CASE_WORDS = ("Five-day history", "after lifting", "first episode", "no leg symptoms",
               "Pain 5/10 now, 7/10 at worst", "modified duties", "sleep disturbed", "Telephone",
-              "At home", "Low risk")
+              "Low risk")
 
 
 def _between(text: str, start: str, end: str) -> str:
@@ -514,8 +514,10 @@ def check_pdf(path: Path) -> list[str]:
     wrong = [f"PDF lacks {s!r}" for s in (f"{FAMILY.upper()}, {GIVEN}", "943 476 5919",
                                          *CASE_WORDS)
              if s.lower() not in flat.lower()]
-    screen = _between(text, "Pertinent negatives", "Page 1 of") + _between(
-        text, "Red-flag screen, question by question", "Rules that fired")
+    appendix = _between(text, "\nRed-flag screen", "\nRules that fired")
+    if "\nImpression" in appendix:
+        appendix = appendix[:appendix.index("\nImpression")]
+    screen = _between(text, "Pertinent negatives", "Page 1 of") + appendix
     if not screen:
         wrong.append("PDF has no red-flag screen")
     lines = text.splitlines()

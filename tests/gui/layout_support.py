@@ -48,11 +48,11 @@ def _label(label: QLabel) -> str | None:
     text = label.text()
     if not text or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
-    if label.textFormat() == Qt.TextFormat.RichText or (QtGui.Qt.mightBeRichText(text) \
-            and label.textFormat() != Qt.TextFormat.PlainText):
-        return None   # rich text lays itself out (links, bold): not measured here
     room = label.contentsRect()
     room.adjust(label.margin(), label.margin(), -label.margin(), -label.margin())
+    if label.textFormat() == Qt.TextFormat.RichText or (QtGui.Qt.mightBeRichText(text)
+                                                        and label.textFormat() != Qt.TextFormat.PlainText):
+        return _rich_label(label, room)
     metrics = label.fontMetrics()
     shown = _lines(text) if label.buddy() is not None else text.splitlines() or [""]
     if label.wordWrap():
@@ -65,6 +65,26 @@ def _label(label: QLabel) -> str | None:
     widest = max(metrics.horizontalAdvance(line) for line in shown)
     if widest > room.width() + SLACK:
         return f"{_name(label)}: text {widest} px in {room.width()} px: {text[:40]!r}"
+    return None
+
+
+def _rich_label(label: QLabel, room: QRect) -> str | None:
+    """Rich text (bold words, colour): laid out as the label does, at its width."""
+    document = QtGui.QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    if label.wordWrap():
+        document.setTextWidth(room.width())
+        needed = document.size().height()
+        if needed > room.height() + SLACK:
+            return f"{_name(label)}: {needed:.0f} px of wrapped text in {room.height()} px: " \
+                   f"{document.toPlainText()[:40]!r}"
+        return None
+    needed = document.idealWidth()
+    if needed > room.width() + SLACK:
+        return f"{_name(label)}: text {needed:.0f} px in {room.width()} px: " \
+               f"{document.toPlainText()[:40]!r}"
     return None
 
 

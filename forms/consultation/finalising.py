@@ -29,7 +29,7 @@ from consult import atomic
 from consult.record.file import RecordFileError
 from consult.store.model import NoteInfo
 from consult.words import plural
-from forms import dialogs, printing
+from forms import dialogs
 from forms.background import Op
 from forms.banner import banner_text
 from forms.bars import MessageBar
@@ -322,6 +322,8 @@ class Finaliser(QObject):
             from consult.note import note_pdf
 
             pdf = note_pdf(w.record)
+        from forms import printing  # with the first print, not before the first paint
+
         printer = printing.ask_printer(parent)
         if printer is None:
             return

@@ -522,12 +522,9 @@ class NotesWindow(QMainWindow):
         total = sum(sizes)
         if total <= 0:
             return
-        if not self._user_sized:
-            first = table if wide else int(total * LIST_SHARE_BELOW)
-        elif wide and sizes[0] < table <= total - MIN_PREVIEW_WIDTH:
-            first = table   # longer names listed than when the user set the divider
-        else:
-            return
+        if self._user_sized:
+            return   # where the user put the divider
+        first = table if wide else int(total * LIST_SHARE_BELOW)
         if first != sizes[0]:
             self._quiet_split = True
             self.splitter.setSizes([first, total - first])

@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
             plan_menu.addAction(action)
         plan_menu.addSeparator()
         plan_menu.addAction(self.act_advice)
-        go_menu = menu.addMenu("&Go")
+        go_menu = menu.addMenu("Go")  # no letter: the form's sections need them all (F6, F7)
         go_menu.addAction(self.act_sections)
         go_menu.addAction(self.act_finish)
         help_menu = menu.addMenu("&Help")

@@ -257,6 +257,10 @@ class SectionWidget(QFrame):
                 self._button_waiting = None
             if self.headings:
                 self.headings[-1].rows.append(self.rows[entry])
+        first = next(e for e in spec.entries if isinstance(e, str))
+        if first in HEADING_MNEMONICS:  # the section's shortcut is on its heading
+            heading.setText(HEADING_MNEMONICS[first])
+            heading.setBuddy(self.rows[first].label.buddy())
 
     def _group_button(self, group_id: str) -> QPushButton:
         """"All denied" for one clinical group (clinical reference, 5a): never all red flags."""
@@ -307,7 +311,12 @@ class SectionWidget(QFrame):
 
 
 # Letters the menus, side lists and plan panel already use: Alt+letter must do one thing.
-RESERVED_MNEMONICS = set("fepgh" + "st" + "anidc")
+# (The Go menu has no letter: its two entries are F6 and F7, and the form needs every letter
+# it can get so that each of the twelve sections has a shortcut.)
+RESERVED_MNEMONICS = set("feph" + "st" + "anidc")
+
+
+HEADING_MNEMONICS: dict[str, str] = {}  # first question's path -> its section heading, with &
 
 
 def _mnemonic_labels() -> dict[str, str]:
@@ -327,10 +336,54 @@ def _mnemonic_labels() -> dict[str, str]:
                 labels[path] = text[:i].replace("&", "&&") + "&" + text[i:].replace("&", "&&")
                 return
 
+    def letters(path: str) -> list[str]:
+        return list(dict.fromkeys(ch.lower() for ch in _label_text(path)
+                                  if ch.isascii() and ch.isalpha() and ch.lower() not in used))
+
+    def mark(path: str, letter: str) -> None:
+        text = _label_text(path)
+        i = text.lower().index(letter)
+        used.add(letter)
+        labels[path] = text[:i].replace("&", "&&") + "&" + text[i:].replace("&", "&&")
+
     paths = [e for spec in SECTIONS for e in spec.entries if isinstance(e, str)]
     firsts = [next(e for e in spec.entries if isinstance(e, str)) for spec in SECTIONS]
-    for path in firsts + [p for p in paths if p not in firsts]:
-        give(path)
+    # every section needs its shortcut: the first questions share the letters as a matching
+    # (each takes a letter of its own label; "Pain now (0-10)" has only o and w left)
+    # or, failing that, a letter of the section's heading (a mnemonic on the heading,
+    # whose buddy is the first question)
+    titles = {first: spec.title for first, spec in zip(firsts, SECTIONS, strict=True)}
+    owner: dict[str, str] = {}
+
+    def options(path: str) -> list[str]:
+        heading = [ch.lower() for ch in titles[path] if ch.isascii() and ch.isalpha()
+                   and ch.lower() not in used]
+        return list(dict.fromkeys([*letters(path), *heading]))
+
+    def take(path: str, seen: set[str]) -> bool:
+        for letter in options(path):
+            if letter in seen:
+                continue
+            seen.add(letter)
+            if letter not in owner or take(owner[letter], seen):
+                owner[letter] = path
+                return True
+        return False
+
+    for path in firsts:
+        take(path, set())
+    for letter, path in sorted(owner.items(), key=lambda item: firsts.index(item[1])):
+        if letter in letters(path):
+            mark(path, letter)
+        else:
+            title = titles[path]
+            i = title.lower().index(letter)
+            used.add(letter)
+            HEADING_MNEMONICS[path] = title[:i].replace("&", "&&") + "&" + \
+                title[i:].replace("&", "&&")
+    for path in paths:
+        if path not in firsts:
+            give(path)
     return labels
 
 
@@ -602,7 +655,7 @@ class ConsultationForm(QScrollArea):
         found = []
         for spec in SECTIONS:
             first = next(e for e in spec.entries if isinstance(e, str))
-            text = MNEMONIC_LABELS.get(first, "")
+            text = MNEMONIC_LABELS.get(first, "") or HEADING_MNEMONICS.get(first, "")
             letter = next((text[i + 1] for i in range(len(text) - 1)
                            if text[i] == "&" and text[i + 1] != "&"
                            and (i == 0 or text[i - 1] != "&")), "")

@@ -1,0 +1,399 @@
+"""Issue 13, parts 2-6, by keyboard as a GP presses keys: choices and scores move on, the
+duration in one field, the focus where the GP is, Enter to the next question the note
+needs, one red-flag group per key, one chord for the plan, safety-netting from the plan's
+item, export into the settings' folder, no shortcut that answers, the shortcuts window,
+and leaving a consultation with its draft kept."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from consult.record.answers import (
+    Agreement,
+    Answer,
+    DurationUnit,
+    InfoMethod,
+    Mode,
+    Place,
+    WorkStatus,
+)
+from consult.record.model import Record
+from forms import dialogs
+from forms.consultation.main_window import MainWindow
+from forms.dialogs import settings as app_settings
+from forms.dialogs.shortcuts import ShortcutsDialog, action_rows
+from forms.form.widgets import parse_duration
+from tests.support import load_example, negative_record
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SETTINGS = app_settings.AppSettings(clinician_name="Dr Asha Patel", gmc_number="1234567",
+                                    practice_name="Riverside Surgery")
+
+
+def focused():
+    return QApplication.focusWidget()
+
+
+def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
+    for _ in range(times):
+        qtbot.keyClick(focused(), key, modifier)
+
+
+def type_(qtbot, text: str) -> None:
+    qtbot.keyClicks(focused(), text)
+
+
+def target(window, path):
+    return window.form.fields[path].focus_target()
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: seen.append(("discard", a))
+                        or "discard")
+    monkeypatch.setattr(dialogs, "show_error", lambda *a: seen.append(("error", a)))
+    monkeypatch.setattr(dialogs, "show_info", lambda *a: seen.append(("info", a)))
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: seen.append(("save", a)) or None)
+    return seen
+
+
+@pytest.fixture
+def window(qtbot, calls):
+    app_settings.save_settings(SETTINGS)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.form.ensure_built()
+    w.form.focus_first_unanswered()
+    return w
+
+
+def show(window, record: Record) -> None:
+    window.show_consultation(record)
+
+
+# --- part 4: the focus goes where the GP is --------------------------------------------------
+
+
+@pytest.mark.hazard("H3")
+def test_a_new_consultation_starts_at_the_first_empty_question_and_tab_passes_what_settings_filled(
+        qtbot, window):
+    assert focused() is target(window, "consultation.mode")
+    type_(qtbot, "V")  # video: the only choice with V, the focus moves on
+    assert window.record.consultation.mode is Mode.VIDEO
+    assert focused() is target(window, "consultation.identity_confirmed")
+    # Shift+Tab goes back through the clinician and GMC number the settings filled ...
+    press(qtbot, Qt.Key.Key_Backtab)
+    assert focused() is target(window, "consultation.gmc_number")
+    press(qtbot, Qt.Key.Key_Backtab)
+    assert focused() is target(window, "consultation.clinician_name")
+    # ... and Tab passes them by, from the date on
+    window.form.focus_field("consultation.date")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is target(window, "consultation.mode")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is target(window, "consultation.identity_confirmed")
+    # edited by the GP, a value is the GP's own and Tab visits it again
+    window.form.focus_field("consultation.clinician_name")
+    target(window, "consultation.clinician_name").selectAll()
+    type_(qtbot, "Dr Kofi Mensah")
+    window.form.focus_field("consultation.time")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is target(window, "consultation.mode")  # time filled: mode next
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is target(window, "consultation.clinician_name")
+
+
+def test_identifiers_from_the_patient_list_leave_the_tab_chain(qtbot, window):
+    r = window.record
+    window.form.focus_field("patient.family_name")
+    type_(qtbot, "Okafor")  # typed: stays in the chain
+    assert "patient.family_name" not in window.form.prefilled()
+    r.patient.source = "EMIS Web list imported 2026-12-07"
+    window.form.set_answer("patient.given_name", "Daniel")  # as the list fills it
+    qtbot.waitUntil(lambda: "patient.given_name" in window.form.prefilled(), timeout=1000)
+    assert target(window, "patient.given_name").property("prefilled")
+
+
+def test_enter_goes_to_the_next_unanswered_question_the_note_needs(qtbot, window):
+    show(window, negative_record())
+    r = window.record
+    r.history.episode = None
+    r.red_flags.fever_or_unwell = Answer.NOT_ASKED
+    window.form.load(r)
+    window._refresh()
+    window.form.focus_field("history.site")
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is target(window, "history.episode")
+    type_(qtbot, "F")  # first episode
+    press(qtbot, Qt.Key.Key_Return)  # the next one the note needs: the infection group
+    assert focused() is window.form.group_button("infection")
+
+
+def test_where_the_patient_is_is_a_choice_with_words_only_for_other(qtbot, window):
+    window.form.focus_field("consultation.patient_place")
+    type_(qtbot, "O")  # other: where, in words, next
+    assert window.record.consultation.patient_place is Place.OTHER
+    assert focused() is target(window, "consultation.patient_location")
+    type_(qtbot, "Car park, Tesco Leeds Road")
+    window.form.focus_field("consultation.patient_place")
+    type_(qtbot, "H")  # home: the words are kept, the focus moves past them
+    assert window.record.consultation.patient_place is Place.HOME
+    assert window.record.consultation.patient_location == "Car park, Tesco Leeds Road"
+    assert focused() is target(window, "consultation.interpreter")
+
+
+# --- part 3: choices move on; the duration in one field ----------------------------------------
+
+
+def test_a_unique_letter_chooses_and_moves_on_an_ambiguous_one_steps_through_its_choices(
+        qtbot, window):
+    window.form.focus_field("impact.work")
+    type_(qtbot, "M")  # modified duties: the only choice with M
+    assert window.record.impact.work is WorkStatus.MODIFIED
+    assert focused() is not target(window, "impact.work")
+    window.form.focus_field("impact.work")
+    type_(qtbot, "N")  # normal and not in work both start with N: the focus stays
+    assert window.record.impact.work is WorkStatus.NORMAL
+    assert focused() is target(window, "impact.work")
+    type_(qtbot, "N")
+    assert window.record.impact.work is WorkStatus.NOT_IN_WORK
+    press(qtbot, Qt.Key.Key_Delete)
+    assert window.record.impact.work is None
+
+
+def test_start_back_items_move_on_letter_by_letter(qtbot, window):
+    window.form.focus_field("startback.leg_pain")
+    for key in "DADDDDDD":  # items 1-8 in turn, each key where the focus is then
+        type_(qtbot, key)
+    sb = window.record.startback
+    assert sb.leg_pain is Agreement.DISAGREE and sb.shoulder_neck_pain is Agreement.AGREE
+    assert sb.low_mood is Agreement.DISAGREE
+    assert focused() is target(window, "startback.bothersome")
+
+
+def test_a_pain_score_moves_on_once_no_digit_can_follow(qtbot, window):
+    window.form.focus_field("impact.pain_now")
+    type_(qtbot, "1")  # may be 10: waits
+    assert focused() is target(window, "impact.pain_now")
+    type_(qtbot, "0")
+    assert window.record.impact.pain_now == 10
+    assert focused() is target(window, "impact.pain_worst")
+    type_(qtbot, "7")
+    assert window.record.impact.pain_worst == 7
+    assert focused() is not target(window, "impact.pain_worst")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("5d", (5, "days")), ("3w", (3, "weeks")), ("4m", (4, "months")), ("2y", (2, "years")),
+    ("5 days", (5, "days")), ("2 weeks", (2, "weeks")), ("1 month", (1, "months")),
+    ("10 D", (10, "days"))])
+def test_duration_words_and_letters(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.hazard("H9")
+def test_the_duration_in_one_field_with_a_message_beside_it_when_it_cannot_be_read(qtbot,
+                                                                                  window):
+    window.form.focus_field("history.duration_value")
+    type_(qtbot, "3w")
+    h = window.record.history
+    assert (h.duration_value, h.duration_unit) == (3, DurationUnit.WEEKS)
+    target(window, "history.duration_value").selectAll()
+    type_(qtbot, "5")  # no unit: never a guessed one
+    press(qtbot, Qt.Key.Key_Tab)
+    assert (h.duration_value, h.duration_unit) == (None, None)
+    error = window.form.rows["history.duration_value"].error
+    assert error.isVisible() and error.text() == "Add the unit: 5d (days), 5w (weeks), " \
+        "5m (months) or 5y (years)."
+    window.form.focus_field("history.duration_value")
+    target(window, "history.duration_value").selectAll()
+    type_(qtbot, "6 fortnights")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert "is not a duration" in error.text()
+    window.form.focus_field("history.duration_value")
+    target(window, "history.duration_value").selectAll()
+    type_(qtbot, "2 weeks")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert (h.duration_value, h.duration_unit) == (2, DurationUnit.WEEKS)
+    assert not error.isVisible()
+
+
+# --- part 2: grouped screening ---------------------------------------------------------------
+
+
+@pytest.mark.hazard("H2")
+def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next(qtbot, window):
+    r = window.record
+    button = window.form.group_button("cauda_equina")
+    window.form.ensureWidgetVisible(button)
+    button.setFocus()
+    press(qtbot, Qt.Key.Key_N)
+    assert r.red_flags.ces_bladder.answer is Answer.NO
+    assert r.red_flags.cancer_history is Answer.NOT_ASKED  # never the other groups
+    assert focused() is window.form.group_button("cancer")
+    # a Yes inside a group is one key, item by item as before
+    press(qtbot, Qt.Key.Key_Tab)
+    assert focused() is target(window, "red_flags.cancer_history")
+    press(qtbot, Qt.Key.Key_Y)
+    assert r.red_flags.cancer_history is Answer.YES
+    window.form.group_button("cancer").setFocus()
+    press(qtbot, Qt.Key.Key_N)  # the rest of the group; the Yes stays
+    assert r.red_flags.cancer_history is Answer.YES
+    assert r.red_flags.weight_loss is Answer.NO  # the weak flags are asked with cancer
+    assert "red_flags.cancer_history" not in r.red_flags.asked_as_group
+
+
+@pytest.mark.hazard("H2")
+def test_no_control_records_all_red_flags_at_once(window):
+    texts = [a.text().replace("&", "") for a in window.findChildren(type(window.act_new))]
+    texts += [w.text().replace("&", "") for w in window.findChildren(QLabel)]
+    assert not [t for t in texts if re.search(r"remaining red flags|all red flags", t, re.I)]
+
+
+# --- part 5: the plan in one chord, safety-netting from its item, export to the folder ------
+
+
+@pytest.mark.hazard("H13")
+def test_one_chord_accepts_and_confirms_and_the_safety_netting_item_asks_how(qtbot, window):
+    record = negative_record()
+    record.plan.items = []
+    record.plan.confirmed = False
+    record.plan.safety_netting_given = Answer.NOT_ASKED
+    show(window, record)
+    r = window.record
+    window.form.focus_field("history.site")
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert r.plan.items and r.plan.confirmed
+    assert any(i.suggestion_id == "safety-netting" for i in r.plan.items)
+    assert r.plan.safety_netting_given is Answer.YES
+    qtbot.waitUntil(lambda: focused() is target(window, "plan.safety_netting_how"), timeout=1000)
+    type_(qtbot, "R")
+    assert r.plan.safety_netting_how == [InfoMethod.READ_ALOUD]
+
+
+@pytest.mark.hazard("H11")
+def test_export_writes_into_the_settings_folder_without_a_dialog_owner_only(
+        qtbot, window, calls, tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    window.settings = app_settings.AppSettings(**{**SETTINGS.model_dump(),
+                                                  "export_folder": str(folder)})
+    show(window, negative_record())
+    assert window.problems == []
+    press(qtbot, Qt.Key.Key_E, CTRL)
+    press(qtbot, Qt.Key.Key_E, CTRL)  # a second export never overwrites the first
+    files = sorted(folder.iterdir(), key=lambda f: len(f.name))
+    assert len(files) == 2 and not [c for c in calls if c[0] == "save"]
+    assert files[1].name == files[0].name.removesuffix(".pdf") + " (2).pdf"
+    for f in files:
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600
+        text = PdfReader(io.BytesIO(f.read_bytes())).pages[0].extract_text()
+        assert "943 476 5919" in text
+    assert str(files[1]) in window.statusBar().currentMessage()
+    press(qtbot, Qt.Key.Key_E, CTRL | Qt.KeyboardModifier.AltModifier)  # Export as: asks
+    assert [c for c in calls if c[0] == "save"]
+    assert len(list(folder.iterdir())) == 2
+
+
+# --- part 6: no shortcut answers; the shortcuts window -----------------------------------------
+
+
+@pytest.mark.hazard("H3")
+def test_no_mnemonic_or_navigation_shortcut_changes_an_answer(qtbot, window):
+    show(window, load_example("mechanical"))
+    before = window.record.model_dump_json()
+    labels = [lb for lb in window.findChildren(QLabel) if lb.buddy() is not None]
+    letters = sorted({m.group(1).lower() for lb in labels
+                      for m in [re.search(r"(?<!&)&([^&])", lb.text())] if m})
+    assert len(letters) >= 12
+    for letter in letters:
+        window.form.focus_field("history.site")
+        qtbot.keyClick(focused(), letter, Qt.KeyboardModifier.AltModifier)
+        assert window.record.model_dump_json() == before, letter
+    for action in (window.act_sections, window.act_finish):
+        window.form.focus_field("history.site")
+        action.trigger()
+        assert window.record.model_dump_json() == before, action.text()
+    # the Triggers shortcut puts the focus on "Lifting" without ticking it (issue 13: Alt+R
+    # ticked it)
+    keys = dict((t, k) for k, t in window.form.section_shortcuts())["Triggers and injuries"]
+    window.form.focus_field("history.site")
+    qtbot.keyClick(focused(), keys[-1].lower(), Qt.KeyboardModifier.AltModifier)
+    assert focused() is window.form.fields["triggers.triggers"].focus_target()
+    assert window.record.model_dump_json() == before
+
+
+def test_every_section_has_a_shortcut_that_moves_the_focus_there(qtbot, window):
+    from forms.form.sections import SECTIONS
+
+    found = dict((title, keys) for keys, title in window.form.section_shortcuts())
+    assert set(found) == {s.title for s in SECTIONS}
+    assert found["Duration and pattern"].startswith("Alt+")
+    for spec in SECTIONS:
+        first = next(e for e in spec.entries if isinstance(e, str))
+        window.form.focus_field("consultation.mode")
+        qtbot.keyClick(focused(), found[spec.title][-1].lower(), Qt.KeyboardModifier.AltModifier)
+        assert window.form.fields[first].isAncestorOf(focused()) or \
+            window.form.fields[first] is focused(), spec.title
+
+
+def test_f1_lists_every_action_that_has_a_shortcut(qtbot, window):
+    press(qtbot, Qt.Key.Key_F1)
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    listed = dialog.listed()
+    with_keys = [a for a in window.actions() if not a.shortcut().isEmpty()]
+    assert len(with_keys) >= 15
+    for keys, text in action_rows(with_keys):
+        assert (keys, text) in listed, text
+    assert ("Ctrl+Return", "Accept and confirm plan") in listed
+    assert any(text == "Go to Duration and pattern" for _keys, text in listed)
+    dialog.close()
+
+
+# --- from what a GP saw: leaving keeps the draft ----------------------------------------------
+
+
+@pytest.mark.hazard("H5")
+def test_leaving_offers_quit_and_keep_the_draft_as_the_plain_enter(qtbot):
+    box = dialogs.leave_box(None, "This consultation is not finalised.",
+                            "&Quit and keep the draft")
+    qtbot.addWidget(box)
+    texts = [b.text().replace("&", "") for b in box.buttons()]
+    assert texts[0] == "Quit and keep the draft"
+    assert {"Save to a file\u2026", "Discard the draft", "Cancel"} <= set(texts)
+    box.show()
+    qtbot.waitExposed(box)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.clickedButton().objectName() == "leaveKeep"
+    box = dialogs.leave_box(None, "x", "&Quit and keep the draft")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert box.clickedButton().objectName() == "leaveCancel"
+    assert box.escapeButton() is box.button(QMessageBox.StandardButton.Cancel)
+
+
+@pytest.mark.hazard("H5")
+def test_quitting_with_the_store_asks_with_keep_the_draft(qtbot, window, monkeypatch):
+    asked = []
+    monkeypatch.setattr(type(window), "store", property(lambda self: object()))
+    monkeypatch.setattr(dialogs, "confirm_leave",
+                        lambda parent, question, keep: asked.append(keep) or "keep")
+    window.form.focus_field("patient.family_name")
+    type_(qtbot, "Ng")
+    assert window.may_discard(quitting=True)
+    assert asked == ["&Quit and keep the draft"]
+    assert Path  # the draft itself is written by the store's shut-down (tests/gui/test_drafts)

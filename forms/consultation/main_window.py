@@ -221,6 +221,10 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self._changed)
         self.form.built.connect(self._set_tab_order)
         self._netting_from_plan = False
+        self._after_pick = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(lambda _old, new: self._move_past_identifiers(new))
         self.panel.planChanged.connect(self._plan_changed)
         self.form.finished.connect(lambda: self.panel.focus_plan(confirm=False))
         self.sections.itemActivated.connect(self._jump_to_section)
@@ -559,6 +563,19 @@ class MainWindow(QMainWindow):
         if source and EDITED_BY_HAND not in source:
             self.form.add_prefilled([p for p in FILLED_PATHS
                                      if not _is_empty(value_at(self.record, p))])
+            # the GP was on an identifier the list has just filled: on to the next question
+            # the note needs, once the picker has given the focus back
+            self._after_pick = True
+            self._move_past_identifiers(QApplication.focusWidget())
+
+    def _move_past_identifiers(self, focus: QWidget | None) -> None:
+        if not getattr(self, "_after_pick", False) or focus is None \
+                or not self.isAncestorOf(focus):
+            return  # still in the picker: focusChanged calls again
+        self._after_pick = False
+        fields = [self.form.fields[p] for p in FILLED_PATHS]
+        if any(f is focus or f.isAncestorOf(focus) for f in fields):
+            self.form.focus_next(focus, required=True)
 
     def _load_core(self) -> None:
         """The rule set (cached for the process)."""

@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         self._after_pick = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(lambda _old, new: self._move_past_identifiers(new))
+            app.focusChanged.connect(self._focus_changed)  # a bound slot: gone with the window
         self.panel.planChanged.connect(self._plan_changed)
         self.form.finished.connect(lambda: self.panel.focus_plan(confirm=False))
         self.sections.itemActivated.connect(self._jump_to_section)
@@ -567,6 +567,10 @@ class MainWindow(QMainWindow):
             # the note needs, once the picker has given the focus back
             self._after_pick = True
             self._move_past_identifiers(QApplication.focusWidget())
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._after_pick:
+            self._move_past_identifiers(new)
 
     def _move_past_identifiers(self, focus: QWidget | None) -> None:
         if not getattr(self, "_after_pick", False) or focus is None \

@@ -14,7 +14,8 @@ rules run), in the same run. Target: 1.6x the bare window or less.
 
 The first actions, each in a fresh process right after start-up, so that nothing
 got slower for the sake of start-up: the first keystroke (posted as soon as the
-window is ready, so it waits behind anything still queued; until painted), the
+window is ready, so it waits behind anything still queued, such as building the
+rest of the form; until the field is painted with its letter), the
 first autosave (from that keystroke until the draft is written, the 1 s draft delay
 included), opening an example with Ctrl+O (until painted) and the first export of a
 draft PDF (Ctrl+Shift+E, until the file is written).
@@ -119,16 +120,27 @@ saved = []
 window.draftSaved.connect(saved.append)
 opened = []
 window.storeOpened.connect(opened.append)
-# the first keystroke, queued at once behind whatever start-up left to do
-name = window.form.fields["patient.family_name"].focus_target()
+# the first keystroke, queued at once behind whatever start-up left to do (the
+# patient's family name: built before the first paint in every version; read without
+# building the rest of the form, which start-up may still have to do)
+row = window.form._rows["patient.family_name"]
+name = row.field.focus_target()
+window.form.ensureWidgetVisible(row.field, 50, 80)   # as the GP's Tab or click would
 name.setFocus()
+from PySide6.QtCore import QObject
+class PaintedAfterKey(QObject):
+    at = None
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and name.text() == "S" and self.at is None:
+            self.at = time.perf_counter()   # the field painted with the key's letter
+        return False
+painted = PaintedAfterKey()
+name.installEventFilter(painted)
 posted = time.perf_counter()
 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
     QCoreApplication.postEvent(name, QKeyEvent(kind, Qt.Key.Key_S, Qt.KeyboardModifier.NoModifier, "S"))
-until(lambda: name.text() == "S")
-app.processEvents()
-window.grab()
-out["first_key_ms"] = ms(posted)
+until(lambda: painted.at is not None)
+out["first_key_ms"] = (painted.at - posted) * 1000
 until(lambda: saved)
 out["first_autosave_ms"] = ms(posted)
 assert saved == [True], saved

@@ -59,7 +59,7 @@ from forms.form.widgets import (
 )
 
 if typing.TYPE_CHECKING:
-    from consult.rules.completeness import Problem  # the check itself loads after the first paint
+    from consult.rules.completeness import Problem  # a type only: no import at run time
 
 LABEL_WIDTH = 300
 MIN_LABEL_WIDTH = 170   # narrower, a question goes above its answer

@@ -95,6 +95,10 @@ class ShortcutsDialog(QDialog):
         width = self.fontMetrics().averageCharWidth() * 100
         self.resize(width, min(640, self.fontMetrics().lineSpacing() * (len(rows) + 6) * 2))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # the columns have their widths only now
+
     def listed(self) -> list[tuple[str, str]]:
         return [(self.table.item(r, 0).text(),
                  self.table.item(r, 1).text() if self.table.item(r, 1) else "")

@@ -91,6 +91,10 @@ CHOICE_LABELS: dict[Enum, str] = {
 DURATION = "history.duration_value"
 FIELD_ALIASES = {"history.duration_unit": DURATION}
 
+# Where the patient is is a choice; these words are for "other", or details of the place.
+PLACEHOLDERS = {"consultation.patient_location":
+                "For Other, or details (an address an ambulance could use)"}
+
 NUMBER_UNITS = {"impact.pain_now": "out of 10", "impact.pain_worst": "out of 10",
                 "history.morning_stiffness_minutes": "minutes"}
 
@@ -236,6 +240,8 @@ class SectionWidget(QFrame):
                 self.headings.append(group)
                 continue
             field = make_field(entry, self)
+            if entry in PLACEHOLDERS and isinstance(field, TextField):
+                field.editor.setPlaceholderText(PLACEHOLDERS[entry])
             text = _label_text(entry)
             label = QLabel(MNEMONIC_LABELS.get(entry, text.replace("&", "&&")), self)
             # a check box as buddy would be ticked by its Alt+letter: the field itself takes

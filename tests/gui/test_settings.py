@@ -460,3 +460,31 @@ def test_the_dialog_shows_the_stored_routes():
         assert dlg.result_settings() == ROUTES
     finally:
         dlg.deleteLater()
+
+
+# --- the export folder (issue 13: Export without a file dialog) ---------------------------------
+
+
+def test_the_export_folder_is_typed_or_chosen_and_a_missing_one_is_explained_beside_it(
+        qtbot, dialog, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.keyClick(dialog, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # E&xport folder
+    assert QApplication.focusWidget() is dialog.export_folder
+    qtbot.keyClicks(dialog.export_folder, str(tmp_path / "not-there"))
+    error = dialog.findChild(QLabel, "export_folder_error")
+    assert error.isVisible() and "There is no folder" in error.text()
+    assert not dialog.ok_button.isEnabled()
+    monkeypatch.setattr(dialogs, "ask_folder", lambda *a: str(tmp_path))
+    qtbot.keyClick(dialog.export_folder, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.choose_folder
+    qtbot.keyClick(dialog.choose_folder, Qt.Key.Key_Space)
+    assert dialog.export_folder.text() == str(tmp_path)
+    assert not error.isVisible() and dialog.ok_button.isEnabled()
+    assert dialog.result_settings().export_folder == str(tmp_path)
+
+
+def test_the_export_folder_round_trips_and_is_empty_by_default(tmp_path):
+    assert AppSettings().export_folder == ""  # empty: Export asks where, every time
+    save_settings(AppSettings(export_folder=str(tmp_path)))
+    assert load_settings().export_folder == str(tmp_path)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 
 from consult.note import note_text
 from consult.record.answers import Answer, Onset, YesNoUnsure
@@ -584,12 +592,21 @@ def test_a_fired_rows_card_is_shown_whole_at_1366x768(qtbot, monkeypatch):
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
-    window.show_consultation(load_example("cauda-equina"))
-    qtbot.waitUntil(lambda: bool(window.panel.findChildren(QWidget, "firedRow")), timeout=2000)
-    page = window.panel.findChild(QWidget, "panelScroll")
+    record = load_example("cauda-equina")  # and a second, long card: cancer with weight loss
+    record.red_flags.cancer_history = Answer.YES
+    record.red_flags.weight_loss = Answer.YES
+    record.red_flags.mets_night_pain_prevents_sleep = Answer.YES
+    window.show_consultation(record)
+    qtbot.waitUntil(lambda: len(window.panel.findChildren(QWidget, "firedRow")) > 1,
+                    timeout=2000)
     for card in window.panel.findChildren(QWidget, "firedRow"):
         text = card.findChild(QLabel)
         assert "Found:" in text.text()
+        page = card.parentWidget()  # the scroll area the card is in, whichever it is
+        while not isinstance(page, QScrollArea):
+            page = page.parentWidget()
+        # the panel scrolls as a whole: the cards are not in a small box of their own
+        assert page.isAncestorOf(_list(window.panel))
         page.ensureWidgetVisible(card, 0, 0)
         qtbot.waitUntil(lambda c=card: c.visibleRegion().boundingRect() == c.rect(),
                         timeout=2000)

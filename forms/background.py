@@ -84,7 +84,8 @@ def store_errors() -> tuple[type[BaseException], ...]:
     a StoreError before then, and asking must not load SQLAlchemy (about 600 ms) into
     the GUI thread. The default `errors` of Background.run."""
     store = sys.modules.get("consult.store.store")
-    return (store.StoreError,) if store is not None else ()
+    error = getattr(store, "StoreError", None)  # None too while the worker is importing it
+    return (error,) if error is not None else ()
 
 
 class Background(QObject):

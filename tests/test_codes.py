@@ -30,6 +30,7 @@ REFERENCE_UNCODED = {"startback_medium_risk", "startback_high_risk", "saddle_ana
                      "safety_netting_advice_given"}
 
 
+@pytest.mark.hazard("H30")
 def test_the_file_holds_every_code_of_the_reference_and_leaves_the_doubtful_uncoded():
     loaded = codes.load()
     assert set(loaded) == set(REFERENCE_CODES) | REFERENCE_UNCODED
@@ -41,6 +42,7 @@ def test_the_file_holds_every_code_of_the_reference_and_leaves_the_doubtful_unco
         assert codes.entry(concept).reason
 
 
+@pytest.mark.hazard("H30")
 def test_every_snomed_identifier_passes_its_verhoeff_check_and_none_is_marked_verified():
     snomed = [c for c in codes.load().values() if isinstance(c, codes.Code) and c.system == codes.SNOMED]
     assert len(snomed) == 10
@@ -68,6 +70,7 @@ def test_keeles_medium_and_high_codes_are_uncoded_with_the_reason():
         assert "check digit" in codes.entry(concept).reason
 
 
+@pytest.mark.hazard("H30")
 def test_unverified_codes_print_their_status_and_verified_ones_do_not():
     assert codes.label(codes.code_for("sciatica")) == "SNOMED CT 23056005 (unverified code)"
     assert codes.label(codes.code_for("startback_total")) == "LOINC 91351-7"
@@ -82,6 +85,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 ENTRY = '[[concept]]\nid = "x"\nsystem = "SNOMED CT"\ncode = "{code}"\ndisplay = "X"\nstatus = "{status}"\nverified = false\n'
 
 
+@pytest.mark.hazard("H30")
 @pytest.mark.parametrize("text, message", [
     ("", "holds no"),
     ("not toml [", "cannot be read"),

@@ -20,6 +20,10 @@
         for f in dir/*.json; do python main.py plan "$f" --accept --confirm \
             -o out/"$(basename "$f")"; done > summary.jsonl
     python main.py schema                  the JSON Schema of the record
+    python main.py text FILE [--full]      the short record entry for the clinical
+                                           system (--full: the PDF's long text twin) on
+                                           stdout; exit codes as check (an incomplete
+                                           record's text is marked DRAFT)
     python main.py advice FILE -o OUT.pdf [--large] | --sms
                                            the patient's advice sheet (PDF, atomic,
                                            owner-only; --large 16 point) or its text
@@ -52,7 +56,13 @@ import sys
 from collections.abc import Sequence
 
 from consult import __version__
-from consult.cli import exchange_commands, patient_commands, record_commands, store_commands
+from consult.cli import (
+    exchange_commands,
+    patient_commands,
+    record_commands,
+    store_commands,
+    text_command,
+)
 from consult.cli.common import EXIT_INTERNAL, EXIT_OK, EXIT_UNREADABLE, Parser, UsageError
 from consult.record.file import RecordFileError, one_line
 
@@ -73,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     store_commands.add_commands(commands)
     exchange_commands.add_commands(commands)
     patient_commands.add_commands(commands)
+    text_command.add_commands(commands)
     return parser
 
 
@@ -102,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exchange_commands.run(args)
         if args.command in patient_commands.COMMANDS:
             return patient_commands.run(args)
+        if args.command in text_command.COMMANDS:
+            return text_command.run(args)
         return store_commands.run(args)
     except (RecordFileError, UsageError) as exc:
         print(f"consult: {one_line(str(exc))}", file=sys.stderr)

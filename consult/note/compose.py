@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from consult import codes
 from consult.note import glyphs, history
 from consult.note.model import (
     Alert,
@@ -23,10 +25,12 @@ from consult.note.model import (
     PlanEntry,
     PracticeHeader,
     Section,
+    Summary,
     Table,
     TableRow,
 )
 from consult.note.versioning import Finalisation, amendment_line, version_line
+from consult.note.words import note_words
 from consult.record.answers import (
     Answer,
     Band,
@@ -34,6 +38,7 @@ from consult.record.answers import (
     InfoMethod,
     Interpreter,
     Mode,
+    Place,
     Sex,
     Trauma,
 )
@@ -42,6 +47,7 @@ from consult.record.model import (
     Legs,
     Medicines,
     Observation,
+    PlanItem,
     Record,
     RedFlags,
     RiskHistory,
@@ -63,6 +69,7 @@ from consult.words import name_line, plural
 
 NOT_KNOWN = "Not known"
 NOT_RECORDED = "Not recorded"
+NOT_DONE = "Not done"  # a video observation the GP did not make
 TITLE = "Consultation note"
 SUBTITLE = "Lower back pain: remote GP consultation"
 UNSCREENED_SHOWN = 8  # unscreened items listed in the page-1 box; the table shows all
@@ -78,17 +85,12 @@ _PHASE_WORDS = {"acute": "acute (under 6 weeks)", "sub-acute": "sub-acute (6 to 
                 "chronic": "chronic (over 12 weeks)"}
 _INTERPRETER_WORDS = {Interpreter.NONE: "Not needed", Interpreter.PROFESSIONAL: "Professional",
                       Interpreter.FAMILY_OR_FRIEND: "Family member or friend"}
+_PLACE_WORDS = {Place.HOME: "At home", Place.WORK: "At work", Place.OTHER: "Elsewhere"}
 _INFO_WORDS = {InfoMethod.PRINTED: "printed", InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "email",
                InfoMethod.READ_ALOUD: "read aloud"}
-FAMILY_INTERPRETER = ("Interpreted by a family member or friend: intimate questions may be "
-                      "under-reported")
 ACTION_TITLE = "ACTION NEEDED"
-DISPOSITION_TITLE = "DISPOSITION"
 NOT_FROM_SPINE = "Back pain that may not come from the spine (see the fired rows)"
 NOT_APPLICABLE = "not applicable"
-OBSERVED_ON_VIDEO = ("Observed on video (what the GP saw the patient do: an observation, "
-                     "not an examination):")
-NOTHING_OBSERVED = "Nothing was observed on video: no remote observation is recorded."
 EARLIER_FORMAT = "Recorded in an earlier format"
 EARLIER_FORMAT_INTRO = ("This record was first saved in an earlier format. These answers could "
                         "not be carried into the current questions as they were; they are "
@@ -163,7 +165,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
                    f"Disposition: {assessment.headline}.")
         extra = tuple(f"Also answered Yes: {p}" for p in loose)
         if family_interpreted and any(r.id.startswith("ces-") for r in rows):
-            extra = (*extra, FAMILY_INTERPRETER)
+            extra = (*extra, _family_words())
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
                            entries=tuple(_entry(rules, r) for r in rows), items=extra))
     others = [r for r in assessment.fired if r.kind in ("referral", "ng65")
@@ -193,10 +195,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
                            summary="The tool's lower back pain rules do not cover these "
                                    "findings: the GP assesses them.",
                            entries=tuple(_entry(rules, r) for r in outside)))
-    if not boxes:  # nothing else on page 1 says it
-        boxes.append(Alert(kind="disposition", level=assessment.band.value,
-                           title=DISPOSITION_TITLE, summary=assessment.headline))
-    return tuple(boxes)
+    return tuple(boxes)  # page 1's decision section gives the disposition whatever fires
 
 
 def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
@@ -210,30 +209,6 @@ def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
 # Sections
 
 
-def consultation(rules: RuleSet, record: Record) -> Section:
-    c = record.consultation
-    remote = c.mode in (Mode.TELEPHONE, Mode.VIDEO)
-    consent = c.consent.label if c.mode is not Mode.FACE_TO_FACE else "Not needed (face to face)"
-    rows = (
-        ("Date", show_date(c.date)),
-        ("Time", show_time(c.time)),
-        ("Mode", _MODE_WORDS[c.mode] if c.mode else NOT_KNOWN),
-        ("Clinician", _or(c.clinician_name, NOT_KNOWN)),
-        (_title(type(c), "identity_confirmed"), c.identity_confirmed.label),
-        (_title(type(c), "patient_location"), _or(c.patient_location)),
-        (_title(type(c), "others_present"), _or(c.others_present)),
-        (_title(type(c), "interpreter"), _interpreter_words(c.interpreter)),
-        (_title(type(c), "consent"), consent),
-    )
-    blocks: list[Block] = [Fields(rows)]
-    if remote and c.mode:
-        blocks.append(Para(rules.wording.remote_no_examination.format(
-            mode=c.mode.value), tone="strong"))
-    if c.mode is Mode.VIDEO:
-        blocks += observation(record)
-    return Section("Consultation", tuple(blocks))
-
-
 def _interpreter_words(interpreter: Interpreter | None) -> str:
     if interpreter is None:
         return NOT_RECORDED
@@ -241,35 +216,6 @@ def _interpreter_words(interpreter: Interpreter | None) -> str:
     if interpreter is Interpreter.FAMILY_OR_FRIEND:
         words += " (intimate questions may be under-reported)"
     return words
-
-
-def observation(record: Record) -> list[Block]:
-    """What the GP saw the patient do on video, printed as observed (never as an
-    examination), or that nothing was observed. A check not done reads "Not done"."""
-    o = record.observation
-    rows = []
-    for name, field in Observation.model_fields.items():
-        value = getattr(o, name)
-        if isinstance(value, Answer):
-            words = "Not done" if value is Answer.NOT_ASKED else value.label
-        else:
-            words = value or "Not done"
-        rows.append((field.title or name, words))
-    if all(words == "Not done" for _, words in rows):
-        return [Para(NOTHING_OBSERVED, tone="muted")]
-    return [Para(OBSERVED_ON_VIDEO), Fields(tuple(rows))]
-
-
-def history_section(record: Record) -> Section:
-    pairs = history.paragraphs(record)
-    if not pairs:
-        return Section("History", (Para("No history recorded yet.", tone="muted"),))
-    return Section("History", (Fields(tuple(pairs)),))
-
-
-def _answer_row(title: str, answer: Answer | str, details: str = "") -> TableRow:
-    words = answer.label if isinstance(answer, Answer) else answer
-    return TableRow((title, words, details), level="flag" if answer is Answer.YES else "")
 
 
 def _asked(record: Record, applicable: Applicability, path: str,
@@ -287,15 +233,6 @@ def _asked(record: Record, applicable: Applicability, path: str,
     return NOT_APPLICABLE
 
 
-ASKED_AS_GROUP = "asked as a group: denied"
-
-
-def _group_words(record: Record, path: str) -> str:
-    """A No recorded with its clinical group's one answer says so (clinical reference 5a),
-    so a reader can tell it from a question asked on its own."""
-    return ASKED_AS_GROUP if screening.asked_as_group(record, path) else ""
-
-
 def ces_details(record: Record, name: str) -> str:
     """'started more than 14 days ago; not worse in the last 14 days'; the worse question
     only when the item began more than 14 days ago."""
@@ -310,34 +247,63 @@ def ces_details(record: Record, name: str) -> str:
     return "; ".join(filter(None, (onset, worse)))
 
 
-def red_flag_table(record: Record) -> Table:
-    """Every red-flag item with Yes, No or Not asked: never blank, never a guessed No; a
-    follow-up that does not apply reads "not applicable"."""
+@dataclass(frozen=True)
+class ScreenItem:
+    """One question of the red-flag screen as the note prints it."""
+
+    path: str
+    title: str
+    answer: str  # "Yes", "No", "Not asked", "not applicable"; "" for a note beside them
+    details: str = ""
+    grouped: bool = False  # a No recorded with its group's one answer
+
+
+@dataclass(frozen=True)
+class ScreenGroup:
+    id: str  # a group id of resources/note/note.toml
+    items: tuple[ScreenItem, ...]
+
+
+def screen(record: Record) -> tuple[ScreenGroup, ...]:
+    """Every red-flag question by clinical group with Yes, No, Not asked or not
+    applicable: never blank, never a guessed No. The appendix table and page 1's
+    pertinent negatives are both drawn from this one list."""
     rf, risk, t, legs = record.red_flags, record.risk, record.triggers, record.legs
     facts = derive_facts.derive(record)
     applicable = Applicability(record)
-    rows: list[TableRow] = []
+    groups: list[ScreenGroup] = []
+    items: list[ScreenItem] = []
 
-    def group(name: str) -> None:
-        rows.append(TableRow((name,), group=True))
+    def group(gid: str) -> None:
+        nonlocal items
+        items = []
+        groups.append(ScreenGroup(gid, ()))
+
+    def close() -> None:
+        if groups:
+            groups[-1] = ScreenGroup(groups[-1].id, tuple(items))
+
+    def add(path: str, title: str, answer: Answer | str, details: str = "") -> None:
+        words = answer.label if isinstance(answer, Answer) else answer
+        grouped = screening.asked_as_group(record, path)
+        items.append(ScreenItem(path, title, words, details if answer is Answer.YES else "",
+                                grouped))
 
     def item(model: type, owner: object, name: str, details: str = "") -> None:
         section = {RedFlags: "red_flags", RiskHistory: "risk", Triggers: "triggers",
                    Legs: "legs", Medicines: "medicines"}.get(model, "history")
         path = f"{section}.{name}"
-        answer = _asked(record, applicable, path, getattr(owner, name))
-        rows.append(_answer_row(_title(model, name), answer,
-                                details if answer is Answer.YES else _group_words(record, path)))
+        add(path, _title(model, name), _asked(record, applicable, path, getattr(owner, name)),
+            details)
 
-    group("Cauda equina syndrome")
-    if record.consultation.interpreter is Interpreter.FAMILY_OR_FRIEND:
-        rows.append(TableRow((FAMILY_INTERPRETER, "", ""), level="info"))
+    group("cauda_equina")
     for name in CES_ITEMS:
         ces = getattr(rf, name)
-        rows.append(_answer_row(_title(RedFlags, name), ces.answer, ces_details(record, name)
-                                or _group_words(record, f"red_flags.{name}.answer")))
+        add(f"red_flags.{name}.answer", _title(RedFlags, name), ces.answer,
+            ces_details(record, name))
+    close()
 
-    group("Cancer and spinal metastases")
+    group("cancer")
     cancer = ""
     if rf.cancer_history is Answer.YES:
         cancer = ", ".join(filter(None, (rf.cancer_type, str(rf.cancer_year or "")))) \
@@ -347,37 +313,42 @@ def red_flag_table(record: Record) -> Table:
     item(RedFlags, rf, "gait_disturbance")
     for name in METS_FEATURES:
         item(RedFlags, rf, name)
+    close()
 
-    group("Infection and sepsis")
+    group("infection")
     item(RedFlags, rf, "fever_or_unwell")
     item(RedFlags, rf, "sepsis_signs")
     for name in ("injecting_drug_use", "immunosuppression",
                  "recent_spinal_procedure_or_infection"):
         item(RiskHistory, risk, name)
     item(RedFlags, rf, "new_constant_severe_pain")
+    close()
 
-    group("Fracture")
+    group("fracture")
     item(RedFlags, rf, "sudden_severe_new_pain")
     item(RedFlags, rf, "spinal_deformity")
     item(RiskHistory, risk, "osteoporosis")
     item(RiskHistory, risk, "long_term_steroids")
     item(RedFlags, rf, "cannot_mobilise")
     item(RedFlags, rf, "pain_uncontrolled")
+    close()
 
-    group("Bleeding")
+    group("bleeding")
     item(RiskHistory, risk, "anticoagulant", "with sudden severe new pain: "
          + rf.sudden_severe_new_pain.label.lower())
+    close()
 
-    group("Trauma")
+    group("trauma")
     trauma = {Trauma.MAJOR: Answer.YES, Trauma.MINOR: Answer.YES, Trauma.NONE: Answer.NO,
               Trauma.NOT_ASKED: Answer.NOT_ASKED}[t.trauma]
     trauma_details = {Trauma.MAJOR: "major", Trauma.MINOR: "minor"}.get(t.trauma, "")
     if t.trauma_details and trauma is Answer.YES:
         trauma_details += f": {t.trauma_details}"
-    rows.append(_answer_row(_title(Triggers, "trauma"), trauma, trauma_details))
+    add("triggers.trauma", _title(Triggers, "trauma"), trauma, trauma_details)
     item(Triggers, t, "severe_pain_after_trauma")
+    close()
 
-    group("Leg weakness and claudication")
+    group("legs")
     weak_details = ""
     if legs.weakness is Answer.YES:
         weak_details = "; ".join(filter(None, (
@@ -390,8 +361,9 @@ def red_flag_table(record: Record) -> Table:
     item(Legs, legs, "claudication",
          history.CLAUDICATION_WORDS[legs.claudication_duration].removeprefix("for ")
          if legs.claudication_duration else "for how long not recorded")
+    close()
 
-    group("Aortic and non-spinal causes")
+    group("not_spinal")
     item(RedFlags, rf, "nonmechanical_sudden_severe_pain")
     item(RedFlags, rf, "collapse_or_faint")
     item(RiskHistory, risk, "known_aortic_aneurysm")
@@ -400,20 +372,92 @@ def red_flag_table(record: Record) -> Table:
                  "pelvic_or_pregnancy_pain"):
         item(RedFlags, rf, name)
     item(type(record.history), record.history, "thoracic_pain")
+    close()
 
-    group("Pregnancy")
+    group("pregnancy")
     item(Medicines, record.medicines, "pregnant")
     item(RedFlags, rf, "pregnancy_warning_signs")
+    close()
 
-    group("Weak flags (they count in combination)")
-    rows.append(_answer_row("First episode starting at age over 50 or under 20",
-                            first_episode_age_flag(record, facts),
-                            "from age and duration"))
+    group("weak")
+    add("facts.first_episode_age", "First episode starting at age over 50 or under 20",
+        first_episode_age_flag(record, facts))
     item(RedFlags, rf, "weight_loss")
     item(RedFlags, rf, "night_pain_constant")
     item(RedFlags, rf, "widespread_bone_pain")
+    close()
+    return tuple(groups)
+
+
+def red_flag_table(record: Record, groups: tuple[ScreenGroup, ...] | None = None) -> Table:
+    """The appendix's question-by-question table: Yes, No, Not asked or not applicable,
+    and "asked as a group: denied" beside a No recorded with its group's one answer."""
+    nw = note_words()
+    rows: list[TableRow] = []
+    for g in groups if groups is not None else screen(record):
+        rows.append(TableRow((nw.groups[g.id].title,), group=True))
+        if g.id == "cauda_equina" and _family_interpreted(record):
+            rows.append(TableRow((_family_words(), "", ""), level="info"))
+        for i in g.items:
+            details = i.details or (nw.negatives["grouped_cell"] if i.grouped else "")
+            if i.path == "facts.first_episode_age":
+                details = "from age and duration"
+            rows.append(TableRow((i.title, i.answer, details),
+                                 level="flag" if i.answer == "Yes" else ""))
     return Table(columns=("Item", "Answer", "Details"), widths=(0.58, 0.12, 0.30),
                  rows=tuple(rows))
+
+
+def _family_interpreted(record: Record) -> bool:
+    return record.consultation.interpreter is Interpreter.FAMILY_OR_FRIEND
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def pertinent_negatives(record: Record,
+                        groups: tuple[ScreenGroup, ...]) -> tuple[tuple[str, str], ...]:
+    """One line per clinical group (reference 5b): "all 7 asked, all denied"; "5 asked,
+    denied; 1 not asked: injecting drug use". Questions that do not apply are left out
+    of the counts; a group where nothing applies is left out; grouped answers say so."""
+    nw = note_words()
+    neg = nw.negatives
+    lines = []
+    for g in groups:
+        asked = [i for i in g.items if i.answer in ("Yes", "No")]
+        yes = [i for i in g.items if i.answer == "Yes"]
+        no = [i for i in g.items if i.answer == "No"]
+        unasked = [i for i in g.items if i.answer == "Not asked"]
+        if not asked and not unasked:
+            continue
+        if no and not yes and not unasked:
+            words = (neg["one_denied"] if len(no) == 1 else neg["both_denied"] if len(no) == 2
+                     else neg["all_denied"].format(n=len(no)))
+        else:
+            parts = []
+            if no:
+                parts.append(neg["denied"].format(n=len(no)))
+            if yes:
+                parts.append(neg["positive"].format(n=len(yes)))
+            if unasked:
+                parts.append(neg["not_asked"].format(
+                    n=len(unasked), items="; ".join(_lower_first(i.title) for i in unasked)))
+            words = "; ".join(parts)
+        grouped = [i for i in no if i.grouped]
+        if grouped:
+            words += " (" + (neg["grouped_all"] if len(grouped) == len(no)
+                             else neg["grouped_some"].format(n=len(grouped))) + ")"
+        if g.id == "cauda_equina" and _family_interpreted(record):
+            words += "; " + nw.remote["family_interpreter"]
+        lines.append((nw.groups[g.id].short, words))
+    return tuple(lines)
+
+
+def positive_findings(groups: tuple[ScreenGroup, ...]) -> tuple[str, ...]:
+    """Every screening question answered Yes, with its details: never hidden."""
+    return tuple(f"{i.title} ({i.details})" if i.details else i.title
+                 for g in groups for i in g.items if i.answer == "Yes")
 
 
 def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Section:
@@ -456,11 +500,12 @@ def startback_section(rules: RuleSet, assessment: Assessment) -> Section | None:
     sb = assessment.startback
     if sb is None:
         return None
+    rows = [("Total score", f"{sb.total} of 9"), ("Distress subscore", f"{sb.distress} of 5"),
+            ("Risk stratum", wording.stratum_words(sb.stratum)), ("Matched care", sb.matched_care)]
+    if (found := _startback(assessment)[1]):
+        rows.append(("Codes", found))
     return Section("STarT Back", (
-        Fields((("Total score", f"{sb.total} of 9"),
-                ("Distress subscore", f"{sb.distress} of 5"),
-                ("Risk stratum", wording.stratum_words(sb.stratum)),
-                ("Matched care", sb.matched_care))),
+        Fields(tuple(rows)),
         Para(rules.wording.startback_form, tone="muted"),
     ))
 
@@ -479,38 +524,6 @@ def ng65_section(assessment: Assessment) -> Section | None:
         Para("Morning stiffness is shown in the history as a pointer; it is not one of the "
              "nine NG65 criteria and is not counted.", tone="muted"),
     ))
-
-
-def plan_section(record: Record) -> Section:
-    plan = record.plan
-    blocks: list[Block] = []
-    for n, entry in enumerate(plan.items, start=1):
-        blocks.append(PlanEntry(number=n, text=entry.text, why=entry.reason,
-                                source=entry.source,
-                                category="" if entry.suggestion_id is None else
-                                wording.category_words(entry.category),
-                                origin=wording.note_origin(entry.suggestion_id, entry.edited)))
-    if not plan.items:
-        blocks.append(Para("No plan items recorded yet.", tone="warning"))
-    fit = _FIT_NOTE_WORDS[plan.fit_note] if plan.fit_note else NOT_RECORDED
-    if plan.fit_note_details:
-        fit += f": {plan.fit_note_details}"
-    rows = [
-        (_title(type(plan), "safety_netting_given"), plan.safety_netting_given.label),
-        (_title(type(plan), "ces_card_given"), plan.ces_card_given.label),
-    ]
-    if applies(record, "plan.ces_info_how"):
-        how = ", ".join(_INFO_WORDS[m] for m in plan.ces_info_how)
-        rows.append(("CES information given", how or NOT_RECORDED))
-    blocks.append(Fields((
-        *rows,
-        (_title(type(plan), "review_date"),
-         show_date(plan.review_date) if plan.review_date else "Not booked"),
-        ("Follow-up", _or(plan.follow_up)),
-        ("Fit note", fit),
-        (_title(type(plan), "confirmed"), "Yes" if plan.confirmed else "No"),
-    )))
-    return Section("Plan", tuple(blocks))
 
 
 def _now_recorded(record: Record, note: UpgradeNote) -> str:
@@ -545,16 +558,6 @@ def upgrade_section(record: Record) -> Section | None:
     for note in record.upgrade_notes:
         blocks.append(Para(" ".join(filter(None, (note.text, _now_recorded(record, note))))))
     return Section(EARLIER_FORMAT, tuple(blocks))
-
-
-def signature(record: Record) -> Section:
-    c = record.consultation
-    return Section("Recorded by", (Fields((
-        ("Clinician", _or(c.clinician_name, NOT_KNOWN)),
-        ("GMC number", c.gmc_number or NOT_KNOWN),
-        ("Date", show_date(c.date)),
-        ("Time (24-hour)", show_time(c.time)),
-    )),))
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -595,18 +598,285 @@ def with_missing_glyphs(note: Note) -> Note:
                                missing_glyphs=missing)
 
 
+def _family_words() -> str:
+    text = note_words().remote["family_interpreter"]
+    return text[:1].upper() + text[1:]
+
+
+def _how(methods: list[InfoMethod]) -> str:
+    return ", ".join(_INFO_WORDS[m] for m in methods)
+
+
+def working_diagnosis(record: Record, assessment: Assessment) -> tuple[str, str]:
+    """(words, printed code) of the working diagnosis, derived from the assessment with
+    the wording and codes of resources/note/note.toml and resources/codes/codes.toml."""
+    d = note_words().diagnosis
+    facts = derive_facts.derive(record)
+    phase = d["phase"].get(facts.phase or "", "")
+    rows = assessment.red_flag_rows
+    if any(r.id.startswith("ces-") for r in rows):
+        kind, words = "ces", d["ces"]["words"]
+    elif rows:
+        suspected = rows[0].suspected
+        key = "words_possible" if suspected.lower().startswith("possible") else "words"
+        kind, words = "red_flag", d["red_flag"][key].format(suspected=_lower_first(suspected))
+    elif assessment.not_from_spine:
+        kind, words = "not_from_spine", d["not_from_spine"]["words"]
+    elif any(r.kind == "ng65" for r in assessment.fired):
+        kind, words = "inflammatory", d["inflammatory"]["words"]
+    elif facts.condition == "sciatica":
+        side = d["side"].get(record.legs.pain_side.value if record.legs.pain_side else "", "")
+        kind, words = "sciatica", d["sciatica"]["words"].format(phase=phase, side=side)
+    elif not any(r.kind == "outside" for r in assessment.fired):
+        kind, words = "mechanical", d["mechanical"]["words"].format(phase=phase)
+    else:
+        kind, words = "low_back_pain", d["low_back_pain"]["words"].format(phase=phase)
+    entry = d[kind]
+    concept = entry.get(f"concept_{facts.phase}", entry["concept"]) if facts.phase else \
+        entry["concept"]
+    code = codes.code_for(concept) if concept else None
+    # the code's own concept is named: "Low back pain, SNOMED CT 279039007 (unverified code)"
+    # beside "Suspected spinal infection" never reads as a code for the infection
+    return (words[:1].upper() + words[1:],
+            f"{code.display}, {codes.label(code)}" if code else "")
+
+
+def _actions(assessment: Assessment) -> tuple[tuple[str, str], ...]:
+    """Each fired row above routine as (action, deadline words), most urgent first."""
+    rows = [r for r in assessment.fired if r.kind != "outside" and r.band is not None
+            and r.band is not Band.ROUTINE]
+    rows.sort(key=lambda r: -r.band.rank if r.band else 0)
+    return tuple((r.action, deadline_words(r.within)) for r in rows)
+
+
+def _safety_netting(record: Record) -> str:
+    w, plan = note_words().words, record.plan
+    if plan.safety_netting_given is Answer.YES:
+        how = _how(plan.safety_netting_how)
+        parts = [w["safety_netting_given"].format(how=how) if how
+                 else w["safety_netting_given_how_not_recorded"]]
+    else:
+        parts = [w["safety_netting_not_given"]]
+    if plan.ces_card_given is Answer.YES:
+        parts.append(w["ces_card"].format(how=_how(plan.ces_info_how) or NOT_RECORDED.lower()))
+    if plan.advice_sheet_given is Answer.YES:
+        parts.append(w["advice_sheet"].format(
+            how=_how(plan.advice_sheet_how) or NOT_RECORDED.lower()))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _review(record: Record) -> str:
+    w, plan = note_words().words, record.plan
+    parts = []
+    if plan.review_date:
+        parts.append(w["review_booked"].format(date=show_date(plan.review_date)))
+    if plan.follow_up:
+        parts.append(plan.follow_up)
+    text = "; ".join(parts) or w["review_not_booked"]
+    return text[:1].upper() + text[1:]
+
+
+def _fit_note(record: Record) -> str:
+    plan = record.plan
+    if not plan.fit_note and not plan.fit_note_details:
+        return ""
+    words = _FIT_NOTE_WORDS[plan.fit_note] if plan.fit_note else NOT_RECORDED
+    return f"{words}: {plan.fit_note_details}" if plan.fit_note_details else words
+
+
+def remote_statement(record: Record) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The remote-consultation statement and, on video, what was observed (never
+    "examined"): issue 15 part 5. Face to face: nothing to say."""
+    r, mode = note_words().remote, record.consultation.mode
+    if mode is Mode.TELEPHONE:
+        return r["telephone"], ()
+    if mode is not Mode.VIDEO:
+        return "", ()
+    seen = []
+    for name, field in Observation.model_fields.items():
+        value = getattr(record.observation, name)
+        if isinstance(value, Answer):
+            words = NOT_DONE if value is Answer.NOT_ASKED else value.label
+        else:
+            words = value or NOT_DONE
+        seen.append((field.title or name, words))
+    if all(words == NOT_DONE for _, words in seen):
+        return r["video_nothing"], ()
+    return r["video_observed"], tuple(seen)
+
+
+def _startback(assessment: Assessment) -> tuple[str, str]:
+    sb = assessment.startback
+    if sb is None:
+        return "", ""
+    text = (f"{wording.stratum_words(sb.stratum)} (total {sb.total} of 9, distress "
+            f"{sb.distress} of 5)")
+    found = [(code, what) for concept, what in (
+        ("startback_panel", "panel"), ("startback_total", "total"),
+        ("startback_distress_subscore", "distress"), ("startback_risk_level", "risk level"),
+        (f"startback_{sb.stratum}_risk", wording.stratum_words(sb.stratum).lower()))
+        if concept in codes.load() and (code := codes.code_for(concept))]
+    parts = []
+    for system in (codes.LOINC, codes.SNOMED):  # "LOINC 91349-1 panel, 91351-7 total"
+        mine = [(c, what) for c, what in found if c.system == system]
+        if mine:
+            parts.append(system + " " + ", ".join(
+                f"{codes.label(c).removeprefix(system + ' ')} {what}" for c, what in mine))
+    return text, "; ".join(parts)
+
+
+def _consultation_line(record: Record) -> str:
+    c = record.consultation
+    mode = f"{_MODE_WORDS[c.mode]} consultation" if c.mode else "Consultation (mode not recorded)"
+    when = " ".join(filter(None, (show_date(c.date) if c.date else "",
+                                  show_time(c.time) if c.time else "")))
+    return ", ".join(filter(None, (mode, when, c.clinician_name)))
+
+
+def summary(rules: RuleSet, record: Record, assessment: Assessment,
+            groups: tuple[ScreenGroup, ...]) -> Summary:
+    diagnosis, code = working_diagnosis(record, assessment)
+    level, disposition = wording.disposition_words(assessment)
+    remote, observed = remote_statement(record)
+    sb, sb_codes = _startback(assessment)
+    actions = _actions(assessment)
+    warnings = [f"Outside this pathway: {m}" for m in assessment.outside_pathway]
+    if not assessment.red_flags_screened:
+        warnings.append(f"{rules.unscreened.title}: {rules.unscreened.meaning}")
+    return Summary(
+        consultation=_consultation_line(record),
+        diagnosis=diagnosis, problem_code=code,
+        disposition=disposition, disposition_level=level,
+        actions=tuple(note_words().words["action"].format(action=a, when=w)
+                      for a, w in actions),
+        action_parts=actions,
+        plan=tuple(plan_line(i) for i in record.plan.items),
+        plan_ids=tuple("" if i.edited else i.suggestion_id or "" for i in record.plan.items),
+        safety_netting=_safety_netting(record), review=_review(record),
+        fit_note=_fit_note(record), remote=remote, observed=observed,
+        history=tuple(history.paragraphs(record)),
+        positives=positive_findings(groups),
+        negatives=pertinent_negatives(record, groups),
+        startback=sb, startback_codes=sb_codes, warnings=tuple(warnings))
+
+
+def plan_line(item: PlanItem) -> str:
+    """A plan item on one line: a suggestion the GP did not edit in its short form (when
+    resources/note/note.toml gives one), anything else as the GP has it."""
+    if item.suggestion_id and not item.edited:
+        return note_words().plan_short.get(item.suggestion_id, item.text)
+    return item.text
+
+
+def _numbered(lines: tuple[str, ...]) -> str:
+    return "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+
+
+def decision_section(s: Summary) -> Section:
+    """Page 1's decision (reference 5b): working diagnosis, disposition with its
+    deadline, actions with their times, the plan as chosen (no reasons), the
+    safety-netting given and how, the review."""
+    lab, w = note_words().labels, note_words().words
+    blocks: list[Block] = [
+        Fields(((lab["diagnosis"],
+                 f"{s.diagnosis} [{s.problem_code}]" if s.problem_code else s.diagnosis),)),
+        Para(f"{lab['disposition']}: {s.disposition}", tone=s.disposition_level),
+    ]
+    rows = []
+    if s.actions:
+        rows.append((lab["actions"], "\n".join(s.actions)))
+    rows.append((lab["plan"], _numbered(s.plan) if s.plan else w["no_plan"]))
+    rows.append((lab["safety_netting"], s.safety_netting))
+    rows.append((lab["review"], s.review))
+    if s.fit_note:
+        rows.append((lab["fit_note"], s.fit_note))
+    blocks.append(Fields(tuple(rows), ))
+    for warning in s.warnings:
+        blocks.append(Para(warning, tone="warning"))
+    return Section(note_words().headings["decision"], tuple(blocks))
+
+
+def findings_section(s: Summary) -> Section:
+    """Page 1's findings: the remote statement, the history as sentences, the positive
+    findings, the pertinent negatives one line per group."""
+    lab, w = note_words().labels, note_words().words
+    blocks: list[Block] = []
+    if s.remote:
+        blocks.append(Para(s.remote, tone="strong"))
+    if s.observed:
+        blocks.append(Fields(s.observed))
+    rows = list(s.history) or [(lab["history"], "No history recorded yet.")]
+    rows.append((lab["positives"], "\n".join(s.positives) if s.positives else w["no_positives"]))
+    if s.startback:
+        rows.append((lab["startback"], s.startback))
+    blocks.append(Fields(tuple(rows)))
+    if s.negatives:
+        blocks.append(Para(lab["negatives"], tone="subheading"))
+        blocks.append(Fields(s.negatives))
+    return Section(note_words().headings["findings"], tuple(blocks))
+
+
+def consultation_details(record: Record) -> Section:
+    """Who recorded the note, when, and how the consultation took place: three lines
+    that close page 1 (the signature block)."""
+    c = record.consultation
+    consent = c.consent.label if c.mode is not Mode.FACE_TO_FACE else "Not needed (face to face)"
+    place = _PLACE_WORDS.get(c.patient_place, "") if c.patient_place else ""
+    who = ", ".join((_or(c.clinician_name, NOT_KNOWN), f"GMC {c.gmc_number or NOT_KNOWN}",
+                     f"{show_date(c.date)} {show_time(c.time)} (24-hour)"))
+    how = "; ".join((
+        _MODE_WORDS[c.mode] if c.mode else f"Mode {NOT_KNOWN.lower()}",
+        f"{_lower_first(_title(type(c), 'identity_confirmed'))}: {c.identity_confirmed.label}",
+        f"{_lower_first(_title(type(c), 'consent'))}: {consent}",
+        f"{_lower_first(_title(type(c), 'interpreter'))}: {_interpreter_words(c.interpreter)}"))
+    where = "; ".join((c.patient_location or place or NOT_RECORDED,
+                       f"{_lower_first(_title(type(c), 'others_present'))}: "
+                       f"{_or(c.others_present)}"))
+    rows = (("Clinician", who), ("Consultation", how),
+            (_title(type(c), "patient_location"), where))
+    return Section(note_words().headings["signature"], (Fields(rows),))
+
+
+def appendix_sections(rules: RuleSet, record: Record, assessment: Assessment,
+                      groups: tuple[ScreenGroup, ...]) -> tuple[Section, ...]:
+    """The appendix (issue 15 part 2): the question-by-question screen, the rules that
+    fired, STarT Back and NG65 detail, and each plan item's reason and source."""
+    h = note_words().headings
+    sections = [Section(h["screen"], (red_flag_table(record, groups),)),
+                dataclasses.replace(impression(rules, record, assessment), heading=h["rules"])]
+    sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
+                 if s is not None]
+    sections.append(plan_sources(record))
+    return tuple(sections)
+
+
+def plan_sources(record: Record) -> Section:
+    """Each plan item in full with its reason and source, for the appendix (page 1 prints
+    the plan one line per item without them); and whether the GP confirmed it."""
+    plan = record.plan
+    blocks: list[Block] = [
+        PlanEntry(number=n, text=entry.text, why=entry.reason, source=entry.source,
+                  category="" if entry.suggestion_id is None else
+                  wording.category_words(entry.category),
+                  origin=wording.note_origin(entry.suggestion_id, entry.edited))
+        for n, entry in enumerate(plan.items, start=1)]
+    if not plan.items:
+        blocks.append(Para(note_words().words["no_plan"], tone="warning"))
+    blocks.append(Fields(((_title(type(plan), "confirmed"), "Yes" if plan.confirmed else "No"),)))
+    return Section(note_words().headings["plan_sources"], tuple(blocks))
+
+
 def compose(record: Record, assessment: Assessment, *, draft: bool, app_version: str,
             rules: RuleSet | None = None, finalisation: Finalisation | None = None) -> Note:
     """The note. With `finalisation` it says which version it is (and, for an amendment,
     which version it supersedes and why); without it the note is exactly as before."""
     rules = rules or load()
-    sections = [consultation(rules, record), history_section(record)]
+    groups = screen(record)
+    page_one = summary(rules, record, assessment, groups)
+    sections = [decision_section(page_one), findings_section(page_one)]
     sections += [s for s in (upgrade_section(record),) if s is not None]
-    sections += [Section("Red-flag screen", (red_flag_table(record),)),
-                 impression(rules, record, assessment)]
-    sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
-                 if s is not None]
-    sections += [plan_section(record), signature(record)]
+    sections.append(consultation_details(record))  # with the signature: page 1 ends here
     return with_missing_glyphs(Note(
         title=TITLE,
         subtitle=SUBTITLE,
@@ -626,4 +896,7 @@ def compose(record: Record, assessment: Assessment, *, draft: bool, app_version:
         rules_version=assessment.rules_version,
         version=version_line(finalisation, rules) if finalisation else "",
         amendment=amendment_line(finalisation, rules) if finalisation else "",
+        summary=page_one,
+        appendix_title=note_words().headings["appendix"],
+        appendix=appendix_sections(rules, record, assessment, groups),
     ))

@@ -101,6 +101,33 @@ class Alert:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """The decision and findings of page 1, as plain parts: the PDF's page 1 and the
+    short record entry for the clinical system (consult.note.entry) both print these."""
+
+    consultation: str  # "Telephone consultation, 09-Nov-2026 08:50, Dr Asha Patel"
+    diagnosis: str  # "Acute mechanical low back pain"
+    problem_code: str  # "SNOMED CT 279040009 (unverified code)", or "" when uncoded
+    disposition: str  # "URGENT - within 24 hours" (the band with its deadline)
+    disposition_level: str  # a level from LEVELS
+    actions: tuple[str, ...]  # "Same-day assessment (within 24 hours)"
+    action_parts: tuple[tuple[str, str], ...]  # the same as (action, deadline words)
+    plan: tuple[str, ...]  # the GP's plan, one item each, no reasons
+    plan_ids: tuple[str, ...]  # each item's suggestion id ("" for the GP's own or edited)
+    safety_netting: str
+    review: str
+    fit_note: str  # "" when not recorded
+    remote: str  # the remote-consultation statement
+    observed: tuple[tuple[str, str], ...]  # video observations (title, what was seen)
+    history: tuple[tuple[str, str], ...]  # (label, sentences)
+    positives: tuple[str, ...]
+    negatives: tuple[tuple[str, str], ...]  # (group, "all 7 asked, all denied")
+    startback: str  # "Low risk (total 2 of 9, distress 1 of 5)" or ""
+    startback_codes: str  # "LOINC 91349-1 panel; ..." or ""
+    warnings: tuple[str, ...] = ()  # outside the pathway, not yet fully screened
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     subject: str
@@ -131,3 +158,8 @@ class Note:
     # An amended note says, boxed at the top of every page, which version it
     # supersedes, when, by whom and why; "" for a first version.
     amendment: str = ""
+    # Page 1's decision and findings as parts (None: a note composed before issue 15)
+    summary: Summary | None = None
+    # The appendix: starts on a new page under `appendix_title` (issue 15 part 2)
+    appendix_title: str = ""
+    appendix: tuple[Section, ...] = ()

@@ -38,6 +38,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -176,6 +177,8 @@ class _Styles:
     plan: ParagraphStyle
     plan_why: ParagraphStyle
     continued: ParagraphStyle
+    subheading: ParagraphStyle
+    appendix: ParagraphStyle
 
 
 _styles: _Styles | None = None
@@ -202,7 +205,7 @@ def styles() -> _Styles:
                          textColor=GREY),
             group=s("group", fontSize=7.9, leading=9.4, fontName=BOLD, textColor=HEADING),
             heading=s("heading", fontName=BOLD, fontSize=10.5, leading=13,
-                      textColor=HEADING, spaceBefore=8, spaceAfter=1, keepWithNext=1),
+                      textColor=HEADING, spaceBefore=6, spaceAfter=1, keepWithNext=1),
             practice=s("practice", fontName=BOLD, fontSize=12, leading=14.5),
             address=s("address", fontSize=8, leading=10, textColor=GREY),
             title=s("title", fontName=BOLD, fontSize=13, leading=16, alignment=TA_RIGHT,
@@ -222,6 +225,10 @@ def styles() -> _Styles:
                        textColor=INK, spaceAfter=1.5),
             continued=s("continued", fontName=ITALIC, fontSize=7.6, leading=9.4,
                         textColor=GREY),
+            subheading=s("subheading", fontName=BOLD, fontSize=7.8, leading=10,
+                         textColor=GREY, spaceBefore=4, spaceAfter=1, keepWithNext=1),
+            appendix=s("appendix", fontName=BOLD, fontSize=12, leading=15, textColor=HEADING,
+                       spaceAfter=2),
         )
     return _styles
 
@@ -372,14 +379,15 @@ def _para(block: m.Para, st: _Styles) -> Flowable:
     if block.tone in LEVEL_COLOURS:
         strong, fill, _ = LEVEL_COLOURS[block.tone]
         style = ParagraphStyle(f"tone-{block.tone}", parent=st.strong, backColor=fill,
-                               borderColor=strong, borderWidth=0.8, borderPadding=(4, 5, 4, 5),
-                               leftIndent=5, rightIndent=5, spaceBefore=5, spaceAfter=8,
+                               borderColor=strong, borderWidth=0.8, borderPadding=(3, 5, 3, 5),
+                               leftIndent=5, rightIndent=5, spaceBefore=4, spaceAfter=6,
                                textColor=INK)
         return Paragraph(esc(block.text), style)
     if block.tone == "warning":
         return Paragraph(esc(block.text), ParagraphStyle(
             "warning", parent=st.strong, textColor=LEVEL_COLOURS["urgent"][0]))
-    style = {"muted": st.muted, "strong": st.strong}.get(block.tone, st.body)
+    style = {"muted": st.muted, "strong": st.strong, "subheading": st.subheading}.get(
+        block.tone, st.body)
     return Paragraph(esc(block.text), style)
 
 
@@ -664,6 +672,10 @@ def flowables(note: m.Note, furniture: _Furniture, st: _Styles) -> list[Flowable
         story += [_alert(alert, st), Spacer(1, 6)]
     for section in note.sections:
         story += _section(section, st)
+    if note.appendix:  # the full screen and sources, from a new page (issue 15 part 2)
+        story += [PageBreak(), Paragraph(esc(note.appendix_title), st.appendix)]
+        for section in note.appendix:
+            story += _section(section, st)
     return story
 
 

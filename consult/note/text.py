@@ -94,6 +94,10 @@ def render_text(note: Note) -> str:
         lines += _alert(alert)
     for section in note.sections:
         lines += _section(section)
+    if note.appendix:
+        lines += [RULE, note.appendix_title, RULE, ""]
+        for section in note.appendix:
+            lines += _section(section)
     lines += [THIN, note.footer]
     if note.version:
         lines.append(note.version)

@@ -277,6 +277,8 @@ class MainWindow(QMainWindow):
                                       QKeySequence.StandardKey.Print, "actPrint")
         self.act_copy = self._action("&Copy note as text", self.copy_note,
                                      "Ctrl+Shift+C", "actCopy")
+        self.act_copy_full = self._action("Copy f&ull note as text", self.copy_full_note,
+                                          None, "actCopyFull")
         # the patient's advice sheet and the FHIR export (issue 16: forms/dialogs/advice.py,
         # forms/dialogs/exchange.py)
         self.act_advice = self._action("Advice s&heet\u2026", self.advice_sheet, "Ctrl+Shift+H",
@@ -322,6 +324,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_export, self.act_export_as, self.act_draft, self.act_print,
                        self.act_copy):
             file_menu.addAction(action)
+        file_menu.addAction(self.act_copy_full)
         file_menu.addAction(self.act_fhir)
         file_menu.addSeparator()
         file_menu.addAction(self.act_notes)
@@ -844,8 +847,26 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(done, 8000)
 
     def copy_note(self) -> None:
+        """The short record entry for the clinical system (issue 15 part 4: about 20
+        lines, nothing that pastes badly); the full text twin is copy_full_note."""
+        from consult.note.compose import compose
+        from consult.note.entry import render_entry
+        from consult.rules.completeness import problems
+        from consult.rules.engine import assess
+
+        if self.rules is None:
+            self._load_core()
+        assessment = assess(self.record, self.rules)  # as the record is now, never stale
+        draft = bool(problems(self.record, assessment=assessment))
+        note = compose(self.record, assessment, draft=draft, app_version=consult.__version__,
+                       rules=self.rules)
+        QGuiApplication.clipboard().setText(render_entry(note))
+        self.statusBar().showMessage("Record entry copied as text", 3000)
+
+    def copy_full_note(self) -> None:
+        """The long text twin of the PDF note (the panel's preview)."""
         QGuiApplication.clipboard().setText(self.panel.preview_text())
-        self.statusBar().showMessage("Note copied as text", 3000)
+        self.statusBar().showMessage("Full note copied as text", 3000)
 
     def _record_group_as_no(self) -> None:
         if self.form.focused_group() is None:

@@ -203,7 +203,7 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
     assert all("TAYLOR, Sam" in p and "943 476 5919" in p for p in pages)
     assert "DRAFT" not in " ".join(pages)
-    assert "Remote consultation (telephone): no examination was possible." in pages[0]
+    assert "Telephone consultation: no examination was possible." in pages[0]
     assert "Record remaining" not in " ".join(pages)
 
 
@@ -293,14 +293,23 @@ def test_a_hidden_follow_up_never_blocks_completion(qtbot, window):
 
 
 @pytest.mark.hazard("H6", "H13")
-def test_copied_note_text_equals_the_preview(qtbot, window):
+def test_copy_note_gives_the_short_record_entry_and_copy_full_the_preview(qtbot, window, capsys):
+    from consult.cli import main as cli
+
     window.form.load(recordfile.load(example_path("cauda-equina")))
     window.panel.set_record(window.record)
     window._refresh()
     press(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     copied = QGuiApplication.clipboard().text()
-    assert copied == window.panel.preview_text()
-    assert "NOWAK, Łukasz" in copied and "RED FLAG" in copied
+    assert cli(["text", str(example_path("cauda-equina"))]) == 0
+    assert copied == capsys.readouterr().out  # the same entry as `python main.py text FILE`
+    lines = copied.splitlines()
+    assert len(lines) <= 35 and all(len(line) < 100 for line in lines)
+    assert "Problem: Suspected cauda equina syndrome" in copied and "\t" not in copied
+    window.act_copy_full.trigger()  # the long twin of the PDF stays available
+    full = QGuiApplication.clipboard().text()
+    assert full == window.panel.preview_text()
+    assert "NOWAK, Łukasz" in full and "RED FLAG" in full
 
 
 @pytest.mark.hazard("H3", "H11")

@@ -15,7 +15,6 @@ import pytest
 
 import consult
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
-from consult.rules.followups import unasked_as_yes
 from consult.record import file as recordfile
 from consult.record.answers import (
     Answer,
@@ -50,7 +49,7 @@ from consult.record.model import (
 )
 from consult.rules import plan
 from consult.rules.completeness import Problem
-from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies
+from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, applies, unasked_as_yes
 from consult.rules.ruleset import load
 from tests.support import EXAMPLES, accept_suggestions, load_example, negative_record
 
@@ -149,9 +148,9 @@ def test_unknown_banner_values_print_not_known() -> None:
 def test_consultation_details_and_remote_wording(negative_pdf: bytes) -> None:
     text = flat(pages_text(negative_pdf)[0])
     for expected in ("20-Nov-2026", "09:40", "Telephone", "Dr Asha Patel",
-                     "Patient identity confirmed Yes", "Patient's location now Home",
-                     "Consent to a remote consultation Yes",
-                     "Remote consultation (telephone): no examination was possible."):
+                     "patient identity confirmed: Yes", "Patient's location now Home",
+                     "consent to a remote consultation: Yes",
+                     "Telephone consultation: no examination was possible."):
         assert expected in text
 
 
@@ -159,9 +158,9 @@ def test_consultation_details_and_remote_wording(negative_pdf: bytes) -> None:
 def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
     r = negative_record()
     r.consultation.mode = Mode.FACE_TO_FACE
-    assert "no examination was possible" not in flat(" ".join(pages_text(note_pdf(r))))
-    r.consultation.mode = Mode.VIDEO
-    assert "Remote consultation (video): no examination was possible." in flat(
+    assert "no examination was" not in flat(" ".join(pages_text(note_pdf(r))))
+    r.consultation.mode = Mode.VIDEO  # nothing observed
+    assert "Video consultation: no examination was performed." in flat(
         " ".join(pages_text(note_pdf(r))))
 
 
@@ -173,9 +172,9 @@ def test_face_to_face_has_no_remote_wording_and_video_does() -> None:
 def test_red_flag_box_on_page_one_before_the_history(ces_pdf: bytes) -> None:
     text = flat(pages_text(ces_pdf)[0])
     box = text.index("RED FLAG")
-    assert box < text.index("History") < text.index("Red-flag screen")
-    assert box < text.index("Date 20-Nov-2026")
-    box_text = text[box:text.index("History")]
+    assert box < text.index("Decision") < text.index("Findings")
+    assert "Red-flag screen" not in text  # the question-by-question screen is the appendix
+    box_text = text[box:text.index("Decision")]
     assert "Disposition: EMERGENCY - act now." in box_text
     assert "EMERGENCY - act now: Cauda equina syndrome" in box_text
     assert "act now, the same day" not in box_text  # the row's deadline, not the band's range
@@ -209,7 +208,7 @@ def test_red_flag_rows_most_urgent_first_each_with_its_action() -> None:
     r.red_flags.ces_bowel.worse_last_14_days = YesNoUnsure.UNSURE
     accept_suggestions(r)
     text = flat(pages_text(note_pdf(r, draft=True))[0])
-    box = text[text.index("RED FLAG"):text.index("History")]
+    box = text[text.index("RED FLAG"):text.index("Decision")]
     assert "2 red-flag findings" in box
     emergency = box.index("EMERGENCY - act now: Cauda equina syndrome")
     urgent = box.index("URGENT - within 48 hours: Nerve root compromise")
@@ -226,7 +225,7 @@ def test_unscreened_note_says_so_and_never_routine() -> None:
     rules = load()
     first = texts[0]
     assert rules.unscreened.title in first
-    assert first.index(rules.unscreened.title) < first.index("History")
+    assert first.index(rules.unscreened.title) < first.index("Findings")
     assert f"Disposition: {rules.unscreened.title}" in " ".join(texts)
     assert "ROUTINE" not in " ".join(texts)
 
@@ -276,7 +275,7 @@ def _expected_screen(record: Record) -> dict[str, str]:
 
 def _screen_answers(data: bytes, titles: list[str]) -> dict[str, str]:
     text = flat(" ".join(pages_text(data)))
-    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    screen = text[text.index("Red-flag screen"):text.index("Rules that fired")]
     found = {}
     for title in titles:
         hit = re.search(re.escape(title) + r" (Yes|No|Not asked|not applicable)\b", screen)
@@ -312,7 +311,7 @@ def test_screen_table_of_a_sparse_draft_reads_not_asked_never_a_guessed_no() -> 
 def test_follow_ups_that_do_not_apply_read_not_applicable_never_not_asked() -> None:
     r = negative_record()  # no cancer, no leg symptoms, no fever, male
     text = flat(" ".join(pages_text(note_pdf(r))))
-    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    screen = text[text.index("Red-flag screen"):text.index("Rules that fired")]
     for name in ("mets_progressive_pain", "gait_disturbance", "sepsis_signs",
                  "pregnancy_warning_signs"):
         assert f"{RedFlags.model_fields[name].title} not applicable" in screen
@@ -321,7 +320,7 @@ def test_follow_ups_that_do_not_apply_read_not_applicable_never_not_asked() -> N
     assert "Not asked" not in screen
     r.red_flags.cancer_history = Answer.NOT_ASKED  # the metastasis features may yet apply
     text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
-    screen = text[text.index("Red-flag screen"):text.index("Impression")]
+    screen = text[text.index("Red-flag screen"):text.index("Rules that fired")]
     assert f"{RedFlags.model_fields['mets_progressive_pain'].title} Not asked" in screen
 
 
@@ -366,9 +365,9 @@ def test_plan_items_with_reason_source_and_signature(ces_pdf: bytes) -> None:
         assert squeeze(item.text) in text
         assert squeeze(f"Why: {item.reason}") in text
         assert squeeze(item.source) in text
-    for expected in ("Safety-netting advice given Yes", "Written cauda equina information given Yes",
-                     "Follow-up Contact the practice if not improving in 4 weeks.",
-                     "Recorded by", "GMC number 7654321", "Time (24-hour) 09:40"):
+    for expected in ("Safety-netting Given (how not recorded); cauda equina card given (printed)",
+                     "Review Contact the practice if not improving in 4 weeks.",
+                     "Recorded by", "GMC 7654321", "09:40 (24-hour)"):
         assert squeeze(expected) in text
 
 
@@ -466,7 +465,7 @@ def test_a_positive_answer_that_fires_no_urgent_row_is_still_named_on_page_1() -
     accept_suggestions(r)
     page1 = flat(pages_text(note_pdf(r))[0])
     start = page1.index("RED FLAG")
-    box = page1[start:page1.index("Date", start)]
+    box = page1[start:page1.index("Decision", start)]
     assert "Neurological gait disturbance" in box
     assert "Constant night pain" in box
 
@@ -580,7 +579,7 @@ def test_each_example_note_says_its_disposition_and_action(name: str) -> None:
         assert "RED FLAG" not in pages[0]
         assert words in everything
     else:
-        assert pages[0].index("RED FLAG") < pages[0].index("History")
+        assert pages[0].index("RED FLAG") < pages[0].index("Findings")
         assert words in pages[0] and action in pages[0]
     assert "RED FLAGS NOT YET FULLY SCREENED" not in everything
     for item in record.plan.items:
@@ -618,7 +617,7 @@ def mets_and_fracture_record() -> Record:
 def page_one_box(data: bytes) -> str:
     page1 = flat(pages_text(data)[0])
     start = page1.index("RED FLAG")
-    return page1[start:page1.index("Consultation", start)]
+    return page1[start:page1.index("Decision", start)]
 
 
 @pytest.mark.hazard("H22")
@@ -631,7 +630,7 @@ def test_headline_carries_the_most_urgent_rows_deadline_on_page_one_and_in_the_t
     assert "Disposition: URGENT - within 24 hours" in everything
     assert "within two weeks" not in everything  # the band's general range, never shown
     text = note_text(r)
-    assert "\nDisposition: URGENT - within 24 hours\n" in text  # the Impression line
+    assert "\nDisposition: URGENT - within 24 hours\n" in text  # the decision's line
     assert "most urgent first. Disposition: URGENT - within 24 hours." in text  # the box
     assert "within two weeks" not in text
 
@@ -649,7 +648,7 @@ def test_each_row_box_shows_its_own_deadline() -> None:
     text = note_text(r)
     assert "- URGENT - within 24 hours: Spinal metastases\n" in text
     assert "- URGENT - within 1 week: Osteoporotic" in text
-    impression = text[text.index("\nImpression\n"):text.index("\nPlan\n")]
+    impression = text[text.index("\nRules that fired\n"):text.index("\nPlan: each item")]
     assert "Spinal metastases | URGENT - within 24 hours | Contact the MSCC" in impression
     assert "fracture | URGENT - within 1 week | X-ray" in impression
 
@@ -687,8 +686,12 @@ def test_a_family_interpreter_is_named_beside_the_cauda_equina_questions() -> No
     r.consultation.interpreter = Interpreter.FAMILY_OR_FRIEND
     data = note_pdf(r)
     everything = flat(" ".join(pages_text(data)))
-    assert ("Interpreter Family member or friend (intimate questions may be under-reported)"
+    assert ("interpreter: Family member or friend (intimate questions may be under-reported)"
             in everything)
+    negatives = everything[everything.index("Pertinent negatives"):]
+    assert ("Cauda equina screen 6 asked, denied; 1 positive (under positive findings)"
+            in negatives)  # beside the cauda equina screen on page 1 too:
+    assert "under-reported" in negatives[:negatives.index("Cancer")]
     screen = everything[everything.index("Red-flag screen"):]
     line = screen.index("Interpreted by a family member or friend: intimate questions may "
                         "be under-reported")
@@ -700,8 +703,8 @@ def test_a_family_interpreter_is_named_beside_the_cauda_equina_questions() -> No
             "questions may be under-reported)\n  Bladder change") in text
     r.consultation.interpreter = Interpreter.PROFESSIONAL
     text = note_text(r)
-    assert "Interpreter: Professional" in text
-    assert "Interpreted by a family member" not in text
+    assert "interpreter: Professional" in text
+    assert "nterpreted by a family member" not in text
 
 
 @pytest.mark.hazard("H18")
@@ -713,9 +716,9 @@ def test_video_prints_what_was_observed_never_examined() -> None:
     o.bends_forward = "Fingertips to mid-shin"
     data = note_pdf(r)
     text = flat(" ".join(pages_text(data)))
-    consultation = text[text.index("Consultation"):text.index("History")]
-    assert "Remote consultation (video): no examination was possible." in consultation
-    assert "Observed on video (what the GP saw the patient do" in consultation
+    consultation = text[text.index("Findings"):text.index("Presenting")]
+    assert "Observed on video (what the patient was seen to do; not an examination):" \
+        in consultation
     for expected in ("Walks normally Yes", "Walks on heels No", "Walks on toes Not done",
                      "Rises from a chair without using the arms Yes",
                      "Bends forward: how far Fingertips to mid-shin"):
@@ -723,10 +726,10 @@ def test_video_prints_what_was_observed_never_examined() -> None:
     assert "examined" not in text.lower()
     assert "Walks on heels: No" in note_text(r)
     r.observation = type(r.observation)()  # nothing observed: the note says so
-    assert "Nothing was observed on video" in note_text(r)
+    assert "Video consultation: no examination was performed." in note_text(r)
     r.consultation.mode = Mode.TELEPHONE
     text = note_text(r)
-    assert "Remote consultation (telephone): no examination was possible." in text
+    assert "Telephone consultation: no examination was possible." in text
     assert "observed on video" not in text.lower()
 
 
@@ -786,7 +789,7 @@ def every_new_question_record() -> Record:
 
 
 NEW_QUESTION_WORDS = (
-    "Interpreter: Professional",
+    "interpreter: Professional",
     "Presenting: Three-week history of gradual-onset lower back pain spreading into the "
     "buttocks or upper legs after lifting (recurrent), intermittent, sharp, worse with "
     "movement and sitting; with leg symptoms. Previous episodes: Two a year since 2019. "
@@ -821,8 +824,8 @@ NEW_QUESTION_WORDS = (
     "In pregnancy: severe or rhythmic pain, vaginal bleeding, fever or reduced fetal "
     "movements: Yes",
     "Walks on toes: No",
-    "CES information given: printed, SMS",
-    "Review booked for: 18-Dec-2026",
+    "cauda equina card given (printed, SMS)",
+    "Review: Booked for 18-Dec-2026",
     "Recorded in an earlier format",
     "Pregnant or breastfeeding: Yes (asked as one question before December 2026). Now "
     "recorded: Breastfeeding: No.",
@@ -841,12 +844,13 @@ def test_every_new_question_is_printed_in_the_text_and_the_pdf() -> None:
     for words in NEW_QUESTION_WORDS:
         assert words in text, words
         assert bare(words) in pdf, words
-    history = text[text.index("\nHistory\n"):text.index("\nRed-flag screen\n")]
+    history = text[text.index("\nFindings\n"):text.index("\nPositive findings")]
     labels = [line.split(":")[0] for line in history.splitlines()[3:] if ":" in line]
+    labels = labels[labels.index("Presenting"):]
     assert labels[:6] == ["Presenting", "Course", "Leg symptoms", "Impact", "Risk history",
                           "Medicines"]
     assert labels.index("Pregnancy") + 1 == labels.index("Breastfeeding")
-    assert text.index("\nRecorded in an earlier format\n") < text.index("\nRed-flag screen\n")
+    assert text.index("\nRecorded in an earlier format\n") < text.index("\nRed-flag screen")
 
 
 def format1_with_notes(tmp_path) -> Path:  # type: ignore[no-untyped-def]
@@ -867,7 +871,7 @@ def test_a_format_1_file_prints_what_its_upgrade_notes_say(tmp_path) -> None:  #
     r = recordfile.load(format1_with_notes(tmp_path))
     assert len(r.upgrade_notes) == 3
     text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
-    section = text[text.index("Recorded in an earlier format"):text.index("Red-flag screen")]
+    section = text[text.index("Recorded in an earlier format"):text.index("Recorded by")]
     for note in r.upgrade_notes:
         assert flat(note.text) in section
     assert section.count("Still to ask again.") == 3
@@ -888,17 +892,16 @@ def test_page_one_carries_the_disposition_and_every_action_whatever_fired() -> N
     """Clinical reference 5b: a referral or NG65 row, and a routine disposition, are on
     page 1 too, not only in the Impression."""
     page = flat(pages_text(note_pdf(load_example("sciatica")))[0])
-    box = page[page.index("ACTION NEEDED"):page.index("Consultation", page.index("ACTION"))]
+    box = page[page.index("ACTION NEEDED"):page.index("Decision", page.index("ACTION"))]
     assert "Disposition: SOON - within weeks." in box
     assert "SOON - within weeks: Severe sciatica not settling" in box
     assert "Refer to the MSK interface or spinal service for an opinion." in box
     assert "RED FLAG" not in page
     page = flat(pages_text(note_pdf(load_example("mechanical")))[0])
-    assert page.index("DISPOSITION ROUTINE - care in general practice") < page.index("History")
-    page = flat(pages_text(note_pdf(ces_record()))[0])
-    assert "DISPOSITION" not in page  # the RED FLAG box says it
+    assert page.index("Disposition: ROUTINE - care in general practice") < page.index("Findings")
+    assert "ACTION NEEDED" not in page and "RED FLAG" not in page
     text = note_text(load_example("sciatica"))
-    assert text.index("*** ACTION NEEDED ***") < text.index("\nConsultation\n")
+    assert text.index("*** ACTION NEEDED ***") < text.index("\nDecision\n")
 
 
 def test_a_recorded_yes_is_printed_even_where_its_question_would_be_hidden() -> None:

@@ -19,7 +19,8 @@ from tests.note.test_pdf import ces_record, pages_text, squeeze
 from tests.support import negative_record
 
 NOT_PRINTED = {"level", "kind", "tone", "group", "widths", "metadata", "app_version",
-               "rules_version", "number", "columns"}  # columns: PDF table headers
+               "rules_version", "number", "columns",  # columns: PDF table headers
+               "summary"}  # page 1 prints it through its sections; the record entry tests it
 
 
 def leaves(value: object) -> Iterator[str]:
@@ -60,14 +61,15 @@ def test_text_twin_key_content() -> None:
     for expected in ("Riverside Medical Practice", "TAYLOR, Sam", "Born 05-Apr-1985",
                      "NHS No. 943 476 5919", "*** RED FLAG ***",
                      "EMERGENCY - act now: Cauda equina syndrome",
-                     "Remote consultation (telephone): no examination was possible.",
+                     "Telephone consultation: no examination was possible.",
                      "Loss of bowel control or rectal sensation: No",
                      "Progressive pain: not applicable",
                      "Disposition: EMERGENCY - act now\n",
-                     "Interpreter: Not recorded",
-                     "GMC number: 7654321", "Time (24-hour): 09:40"):
+                     "interpreter: Not recorded",
+                     "GMC 7654321", "20-Nov-2026 09:40 (24-hour)"):
         assert expected in text
-    assert text.index("*** RED FLAG ***") < text.index("\nHistory\n")
+    assert text.index("*** RED FLAG ***") < text.index("\nDecision\n") < text.index("\nFindings\n")
+    assert text.index("\nFindings\n") < text.index("Appendix: full screen and sources")
     assert "DRAFT" not in text
     assert "None" not in text
     assert "act now, the same day" not in text  # the row's deadline, never the band's range

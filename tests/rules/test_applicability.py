@@ -54,7 +54,7 @@ def test_a_question_that_does_not_apply_is_never_asked_for_by_the_completeness_c
 
 
 @pytest.mark.hazard("H15")
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records())
 def test_never_not_applicable_for_a_question_that_applies_and_never_unasked_when_it_does_not(record):
     applicable = followups.Applicability(record)

@@ -179,7 +179,23 @@ class RuleSet(_Frozen):
         return "; ".join(self.sources[s] for s in source_ids)
 
     def forbidden(self, text: str, context: set[str]) -> NeverSuggest | None:
-        """The never-suggest entry `text` falls under in this context, if any."""
+        """The never-suggest entry `text` falls under in this context, if any (remembered
+        per rule set, text and context: the guard runs on every answer, on the same
+        suggestions' words, about 150 regular-expression searches each time)."""
+        keep, seen = _FORBIDDEN.get(id(self), (None, None))
+        if keep is not self or seen is None:
+            if len(_FORBIDDEN) >= 8:
+                _FORBIDDEN.clear()
+            seen = {}
+            _FORBIDDEN[id(self)] = (self, seen)
+        key = (text, frozenset(context))
+        if key not in seen:
+            if len(seen) >= 4096:
+                seen.clear()
+            seen[key] = self._forbidden(text, context)
+        return seen[key]
+
+    def _forbidden(self, text: str, context: set[str]) -> NeverSuggest | None:
         for entry in self.never_suggest:
             if (not entry.when or context.intersection(entry.when)) and entry.matches(text, context):
                 return entry
@@ -245,6 +261,10 @@ def deadline_words(within: str) -> str:
     if within == "same day":
         return "the same day"
     return f"within {within}"
+
+
+# RuleSet.forbidden's answers: id(rule set) -> (the rule set, {(text, context): entry})
+_FORBIDDEN: dict[int, tuple[RuleSet, dict[tuple[str, frozenset[str]], NeverSuggest | None]]] = {}
 
 
 @cache

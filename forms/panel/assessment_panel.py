@@ -85,6 +85,7 @@ from consult.rules.ruleset import RuleSet, deadline_words, load
 
 OWN_REASON = wording.OWN_ITEM
 STILL_TO_ASK_SHOWN = 3
+PARKED_CARDS = 12  # cleared rows' cards kept for the same words again
 #: the note preview is composed once the answers pause this long (never per keystroke)
 PREVIEW_DELAY_MS = 150
 #: what the panel says before a patient is chosen (and while no rule has fired)
@@ -256,6 +257,11 @@ class AssessmentPanel(QWidget):
         self._locked = False
         self._intro = False  # before a patient: what to do first, no plan
         self._cards: dict[str, tuple[tuple, QFrame]] = {}  # fired row id: (what it shows, card)
+        # cards of rows that cleared, hidden outside the panel (findChildren does not see
+        # them) for when the same row fires again with the same words: an answer toggled
+        # back shows its card without building and styling it again (issue 14: ~1 ms CPU)
+        self._parking = QWidget()
+        self._parked: list[tuple[tuple, QWidget]] = []
         self._preview_job: Callable[[], str] | None = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -606,12 +612,30 @@ class AssessmentPanel(QWidget):
         child.setParent(None)  # gone from findChildren now, not at the next event loop
         child.deleteLater()
 
+    def _park(self, shows: tuple, card: QWidget) -> None:
+        """Out of the panel (gone from findChildren now), kept for the same words again."""
+        self._fired_layout.removeWidget(card)
+        card.hide()
+        card.setParent(self._parking)
+        self._parked.append((shows, card))
+        if len(self._parked) > PARKED_CARDS:
+            self._drop(self._parked.pop(0)[1])
+
+    def _unpark(self, shows: tuple) -> QWidget | None:
+        for n, (parked, card) in enumerate(self._parked):
+            if parked == shows:
+                del self._parked[n]
+                return card
+        return None
+
     def _clear_cards(self) -> None:
+        for shows, card in self._cards.values():
+            self._park(shows, card)
         self._cards.clear()
         while self._fired_layout.count():
             child = self._fired_layout.takeAt(0).widget()
             if child is not None:
-                self._drop(child)
+                self._park(("none",), child)
 
     def _show_fired(self, a: Assessment) -> None:
         """One card per fired row, most urgent first; a card whose row, band and words
@@ -619,9 +643,11 @@ class AssessmentPanel(QWidget):
         if not a.fired or self._intro:
             self._clear_cards()
             if not a.fired:
-                none = QLabel("No rule has fired on the answers so far.")
-                none.setObjectName("noFiredRows")
-                none.setWordWrap(True)
+                none = self._unpark(("none",))
+                if none is None:
+                    none = QLabel("No rule has fired on the answers so far.")
+                    none.setObjectName("noFiredRows")
+                    none.setWordWrap(True)
                 self._fired_layout.addWidget(none)
                 none.show()
             return
@@ -634,15 +660,14 @@ class AssessmentPanel(QWidget):
             shows = (row, wording.fired_row_label(rules, a, row), dark)
             old = self._cards.get(row.id)
             wanted[row.id] = (shows, old[1] if old is not None and old[0] == shows else None)
-        for row_id, (_shows, card) in self._cards.items():
+        for row_id, (shows, card) in self._cards.items():
             if wanted.get(row_id, (None, None))[1] is not card:
-                self._fired_layout.removeWidget(card)
-                self._drop(card)
+                self._park(shows, card)
         self._cards = {}
         for n, row in enumerate(a.fired):
             shows, card = wanted[row.id]
             if card is None:
-                card = self._fired_row(a, row, dark)
+                card = self._unpark(shows) or self._fired_row(a, row, dark)
                 self._fired_layout.insertWidget(n, card)
                 card.show()  # now, not at the next event loop: the area sizes to it at once
             elif self._fired_layout.indexOf(card) != n:

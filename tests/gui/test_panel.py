@@ -154,6 +154,33 @@ def test_fired_rows_follow_the_answer_at_once(qtbot):
     assert "Cauda equina" not in _fired(panel)
 
 
+def test_a_row_that_fires_again_shows_its_own_words_and_a_cleared_row_is_gone(qtbot):
+    """An answer toggled back shows the card kept from before (issue 14: not built
+    again), with the same words; a cleared row's card is out of the panel at once."""
+    record = _with_patient(negative_record())
+    panel = _panel(qtbot, record)
+    record.red_flags.cancer_history = Answer.YES
+    _refresh(panel, record)
+    first = _fired(panel)
+    card = panel.findChild(QWidget, "firedRow")
+    assert card is not None and "Found:" in first
+    record.red_flags.cancer_history = Answer.NO
+    _refresh(panel, record)
+    assert panel.findChild(QWidget, "firedRow") is None
+    assert _fired(panel) == "No rule has fired on the answers so far."
+    record.red_flags.cancer_history = Answer.YES
+    _refresh(panel, record)
+    assert panel.findChild(QWidget, "firedRow") is card and card.isVisibleTo(panel)
+    assert _fired(panel) == first
+    record.red_flags.weight_loss = Answer.YES   # a second row fires beside it
+    _refresh(panel, record)
+    cards = panel.findChildren(QWidget, "firedRow")
+    assert len(cards) == 2 and all(c.isVisibleTo(panel) for c in cards)
+    record.red_flags.weight_loss = Answer.NO
+    _refresh(panel, record)
+    assert panel.findChildren(QWidget, "firedRow") == [card] and _fired(panel) == first
+
+
 @pytest.mark.hazard("H1", "H17")
 def test_rows_are_most_urgent_first_and_outside_rows_say_so(qtbot):
     record = negative_record()

@@ -37,6 +37,7 @@ PURPOSE = {
     "typing-extensions": "typing back-ports used by pydantic",
     "typing-inspection": "type introspection used by pydantic",
     "reportlab": "Renders the PDF consultation note",
+    "rl-accel": "reportlab's C accelerators (string widths, number formatting): faster notes",
     "python-stdnum": "Check digits of clinical codes: Verhoeff for SNOMED CT identifiers, mod 10 for LOINC (consult/codes.py)",
     "pillow": "image support required by reportlab (the note embeds no images)",
     "charset-normalizer": "text encoding detection required by reportlab",

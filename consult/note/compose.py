@@ -668,13 +668,10 @@ def _safety_netting(record: Record) -> str:
 
 def _review(record: Record) -> str:
     w, plan = note_words().words, record.plan
-    parts = []
-    if plan.review_date:
-        parts.append(w["review_booked"].format(date=show_date(plan.review_date)))
-    if plan.follow_up:
-        parts.append(plan.follow_up)
-    text = "; ".join(parts) or w["review_not_booked"]
-    return text[:1].upper() + text[1:]
+    ours = (w["review_booked"].format(date=show_date(plan.review_date)) if plan.review_date
+            else "" if plan.follow_up else w["review_not_booked"])
+    ours = ours[:1].upper() + ours[1:]  # the GP's own words are printed as typed
+    return "; ".join(filter(None, (ours, plan.follow_up)))
 
 
 def _fit_note(record: Record) -> str:

@@ -664,13 +664,10 @@ class MainWindow(QMainWindow):
                 item.setData(Qt.ItemDataRole.UserRole + 1, state)
 
     def _refresh_to_finish(self, found: list[Problem], before_patient: bool = False) -> None:
-        self.to_finish.setUpdatesEnabled(False)
-        self.to_finish.clear()
+        entries: list[tuple[str, str, str]] = []   # (words, field, tooltip)
         if before_patient:  # what to do first, not forty items
-            item = QListWidgetItem("Choose the patient (Ctrl+K) or enter their details")
-            item.setData(Qt.ItemDataRole.UserRole, "patient.family_name")
-            item.setToolTip("patient.family_name")
-            self.to_finish.addItem(item)
+            entries.append(("Choose the patient (Ctrl+K) or enter their details",
+                            "patient.family_name", "patient.family_name"))
             found = []
         said = Counter(p.message for p in found)
         for p in found:
@@ -681,9 +678,16 @@ class MainWindow(QMainWindow):
             if said[text] > 1 or sub_question:
                 owner, leaf = resolve(self.record, p.field)
                 text += f"\n\u21b3 {type(owner).model_fields[leaf].title or leaf}"
+            entries.append((text, p.field, text))
+        if entries == getattr(self, "_to_finish_shown", None):
+            return  # unchanged: not rebuilt and repainted on every answer (issue 14)
+        self._to_finish_shown = entries
+        self.to_finish.setUpdatesEnabled(False)
+        self.to_finish.clear()
+        for text, field, tip in entries:
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, p.field)
-            item.setToolTip(text)
+            item.setData(Qt.ItemDataRole.UserRole, field)
+            item.setToolTip(tip)
             self.to_finish.addItem(item)
         self.to_finish.setUpdatesEnabled(True)
 

@@ -17,6 +17,8 @@ Choices where the issue was silent:
 - "not asked" is exported, coded as data-absent-reason#not-asked, never as no (N); a
   question that does not apply to this record (its follow-up rule says so) is left out
   of the response, as FHIR wants for a disabled item.
+- the problem is the note's working diagnosis, its words and its code as the note and
+  the record entry print them (consult.note.compose.working_diagnosis);
 - every code comes from consult.codes with its status; a code not yet verified in its
   code system's browser carries the extension urn:consult:extension:code-status
   ("unverified") on its Coding, and the narrative prints it as consult.codes.label does
@@ -42,7 +44,6 @@ from consult import codes
 from consult.exchange import fhir_common as fc
 from consult.record.answers import Answer
 from consult.record.model import Record, owner_of, value_at
-from consult.rules import facts as derive_facts
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.rules.followups import (
@@ -84,13 +85,31 @@ def concept_words(concept_id: str) -> str:
     return f"{entry.display} (not coded)"
 
 
-def problem_concept(record: Record) -> str:
-    """The problem the note is about, as a concept of the codes file."""
-    facts = derive_facts.derive(record)
-    if facts.condition == "sciatica":
-        return "sciatica"
-    return {"acute": "acute_low_back_pain", "chronic": "chronic_low_back_pain"}.get(
-        facts.phase or "", "low_back_pain")
+def problem(record: Record, assessment: Assessment) -> tuple[str, codes.Code | None]:
+    """The working diagnosis as the note prints it (consult.note.compose.working_diagnosis:
+    one choice of words and code for the note, the record entry and this export), and
+    its code, or None when the note leaves it uncoded."""
+    from consult.note.compose import working_diagnosis
+
+    words, printed = working_diagnosis(record, assessment)
+    if not printed:
+        return words, None
+    for entry in codes.load().values():
+        if isinstance(entry, codes.Code) and printed == f"{entry.display}, {codes.label(entry)}":
+            return words, entry
+    raise ValueError(f"the note's diagnosis code is not in the codes file: {printed}")
+
+
+def problem_concept_json(record: Record, assessment: Assessment) -> dict[str, Any]:
+    """The Condition's code: the code and its own display ("Low back pain" beside a
+    suspected fracture never reads as a code for the fracture), or the words alone."""
+    words, code = problem(record, assessment)
+    return {"coding": [coding(code)], "text": code.display} if code else {"text": words}
+
+
+def problem_words(record: Record, assessment: Assessment) -> str:
+    words, code = problem(record, assessment)
+    return f"{words} ({code.display}, {codes.label(code)})" if code else f"{words} (not coded)"
 
 
 STRATUM_CONCEPTS = {"low": "startback_low_risk", "medium": "startback_medium_risk",
@@ -307,7 +326,8 @@ def practitioner(record: Record) -> dict[str, Any]:
     return out
 
 
-def condition(record: Record, patient_ref: str, when: str) -> dict[str, Any]:
+def condition(record: Record, assessment: Assessment, patient_ref: str,
+              when: str) -> dict[str, Any]:
     return {"resourceType": "Condition", "meta": {"profile": [fc.CONDITION_PROFILE]},
             "clinicalStatus": {"coding": [{
                 "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
@@ -315,7 +335,8 @@ def condition(record: Record, patient_ref: str, when: str) -> dict[str, Any]:
             "verificationStatus": {"coding": [{
                 "system": "http://terminology.hl7.org/CodeSystem/condition-ver-status",
                 "code": "provisional"}]},
-            "code": concept(problem_concept(record)),
+            "code": problem_concept_json(record, assessment),
+            "note": [{"text": f"Working diagnosis: {problem(record, assessment)[0]}"}],
             "subject": {"reference": patient_ref}, "recordedDate": when}
 
 
@@ -369,7 +390,7 @@ def _note_sections(record: Record, assessment: Assessment, draft: bool) -> list[
 
 def composition(record: Record, assessment: Assessment, refs: dict[str, str], when: str,
                 draft: bool) -> dict[str, Any]:
-    coded = [f"Problem: {concept_words(problem_concept(record))}"]
+    coded = [f"Problem: {problem_words(record, assessment)}"]
     if assessment.startback:
         sb = assessment.startback
         coded.append(f"STarT Back: {concept_words(STRATUM_CONCEPTS[sb.stratum])}; "
@@ -417,7 +438,7 @@ def bundle(record: Record, pdf: bytes, *, assessment: Assessment | None = None,
     resources: dict[str, dict[str, Any] | None] = {
         "patient": patient(record),
         "practitioner": practitioner(record),
-        "condition": condition(record, refs["patient"], seen),
+        "condition": condition(record, assessment, refs["patient"], seen),
         "startback": startback_observation(assessment, refs["patient"], seen),
         "questionnaire": questionnaire(),
         "response": questionnaire_response(record, refs["patient"], refs["practitioner"], seen),

@@ -203,3 +203,23 @@ def test_the_findings_carry_the_consultations_time_in_uk_local_time():
     b = bundle(record, b"%PDF")
     (response,) = resources(b, "QuestionnaireResponse")
     assert str(response.authored).startswith("2026-07-01")
+
+
+@pytest.mark.hazard("H30")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_problem_is_the_notes_working_diagnosis_with_the_same_code(name, exported):
+    from consult.note.compose import working_diagnosis
+    from consult.rules.engine import assess
+
+    record, _, b = exported[name]
+    words, printed = working_diagnosis(record, assess(record))
+    (condition,) = resources(b, "Condition")
+    assert condition.note[0].text == f"Working diagnosis: {words}"
+    if printed:
+        assert printed.startswith(f"{condition.code.text}, ")
+        (c,) = condition.code.coding
+        assert c.system == "http://snomed.info/sct"
+        unverified = " (unverified code)" if c.extension else ""
+        assert printed == f"{c.display}, SNOMED CT {c.code}{unverified}"
+    else:
+        assert not condition.code.coding and condition.code.text == words

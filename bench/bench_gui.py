@@ -2,6 +2,9 @@
 answer-to-panel latency. The single source of the GUI figures in the README.
 
     python bench/bench_gui.py [--runs 7] [--answers 200]
+    python bench/bench_gui.py --floors [--runs 7]     what start-up and memory cannot go
+                                                      below: the bare window importing the
+                                                      record model (and SQLAlchemy)
 
 Start-up: wall time from launching a Python process until the main window is
 painted with a question focused, against a bare PySide6 window showing one
@@ -55,6 +58,14 @@ label.grab()
 import resource
 print("ready", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 """
+
+# The floors (--floors): the bare window with what the consultation window cannot do
+# without imported first: the record model (pydantic), and for memory once started the
+# note store's SQLAlchemy as well
+FLOOR = BARE.replace("app = QApplication(sys.argv[:1])\n", """app = QApplication(sys.argv[:1])
+sys.path.insert(0, {root!r})
+import {modules}
+""")
 
 APP = """
 import sys
@@ -213,6 +224,25 @@ def startup(runs: int) -> tuple[float, float, float]:
     return statistics.median(bare), statistics.median(ours), statistics.median(bare_kb)
 
 
+def floors(runs: int) -> list[tuple[str, float, float]]:
+    """Medians of (what, ms, peak kB): the bare window, then the bare window importing
+    the record model, and the record model and SQLAlchemy, interleaved in one run."""
+    kinds = [("bare PySide6 window", BARE),
+             ("+ import consult.record.model (pydantic)",
+              FLOOR.format(root=str(ROOT), modules="consult.record.model")),
+             ("+ consult.record.model and sqlalchemy",
+              FLOOR.format(root=str(ROOT), modules="consult.record.model, sqlalchemy"))]
+    figures: dict[str, list[tuple[float, int]]] = {what: [] for what, _ in kinds}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(runs + 1):
+            for what, code in kinds:
+                ms, kb = _run(code, "ready", tmp)
+                if n:  # the first round warms the file cache
+                    figures[what].append((ms, int(kb)))
+    return [(what, statistics.median(m for m, _ in v), statistics.median(k for _, k in v))
+            for what, v in figures.items()]
+
+
 def sessions(runs: int) -> dict[str, float]:
     """Medians of each figure over `runs` fresh sessions."""
     figures: dict[str, list[float]] = {}
@@ -280,7 +310,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--answers", type=int, default=200)
+    parser.add_argument("--floors", action="store_true",
+                        help="only the floors: the bare window with the record model "
+                             "(and SQLAlchemy) imported, against the bare window")
     args = parser.parse_args()
+    if args.floors:
+        rows = floors(args.runs)
+        bare_ms, bare_kb = rows[0][1], rows[0][2]
+        for what, ms, kb in rows:
+            print(f"floor (median of {args.runs}): {what}: {ms:.0f} ms ({ms / bare_ms:.2f}x), "
+                  f"peak memory {kb / 1024:.0f} MB ({kb / bare_kb:.2f}x)")
+        return 0
     bare, ours, bare_kb = startup(args.runs)
     print(f"start-up (median of {args.runs}): bare PySide6 window {bare:.0f} ms, "
           f"consult {ours:.0f} ms, ratio {ours / bare:.2f} (target <= 1.5)")

@@ -42,7 +42,7 @@ def check_plain(lines: list[str]) -> None:
     assert not any(set(line) <= set("=-*_ ") and line for line in lines)  # no ruled lines
 
 
-@pytest.mark.hazard("H13")
+@pytest.mark.hazard("H13", "H32")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_each_example_entry_is_short_plain_and_carries_the_decision(name: str) -> None:
     record = load_example(name)
@@ -112,7 +112,7 @@ def test_typed_text_that_pastes_badly_is_made_plain_and_nothing_is_lost() -> Non
     assert text.count("x") >= 150
 
 
-@pytest.mark.hazard("H2")
+@pytest.mark.hazard("H2", "H32")
 def test_a_draft_says_so_first_and_names_what_was_not_asked() -> None:
     r = negative_record()
     r.risk.injecting_drug_use = Answer.NOT_ASKED
@@ -122,3 +122,46 @@ def test_a_draft_says_so_first_and_names_what_was_not_asked() -> None:
     # new constant severe pain may apply once drug use is asked: not asked, never n/a
     assert ("Infection 3 asked, denied; 2 not asked: injecting drug use; new constant severe "
             "pain") in text
+
+
+@pytest.mark.hazard("H32")
+def test_only_listed_suggestions_the_gp_did_not_edit_are_shortened_and_the_appendix_has_every_item_in_full():
+    from consult.note import note_pdf
+    from consult.note.words import note_words
+    from consult.record.model import PlanItem
+    from consult.rules import plan
+    from tests.note.test_pdf import flat, pages_text
+
+    r = load_example("mechanical")
+    own = PlanItem(text="Reassure: " + "call back if the pain spreads to the leg. " * 3)
+    r.plan.items = [*r.plan.items, own]
+    r.plan.items[1] = r.plan.items[1].model_copy(update={"edited": True,
+                                                          "text": "Keep active: walk daily."})
+    plan.confirm(r)
+    note = prepare(r)
+    short = note_words().plan_short
+    for item, line in zip(r.plan.items, note.summary.plan, strict=True):
+        if item.suggestion_id in short and not item.edited:
+            assert line == short[item.suggestion_id]
+        else:  # the GP's own or edited words, or a suggestion with the case's details
+            assert line == item.text
+    entry = " ".join(x.strip() for x in entry_lines(note))
+    assert "Keep active: walk daily." in entry and own.text.strip() in entry
+    pages = [flat(t) for t in pages_text(note_pdf(r))]
+    appendix = " ".join(p for p in pages if "Appendix" in p or "Why:" in p)
+    for item in r.plan.items:
+        assert flat(item.text) in appendix  # every item in full, with its reason and source
+
+
+@pytest.mark.hazard("H32")
+def test_the_entry_leaves_out_of_its_plan_line_only_what_the_safety_netting_line_reports():
+    note = prepare(load_example("mechanical"))
+    text = " ".join(x.strip() for x in entry_lines(note))
+    plan = text[text.index("Plan: "):text.index("Safety-netting: ")]
+    assert "Safety-netting advice" not in plan and "cauda equina information" not in plan
+    assert "Safety-netting: Given (printed); cauda equina card given (printed)" in text
+    s = note.summary
+    kept = [line for line, sid in zip(s.plan, s.plan_ids, strict=True)
+            if sid not in ("safety-netting", "ces-card")]
+    for line in kept:
+        assert line.rstrip(".") in plan

@@ -82,7 +82,7 @@ def test_the_appendix_has_every_screening_row_and_no_not_asked_where_it_does_not
     assert "Not asked" not in " ".join(pages)  # a complete example: nothing left unasked
 
 
-@pytest.mark.hazard("H2")
+@pytest.mark.hazard("H2", "H32")
 def test_not_applicable_questions_print_so_in_both_places_and_are_never_counted_unasked():
     r = negative_record()  # no cancer history: the metastasis features do not apply
     text = " ".join(flat(t) for t in pages_text(note_pdf(r)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from consult.note.compose import compose, plan_section, startback_section
+from consult.note.compose import compose, plan_sources, startback_section
 from consult.note.model import PlanEntry
 from consult.record.answers import Band, Category
 from consult.record.model import PlanItem, Record
@@ -27,7 +27,7 @@ def test_every_category_and_stratum_has_words():
 def test_the_panel_rows_and_the_note_name_a_plan_items_category_alike(name):
     record = load_example(name)
     record.plan.items = [*record.plan.items, PlanItem(text="Ring back", reason=wording.OWN_ITEM)]
-    entries = [b for b in plan_section(record).blocks if isinstance(b, PlanEntry)]
+    entries = [b for b in plan_sources(record).blocks if isinstance(b, PlanEntry)]
     rows = {r.key: r for r in PlanEditor(record, assess(record)).rows()}
     for item, entry in zip(record.plan.items, entries, strict=True):
         row = rows[f"s:{item.suggestion_id}"] if item.suggestion_id else None
@@ -47,8 +47,10 @@ def test_the_disposition_and_row_labels_are_the_notes(name):
     if a.red_flags_screened:
         assert lines == [(level, words)]  # the panel's one line is the note's
     note = compose(record, a, draft=True, app_version="test", rules=rules)
-    impression = next(s for s in note.sections if s.heading == "Impression")
-    assert impression.blocks[0].text == f"Disposition: {words}"
+    decision = next(s for s in note.sections if s.heading == "Decision")  # page 1
+    assert next(b for b in decision.blocks if hasattr(b, "tone")).text == f"Disposition: {words}"
+    rules_fired = next(s for s in note.appendix if s.heading == "Rules that fired")
+    assert rules_fired.blocks[0].text == f"Disposition: {words}"
     entries = [e for alert in note.alerts for e in alert.entries]
     for entry in entries:
         row = next(r for r in a.fired if r.suspected == entry.suspected)

@@ -88,7 +88,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         *_all("red_flags", "nonmechanical_sudden_severe_pain", "collapse_or_faint",
               "loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
               "pelvic_or_pregnancy_pain"),
-        Heading("Weak flags (they count in combination)"),
+        Heading("Weak flags (they count in combination)",
+                "Asked with the cancer questions: the Cancer group's All denied records these "
+                "too."),
         *_all("red_flags", "weight_loss", "night_pain_constant", "widespread_bone_pain"),
     )),
     SectionSpec("risk", "History that changes risk", (

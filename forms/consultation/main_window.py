@@ -862,8 +862,16 @@ class MainWindow(QMainWindow):
             self._load_core()
         assessment = assess(self.record, self.rules)  # as the record is now, never stale
         draft = bool(problems(self.record, assessment=assessment))
+        info, finalisation = self.finalised, None
+        if info is not None:  # a finalised note shown: the entry names its id and version
+            from consult.note.versioning import Finalisation
+
+            when = info.finalised_at
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=dt.UTC)  # stored as UTC
+            finalisation = Finalisation(info.note_id, info.version, when, info.author)
         note = compose(self.record, assessment, draft=draft, app_version=consult.__version__,
-                       rules=self.rules)
+                       rules=self.rules, finalisation=finalisation)
         QGuiApplication.clipboard().setText(render_entry(note))
         self.statusBar().showMessage("Record entry copied as text", 3000)
 

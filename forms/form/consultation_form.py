@@ -430,6 +430,12 @@ class ConsultationForm(QScrollArea):
         self._problems: dict[str, str] = {}
         self._shown_errors: set[str] = set()
         self._prefilled: set[str] = set()
+        # the rest of the sections, one a tick once the window is on screen (all at once
+        # took about 300 ms, and a key typed meanwhile waited); a child of the form, so
+        # it stops with it. ensure_built() builds what is left at once when it is needed
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.timeout.connect(self._build_next)
         self._build(self.EAGER_SECTIONS)
         self.setWidget(self._body)
 
@@ -456,8 +462,15 @@ class ConsultationForm(QScrollArea):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._pending:  # after the first frame is on screen, before anyone can type far
-            QTimer.singleShot(LAZY_BUILD_MS, self.ensure_built)
+        if self._pending and not self._build_timer.isActive():  # after the first frame
+            self._build_timer.start(LAZY_BUILD_MS)
+
+    def _build_next(self) -> None:
+        """One more section; the next after whatever input came meanwhile."""
+        if self._pending:
+            self._build(1)
+        if self._pending:
+            self._build_timer.start(0)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -212,6 +212,31 @@ def test_sections_built_after_a_record_was_loaded_show_its_answers(qtbot):
     assert not widget.rows["red_flags.cancer_type"].visible
 
 
+def test_after_the_first_paint_the_rest_is_built_a_section_at_a_time(qtbot, monkeypatch):
+    """Issue 14: the other sections come one per event-loop tick once the form is on
+    screen (all at once held a key typed meanwhile for about 300 ms), until all exist
+    and the tab order is chained once."""
+    built_counts: list[int] = []
+    original = ConsultationForm._build
+
+    def counting(self, count):
+        built_counts.append(count)
+        original(self, count)
+
+    monkeypatch.setattr(ConsultationForm, "_build", counting)
+    widget = ConsultationForm()
+    qtbot.addWidget(widget)
+    chained: list[bool] = []
+    widget.built.connect(lambda: chained.append(True))
+    widget.show()
+    qtbot.waitUntil(lambda: not widget._pending, timeout=5000)
+    from forms.form.sections import SECTIONS
+
+    eager = ConsultationForm.EAGER_SECTIONS
+    assert built_counts == [eager] + [1] * (len(SECTIONS) - eager)
+    assert set(widget.sections) == {s.id for s in SECTIONS} and chained == [True]
+
+
 # -- record format 2: the new questions, in call order, follow-ups by keyboard ----------------
 
 

@@ -279,8 +279,9 @@ class SectionWidget(QFrame):
         questions = "\n".join("\u2022 " + _title(p) for p in group.paths)
         button.setToolTip(f"{group.title}: records as No each question of this group that "
                           "applies and is still 'Not asked' (answers given are never changed); "
-                          "the note says they were asked as a group. Ctrl+Shift+N on any of "
-                          f"its questions does the same.\n{questions}")
+                          "the note says they were asked as a group. N or Space on this button, or "
+                          "Ctrl+Shift+N on any of its questions, does the same; the focus "
+                          f"then goes on to the next group.\n{questions}")
         self.group_buttons[group_id] = button
         self._button_waiting = button
         return button

@@ -51,6 +51,7 @@ from consult.rules.followups import (
     PARENTS,
     applies,
     controlling,
+    unasked_as_yes,
 )
 
 QUESTIONNAIRE_URL = "urn:consult:questionnaire:lower-back-pain"
@@ -101,10 +102,11 @@ def problem(record: Record, assessment: Assessment) -> tuple[str, codes.Code | N
 
 
 def problem_concept_json(record: Record, assessment: Assessment) -> dict[str, Any]:
-    """The Condition's code: the code and its own display ("Low back pain" beside a
-    suspected fracture never reads as a code for the fracture), or the words alone."""
+    """The Condition's code: its text is always the working diagnosis's words, with the
+    code (and the code's own display in the Coding) where the note prints one. A red-flag
+    diagnosis (a suspected fracture, infection, metastasis) is uncoded, words only."""
     words, code = problem(record, assessment)
-    return {"coding": [coding(code)], "text": code.display} if code else {"text": words}
+    return {"coding": [coding(code)], "text": words} if code else {"text": words}
 
 
 def problem_words(record: Record, assessment: Assessment) -> str:
@@ -194,22 +196,31 @@ def _values(path: str) -> list[Any]:
 
 def _set(record: Record, path: str, value: Any) -> None:
     owner, leaf = owner_of(record, path)
-    setattr(owner, leaf, value)
+    _, many = _unwrap(type(owner).model_fields[leaf].annotation)
+    setattr(owner, leaf, [value] if many else value)
 
 
 def enable_when(path: str) -> list[dict[str, Any]]:
-    """The follow-up rule of consult.rules.followups as enableWhen: for the question's
-    nearest controlling questions, the answers with which it applies (found by asking
-    the rule itself, with the controls further up set so that they apply). A rule that
-    depends on more than answers (age, derived facts) gets no enableWhen: the item is
-    then always enabled, never hidden. So do the leg questions a "no leg symptoms"
-    answers as No (IMPLIED_NO_WITHOUT_LEG_SYMPTOMS): their No is exported."""
+    """The follow-up rule of consult.rules.followups as enableWhen (enableBehavior any):
+    for each of the question's nearest controlling questions, the answers with which it
+    applies (found by asking the rule itself, on a record whose other answers are all
+    Yes (unasked_as_yes), the nearest controls unanswered, and the controls further up
+    set so that they apply). So the item is enabled whenever the rule may ask it: where
+    the rule also needs something enableWhen cannot say (the fracture follow-ups: a
+    fracture risk or age 65 or more besides the event), the item is enabled more widely
+    than the rule, never less (a disabled item would hide its answer). A rule none of
+    whose controls' answers asks it gets no enableWhen and is always enabled; so do the
+    leg questions a "no leg symptoms" answers as No (IMPLIED_NO_WITHOUT_LEG_SYMPTOMS):
+    their No is exported."""
     chain = controlling(path)
     if not chain or path in IMPLIED_NO_WITHOUT_LEG_SYMPTOMS:
         return []
     direct = PARENTS.get(path, chain[:1])
     further = [c for c in chain if c not in direct]
-    base = Record()
+    base = unasked_as_yes(Record())
+    for control in direct:
+        owner, leaf = owner_of(base, control)
+        setattr(owner, leaf, type(owner).model_fields[leaf].get_default(call_default_factory=True))
     # enable the controls further up, farthest first: each set to its first value with
     # which the question it controls applies
     for n in range(len(further) - 1, -1, -1):

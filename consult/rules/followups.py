@@ -101,10 +101,15 @@ PARENTS: dict[str, tuple[str, ...]] = {
     **{f"observation.{f}": ("consultation.mode",) for f in Observation.model_fields},
     "plan.ces_info_how": ("plan.ces_card_given",),
     "plan.safety_netting_how": ("plan.safety_netting_given",),
-    "red_flags.new_constant_severe_pain": ("risk.injecting_drug_use",),
+    # any infection risk (the rule above), not one of them: CSO review 2026-12-07 finding 4
+    "red_flags.new_constant_severe_pain": tuple(f"risk.{f}" for f in INFECTION_RISKS),
     "red_flags.collapse_or_faint": ("red_flags.nonmechanical_sudden_severe_pain",),
-    "red_flags.cannot_mobilise": ("red_flags.sudden_severe_new_pain",),
-    "red_flags.pain_uncontrolled": ("red_flags.sudden_severe_new_pain",),
+    # the answers any suspicion of fracture needs one of (redflags.fracture_findings: an
+    # event with a fracture risk or age 65 or more, or a deformity); the risks and the
+    # age are further conditions, so the Questionnaire's enableWhen is wider than the rule
+    **{f"red_flags.{f}": ("red_flags.sudden_severe_new_pain", "triggers.trauma",
+                          "triggers.triggers", "red_flags.spinal_deformity")
+       for f in ("cannot_mobilise", "pain_uncontrolled")},
     "plan.fit_note_details": ("plan.fit_note",),
 }
 
@@ -121,8 +126,11 @@ def controlling(path: str) -> tuple[str, ...]:
         item = path.rsplit(".", 1)[0]
         if path.endswith(".worse_last_14_days"):
             return (item + ".onset", item + ".answer")
-        return (item + ".answer",)
-    if path.startswith(("red_flags.cancer_", "red_flags.mets_", "red_flags.gait_")):
+        if path.endswith(".onset"):
+            return (item + ".answer",)
+        return ()  # the item's answer itself hangs on nothing (never on itself)
+    if path.startswith(("red_flags.cancer_", "red_flags.mets_", "red_flags.gait_")) \
+            and path != "red_flags.cancer_history":  # never its own control
         return ("red_flags.cancer_history",)
     return ()
 

@@ -6,17 +6,27 @@ import base64
 import hashlib
 import json
 
+from collections.abc import Callable
+
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from hypothesis import HealthCheck, given, settings
 
 from consult import codes
 from consult.exchange import fhir_common as fc
-from consult.exchange.fhir import bundle, bundle_json, enable_when, questionnaire
+from consult.exchange.fhir import (
+    bundle,
+    bundle_json,
+    enable_when,
+    questionnaire,
+    questionnaire_response,
+)
 from consult.note import note_pdf
 from consult.record.answers import Answer
 from consult.record.model import value_at
 from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, RULES, applies
 from consult.rules.screening import red_flag_paths
+from tests.strategies import records
 from tests.support import EXAMPLES, load_example, negative_record
 
 
@@ -154,11 +164,93 @@ def test_the_questionnaire_follows_the_follow_up_rules():
     pregnant = by_link["medicines.pregnant"]["enableWhen"]
     assert {"question": "patient.sex", "operator": "exists", "answerBoolean": False} in pregnant
     assert "male" not in [w.get("answerCoding", {}).get("code") for w in pregnant]
-    # every follow-up that depends only on answers has its enableWhen
+    # every follow-up has its enableWhen, but the leg questions "no leg symptoms" answers No
     always = {p for p in RULES if not enable_when(p)}
-    assert always == {*IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, "red_flags.cannot_mobilise",
-                      "red_flags.pain_uncontrolled"}
+    assert always == set(IMPLIED_NO_WITHOUT_LEG_SYMPTOMS)
     assert all(p in by_link for p in RULES)
+    # no item hangs on itself (the CES items' and the cancer history's answers did)
+    assert not [link for link, i in by_link.items()
+                if link in {w["question"] for w in i.get("enableWhen", [])}]
+    # any infection risk asks the infection follow-up, not injecting drug use alone
+    severe = by_link["red_flags.new_constant_severe_pain"]
+    assert severe["enableBehavior"] == "any"
+    assert {w["question"] for w in severe["enableWhen"]} == {
+        "risk.injecting_drug_use", "risk.immunosuppression",
+        "risk.recent_spinal_procedure_or_infection"}
+
+
+def _items(group):
+    for item in group.get("item", []):
+        yield item
+        yield from _items(item)
+
+
+QUESTIONS = {i["linkId"]: i for i in _items(questionnaire())}
+
+
+def _enabled(response: dict) -> Callable[[str], bool]:
+    """A receiver's reading of the exported enableWhen (enableBehavior any) against the
+    response: an item is enabled when one of its conditions holds, a disabled question's
+    answers count as absent, and a group's items are disabled with the group."""
+    answers: dict[str, list] = {}
+    for item in _items(response):
+        answers.setdefault(item["linkId"], []).extend(item.get("answer", []))
+
+    def enabled(link: str) -> bool:
+        parent = link.rpartition(".")[0]
+        if parent in QUESTIONS and not enabled(parent):
+            return False
+        conditions = QUESTIONS[link].get("enableWhen", [])
+        if not conditions:
+            return True
+        assert QUESTIONS[link]["enableBehavior"] == "any"
+        for w in conditions:
+            given = answers.get(w["question"], []) if enabled(w["question"]) else []
+            if w["operator"] == "exists" and bool(given) is w["answerBoolean"]:
+                return True
+            if w["operator"] == "=" and any(
+                    (a.get("valueCoding", {}).get("system"), a.get("valueCoding", {}).get("code"))
+                    == (w["answerCoding"]["system"], w["answerCoding"]["code"]) for a in given):
+                return True
+        return False
+
+    return enabled
+
+
+def _check_enabled(record) -> None:
+    response = questionnaire_response(record, "Patient/p", "Practitioner/d", "2026-12-07")
+    enabled = _enabled(response)
+    for path in RULES:
+        if applies(record, path):
+            assert enabled(path), f"{path} applies to the record but its item is disabled"
+    for item in _items(response):
+        if "answer" in item:
+            assert enabled(item["linkId"]), f"{item['linkId']} is answered but disabled"
+
+
+@pytest.mark.hazard("H30")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_question_asked_in_an_example_is_enabled_in_the_exported_questionnaire(name):
+    _check_enabled(load_example(name))
+
+
+@pytest.mark.hazard("H30")
+def test_a_positive_infection_red_flag_after_a_spinal_procedure_is_enabled():
+    record = load_example("infection")
+    assert record.risk.injecting_drug_use is Answer.NO
+    assert record.red_flags.new_constant_severe_pain is Answer.YES
+    _check_enabled(record)
+    record = negative_record()  # a fracture suspected from a deformity alone
+    record.red_flags.spinal_deformity = record.red_flags.cannot_mobilise = Answer.YES
+    assert applies(record, "red_flags.cannot_mobilise")
+    _check_enabled(record)
+
+
+@pytest.mark.hazard("H30")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records())
+def test_every_question_the_rules_ask_is_enabled_by_the_exported_enable_when(record):
+    _check_enabled(record)
 
 
 def test_a_question_that_does_not_apply_has_no_answer_in_the_response():
@@ -215,11 +307,27 @@ def test_the_problem_is_the_notes_working_diagnosis_with_the_same_code(name, exp
     words, printed = working_diagnosis(record, assess(record))
     (condition,) = resources(b, "Condition")
     assert condition.note[0].text == f"Working diagnosis: {words}"
+    assert condition.code.text == words
     if printed:
-        assert printed.startswith(f"{condition.code.text}, ")
         (c,) = condition.code.coding
         assert c.system == "http://snomed.info/sct"
         unverified = " (unverified code)" if c.extension else ""
         assert printed == f"{c.display}, SNOMED CT {c.code}{unverified}"
     else:
         assert not condition.code.coding and condition.code.text == words
+
+
+@pytest.mark.hazard("H30")
+@pytest.mark.parametrize("name, words", [
+    ("fracture", "Suspected osteoporotic (or pathological) vertebral fracture"),
+    ("infection", "Suspected spinal infection"),
+])
+def test_a_red_flag_diagnosis_is_exported_uncoded_in_its_own_words(name, words):
+    """Never low back pain's code (SNOMED CT 279039007) for a suspected fracture or
+    infection: the problem is its words only (CSO review 2026-12-07 finding 5)."""
+    record = load_example(name)
+    b = bundle(record, b"%PDF")
+    (condition,) = resources(b, "Condition")
+    assert condition.code.text.startswith(words), condition.code.text
+    assert not condition.code.coding
+    assert "279039007" not in b.model_dump_json()

@@ -90,6 +90,15 @@ def test_a_concept_left_uncoded_prints_words_only() -> None:
     assert codes.code_for("suspected_cauda_equina_syndrome") is None
 
 
+@pytest.mark.hazard("H30")
+@pytest.mark.parametrize("name", ["fracture", "infection"])
+def test_a_red_flag_diagnosis_prints_its_words_without_low_back_pains_code(name) -> None:
+    text = render_entry(prepare(load_example(name), draft=True))
+    (problem,) = [line for line in text.splitlines() if line.startswith("Problem: ")]
+    assert problem.startswith("Problem: Suspected ") and "[" not in problem, problem
+    assert "279039007" not in text and "SNOMED CT" not in problem
+
+
 @pytest.mark.hazard("H13")
 def test_a_finalised_entry_names_the_note_and_version_so_the_pdf_can_be_found() -> None:
     f = Finalisation(

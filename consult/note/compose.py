@@ -62,7 +62,9 @@ from consult.rules.assessment import (
     FiredRow,
 )
 from consult.rules.facts import first_episode_age_flag
+from consult.rules.engine import assess
 from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicability, applies
+from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
 from consult.words import name_line, plural
@@ -741,6 +743,8 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
     warnings = [f"Outside this pathway: {m}" for m in assessment.outside_pathway]
     if not assessment.red_flags_screened:
         warnings.append(f"{rules.unscreened.title}: {rules.unscreened.meaning}")
+    if plan_is_stale(record, assessment):  # a draft only: a final note is refused
+        warnings.append(note_words().words["plan_stale"])
     return Summary(
         consultation=_consultation_line(record),
         diagnosis=diagnosis, problem_code=code,
@@ -844,13 +848,14 @@ def appendix_sections(rules: RuleSet, record: Record, assessment: Assessment,
                 dataclasses.replace(impression(rules, record, assessment), heading=h["rules"])]
     sections += [s for s in (startback_section(rules, assessment), ng65_section(assessment))
                  if s is not None]
-    sections.append(plan_sources(record))
+    sections.append(plan_sources(record, assessment))
     return tuple(sections)
 
 
-def plan_sources(record: Record) -> Section:
+def plan_sources(record: Record, assessment: Assessment | None = None) -> Section:
     """Each plan item in full with its reason and source, for the appendix (page 1 prints
-    the plan one line per item without them); and whether the GP confirmed it."""
+    the plan one line per item without them); and whether the GP confirmed it, for
+    these answers: a plan confirmed against earlier answers is not confirmed."""
     plan = record.plan
     blocks: list[Block] = [
         PlanEntry(number=n, text=entry.text, why=entry.reason, source=entry.source,
@@ -860,7 +865,10 @@ def plan_sources(record: Record) -> Section:
         for n, entry in enumerate(plan.items, start=1)]
     if not plan.items:
         blocks.append(Para(note_words().words["no_plan"], tone="warning"))
-    blocks.append(Fields(((_title(type(plan), "confirmed"), "Yes" if plan.confirmed else "No"),)))
+    confirmed = "Yes" if plan.confirmed else "No"
+    if plan_is_stale(record, assessment or assess(record)):
+        confirmed = note_words().words["plan_confirmed_stale"]
+    blocks.append(Fields(((_title(type(plan), "confirmed"), confirmed),)))
     return Section(note_words().headings["plan_sources"], tuple(blocks))
 
 

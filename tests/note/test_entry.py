@@ -163,6 +163,19 @@ def test_only_listed_suggestions_the_gp_did_not_edit_are_shortened_and_the_appen
 
 
 @pytest.mark.hazard("H32")
+@pytest.mark.parametrize("suggestion, clause", [
+    ("reassurance", "nerve root pain can take longer"),
+    ("medicine-review", "explain the risks"),
+])
+def test_a_short_form_keeps_the_clinical_clauses_of_the_full_text(suggestion, clause):
+    from consult.note.words import note_words
+    from consult.rules.ruleset import load
+
+    assert clause in load().suggestions[suggestion].text
+    assert clause in note_words().plan_short[suggestion]
+
+
+@pytest.mark.hazard("H32")
 def test_the_entry_leaves_out_of_its_plan_line_only_what_the_safety_netting_line_reports():
     note = prepare(load_example("mechanical"))
     text = " ".join(x.strip() for x in entry_lines(note))

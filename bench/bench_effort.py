@@ -415,10 +415,26 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
     d.answer("N")
 
     d.part = "red flags"
-    # one group at a time (clinical reference 5a): its "All denied" button, N
-    for group in ("cauda_equina", "cancer", "infection", "fracture", "not_spinal"):
-        d.go(f"groupNo:{group}")
-        d.answer("N")
+    # one group at a time (clinical reference 5a). N on a group's "All denied" button
+    # denies it and moves the focus to the next group's first question, never to its
+    # button (CSO review 2026-12-07, finding 1); on a question, Ctrl+Shift+N denies that
+    # question's group and leaves the focus there, so neither key pressed again can deny
+    # another group. Enter goes on to the next group still to ask (its button).
+    groups = ("cauda_equina", "cancer", "infection", "fracture", "not_spinal")
+    from consult.rules import screening
+
+    for i, group in enumerate(groups):
+        if d.focus_on(f"groupNo:{group}"):
+            d.answer("N")
+            continue
+        if not any(d.focus_on(p) for p in screening.GROUP_BY_ID[group].paths):
+            d.go(f"groupNo:{group}")
+            d.answer("N")
+            continue
+        d.command("Ctrl+Shift+N")
+        if i + 1 < len(groups):
+            d.think()
+            d.key("Return")  # the next group still to ask
 
     d.part = "STarT Back"
     for item in ("leg_pain", "shoulder_neck_pain", "walking", "dressing", "fear", "anxiety",

@@ -280,8 +280,10 @@ class SectionWidget(QFrame):
         button.setToolTip(f"{group.title}: records as No each question of this group that "
                           "applies and is still 'Not asked' (answers given are never changed); "
                           "the note says they were asked as a group. N or Space on this button, or "
-                          "Ctrl+Shift+N on any of its questions, does the same; the focus "
-                          f"then goes on to the next group.\n{questions}")
+                          "Ctrl+Shift+N on any of its questions, does the same. N or Space "
+                          "then moves the focus to the next group's first question, never to "
+                          "its button: one group per deliberate press (a held key does not "
+                          f"repeat).\n{questions}")
         self.group_buttons[group_id] = button
         self._button_waiting = button
         return button
@@ -630,17 +632,23 @@ class ConsultationForm(QScrollArea):
         return changed
 
     def _group_answered(self, group_id: str, button: QPushButton) -> None:
+        """The focus goes on to the next unanswered question, never to the next group's
+        button: N pressed again answers that one question, so the same key pressed over and
+        over never denies a second group (clinical reference 5a; CSO review 2026-12-07,
+        finding 1: five N presses recorded 30 red flags as No)."""
         self.record_group_as_no(group_id)
         if button.hasFocus():
             self._advance_from_widget(button)
 
     def eventFilter(self, watched, event) -> bool:
-        """N on a group's "All denied" button presses it (as Space does)."""
+        """N on a group's "All denied" button presses it (as Space does); a held N's
+        auto-repeat presses nothing (Space's auto-repeat never clicks a button either)."""
         if event.type() == QEvent.Type.KeyPress and isinstance(watched, QPushButton) \
                 and watched.objectName().startswith("groupNo:") \
                 and event.key() == Qt.Key.Key_N \
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            watched.click()
+            if not event.isAutoRepeat():
+                watched.click()
             return True
         return super().eventFilter(watched, event)
 
@@ -758,12 +766,18 @@ class ConsultationForm(QScrollArea):
 
     def focus_next(self, widget: QWidget | None, required: bool) -> bool:
         """Focus the next unanswered question after `widget` (`required`: only one the
-        completeness check asks for, coming round to the top); `finished` when none."""
+        completeness check asks for, coming round to the top); `finished` when none.
+
+        Moving on after an answer (not `required`) stops only at questions, never at a
+        group's "All denied" button: otherwise the same key pressed again would deny the
+        next group unread (CSO finding 1). Enter (`required`) may stop at a button."""
         self.ensure_built()
         stops = self._stops()
         start = self._index_of(stops, widget)
         order = stops[start + 1:] + (stops[:start + 1] if required else [])
         for stop in order:
+            if not required and stop[1] is not None:
+                continue
             if self._open(stop, required):
                 self._focus_stop(stop)
                 return True

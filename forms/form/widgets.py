@@ -91,7 +91,8 @@ class Field(QWidget):
 
 
 class AnswerField(Field):
-    """Yes / No / Not asked. Keys: Y, N, and Delete or Backspace to clear; focus moves on."""
+    """Yes / No / Not asked. Keys: Y, N, and Delete or Backspace to clear; focus moves on.
+    A held key's auto-repeat answers nothing (it would answer each next question too)."""
 
     KEYS: ClassVar[dict[Qt.Key, Answer]] = {Qt.Key.Key_Y: Answer.YES, Qt.Key.Key_N: Answer.NO,
             Qt.Key.Key_Delete: Answer.NOT_ASKED, Qt.Key.Key_Backspace: Answer.NOT_ASKED}
@@ -145,7 +146,8 @@ class AnswerField(Field):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         answer = self.KEYS.get(Qt.Key(event.key()))
         if answer is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            self._choose(answer, move_on=True)
+            if not event.isAutoRepeat():  # a held key answers once: never the next questions
+                self._choose(answer, move_on=True)
             return
         super().keyPressEvent(event)
 
@@ -185,7 +187,7 @@ class ChoiceField(Field):
     Keys: the first letter of a choice picks it; when only one choice starts with that
     letter the focus moves on to the next unanswered question (as Y and N do), otherwise
     the same letter again steps to the next choice with it and Tab or Enter moves on.
-    Delete or Backspace clears the choice.
+    Delete or Backspace clears the choice. A held key's auto-repeat does nothing.
     """
 
     def __init__(self, path: str, title: str, options: list[Enum],
@@ -223,6 +225,9 @@ class ChoiceField(Field):
         return super().eventFilter(watched, event)
 
     def _key(self, event: QKeyEvent) -> bool:
+        if event.isAutoRepeat() and (_letter(event) or event.key() in (
+                Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            return True  # a held key answers once: never the questions it moves on to
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) \
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.combo.setCurrentIndex(0)
@@ -613,6 +618,8 @@ class MultiChoiceField(Field):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and watched in self.boxes.values():
             letter = _letter(event)  # type: ignore[arg-type]
+            if letter and event.isAutoRepeat():  # type: ignore[attr-defined]
+                return True  # a held letter ticks once, not on and off
             if letter:
                 boxes = list(self.boxes.values())
                 matches = [b for b in boxes if b.text()[:1].lower() == letter]

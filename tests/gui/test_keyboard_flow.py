@@ -231,7 +231,8 @@ def test_the_duration_in_one_field_with_a_message_beside_it_when_it_cannot_be_re
 
 
 @pytest.mark.hazard("H2")
-def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next(qtbot, window):
+def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next_question(qtbot,
+                                                                                  window):
     r = window.record
     button = window.form.group_button("cauda_equina")
     window.form.ensureWidgetVisible(button)
@@ -239,10 +240,9 @@ def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next(qtbot,
     press(qtbot, Qt.Key.Key_N)
     assert r.red_flags.ces_bladder.answer is Answer.NO
     assert r.red_flags.cancer_history is Answer.NOT_ASKED  # never the other groups
-    assert focused() is window.form.group_button("cancer")
-    # a Yes inside a group is one key, item by item as before
-    press(qtbot, Qt.Key.Key_Tab)
+    # the next group's first question, not its button (CSO finding 1)
     assert focused() is target(window, "red_flags.cancer_history")
+    # a Yes inside a group is one key, item by item as before
     press(qtbot, Qt.Key.Key_Y)
     assert r.red_flags.cancer_history is Answer.YES
     window.form.group_button("cancer").setFocus()
@@ -250,6 +250,81 @@ def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next(qtbot,
     assert r.red_flags.cancer_history is Answer.YES
     assert r.red_flags.weight_loss is Answer.NO  # the weak flags are asked with cancer
     assert "red_flags.cancer_history" not in r.red_flags.asked_as_group
+
+
+def _grouped_groups(record) -> set[str]:
+    """The screening groups with any answer recorded "asked as a group"."""
+    from consult.rules import screening
+
+    return {g.id for g in screening.GROUPS
+            if set(g.paths) & set(record.red_flags.asked_as_group)}
+
+
+def _held(qtbot, key, times: int) -> None:
+    """A held key: the auto-repeated presses the system sends after the first."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    for _ in range(times):
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                              chr(key.value).lower(), True)
+            QApplication.sendEvent(focused(), event)
+        qtbot.wait(1)
+
+
+@pytest.mark.hazard("H2")
+def test_n_pressed_again_and_again_or_held_from_a_groups_button_denies_that_group_only(
+        qtbot, window):
+    """CSO review 2026-12-07, finding 1: five N presses from the cauda equina button walked
+    every group's button and recorded 30 red flags as No; a held N did the same."""
+    from consult.rules import screening
+
+    r = window.record
+    ces = set(screening.GROUP_BY_ID["cauda_equina"].paths)
+    button = window.form.group_button("cauda_equina")
+    window.form.ensureWidgetVisible(button)
+    button.setFocus()
+    # held down: the first press denies the group, the auto-repeat answers nothing
+    qtbot.keyPress(button, Qt.Key.Key_N)
+    _held(qtbot, Qt.Key.Key_N, 30)
+    assert set(r.red_flags.asked_as_group) == ces
+    assert focused() is target(window, "red_flags.cancer_history")
+    assert r.red_flags.cancer_history is Answer.NOT_ASKED
+    # pressed again and again: each press answers the one question with the focus, and
+    # the focus never stops on another group's "All denied" button
+    before = r.model_copy(deep=True)
+    focus_seen = []
+    for _ in range(25):
+        focus_seen.append(focused())
+        press(qtbot, Qt.Key.Key_N)
+    assert _grouped_groups(r) == {"cauda_equina"}
+    assert set(r.red_flags.asked_as_group) == ces
+    buttons = {window.form.group_button(g.id) for g in screening.GROUPS}
+    assert not buttons & set(focus_seen)
+    # no more answers changed than presses made, each one the question that had the focus
+    paths = [p for p, f in window.form.fields.items() if f.focus_target() in focus_seen]
+    assert len(paths) == len(set(focus_seen)) == 25
+    changed = [p for p in window.form.fields
+               if p not in paths and _value(r, p) != _value(before, p)]
+    assert changed == []
+    # a held key on a question answers it once and nothing after it
+    here = focused()
+    path = next(p for p, f in window.form.fields.items() if f.focus_target() is here)
+    qtbot.keyPress(here, Qt.Key.Key_Y)
+    _held(qtbot, Qt.Key.Key_Y, 10)
+    assert _value(r, path) is Answer.YES
+    after_y = focused()
+    assert after_y is not here
+    assert [p for p, f in window.form.fields.items() if f.focus_target() is after_y
+            and _value(r, p) not in (Answer.NOT_ASKED, None)] == []
+
+
+def _value(record, path: str):
+    from forms.form.consultation_form import resolve
+
+    owner, leaf = resolve(record, path)
+    return getattr(owner, leaf)
 
 
 @pytest.mark.hazard("H2")

@@ -6,7 +6,8 @@ sends it), then the emergency lines. The card's full words do not fit in a text,
 the SMS carries the card's lines made short (resources/advice/advice.toml [sms]), in
 the card's order, exactly the lines the sheet carries (the same choice, by key). Parts
 are added in order of importance and one that would pass the limit is left out; the
-first go-now line and the cauda equina line are never left out (other go-now lines
+first go-now line, the cauda equina line and (with a fever recorded) the sepsis 999
+line are never left out (other go-now lines
 follow while they fit; the sheet has them all): when even they do not fit
 (a practice name of hundreds of characters) the greeting goes, and the tests prove the
 rest always fits.
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 from consult.advice.compose import AdviceSheet, words
 
-CARD_ORDER = ("ces", "mscc", "collapse", "fever", "weight_loss")
+CARD_ORDER = ("ces", "mscc", "sepsis", "collapse", "fever", "weight_loss")
+MUST_KEYS = ("sepsis",)
 
 
 def sms_text(sheet: AdviceSheet) -> str:
@@ -24,10 +26,17 @@ def sms_text(sheet: AdviceSheet) -> str:
     limit = int(w["max_chars"])
     must = sheet.go_now[:1]  # the most urgent (a 999 line first)
     must.append(w["ces"])  # always on the card, always first of its lines
-    optional = [*sheet.go_now[1:], *(w[k] for k in CARD_ORDER[1:] if k in sheet.card_keys)]
+    # with a fever recorded, the sepsis 999 line is never cut either
+    must += [w[k] for k in MUST_KEYS if k in sheet.card_keys]
+    # the booked review before the weight-loss line: a patient with a booked review is
+    # seen anyway, and the date is the plan (5c); each line is left out only if it
+    # does not fit, and a later, shorter line may still fit
+    card = {k: w[k] for k in CARD_ORDER[1:] if k in sheet.card_keys and k not in MUST_KEYS}
     if sheet.review_date:
-        optional.append(w["review"].format(date=sheet.review_date))
-    optional.append(w["sheet"])
+        card = {k: v for k, v in card.items() if k != "weight_loss"} | {
+            "review": w["review"].format(date=sheet.review_date),
+            **({"weight_loss": card["weight_loss"]} if "weight_loss" in card else {})}
+    optional = [*sheet.go_now[1:], *card.values(), w["sheet"]]
     greeting = w["greeting"].format(name=sheet.name or "Hello",
                                     practice=sheet.practice or "your practice")
     text = " ".join([greeting, *must])

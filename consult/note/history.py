@@ -33,6 +33,7 @@ from consult.record.answers import (
 )
 from consult.record.model import Inflammatory, Medicines, Record, RedFlags, RiskHistory
 from consult.rules.followups import applies
+from consult.rules.suggestions import steroids_as_corticosteroid
 
 YES, NO, NOT_ASKED = Answer.YES, Answer.NO, Answer.NOT_ASKED
 
@@ -384,12 +385,19 @@ def medicines(record: Record) -> str:
         parts.append(sentence("no " + join_words(no, "or")))
     if not_asked:
         parts.append(sentence("NSAID cautions not asked: " + "; ".join(not_asked)))
-    yes, no, not_asked = _three_way(Medicines, m, NSAID_RISK_MEDICINES)
+    # long-term oral steroids (risk history) are an oral corticosteroid: never "takes
+    # none" or "not asked" beside them (CSO review 2026-12-07, finding 7)
+    steroids = steroids_as_corticosteroid(record)
+    risk_medicines = tuple(n for n in NSAID_RISK_MEDICINES
+                           if not (steroids and n == "oral_corticosteroid"))
+    yes, no, not_asked = _three_way(Medicines, m, risk_medicines)
     if record.risk.anticoagulant is YES:
         yes.insert(0, "takes an anticoagulant (see the risk history)")
+    if steroids:
+        yes.append("long-term oral steroids (see the risk history)")
     if yes:
         parts.append(sentence("medicines that raise NSAID risk: " + "; ".join(yes)))
-    nouns = [_medicine_noun(n) for n in NSAID_RISK_MEDICINES if getattr(m, n) is NO]
+    nouns = [_medicine_noun(n) for n in risk_medicines if getattr(m, n) is NO]
     if nouns and len(nouns) == len(NSAID_RISK_MEDICINES):
         parts.append("Takes none of the medicines that raise NSAID risk (antiplatelet, oral "
                      "corticosteroid, SSRI or SNRI, ACE inhibitor or angiotensin receptor "

@@ -27,6 +27,14 @@ NSAID_RISK_MEDICINES = ("antiplatelet", "oral_corticosteroid", "ssri_snri",
 GI_RISKS = ("gi_bleed_or_ulcer", "antiplatelet", "oral_corticosteroid", "ssri_snri")
 AVOID_IN_SCIATICA = ("takes_opioid", "takes_gabapentinoid", "takes_benzodiazepine")
 SERIOUS_KINDS = ("strong", "weak", "outside")
+
+
+def steroids_as_corticosteroid(record: Record) -> bool:
+    """Long-term oral steroids recorded in the risk history are an oral corticosteroid
+    (clinical reference 1 and 5): they raise NSAID risk even when the medicines
+    question was answered No (CSO review 2026-12-07, finding 7)."""
+    return record.risk.long_term_steroids is YES and record.medicines.oral_corticosteroid is not YES
+
 BENIGN_ROWS = ("weak-single",)
 
 
@@ -169,8 +177,9 @@ def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str
     chosen = ["ces"]
     if rf.cancer_history is YES:
         chosen.append("mscc")
-    if rf.fever_or_unwell is not YES:  # a fever already recorded has its own row and action
-        chosen.append("fever")
+    # a fever already recorded has its own row and action (the patient is sent in), so
+    # not the card's "contact the practice or NHS 111" line, but always its 999 sentence
+    chosen.append("sepsis" if rf.fever_or_unwell is YES else "fever")
     chosen.append("collapse")
     if band is not Band.EMERGENCY:
         if rf.weight_loss is not YES:  # weight loss already recorded is acted on by its row
@@ -208,21 +217,24 @@ def _medicines(b: _Builder, record: Record, facts: Facts) -> None:
         b.add("nsaid-tried", how=how)
         nsaid_unsuitable, why = True, how
     else:
-        conditions = _labels(m, NSAID_CONDITIONS) + _labels(m, NSAID_RISK_MEDICINES)
+        steroids = [_label(RiskHistory, "long_term_steroids")] \
+            if steroids_as_corticosteroid(record) else []
+        conditions = _labels(m, NSAID_CONDITIONS) + _labels(m, NSAID_RISK_MEDICINES) + steroids
         if risk.anticoagulant is YES:
             conditions.insert(0, _label(RiskHistory, "anticoagulant"))
-        gi = _labels(m, GI_RISKS) + ([_label(RiskHistory, "anticoagulant")]
-                                     if risk.anticoagulant is YES else [])
+        gi = _labels(m, GI_RISKS) + steroids + ([_label(RiskHistory, "anticoagulant")]
+                                                if risk.anticoagulant is YES else [])
         if facts.age is not None and facts.age >= 65:
             gi.insert(0, f"age {facts.age}")
         age65 = [f"age {facts.age}"] if facts.age is not None and facts.age >= 65 else []
         bleeding = []
         if risk.anticoagulant is YES:
             bleeding.append(_label(RiskHistory, "anticoagulant"))
-        if m.antiplatelet is YES and YES in (m.ssri_snri, m.oral_corticosteroid):
-            bleeding += _labels(m, ("antiplatelet", "ssri_snri", "oral_corticosteroid"))
+        if m.antiplatelet is YES and (YES in (m.ssri_snri, m.oral_corticosteroid) or steroids):
+            bleeding += _labels(m, ("antiplatelet", "ssri_snri", "oral_corticosteroid")) + steroids
         unchecked = [_label(Medicines, c) for c in (*NSAID_CONDITIONS, *NSAID_RISK_MEDICINES)
-                     if getattr(m, c) is NOT_ASKED]
+                     if getattr(m, c) is NOT_ASKED
+                     and not (c == "oral_corticosteroid" and steroids)]
         if risk.anticoagulant is NOT_ASKED:
             unchecked.insert(0, _label(RiskHistory, "anticoagulant"))
         if may_be_pregnant(record) and m.pregnant is NOT_ASKED:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from consult.advice.compose import compose, words
 from consult.advice.pdf import render_pdf
 from consult.advice.sms import sms_text
-from consult.record.answers import Band, Category
+from consult.record.answers import Answer, Band, Category
 from consult.record.model import PlanItem
 from consult.rules import plan as core_plan
 from consult.rules.engine import assess
@@ -41,6 +41,8 @@ def _check(record) -> None:
         assert sheet.sections()[0][0] == words()["sheet"]["get_help_title"]
     sms = sms_text(sheet)
     assert len(sms) <= 600 and words()["sms"]["ces"] in sms
+    if record.red_flags.fever_or_unwell is Answer.YES:  # the sepsis 999 sentence is kept
+        assert "confused, breathless" in text and "confused, breathless" in sms
     if sheet.go_now:
         assert sms.index(sheet.go_now[0]) < sms.index(words()["sms"]["ces"])
 

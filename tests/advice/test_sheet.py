@@ -15,7 +15,7 @@ from consult.advice.compose import NotReady, compose, left_out_words, words
 from consult.advice.pdf import LARGE_PT, render_pdf, write_pdf
 from consult.advice.readability import MAX_GRADE, MIN_EASE, measure
 from consult.advice.sms import sms_text
-from consult.record.answers import Band, Category
+from consult.record.answers import Answer, Band, Category, Sex
 from consult.record.model import PlanItem
 from consult.record.nhs import display
 from consult.rules import plan as core_plan
@@ -170,7 +170,7 @@ def test_the_gps_own_and_edited_items_stay_off_the_sheet_and_the_gp_is_told():
     sheet = compose(record)
     text = sheet.text()
     assert "500 mg" not in text and "myeloma" not in text
-    assert "Anti-inflammatory painkillers, such as ibuprofen or naproxen, can help" not in text
+    assert words()["plan"]["nsaid"]["text"] not in text
     assert len(sheet.left_out) == 2 and "2 plan items" in left_out_words(sheet)
     assert words()["sheet"]["other_items"] in text
     assert "500 mg" not in pdf_text(render_pdf(sheet))
@@ -259,3 +259,18 @@ def test_a_sheet_with_another_likely_cause_does_not_also_say_muscles_and_joints(
 def test_plain_back_pain_says_muscles_and_joints_and_that_it_settles(sheets):
     about = dict(sheets["mechanical"].sections())[words()["sheet"]["about_title"]]
     assert about == [words()["about"]["low_back_pain"], words()["about"]["settles"]]
+
+
+@pytest.mark.hazard("H28")
+def test_the_sheet_names_no_nsaid_beyond_ibuprofen_and_breastfeeding_names_ibuprofen_only():
+    """CSO review 2026-12-07, finding 10: 'such as ibuprofen or naproxen' went beyond the
+    GP's 'an oral NSAID'; ibuprofen is the NSAID of choice when breastfeeding."""
+    record = negative_record()
+    record.patient.sex = Sex.FEMALE
+    record.medicines.pregnant, record.medicines.breastfeeding = Answer.NO, Answer.YES
+    core_plan.accept_suggestions(record)
+    core_plan.confirm(record)
+    assert "nsaid" in {i.suggestion_id for i in record.plan.items}
+    text = compose(record).text()
+    assert "ibuprofen" in text and "naproxen" not in text.lower()
+    assert "naproxen" not in words()["plan"]["nsaid"]["text"]

@@ -221,3 +221,16 @@ def test_paragraphs_are_labelled_sentences_not_field_names() -> None:
     assert labels == ["Presenting", "Impact", "Risk history", "Medicines", "Inflammatory"]
     for _, text in history.paragraphs(negative_record()):
         assert "_" not in text
+
+
+@pytest.mark.hazard("H23")
+def test_long_term_steroids_are_never_printed_beside_takes_none_of_the_nsaid_risk_medicines() -> None:
+    """CSO review 2026-12-07, finding 7: the fracture example printed 'Takes none of the
+    medicines that raise NSAID risk (... oral corticosteroid ...)' for a patient on
+    long-term prednisolone."""
+    r = negative_record()
+    r.risk.long_term_steroids = Answer.YES
+    text = history.medicines(r)
+    assert "Takes none of the medicines that raise NSAID risk" not in text
+    assert "oral corticosteroid" not in text.replace("long-term oral steroids", "")
+    assert "Medicines that raise NSAID risk: long-term oral steroids" in text

@@ -8,7 +8,7 @@ import pytest
 
 from consult.record import file as recordfile
 from consult.record import nhs
-from consult.record.answers import Answer
+from consult.record.answers import Answer, NsaidTried
 from consult.rules import completeness
 from consult.rules.engine import assess
 from tests.support import EXAMPLES, example_path, load_example
@@ -119,3 +119,20 @@ def test_at_least_two_examples_carry_a_startback_score():
     scored = [n for n in EXAMPLES if assess(load_example(n)).startback is not None]
     assert len(scored) >= 2
     assert assess(load_example("sciatica")).startback.stratum == "medium"
+
+
+# CSO review 2026-12-07, finding 7: the examples' medicine answers agree with the medicines
+# they list (an NSAID listed is an NSAID tried; prednisolone is an oral corticosteroid)
+LISTED_NSAIDS = ("ibuprofen", "naproxen", "diclofenac")
+
+
+@pytest.mark.hazard("H23")
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_medicine_answers_agree_with_the_medicines_they_list(name):
+    record = load_example(name)
+    listed = record.medicines.current_pain_medicines.lower()
+    if any(n in listed for n in LISTED_NSAIDS) and "finished" not in listed:
+        assert record.history.nsaid_tried is not NsaidTried.NOT_TRIED
+    if "prednisolone" in listed:
+        assert record.risk.long_term_steroids is Answer.YES
+        assert record.medicines.oral_corticosteroid is Answer.YES

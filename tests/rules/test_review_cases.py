@@ -130,10 +130,13 @@ def test_safety_netting_in_the_card_s_words_and_fever_not_sent_to_the_emergency_
 
 @pytest.mark.hazard("H24")
 def test_safety_netting_leaves_out_the_lines_that_do_not_apply():
-    # an emergency note with a fever already acted on: no weight-loss, review or fever line
+    # an emergency note with a fever already acted on: no weight-loss, review or "contact
+    # the practice or NHS 111" fever line, but the fever's sepsis 999 sentence is kept
+    # (CSO review 2026-12-07, finding 3)
     text = suggestions(check("10-safety-netting-and-fever.v2.json"))["safety-netting"]["text"]
     assert "Go to the emergency department immediately" in text and "call 999" in text
-    assert "weight loss" not in text and "review" not in text and "fever" not in text
+    assert "weight loss" not in text and "review" not in text and "NHS 111" not in text
+    assert "call 999 if you become confused, breathless" in text
 
 
 @pytest.mark.hazard("H2")

@@ -30,6 +30,7 @@ from consult.rules import facts as derive_facts
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.rules.plan import is_stale
+from consult.rules.suggestions import review_weeks
 from consult.rules.ruleset import RuleSet, load
 from consult.rules.suggestions import ROUTE_FIELDS, safety_netting_lines
 
@@ -78,6 +79,8 @@ class AdviceSheet:
     review: str
     review_date: str  # the booked date in words, or ""
     left_out: list[PlanItem] = field(default_factory=list)  # the GP's own and edited items
+    # with no review booked and no emergency, the interval the plan suggests (2 or 4); else 0
+    review_weeks: int = 0
 
     def sections(self) -> list[tuple[str, list[str]]]:
         """(heading, paragraphs) in reading order, as every form prints them: where to
@@ -151,7 +154,8 @@ def _card(record: Record, rules: RuleSet, assessment: Assessment,
         key = next(k for k, t in rules.safety_netting.items()
                    if t.format(review=review) == line)
         keys.append(key)
-    kept = [(k, line) for k, line in zip(keys, lines, strict=True) if k != "review"]
+    kept = [(k, line) for k, line in zip(keys, lines, strict=True)
+            if k not in ("review", "review_not_booked")]
     return [line for _, line in kept], [k for k, _ in kept]
 
 
@@ -248,7 +252,8 @@ def compose(record: Record, assessment: Assessment | None = None, *,
         parts["work"].append(sheet_w["fit_note_issued"])
 
     review = (sheet_w["review_booked"].format(date=review_date) if review_date
-              else sheet_w["review_emergency"] if emergency else sheet_w["review_not_booked"])
+              else sheet_w["review_emergency"] if emergency
+              else sheet_w["review_not_booked"].format(weeks=review_weeks(assessment.fired)))
     return AdviceSheet(
         name=first_name(record),
         practice=record.practice.name,
@@ -257,6 +262,7 @@ def compose(record: Record, assessment: Assessment | None = None, *,
         about=about, what_to_do=parts["what_to_do"], medicines=parts["medicines"],
         work=parts["work"], self_care=parts["self_care"], review=review,
         review_date=review_date, left_out=left_out,
+        review_weeks=0 if review_date or emergency else review_weeks(assessment.fired),
     )
 
 

@@ -36,6 +36,8 @@ def sms_text(sheet: AdviceSheet) -> str:
         card = {k: v for k, v in card.items() if k != "weight_loss"} | {
             "review": w["review"].format(date=sheet.review_date),
             **({"weight_loss": card["weight_loss"]} if "weight_loss" in card else {})}
+    elif sheet.review_weeks:  # none booked: the interval, as the sheet says, never a date
+        card["review"] = w["review_not_booked"].format(weeks=sheet.review_weeks)
     optional = [*sheet.go_now[1:], *card.values(), w["sheet"]]
     greeting = w["greeting"].format(name=sheet.name or "Hello",
                                     practice=sheet.practice or "your practice")

@@ -67,6 +67,7 @@ from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicabili
 from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
+from consult.rules.suggestions import review_weeks
 from consult.words import name_line, plural
 
 NOT_KNOWN = "Not known"
@@ -668,10 +669,14 @@ def _safety_netting(record: Record) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _review(record: Record) -> str:
+def _review(record: Record, assessment: Assessment) -> str:
+    """The booked review's date; with none booked, the interval the plan suggests (never
+    a date nobody booked), or the GP's own follow-up words."""
     w, plan = note_words().words, record.plan
+    not_booked = (w["review_not_booked"] if assessment.band is Band.EMERGENCY else
+                  w["review_not_booked_interval"].format(weeks=review_weeks(assessment.fired)))
     ours = (w["review_booked"].format(date=show_date(plan.review_date)) if plan.review_date
-            else "" if plan.follow_up else w["review_not_booked"])
+            else "" if plan.follow_up else not_booked)
     ours = ours[:1].upper() + ours[1:]  # the GP's own words are printed as typed
     return "; ".join(filter(None, (ours, plan.follow_up)))
 
@@ -754,7 +759,7 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
         action_parts=actions,
         plan=tuple(plan_line(i) for i in record.plan.items),
         plan_ids=tuple("" if i.edited else i.suggestion_id or "" for i in record.plan.items),
-        safety_netting=_safety_netting(record), review=_review(record),
+        safety_netting=_safety_netting(record), review=_review(record, assessment),
         fit_note=_fit_note(record), remote=remote, observed=observed,
         history=tuple(history.paragraphs(record)),
         positives=positive_findings(groups),

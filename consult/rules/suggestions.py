@@ -6,8 +6,6 @@ rule set. Every suggestion passes the never-suggest guard before it is returned.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from consult.record.answers import Answer, Band, Course, NsaidTried, WorkStatus
 from consult.record.dates import show_date
 from consult.record.model import Medicines, Practice, Record, RiskHistory
@@ -153,22 +151,24 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
     b.add("ces-card", recorded={"route": b.route("ces")})
     if not emergency:
         booked = (f"Review booked for {review}" if record.plan.review_date
-                  else f"Book a review for {review}")
+                  else f"Book a review in {review}")  # no date until one is booked
         b.add("review-if-not-improving", booked=booked)
     return b.guarded()
 
 
+def review_weeks(fired: list[FiredRow]) -> int:
+    """The review interval the rules suggest: 2 weeks after any fired row (a single
+    weak flag, a cancer history, a referral), 4 weeks when nothing fired."""
+    return 2 if any(r.band is not None for r in fired) else 4
+
+
 def _review(record: Record, fired: list[FiredRow]) -> str:
-    """The booked review date, or the date the rules suggest (2 weeks after a single
-    weak flag, else 4 weeks), in words."""
+    """The booked review date in words; with none booked, the suggested interval
+    ("about 4 weeks"), never a date: a date nobody booked must not be recorded as given
+    to the patient (CSO review 2026-12-07 finding 6)."""
     if record.plan.review_date:
         return show_date(record.plan.review_date)
-    # 2 weeks after any fired row (a single weak flag, a cancer history, a referral);
-    # 4 weeks when nothing fired
-    weeks = 2 if any(r.band is not None for r in fired) else 4
-    when = record.consultation.date
-    return (f"{show_date(when + timedelta(weeks=weeks))} (about {weeks} weeks)" if when
-            else f"about {weeks} weeks from today")
+    return f"about {review_weeks(fired)} weeks"
 
 
 def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str) -> list[str]:
@@ -184,7 +184,7 @@ def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str
     if band is not Band.EMERGENCY:
         if rf.weight_loss is not YES:  # weight loss already recorded is acted on by its row
             chosen.append("weight_loss")
-        chosen.append("review")
+        chosen.append("review" if record.plan.review_date else "review_not_booked")
     return [lines[key].format(review=review) for key in chosen]
 
 

@@ -1132,7 +1132,9 @@ def test_an_emergency_note_has_no_weight_loss_or_review_line():
 @pytest.mark.hazard("H21")
 def test_a_routine_note_has_the_review_line():
     words = _netting(base()).lower()
-    assert "weight loss" in words and "come to your review on" in words
+    assert "weight loss" in words
+    assert "if the pain is not improving in about 4 weeks, contact the practice to book a " \
+        "review" in words  # no review booked: the interval, never a date
 
 
 @pytest.mark.hazard("H24")
@@ -1237,8 +1239,10 @@ def test_a_booked_review_date_appears_in_the_review_suggestion_and_the_safety_ne
 def test_without_a_booked_date_the_review_is_to_book_about_4_weeks_on():
     a = assess(base())
     review = suggestion(a, "review-if-not-improving").text
-    assert review.startswith("Book a review for ")
-    assert show_date(dt.date(2026, 12, 18)) in review  # 20-Nov-2026 + 4 weeks
+    assert review.startswith("Book a review in about 4 weeks: ")
+    # no date nobody booked (CSO review 2026-12-07 finding 6)
+    assert show_date(dt.date(2026, 12, 18)) not in review
+    assert show_date(dt.date(2026, 12, 18)) not in suggestion(a, "safety-netting").text
 
 
 # --------------------------------------------------------------------------- not from the spine

@@ -189,8 +189,8 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
             shown.append(f"and {len(labels) - len(shown)} more: see the red-flag screen below")
         boxes.append(Alert(kind="unscreened", level="unscreened",
                            title=rules.unscreened.title,
-                           summary=f"{rules.unscreened.meaning[0].upper()}"
-                                   f"{rules.unscreened.meaning[1:]}. Still to ask:",
+                           summary=_upper_first(rules.unscreened_meaning(assessment.band))
+                           + ". Still to ask:",
                            items=tuple(shown)))
     outside = [r for r in assessment.fired if r.kind == "outside"]
     if outside:
@@ -413,6 +413,10 @@ def red_flag_table(record: Record, groups: tuple[ScreenGroup, ...] | None = None
 
 def _family_interpreted(record: Record) -> bool:
     return record.consultation.interpreter is Interpreter.FAMILY_OR_FRIEND
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _lower_first(text: str) -> str:
@@ -747,7 +751,8 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
     actions = _actions(assessment)
     warnings = [f"Outside this pathway: {m}" for m in assessment.outside_pathway]
     if not assessment.red_flags_screened:
-        warnings.append(f"{rules.unscreened.title}: {rules.unscreened.meaning}")
+        warnings.append(f"{rules.unscreened.title}: "
+                        f"{rules.unscreened_meaning(assessment.band)}")
     if plan_is_stale(record, assessment):  # a draft only: a final note is refused
         warnings.append(note_words().words["plan_stale"])
     return Summary(

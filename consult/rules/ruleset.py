@@ -37,6 +37,11 @@ class BandWords(_Frozen):
     meaning: str
 
 
+class UnscreenedWords(BandWords):
+    # beside an emergency nothing can be "more urgent than shown": other words there
+    meaning_emergency: str
+
+
 class RowText(_Frozen):
     kind: Literal["strong", "weak", "ng65", "referral", "outside"]
     band: Band | Literal["none"]
@@ -159,7 +164,7 @@ class RuleSet(_Frozen):
     meta: Meta
     sources: dict[str, str]
     bands: dict[Band, BandWords]
-    unscreened: BandWords
+    unscreened: UnscreenedWords
     outside: BandWords
     deadlines: Deadlines
     routes: dict[Route, RouteText]
@@ -201,13 +206,20 @@ class RuleSet(_Frozen):
                 return entry
         return None
 
+    def unscreened_meaning(self, band: Band) -> str:
+        """What 'not yet fully screened' means beside this band: the disposition may be
+        more urgent than shown, except beside an emergency, where other red flags may
+        be found (CSO review 2026-12-07 finding 13)."""
+        u = self.unscreened
+        return u.meaning_emergency if band is Band.EMERGENCY else u.meaning
+
     def headline(self, band: Band, within: str | None, *, screened: bool = True,
                  outside: bool = False) -> str:
         """The disposition as every screen shows it: 'URGENT - within 24 hours', the band
         with the most urgent fired row's deadline (the band's general range only where no
         row gives one); never a plain ROUTINE while red flags are unscreened or an
         outside-this-pathway row fired."""
-        unscreened = f"{self.unscreened.title} - {self.unscreened.meaning}"
+        unscreened = f"{self.unscreened.title} - {self.unscreened_meaning(band)}"
         if band is Band.ROUTINE and outside:
             words = f"{self.outside.title} - {self.outside.meaning}"
             return words if screened else f"{words}. {self.unscreened.title}"

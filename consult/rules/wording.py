@@ -91,7 +91,8 @@ def disposition_lines(rules: RuleSet, assessment: Assessment) -> list[tuple[str,
     lines = []
     if a.band is not Band.ROUTINE or outside:
         lines.append((level, rules.headline(a.band, a.within, outside=outside)))
-    lines.append(("unscreened", f"{rules.unscreened.title} - {rules.unscreened.meaning}"))
+    lines.append(("unscreened",
+                  f"{rules.unscreened.title} - {rules.unscreened_meaning(a.band)}"))
     return lines
 
 

@@ -226,7 +226,8 @@ OPIOID = re.compile(r"opioid|codeine|tramadol|morphine|co-codamol|dihydrocodeine
 # epidural for acute and severe sciatica).
 RECORDED = [(Medicines.model_fields[f].title or f).lower() for f in _answer_fields(Medicines)
             if f not in ("pregnant", "breastfeeding", "takes_opioid", "takes_gabapentinoid",
-                         "takes_benzodiazepine")] + ["takes an anticoagulant"]
+                         "takes_benzodiazepine")] + ["takes an anticoagulant"] \
+    + [RiskHistory.model_fields["long_term_steroids"].title.lower()]  # counted as a corticosteroid
 NAMED_AS_CONTRAINDICATED = ("codeine is contraindicated when breastfeeding",)
 SPECIALIST_ROUTES = (
     ("radiofrequency denervation", {"low back pain", "chronic"}),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
@@ -24,6 +24,10 @@ class GrowingTextEdit(QPlainTextEdit):
                  most: int = MOST_LINES) -> None:
         super().__init__(parent)
         self.lines, self.most = max(lines, 1), max(most, lines, 1)
+        self._refit = QTimer(self)   # dies with the box: never fires after it has gone
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit)
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -42,13 +46,25 @@ class GrowingTextEdit(QPlainTextEdit):
         return height
 
     def _height_for(self, text_height: float) -> int:
-        margins = self.contentsMargins()
-        return math.ceil(text_height + 2 * self.document().documentMargin()
-                         + margins.top() + margins.bottom())
+        """The box's height for this much text: the text, the document's margin, and the
+        frame and padding around the viewport (as laid out, else the frame's width)."""
+        margins = self.viewportMargins()
+        chrome = self.height() - self.contentsRect().height() + margins.top() + margins.bottom()
+        return math.ceil(text_height + 2 * self.document().documentMargin() + chrome)
+
+    def _placeholder_height(self) -> int:
+        """The hint shown while the box is empty, wrapped as the text would be."""
+        if self.document().characterCount() > 1 or not self.placeholderText():
+            return 0
+        width = self.viewport().width() - 2 * int(self.document().documentMargin())
+        return self.fontMetrics().boundingRect(QRect(0, 0, max(width, 1), 100_000),
+                                               int(Qt.TextFlag.TextWordWrap),
+                                               self.placeholderText()).height()
 
     def _fit(self) -> None:
         line = self.fontMetrics().lineSpacing()
-        shown = min(max(self._text_height(), self.lines * line), self.most * line)
+        text = max(self._text_height(), self._placeholder_height())
+        shown = min(max(text, self.lines * line), self.most * line)
         height = self._height_for(shown)
         if height != self.height() or self.minimumHeight() != height:
             self.setFixedHeight(height)
@@ -57,7 +73,14 @@ class GrowingTextEdit(QPlainTextEdit):
         hint = super().sizeHint()
         return QSize(hint.width(), self._height_for(self.lines * self.fontMetrics().lineSpacing()))
 
+    def setPlaceholderText(self, text: str) -> None:
+        super().setPlaceholderText(text)
+        self._fit()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
-            self._fit()   # wrapped again at the new width: perhaps more or fewer lines
+            # wrapped again at the new width: perhaps more or fewer lines. Not from inside
+            # this resize: a scroll area lays out its viewport for one resize at a time, so
+            # a height set now would leave the viewport at the old height
+            self._refit.start()

@@ -162,6 +162,11 @@ def main() -> int:
                                      (QPalette.ColorRole.ToolTipText, "#e8e8e8"),
                                      (QPalette.ColorRole.PlaceholderText, "#9a9a9a")):
                     palette.setColor(role, colour)
+                # greyed out where disabled (Amend before a note is finalised), as a dark
+                # desktop theme does: setColor above set every colour group alike
+                for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                             QPalette.ColorRole.ButtonText):
+                    palette.setColor(QPalette.ColorGroup.Disabled, role, "#7a7a7a")
             app.setPalette(palette)
             app.setStyleSheet(style_sheet(dark=dark))
 

@@ -6,8 +6,9 @@ counted.)
     clipped(window)   # ["QLineEdit 'consultation.patient_location': text 640 px in 301 px", ...]
 
 Looks at labels (one line: the text's advance against the width; word-wrapped: the
-height the text needs at that width), line edits (the text against the room inside the
-frame), plain-text editors (a scroll bar with somewhere to go), combo boxes (the shown
+height the text needs at that width), line edits (the text, or the hint shown while
+empty, against the room inside the frame), plain-text editors (a scroll bar with
+somewhere to go; the hint while empty), combo boxes (the shown
 choice against the room beside the arrow), buttons and check boxes (their size hint),
 list widget items (each item's text against its rectangle) and table cells (the text
 against the column). Only what is shown counts: hidden widgets, and items scrolled out
@@ -89,14 +90,14 @@ def _rich_label(label: QLabel, room: QRect) -> str | None:
 
 
 def _line_edit(edit: QLineEdit) -> str | None:
-    text = edit.text()
+    text = edit.text() or edit.placeholderText()   # the hint shown while it is empty
     if not text or edit.echoMode() != QLineEdit.EchoMode.Normal:
         return None
     margins = edit.textMargins()
     # the frame and Qt's own horizontal margin inside a line edit (2 px each side)
     room = edit.contentsRect().width() - margins.left() - margins.right() - 4
-    if edit.isClearButtonEnabled():
-        room -= edit.height()   # the clear button takes about a square
+    if edit.isClearButtonEnabled() and edit.text():
+        room -= edit.height()   # the clear button (shown over text) takes about a square
     needed = edit.fontMetrics().horizontalAdvance(text)
     if needed > room + SLACK:
         return f"{_name(edit)}: text {needed} px in {room} px: {text[:40]!r}"
@@ -106,9 +107,26 @@ def _line_edit(edit: QLineEdit) -> str | None:
 def _plain_text(editor: QPlainTextEdit) -> str | None:
     if editor.isReadOnly():
         return None   # a document to read through (the note preview): it scrolls by design
+    hint = editor.placeholderText()
+    if not editor.toPlainText() and hint:   # the hint shown while it is empty
+        margin = int(editor.document().documentMargin())
+        room = editor.viewport().rect().adjusted(margin, margin, -margin, -margin)
+        needed = editor.fontMetrics().boundingRect(QRect(0, 0, room.width(), 100_000),
+                                                   int(Qt.TextFlag.TextWordWrap), hint).height()
+        if needed > room.height() + SLACK:
+            return f"{_name(editor)}: hint {needed} px of wrapped text in {room.height()} px: " \
+                   f"{hint[:40]!r}"
     for bar in (editor.verticalScrollBar(), editor.horizontalScrollBar()):
         if bar.maximum() > 0:
-            return f"{_name(editor)}: its text scrolls ({bar.maximum()} px hidden)"
+            return f"{_name(editor)}: its text scrolls ({bar.maximum()} lines hidden)"
+    # the last line cut short without a scroll bar (the bar moves by whole lines)
+    layout, block, needed = editor.document().documentLayout(), editor.document().begin(), 0.0
+    while block.isValid():
+        needed += layout.blockBoundingRect(block).height()
+        block = block.next()
+    needed += 2 * editor.document().documentMargin()
+    if needed > editor.viewport().height() + SLACK:
+        return f"{_name(editor)}: {needed:.0f} px of text in {editor.viewport().height()} px"
     return None
 
 

@@ -188,9 +188,11 @@ def main() -> int:
                 app.processEvents()
             window.form.ensure_built()
             app.processEvents()
-            window.form.scroll_to_section("red_flags" if example == "cauda-equina"
-                                          else "consultation")
-            settle(app, seconds=0.8)   # the panel's note preview fills after a pause
+            section = "red_flags" if example == "cauda-equina" else "consultation"
+            window.form.scroll_to_section(section)
+            settle(app, seconds=0.8)   # the panel's note preview fills after a pause, text
+            window.form.scroll_to_section(section)   # boxes take their heights: again
+            settle(app, seconds=0.2)
             save(window, name)
             window.dirty = False
             window.close()

@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -459,8 +461,17 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
+        # the fields scroll, OK and Cancel never do: at 200% scaling on a 1920x1080 screen
+        # (960x540) the fields are taller than the screen
+        body = QWidget()
+        body.setLayout(form)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.buttons)
 
         order = [self.user_name, self.clinician_name, self.gmc_number, self.practice_name,
@@ -555,14 +566,23 @@ class SettingsDialog(QDialog):
         return settings is not None
 
     def _fit(self) -> None:
-        """Grow (never shrink) so that wrapped messages are not squeezed over each other."""
+        """Grow (never shrink) so that wrapped messages are not squeezed over each other, up
+        to the screen's height; beyond it the fields scroll and OK and Cancel stay in view."""
         layout = self.layout()
         if layout is None:
             return
-        layout.activate()
-        width = max(self.width(), self.minimumWidth())
-        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else \
-            layout.totalSizeHint().height()
+        body = self.scroll.widget()
+        body.layout().activate()
+        width = max(self.width(), self.minimumWidth(), body.sizeHint().width() + 40)
+        inner = body.layout()
+        fields = inner.totalHeightForWidth(width) if inner.hasHeightForWidth() else \
+            inner.totalSizeHint().height()
+        margins = layout.contentsMargins()
+        needed = (fields + self.buttons.sizeHint().height() + layout.spacing()
+                  + margins.top() + margins.bottom())
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - 40)
         if needed > self.height() or not self.isVisible():
             self.resize(width, max(needed, self.height() if self.isVisible() else 0))
 

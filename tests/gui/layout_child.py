@@ -75,6 +75,24 @@ def main() -> int:
                        "clipped": settled(notes)}
     notes.close()
     store.close()
+
+    from forms.dialogs.settings import AppSettings, SettingsDialog
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = SettingsDialog(AppSettings(clinician_name="Dr Asha Patel"))
+    dialog.show()
+    settle()
+    frame = dialog.frameGeometry()
+    buttons = {}
+    for which in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Cancel):
+        button = dialog.buttons.button(which)
+        corner = button.mapToGlobal(button.rect().topLeft())
+        buttons[button.text().replace("&", "")] = [corner.x(), corner.y(), button.width(),
+                                                   button.height(), button.isVisible()]
+    report["settings"] = {"frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+                          "fields": dialog.scroll.widget().sizeHint().height(),
+                          "buttons": buttons}
+    dialog.close()
     print(json.dumps(report), flush=True)
     return 0
 

@@ -264,3 +264,9 @@ def test_both_windows_fit_a_1920x1080_screen_at_200_percent(triage_store, tmp_pa
         cut = [c for c in window["clipped"] if name == "main" or f"column {FINALISED}:" not in c]
         assert cut == [], name
     assert report["notes"]["rows"] == 4
+    # Settings: its fields are taller than this screen, so they scroll; OK and Cancel stay on it
+    settings = report["settings"]
+    assert settings["fields"] > 540
+    assert screen.contains(QRect(*settings["frame"])), settings["frame"]
+    for name, (x, y, width, height, visible) in settings["buttons"].items():
+        assert visible and screen.contains(QRect(x, y, width, height)), name

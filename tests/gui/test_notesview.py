@@ -351,6 +351,7 @@ def _column(window: NotesWindow, column: int) -> list[str]:
     return [window.model.index(r, column).data() for r in range(window.model.rowCount())]
 
 
+@pytest.mark.hazard("H25")
 def test_the_list_shows_each_notes_urgency_and_clinician(qtbot, open_window, triage):
     window = open_window(triage)
     _urgencies_known(qtbot, window)
@@ -368,6 +369,7 @@ def test_the_list_shows_each_notes_urgency_and_clinician(qtbot, open_window, tri
             assert header.sectionSize(column) >= needed, index.data()
 
 
+@pytest.mark.hazard("H25")
 def test_sorting_by_keyboard_puts_the_emergency_first_then_by_clinical_priority(
         qtbot, open_window, triage):
     window = open_window(triage)

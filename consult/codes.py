@@ -28,6 +28,7 @@ SNOMED = "SNOMED CT"
 LOINC = "LOINC"
 SYSTEM_URI = {SNOMED: "http://snomed.info/sct", LOINC: "http://loinc.org"}
 UNVERIFIED = "unverified code"
+UNVERIFIED_SHORT = "unverified"  # the short form's status word, beside the code
 
 
 class CodesError(ValueError):
@@ -149,3 +150,11 @@ def label(code: Code) -> str:
     """The printed form: 'SNOMED CT 279039007 (unverified code)' until the code is verified."""
     text = f"{code.system} {code.code}"
     return text if code.verified else f"{text} ({UNVERIFIED})"
+
+
+def short_label(code: Code, system: bool = True) -> str:
+    """The compact printed form for the record entry: 'SNOMED CT 279039007, unverified'
+    until the code is verified; system=False leaves out the code system's name (the line
+    names it once): '91351-7'."""
+    text = f"{code.system} {code.code}" if system else code.code
+    return text if code.verified else f"{text}, {UNVERIFIED_SHORT}"

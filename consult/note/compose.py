@@ -617,6 +617,17 @@ def _how(methods: list[InfoMethod]) -> str:
 def working_diagnosis(record: Record, assessment: Assessment) -> tuple[str, str]:
     """(words, printed code) of the working diagnosis, derived from the assessment with
     the wording and codes of resources/note/note.toml and resources/codes/codes.toml."""
+    words, code = diagnosis_coded(record, assessment)
+    return words, _printed_code(code)
+
+
+def _printed_code(code: codes.Code | None) -> str:
+    """The diagnosis's code as the note prints it, naming the code's own concept."""
+    return f"{code.display}, {codes.label(code)}" if code else ""
+
+
+def diagnosis_coded(record: Record, assessment: Assessment) -> tuple[str, codes.Code | None]:
+    """(words, code or None) of the working diagnosis: working_diagnosis's parts."""
     d = note_words().diagnosis
     facts = derive_facts.derive(record)
     phase = d["phase"].get(facts.phase or "", "")
@@ -644,8 +655,7 @@ def working_diagnosis(record: Record, assessment: Assessment) -> tuple[str, str]
     code = codes.code_for(concept) if concept else None
     # the code's own concept is named: "Low back pain, SNOMED CT 279039007 (unverified code)"
     # beside "Suspected spinal infection" never reads as a code for the infection
-    return (words[:1].upper() + words[1:],
-            f"{code.display}, {codes.label(code)}" if code else "")
+    return words[:1].upper() + words[1:], code
 
 
 def _actions(assessment: Assessment) -> tuple[tuple[str, str], ...]:
@@ -714,12 +724,32 @@ def remote_statement(record: Record) -> tuple[str, tuple[tuple[str, str], ...]]:
     return r["video_observed"], tuple(seen)
 
 
+def _startback_parts(assessment: Assessment) -> tuple[
+        codes.Code | None, tuple[tuple[str, tuple[codes.Code, ...]], ...]]:
+    """The panel's code and each result with its codes: ("Low risk", (risk level, low
+    risk)), ("total 2 of 9", (total,)), ("distress 1 of 5", (distress subscore,))."""
+    sb = assessment.startback
+    if sb is None:
+        return None, ()
+
+    def coded(*concepts: str) -> tuple[codes.Code, ...]:
+        return tuple(code for concept in concepts
+                     if concept in codes.load() and (code := codes.code_for(concept)))
+
+    panel = coded("startback_panel")
+    return (panel[0] if panel else None), (
+        (wording.stratum_words(sb.stratum),
+         coded("startback_risk_level", f"startback_{sb.stratum}_risk")),
+        (f"total {sb.total} of 9", coded("startback_total")),
+        (f"distress {sb.distress} of 5", coded("startback_distress_subscore")))
+
+
 def _startback(assessment: Assessment) -> tuple[str, str]:
     sb = assessment.startback
     if sb is None:
         return "", ""
-    text = (f"{wording.stratum_words(sb.stratum)} (total {sb.total} of 9, distress "
-            f"{sb.distress} of 5)")
+    (risk, _), (total, _), (distress, _) = _startback_parts(assessment)[1]
+    text = f"{risk} ({total}, {distress})"
     found = [(code, what) for concept, what in (
         ("startback_panel", "panel"), ("startback_total", "total"),
         ("startback_distress_subscore", "distress"), ("startback_risk_level", "risk level"),
@@ -744,10 +774,11 @@ def _consultation_line(record: Record) -> str:
 
 def summary(rules: RuleSet, record: Record, assessment: Assessment,
             groups: tuple[ScreenGroup, ...]) -> Summary:
-    diagnosis, code = working_diagnosis(record, assessment)
+    diagnosis, coded = diagnosis_coded(record, assessment)
     level, disposition = wording.disposition_words(assessment)
     remote, observed = remote_statement(record)
     sb, sb_codes = _startback(assessment)
+    sb_panel, sb_parts = _startback_parts(assessment)
     actions = _actions(assessment)
     warnings = [f"Outside this pathway: {m}" for m in assessment.outside_pathway]
     if not assessment.red_flags_screened:
@@ -757,7 +788,7 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
         warnings.append(note_words().words["plan_stale"])
     return Summary(
         consultation=_consultation_line(record),
-        diagnosis=diagnosis, problem_code=code,
+        diagnosis=diagnosis, problem_code=_printed_code(coded),
         disposition=disposition, disposition_level=level,
         actions=tuple(note_words().words["action"].format(action=a, when=w)
                       for a, w in actions),
@@ -769,7 +800,8 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
         history=tuple(history.paragraphs(record)),
         positives=positive_findings(groups),
         negatives=pertinent_negatives(record, groups),
-        startback=sb, startback_codes=sb_codes, warnings=tuple(warnings))
+        startback=sb, startback_codes=sb_codes, warnings=tuple(warnings),
+        problem_coded=coded, startback_panel=sb_panel, startback_parts=sb_parts)
 
 
 def plan_line(item: PlanItem) -> str:

@@ -8,6 +8,10 @@ string here carries markup: each renderer escapes what it prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from consult.codes import Code
 
 # Levels name how an alert, a table row or a plan entry is coloured; every
 # level is also spelt out in words wherever it is shown.
@@ -125,6 +129,12 @@ class Summary:
     startback: str  # "Low risk (total 2 of 9, distress 1 of 5)" or ""
     startback_codes: str  # "LOINC 91349-1 panel; ..." or ""
     warnings: tuple[str, ...] = ()  # outside the pathway, not yet fully screened
+    # the same codes as parts, for the record entry's compact forms (consult.note.entry):
+    problem_coded: Code | None = None  # the code beside the diagnosis (None when uncoded)
+    startback_panel: Code | None = None  # the questionnaire's own code (LOINC panel)
+    # each result with its codes: ("Low risk", (LOINC risk level, SNOMED CT low risk)),
+    # ("total 2 of 9", (LOINC total,)), ("distress 1 of 5", (LOINC distress,))
+    startback_parts: tuple[tuple[str, tuple[Code, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

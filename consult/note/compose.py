@@ -804,6 +804,20 @@ def summary(rules: RuleSet, record: Record, assessment: Assessment,
         problem_coded=coded, startback_panel=sb_panel, startback_parts=sb_parts)
 
 
+def problem_words(s: Summary) -> str:
+    """The working diagnosis with its code in the compact form ('SNOMED CT 279040009,
+    unverified'), naming the code's own concept when its words differ from the
+    diagnosis (a benign code is never read as coding a suspected serious cause): page 1
+    and the record entry print this."""
+    code = s.problem_coded
+    if code is None:
+        return s.diagnosis
+    label = codes.short_label(code)
+    if code.display.casefold() != s.diagnosis.casefold():
+        label = f"{code.display}, {label}"
+    return f"{s.diagnosis} [{label}]"
+
+
 def plan_line(item: PlanItem) -> str:
     """A plan item on one line: a suggestion the GP did not edit in its short form (when
     resources/note/note.toml gives one), anything else as the GP has it."""
@@ -822,8 +836,7 @@ def decision_section(s: Summary) -> Section:
     safety-netting given and how, the review."""
     lab, w = note_words().labels, note_words().words
     blocks: list[Block] = [
-        Fields(((lab["diagnosis"],
-                 f"{s.diagnosis} [{s.problem_code}]" if s.problem_code else s.diagnosis),)),
+        Fields(((lab["diagnosis"], problem_words(s)),)),
         Para(f"{lab['disposition']}: {s.disposition}", tone=s.disposition_level),
     ]
     rows = []

@@ -23,6 +23,7 @@ import re
 import textwrap
 
 from consult import codes
+from consult.note.compose import problem_words
 from consult.note.model import Note, Summary
 from consult.note.words import note_words
 
@@ -80,19 +81,6 @@ def _consultation(s: Summary) -> str:
     return f"{_sentence(s.consultation)} {remote}"
 
 
-def _problem(s: Summary) -> str:
-    """The diagnosis with its code's compact form; the code's own concept is named
-    when its words differ from the diagnosis (a benign code is never read as coding
-    a suspected serious cause)."""
-    code = s.problem_coded
-    if code is None:
-        return s.diagnosis
-    label = codes.short_label(code)
-    if code.display.casefold() != s.diagnosis.casefold():
-        label = f"{code.display}, {label}"
-    return f"{s.diagnosis} [{label}]"
-
-
 def _startback(s: Summary, label: str) -> tuple[str, str]:
     """STarT Back with each code beside the result it codes: 'STarT Back, LOINC 91349-1:
     Medium risk [91352-5], total 5 of 9 [91351-7], distress 2 of 5 [91350-9]'. A code of
@@ -123,7 +111,7 @@ def entry_lines(note: Note) -> list[str]:
     if note.amendment:
         lines += _wrap("", note.amendment)
     lines += _wrap("", _consultation(s))
-    lines += _wrap(lab["problem"], _problem(s))
+    lines += _wrap(lab["problem"], problem_words(s))
     for warning in s.warnings:
         lines += _wrap("", warning)
     parts = dict(s.history)

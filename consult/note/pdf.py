@@ -119,6 +119,8 @@ MARGIN_X = 40.0
 TEXT_W = PAGE_W - 2 * MARGIN_X
 TOP = 22.0  # from the top edge to the first header element
 GAP_BELOW_HEADER = 10.0
+HEADING_ROOM = 80.0  # a heading needs this much below it, or it starts the next page
+SHORT_SECTION_ROWS = 4  # a section of one Fields block this short is kept whole instead
 FOOTER_RULE_Y = 46.0
 PAGE_NUMBER_Y = 30.0
 
@@ -413,7 +415,7 @@ def _section(section: m.Section, st: _Styles) -> list[Flowable]:
     # A long table starts under its heading and splits (repeating its header row);
     # CondPageBreak keeps a heading from being stranded at the foot of a page.
     rule.keepWithNext = not (section.blocks and isinstance(section.blocks[0], m.Table))
-    out: list[Flowable] = [CondPageBreak(80), Paragraph(esc(section.heading), st.heading), rule]
+    out: list[Flowable] = [Paragraph(esc(section.heading), st.heading), rule]
     for block in section.blocks:
         if isinstance(block, m.Para):
             out.append(_para(block, st))
@@ -423,7 +425,13 @@ def _section(section: m.Section, st: _Styles) -> list[Flowable]:
             out.append(_table(block, st))
         elif isinstance(block, m.PlanEntry):
             out.append(_plan(block, st))
-    return out
+    if len(out) == 3 and isinstance(section.blocks[0], m.Fields) and \
+            len(section.blocks[0].rows) <= SHORT_SECTION_ROWS and \
+            sum(f.wrap(TEXT_W, PAGE_H)[1] for f in out) <= HEADING_ROOM:
+        # a short section (the signature) is kept whole where it fits, not broken to
+        # the next page for want of HEADING_ROOM: a draft's banner then leaves it on page 1
+        return [KeepTogether(out)]
+    return [CondPageBreak(HEADING_ROOM), *out]
 
 
 def _alert(alert: m.Alert, st: _Styles) -> Flowable:

@@ -38,7 +38,8 @@ PURPOSE = {
     "typing-inspection": "type introspection used by pydantic",
     "reportlab": "Renders the PDF consultation note",
     "rl-accel": "reportlab's C accelerators (string widths, number formatting): faster notes",
-    "python-stdnum": "Check digits of clinical codes: Verhoeff for SNOMED CT identifiers, mod 10 for LOINC (consult/codes.py)",
+    "python-stdnum": "Check digits of clinical codes: Verhoeff for SNOMED CT identifiers, "
+                     "mod 10 for LOINC (consult/codes.py)",
     "pillow": "image support required by reportlab (the note embeds no images)",
     "charset-normalizer": "text encoding detection required by reportlab",
     "pyside6-essentials": "Qt for Python: the desktop form (pinned: 6.12.0 crashes on Python 3.11; H16)",

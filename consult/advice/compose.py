@@ -30,9 +30,8 @@ from consult.rules import facts as derive_facts
 from consult.rules.assessment import Assessment
 from consult.rules.engine import assess
 from consult.rules.plan import is_stale
-from consult.rules.suggestions import review_weeks
 from consult.rules.ruleset import RuleSet, load
-from consult.rules.suggestions import ROUTE_FIELDS, safety_netting_lines
+from consult.rules.suggestions import ROUTE_FIELDS, review_weeks, safety_netting_lines
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

@@ -61,8 +61,8 @@ from consult.rules.assessment import (
     Assessment,
     FiredRow,
 )
-from consult.rules.facts import first_episode_age_flag
 from consult.rules.engine import assess
+from consult.rules.facts import first_episode_age_flag
 from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicability, applies
 from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES

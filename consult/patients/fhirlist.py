@@ -13,10 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from consult.exchange.fhir_common import ADMINISTRATIVE_GENDER, NHS_NUMBER_SYSTEM
 from consult.patients.model import Entry, ImportedList, PatientListError, add_entry, make_entry
 from consult.record.answers import Sex
-
-from consult.exchange.fhir_common import ADMINISTRATIVE_GENDER, NHS_NUMBER_SYSTEM
 
 # FHIR administrative gender -> the record's sex: the export's table read backwards
 GENDER = {fhir: Sex(ours) for ours, fhir in ADMINISTRATIVE_GENDER.items()}

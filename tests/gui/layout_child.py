@@ -76,8 +76,9 @@ def main() -> int:
     notes.close()
     store.close()
 
-    from forms.dialogs.settings import AppSettings, SettingsDialog
     from PySide6.QtWidgets import QDialogButtonBox
+
+    from forms.dialogs.settings import AppSettings, SettingsDialog
 
     dialog = SettingsDialog(AppSettings(clinician_name="Dr Asha Patel"))
     dialog.show()

@@ -33,6 +33,12 @@
                                            the FHIR R4 (UK Core) document Bundle, atomic,
                                            owner-only; exit 1 and the problems when the
                                            record is incomplete (unless --draft)
+    python main.py fhir --note NOTE_ID [--version N] -o OUT.json [--database URL]
+                                           a finalised note's Bundle from the store:
+                                           its stored record and PDF byte for byte
+                                           (latest version unless --version; the
+                                           database as the store commands find it);
+                                           exit 2 and one line for an unknown note
     python main.py audit verify | db | finalise | notes
                                            the store: see consult.cli.store_commands
     python main.py patients import FILE | list | purge | keep-days N

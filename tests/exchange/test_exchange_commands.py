@@ -107,3 +107,91 @@ def test_fhir_of_an_incomplete_record_exits_1_unless_draft(tmp_path):
 def test_fhir_to_an_unwritable_place_exits_2(tmp_path):
     result = run("fhir", str(example_path("sciatica")), "-o", str(tmp_path / "no" / "b.json"))
     assert result.returncode == 2 and "nothing written" in result.stderr
+
+
+@pytest.fixture
+def finalised_store(tmp_path):
+    """The sciatica example finalised into a new SQLite store: (url, note id)."""
+    from consult.cli import main as cli
+    from consult.store import Store
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    assert cli(["finalise", str(example_path("sciatica")), "--user", "Dr B",
+                "--database", url]) == 0
+    store = Store.open(url, create=False, migrate=False)
+    try:
+        (info,) = store.notes()
+    finally:
+        store.close()
+    return url, info.note_id
+
+
+def test_fhir_of_a_stored_note_carries_its_stored_pdf_byte_for_byte(finalised_store, tmp_path,
+                                                                    capsys):
+    import base64
+    import hashlib
+
+    from consult.cli import main as cli
+    from consult.store import Store
+
+    url, note_id = finalised_store
+    out = tmp_path / "note.fhir.json"
+    assert cli(["fhir", "--note", note_id, "-o", str(out), "--database", url]) == 0, \
+        capsys.readouterr().err
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    store = Store.open(url, create=False, migrate=False)
+    try:
+        stored = store.stored_pdf(note_id, 1)
+        stored_sha256 = store.note(note_id, 1).pdf_sha256
+    finally:
+        store.close()
+    bundle = Bundle.model_validate_json(out.read_text())
+    (doc,) = [e.resource for e in bundle.entry
+              if e.resource.get_resource_type() == "DocumentReference"]
+    attachment = doc.content[0].attachment
+    assert attachment.data == stored  # base64Binary, decoded by fhir.resources
+    assert attachment.hash == bytes.fromhex(stored_sha256)  # base64Binary, decoded
+    raw = json.loads(out.read_text())  # and as a receiver reads the JSON itself
+    (doc_json,) = [e["resource"] for e in raw["entry"]
+                   if e["resource"]["resourceType"] == "DocumentReference"]
+    assert base64.b64decode(doc_json["content"][0]["attachment"]["data"]) == stored
+    assert base64.b64decode(doc_json["content"][0]["attachment"]["hash"]).hex() == stored_sha256
+    assert hashlib.sha256(attachment.data).hexdigest() == stored_sha256
+    assert bundle.entry[0].resource.status == "final"
+    # the 8 characters `notes list` shows, lower case, and the version, find the same note
+    again = tmp_path / "again.json"
+    assert cli(["fhir", "--note", note_id[:8].lower(), "--version", "1", "-o", str(again),
+                "--database", url]) == 0
+    (doc,) = [e.resource for e in Bundle.model_validate_json(again.read_text()).entry
+              if e.resource.get_resource_type() == "DocumentReference"]
+    assert doc.content[0].attachment.data == stored
+
+
+@pytest.mark.parametrize("note, extra, words", [
+    ("0123abcd-0000-0000-0000-000000000000", (), "0123ABCD is not in the store"),
+    ("0123abcd", (), "0123ABCD is not in the store"),
+    (None, ("--version", "2"), "version 2 is not in the store"),
+])
+def test_fhir_of_an_unknown_note_exits_2_in_one_line(finalised_store, tmp_path, capsys,
+                                                     note, extra, words):
+    from consult.cli import main as cli
+
+    url, note_id = finalised_store
+    out = tmp_path / "b.json"
+    assert cli(["fhir", "--note", note or note_id, *extra, "-o", str(out),
+                "--database", url]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert words in err and "nothing written" in err
+    assert not out.exists()
+
+
+def test_fhir_of_a_note_in_a_missing_database_exits_2_and_creates_nothing(tmp_path, capsys):
+    from consult.cli import main as cli
+
+    missing = tmp_path / "typo.db"
+    assert cli(["fhir", "--note", "0123abcd", "-o", str(tmp_path / "b.json"),
+                "--database", f"sqlite:///{missing}"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not missing.exists() and os.listdir(tmp_path) == []

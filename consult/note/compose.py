@@ -170,7 +170,8 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
         if family_interpreted and any(r.id.startswith("ces-") for r in rows):
             extra = (*extra, _family_words())
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
-                           entries=tuple(_entry(rules, r) for r in rows), items=extra))
+                           entries=tuple(_entry(rules, r) for r in rows), items=extra,
+                           found_elsewhere=note_words().words["alert_found_elsewhere"]))
     others = [r for r in assessment.fired if r.kind in ("referral", "ng65")
               and r.band is not None and r.band is not Band.ROUTINE]
     if others:
@@ -181,7 +182,8 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
                    f"{plural(n, 'finding')} need{'' if n > 1 else 's'} action. "
                    f"Disposition: {assessment.headline}.")
         boxes.append(Alert(kind="action", level=top.value, title=ACTION_TITLE, summary=summary,
-                           entries=tuple(_entry(rules, r) for r in others)))
+                           entries=tuple(_entry(rules, r) for r in others),
+                           found_elsewhere=note_words().words["alert_found_elsewhere"]))
     if not assessment.red_flags_screened:
         labels = [screening.question(path) for path in assessment.unscreened]
         shown = labels[:UNSCREENED_SHOWN]
@@ -487,10 +489,11 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
     fired = [r for r in assessment.fired if r.kind != "outside"]
     if fired:
         blocks.append(Table(
-            columns=("Suspected", "How soon", "Action"), widths=(0.34, 0.22, 0.44),
+            columns=("Suspected", "How soon", "Action", "Found"),
+            widths=(0.24, 0.17, 0.32, 0.27),
             rows=tuple(TableRow((r.suspected,
                                  wording.row_band_label(rules, assessment, r),
-                                 r.action),
+                                 r.action, "; ".join(r.findings)),
                                 level=r.band.value if r.band else "")
                        for r in fired)))
     elif assessment.red_flags_screened:
@@ -854,22 +857,25 @@ def decision_section(s: Summary) -> Section:
 
 
 def findings_section(s: Summary) -> Section:
-    """Page 1's findings: the remote statement, the history as sentences, the positive
-    findings, the pertinent negatives one line per group."""
+    """Page 1's findings: the remote statement, the positive findings, the pertinent
+    negatives one line per group, then the history as sentences and STarT Back. The
+    screen's result comes before the history (CSO review 2026-12-07 finding 9): a long
+    history or a long plan flows on to page 2, never the positives and negatives."""
     lab, w = note_words().labels, note_words().words
     blocks: list[Block] = []
     if s.remote:
         blocks.append(Para(s.remote, tone="strong"))
     if s.observed:
         blocks.append(Fields(s.observed))
-    rows = list(s.history) or [(lab["history"], "No history recorded yet.")]
-    rows.append((lab["positives"], "\n".join(s.positives) if s.positives else w["no_positives"]))
-    if s.startback:
-        rows.append((lab["startback"], s.startback))
-    blocks.append(Fields(tuple(rows)))
+    blocks.append(Fields(((lab["positives"],
+                           "\n".join(s.positives) if s.positives else w["no_positives"]),)))
     if s.negatives:
         blocks.append(Para(lab["negatives"], tone="subheading"))
         blocks.append(Fields(s.negatives))
+    rows = list(s.history) or [(lab["history"], "No history recorded yet.")]
+    if s.startback:
+        rows.append((lab["startback"], s.startback))
+    blocks.append(Fields(tuple(rows)))
     return Section(note_words().headings["findings"], tuple(blocks))
 
 

@@ -120,6 +120,7 @@ TEXT_W = PAGE_W - 2 * MARGIN_X
 TOP = 22.0  # from the top edge to the first header element
 GAP_BELOW_HEADER = 10.0
 HEADING_ROOM = 80.0  # a heading needs this much below it, or it starts the next page
+ALERT_SHARE = 0.45  # of page 1's frame: taller boxes list their rows compactly
 SHORT_SECTION_ROWS = 4  # a section of one Fields block this short is kept whole instead
 FOOTER_RULE_Y = 46.0
 PAGE_NUMBER_Y = 30.0
@@ -434,21 +435,38 @@ def _section(section: m.Section, st: _Styles) -> list[Flowable]:
     return [CondPageBreak(HEADING_ROOM), *out]
 
 
-def _alert(alert: m.Alert, st: _Styles) -> Flowable:
+def _compacts(alert: m.Alert, compact: bool) -> bool:
+    return compact and bool(alert.found_elsewhere and alert.entries)
+
+
+def _alert(alert: m.Alert, st: _Styles, compact: bool = False) -> Flowable:
+    """A box at the top of page 1. `compact` (a box too tall to leave page 1 the decision
+    and the findings): each row's band, suspected cause, action and how soon run on as
+    one paragraph, without the findings behind it (the box says where they are: page 1's
+    positive findings and the appendix), and the 'also answered Yes' items on one line."""
+    compact = _compacts(alert, compact)
     strong, fill, on_strong = LEVEL_COLOURS.get(alert.level, LEVEL_COLOURS["info"])
     title = f'<font color="{_hex(on_strong)}">{esc(alert.title)}</font>'
+    summary = f"{alert.summary} {alert.found_elsewhere}" if compact else alert.summary
     rows: list[list[Any]] = [[Paragraph(title, st.alert_title)],
-                             [Paragraph(esc(alert.summary), st.alert_body)]]
+                             [Paragraph(esc(summary), st.alert_body)]]
     for entry in alert.entries:
         colour = LEVEL_COLOURS.get(entry.level, LEVEL_COLOURS["info"])[0]
         parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{esc(entry.label)}</font>: '
                  f'<b>{esc(entry.suspected)}</b>']
         parts.append(f"{_label('Action')} <b>{esc(entry.action)}</b>")
         parts.append(f"{_label('How soon')} <b>{esc(entry.when)}</b>")
-        if entry.found:  # user text last: a long entry never pushes the action off page 1
+        if entry.found and not compact:  # user text last: never pushes the action off page 1
             parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
-        rows.append([Paragraph("<br/>".join(parts), st.alert_body)])
-    if alert.items:
+        rows.append([Paragraph((" " if compact else "<br/>").join(parts), st.alert_body)])
+    if alert.items and compact:  # "Also answered Yes: a; b" once, not before every item
+        head = alert.items[0].partition(": ")[0] + ": "
+        items = [i.removeprefix(head) for i in alert.items] \
+            if all(i.startswith(head) for i in alert.items) else list(alert.items)
+        text = "; ".join(items)
+        rows.append([Paragraph(esc(head + text if items[0] != alert.items[0] else text),
+                               st.alert_body)])
+    elif alert.items:
         rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")
                       for item in alert.items]])
     table = _Table(rows, colWidths=[TEXT_W], splitInRow=1, hAlign="LEFT")
@@ -693,8 +711,15 @@ def flowables(note: m.Note, furniture: _Furniture, st: _Styles) -> list[Flowable
     if furniture.address_in_flow:
         story.append(Paragraph(f"{_label('Practice address')} {esc(note.practice.address)}",
                                st.body))
-    for alert in note.alerts:
-        story += [_alert(alert, st), Spacer(1, 6)]
+    # the boxes take at most ALERT_SHARE of page 1, or those that can list their rows
+    # compactly do, so that the decision and the findings stay on page 1 (CSO review
+    # 2026-12-07 finding 9); every row's action and how soon stay in the box either way
+    page_one = PAGE_H - furniture.header_height(True) - furniture.footer_height()
+    boxes = [_alert(alert, st) for alert in note.alerts]
+    if sum(b.wrap(TEXT_W, PAGE_H)[1] + 6 for b in boxes) > ALERT_SHARE * page_one:
+        boxes = [_alert(alert, st, compact=True) for alert in note.alerts]
+    for box in boxes:
+        story += [box, Spacer(1, 6)]
     for section in note.sections:
         story += _section(section, st)
     if note.appendix:  # the full screen and sources, from a new page (issue 15 part 2)

@@ -844,8 +844,9 @@ def test_every_new_question_is_printed_in_the_text_and_the_pdf() -> None:
     for words in NEW_QUESTION_WORDS:
         assert words in text, words
         assert bare(words) in pdf, words
-    history = text[text.index("\nFindings\n"):text.index("\nPositive findings")]
-    labels = [line.split(":")[0] for line in history.splitlines()[3:] if ":" in line]
+    findings = text[text.index("\nFindings\n"):]  # the history follows the negatives
+    history = findings[findings.index("Presenting"):findings.index("\nRecorded in")]
+    labels = [line.split(":")[0] for line in history.splitlines() if ":" in line]
     labels = labels[labels.index("Presenting"):]
     assert labels[:6] == ["Presenting", "Course", "Leg symptoms", "Impact", "Risk history",
                           "Medicines"]

@@ -17,6 +17,9 @@ Choices where the issue was silent:
 - "not asked" is exported, coded as data-absent-reason#not-asked, never as no (N); a
   question that does not apply to this record (its follow-up rule says so) is left out
   of the response, as FHIR wants for a disabled item.
+- a No recorded with its clinical group's one answer ("asked as a group: denied" in the
+  note) carries the extension urn:consult:extension:asked-as-group (valueBoolean true)
+  on its answer; a No asked on its own has none.
 - the problem is the note's working diagnosis, its words and its code as the note and
   the record entry print them (consult.note.compose.working_diagnosis);
 - every code comes from consult.codes with its status; a code not yet verified in its
@@ -53,6 +56,7 @@ from consult.rules.followups import (
     controlling,
     unasked_as_yes,
 )
+from consult.rules.screening import asked_as_group
 
 QUESTIONNAIRE_URL = "urn:consult:questionnaire:lower-back-pain"
 NOTE_TITLE = "Consultation note: lower back pain (remote GP consultation)"
@@ -289,6 +293,9 @@ def _response_items(record: Record, model: BaseModel, path: str) -> list[dict[st
                     items.append({"linkId": child, "text": _title(field, name), "item": inner})
             continue
         answers = _answers(value)
+        if answers and asked_as_group(record, child):  # the note's "asked as a group"
+            answers[0]["extension"] = [{"url": fc.ASKED_AS_GROUP_EXTENSION,
+                                        "valueBoolean": True}]
         if answers:
             items.append({"linkId": child, "text": field.title or name, "answer": answers})
     return items

@@ -33,6 +33,9 @@ DATA_ABSENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ANSWER_LIST_SYSTEM = "urn:consult:answers:"
 # a code the product exports before a clinician checked it in the code system's browser
 CODE_STATUS_EXTENSION = "urn:consult:extension:code-status"
+# on a QuestionnaireResponse answer: a No recorded with its clinical group's one answer
+# ("asked as a group: denied" in the note), not asked question by question
+ASKED_AS_GROUP_EXTENSION = "urn:consult:extension:asked-as-group"
 
 ADMINISTRATIVE_GENDER = {"female": "female", "male": "male", "other": "other",
                          "not_known": "unknown"}

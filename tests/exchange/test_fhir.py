@@ -24,7 +24,8 @@ from consult.note import note_pdf
 from consult.record.answers import Answer
 from consult.record.model import value_at
 from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, RULES, applies
-from consult.rules.screening import red_flag_paths
+from consult.rules.redflags import CES_ITEMS
+from consult.rules.screening import record_group_as_no, red_flag_paths
 from tests.strategies import records
 from tests.support import EXAMPLES, load_example, negative_record
 
@@ -107,6 +108,29 @@ def test_not_asked_is_never_exported_as_no():
     every = [a.valueCoding for answers in found.values() for a in answers if a.valueCoding]
     nos = {c.code for c in every if c.system == fc.YES_NO_SYSTEM}
     assert nos <= {"Y", "N"}
+
+
+@pytest.mark.hazard("H30")
+def test_a_grouped_denial_is_marked_in_the_response_and_a_single_no_is_not():
+    record = negative_record()
+    for name in CES_ITEMS:
+        getattr(record.red_flags, name).answer = Answer.NOT_ASKED
+    grouped = record_group_as_no(record, "cauda_equina")
+    assert len(grouped) == 7
+    b = Bundle.model_validate_json(bundle_json(record, b"%PDF-1.4"))
+    (response,) = resources(b, "QuestionnaireResponse")
+    found = answers_by_link(response.item)
+
+    def marks(path: str) -> list:
+        (answer,) = found[path]
+        return [(e.url, e.valueBoolean) for e in answer.extension or []]
+
+    for path in grouped:
+        (answer,) = found[path]
+        assert answer.valueCoding.code == "N"
+        assert marks(path) == [(fc.ASKED_AS_GROUP_EXTENSION, True)], path
+    for path in ("red_flags.cancer_history", "red_flags.fever_or_unwell"):
+        assert found[path][0].valueCoding.code == "N" and marks(path) == []
 
 
 @pytest.mark.hazard("H30")

@@ -490,7 +490,7 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
     if fired:
         blocks.append(Table(
             columns=("Suspected", "How soon", "Action", "Found"),
-            widths=(0.24, 0.17, 0.32, 0.27),
+            widths=(0.22, 0.15, 0.33, 0.30),
             rows=tuple(TableRow((r.suspected,
                                  wording.row_band_label(rules, assessment, r),
                                  r.action, "; ".join(r.findings)),

@@ -533,7 +533,10 @@ def check_pdf(path: Path) -> list[str]:
     appendix = _between(text, "\nRed-flag screen", "\nRules that fired")
     if "\nImpression" in appendix:
         appendix = appendix[:appendix.index("\nImpression")]
-    screen = _between(text, "Pertinent negatives", "Page 1 of") + appendix
+    negatives = _between(text, "Pertinent negatives", "Page 1 of")
+    if "\nPresenting" in negatives:  # the history sentences follow the negatives on page 1
+        negatives = negatives[:negatives.index("\nPresenting")]
+    screen = negatives + appendix
     if not screen:
         wrong.append("PDF has no red-flag screen")
     lines = text.splitlines()

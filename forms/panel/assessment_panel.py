@@ -459,6 +459,7 @@ class AssessmentPanel(QWidget):
         preview_label.setObjectName("previewLabel")
         _bold(preview_label)
         self._preview_label = preview_label
+        self._preview_box = preview_box
         vcol.addWidget(preview_label)
         self._preview = QPlainTextEdit()
         self._preview.setObjectName("preview")
@@ -508,6 +509,9 @@ class AssessmentPanel(QWidget):
         if intro != self._intro:
             self._intro = intro
             self._plan_box.setVisible(not intro)
+            # no draft note before there is a patient: it would read as a diagnosis and
+            # an unscreened red-flag list of nobody (issue 13, "what a GP saw")
+            self._preview_box.setVisible(not intro)
             self._set_plan_enabled(self._record is not None)
         self._show_disposition(assessment)
         if assessment.fired != self._fired:

@@ -567,12 +567,16 @@ def test_before_a_patient_the_panel_says_what_to_do_first_and_shows_no_plan(qtbo
     assert "NOT YET FULLY SCREENED" not in text
     assert not panel.findChild(QLabel, "stillToAsk").isVisible()
     assert not _list(panel).isVisible() and not _button(panel, "acceptPlan").isEnabled()
+    # no draft note of nobody: no working diagnosis, no unscreened list before a patient
+    assert not panel.findChild(QLabel, "previewLabel").isVisible()
+    assert not panel.findChild(QPlainTextEdit, "preview").isVisible()
     panel.accept_plan()  # the shortcut does nothing while the plan is not shown
     assert record.plan.items == []
     record.patient.family_name = "Taylor"  # the GP enters the patient: the usual panel
     _refresh(panel, record)
     assert "RED FLAGS NOT YET FULLY SCREENED" in _disposition(panel)
     assert _list(panel).isVisible() and _list(panel).count() > 0
+    assert panel.findChild(QPlainTextEdit, "preview").isVisible()
 
 
 @pytest.mark.hazard("H1")

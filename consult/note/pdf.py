@@ -120,7 +120,6 @@ TEXT_W = PAGE_W - 2 * MARGIN_X
 TOP = 22.0  # from the top edge to the first header element
 GAP_BELOW_HEADER = 10.0
 HEADING_ROOM = 80.0  # a heading needs this much below it, or it starts the next page
-ALERT_SHARE = 0.45  # of page 1's frame: taller boxes list their rows compactly
 SHORT_SECTION_ROWS = 4  # a section of one Fields block this short is kept whole instead
 FOOTER_RULE_Y = 46.0
 PAGE_NUMBER_Y = 30.0
@@ -711,13 +710,10 @@ def flowables(note: m.Note, furniture: _Furniture, st: _Styles) -> list[Flowable
     if furniture.address_in_flow:
         story.append(Paragraph(f"{_label('Practice address')} {esc(note.practice.address)}",
                                st.body))
-    # the boxes take at most ALERT_SHARE of page 1, or those that can list their rows
-    # compactly do, so that the decision and the findings stay on page 1 (CSO review
-    # 2026-12-07 finding 9); every row's action and how soon stay in the box either way
-    page_one = PAGE_H - furniture.header_height(True) - furniture.footer_height()
+    # every box whole, each row with what was found: a positive red flag is never pushed
+    # off page 1 (H1), even when that leaves the decision to page 2 with many rows (the
+    # compact box tried for CSO finding 9 left the findings to the appendix: withdrawn)
     boxes = [_alert(alert, st) for alert in note.alerts]
-    if sum(b.wrap(TEXT_W, PAGE_H)[1] + 6 for b in boxes) > ALERT_SHARE * page_one:
-        boxes = [_alert(alert, st, compact=True) for alert in note.alerts]
     for box in boxes:
         story += [box, Spacer(1, 6)]
     for section in note.sections:

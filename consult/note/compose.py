@@ -170,8 +170,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
         if family_interpreted and any(r.id.startswith("ces-") for r in rows):
             extra = (*extra, _family_words())
         boxes.append(Alert(kind="red_flag", level=top.value, title="RED FLAG", summary=summary,
-                           entries=tuple(_entry(rules, r) for r in rows), items=extra,
-                           found_elsewhere=note_words().words["alert_found_elsewhere"]))
+                           entries=tuple(_entry(rules, r) for r in rows), items=extra))
     others = [r for r in assessment.fired if r.kind in ("referral", "ng65")
               and r.band is not None and r.band is not Band.ROUTINE]
     if others:
@@ -182,8 +181,7 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
                    f"{plural(n, 'finding')} need{'' if n > 1 else 's'} action. "
                    f"Disposition: {assessment.headline}.")
         boxes.append(Alert(kind="action", level=top.value, title=ACTION_TITLE, summary=summary,
-                           entries=tuple(_entry(rules, r) for r in others),
-                           found_elsewhere=note_words().words["alert_found_elsewhere"]))
+                           entries=tuple(_entry(rules, r) for r in others)))
     if not assessment.red_flags_screened:
         labels = [screening.question(path) for path in assessment.unscreened]
         shown = labels[:UNSCREENED_SHOWN]

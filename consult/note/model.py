@@ -102,10 +102,6 @@ class Alert:
     summary: str
     entries: tuple[AlertEntry, ...] = ()
     items: tuple[str, ...] = ()
-    # said in the box when it is too tall for page 1 with the decision and the PDF lists
-    # each row on one line without its findings (they are under Positive findings and in
-    # the appendix); "" for a box that never drops them
-    found_elsewhere: str = ""
 
 
 @dataclass(frozen=True)

@@ -434,38 +434,23 @@ def _section(section: m.Section, st: _Styles) -> list[Flowable]:
     return [CondPageBreak(HEADING_ROOM), *out]
 
 
-def _compacts(alert: m.Alert, compact: bool) -> bool:
-    return compact and bool(alert.found_elsewhere and alert.entries)
-
-
-def _alert(alert: m.Alert, st: _Styles, compact: bool = False) -> Flowable:
-    """A box at the top of page 1. `compact` (a box too tall to leave page 1 the decision
-    and the findings): each row's band, suspected cause, action and how soon run on as
-    one paragraph, without the findings behind it (the box says where they are: page 1's
-    positive findings and the appendix), and the 'also answered Yes' items on one line."""
-    compact = _compacts(alert, compact)
+def _alert(alert: m.Alert, st: _Styles) -> Flowable:
+    """A box at the top of page 1: every row whole, with its action, how soon and what
+    was found (a positive red flag is never pushed off page 1)."""
     strong, fill, on_strong = LEVEL_COLOURS.get(alert.level, LEVEL_COLOURS["info"])
     title = f'<font color="{_hex(on_strong)}">{esc(alert.title)}</font>'
-    summary = f"{alert.summary} {alert.found_elsewhere}" if compact else alert.summary
     rows: list[list[Any]] = [[Paragraph(title, st.alert_title)],
-                             [Paragraph(esc(summary), st.alert_body)]]
+                             [Paragraph(esc(alert.summary), st.alert_body)]]
     for entry in alert.entries:
         colour = LEVEL_COLOURS.get(entry.level, LEVEL_COLOURS["info"])[0]
         parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{esc(entry.label)}</font>: '
                  f'<b>{esc(entry.suspected)}</b>']
         parts.append(f"{_label('Action')} <b>{esc(entry.action)}</b>")
         parts.append(f"{_label('How soon')} <b>{esc(entry.when)}</b>")
-        if entry.found and not compact:  # user text last: never pushes the action off page 1
+        if entry.found:  # user text last: never pushes the action off page 1
             parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
-        rows.append([Paragraph((" " if compact else "<br/>").join(parts), st.alert_body)])
-    if alert.items and compact:  # "Also answered Yes: a; b" once, not before every item
-        head = alert.items[0].partition(": ")[0] + ": "
-        items = [i.removeprefix(head) for i in alert.items] \
-            if all(i.startswith(head) for i in alert.items) else list(alert.items)
-        text = "; ".join(items)
-        rows.append([Paragraph(esc(head + text if items[0] != alert.items[0] else text),
-                               st.alert_body)])
-    elif alert.items:
+        rows.append([Paragraph("<br/>".join(parts), st.alert_body)])
+    if alert.items:
         rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")
                       for item in alert.items]])
     table = _Table(rows, colWidths=[TEXT_W], splitInRow=1, hAlign="LEFT")

@@ -20,8 +20,7 @@ from tests.support import negative_record
 
 NOT_PRINTED = {"level", "kind", "tone", "group", "widths", "metadata", "app_version",
                "rules_version", "number", "columns",  # columns: PDF table headers
-               "summary",  # page 1 prints it through its sections; the record entry tests it
-               "found_elsewhere"}  # only a compact red-flag box says it (test_page_one.py)
+               "summary"}  # page 1 prints it through its sections; the record entry tests it
 
 
 def leaves(value: object) -> Iterator[str]:

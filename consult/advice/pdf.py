@@ -19,17 +19,15 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from consult import atomic
 from consult.advice.compose import AdviceSheet, words
-from consult.note.pdf import BOLD, FAMILY, esc, register_fonts
+from consult.note.pdf import BOLD, FAMILY, HEADING, INK, esc, register_fonts
 
 NORMAL_PT = 12.0
 LARGE_PT = 16.0  # the large-print option (16 point or more, RNIB's clear print guidance)
 MARGIN = 48.0
-INK = colors.HexColor("#1F2328")
 RED = colors.HexColor("#B42318")
 RED_FILL = colors.HexColor("#FDECEA")
 AMBER = colors.HexColor("#9A6700")
 AMBER_FILL = colors.HexColor("#FFF8E1")
-HEADING = colors.HexColor("#1F3A5F")
 CREATOR = "consult"
 
 

@@ -28,7 +28,7 @@ import sys
 from typing import Any
 
 from consult import atomic
-from consult.cli.common import EXIT_INCOMPLETE, EXIT_OK, UsageError
+from consult.cli.common import EXIT_INCOMPLETE, EXIT_OK, UsageError, report_incomplete
 from consult.record.file import load, one_line
 
 
@@ -134,11 +134,7 @@ def _fhir(args: argparse.Namespace) -> int:
     try:
         note = prepare(record, draft=args.draft)
     except IncompleteRecord as exc:
-        print(f"consult: {one_line(args.file)}: the record is not complete; nothing written "
-              f"(use --draft for a draft). {len(exc.problems)} to do:", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p.field}: {p.message}", file=sys.stderr)
-        return EXIT_INCOMPLETE
+        return report_incomplete(args.file, exc.problems)
     text = bundle_json(record, render_pdf(note), assessment=assessment, draft=args.draft)
     try:
         atomic.write_text(output, text)

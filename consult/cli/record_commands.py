@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from consult.cli.common import EXIT_INCOMPLETE, EXIT_OK, UsageError
+from consult.cli.common import EXIT_OK, UsageError, report_incomplete
 from consult.record.file import load, one_line
 from consult.record.model import Record
 from consult.rules.completeness import problems
@@ -86,11 +86,7 @@ def _note(args: argparse.Namespace) -> int:
         note = prepare(record, draft=args.draft)
         write_pdf(note, args.output)
     except IncompleteRecord as exc:
-        print(f"consult: {one_line(args.file)}: the record is not complete; nothing written "
-              f"(use --draft for a draft). {len(exc.problems)} to do:", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  {p.field}: {p.message}", file=sys.stderr)
-        return EXIT_INCOMPLETE
+        return report_incomplete(args.file, exc.problems)
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     if note.missing_glyphs:

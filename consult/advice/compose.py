@@ -32,6 +32,7 @@ from consult.rules.engine import assess
 from consult.rules.plan import is_stale
 from consult.rules.ruleset import RuleSet, load
 from consult.rules.suggestions import ROUTE_FIELDS, review_weeks, safety_netting_lines
+from consult.words import plural
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -270,7 +271,7 @@ def left_out_words(sheet: AdviceSheet) -> str:
     if not sheet.left_out:
         return ""
     n = len(sheet.left_out)
-    return (f"{n} plan item{'s' if n != 1 else ''} you wrote or edited "
+    return (f"{plural(n, 'plan item')} you wrote or edited "
             f"{'are' if n != 1 else 'is'} not on the sheet (it says the doctor talked about "
             "other things too): tell the patient yourself")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import socket
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +13,12 @@ from consult.record.nhs import display as show_nhs_number
 from consult.words import short_note_id
 
 TIMES = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def record_digest(record_json: str) -> str:
+    """The SHA-256 a note's stored record JSON is kept with (notes.record_sha256): the
+    store writes it at finalising; the urgency column checks the answers against it."""
+    return hashlib.sha256(record_json.encode("utf-8")).hexdigest()
 
 
 def now_utc() -> dt.datetime:

@@ -64,6 +64,7 @@ from consult.store.model import (
     Who,
     from_text,
     now_utc,
+    record_digest,
     to_text,
 )
 from consult.store.schema import audit, drafts, notes
@@ -326,7 +327,7 @@ class Store:
             if conn.execute(select(notes.c.id).where(notes.c.note_id == note_id).limit(1)).first():
                 raise AlreadyFinalised("this consultation has already been finalised; "
                                        "amend it to change it")
-            same = hashlib.sha256(dumps(record).encode("utf-8")).hexdigest()
+            same = record_digest(dumps(record))
             twin = conn.execute(select(notes.c.note_id, notes.c.version, notes.c.finalised_at)
                                 .where(notes.c.record_sha256 == same).limit(1)).first()
             if twin:
@@ -379,7 +380,7 @@ class Store:
             finalised_at=to_text(moment), author=who.user, workstation=who.workstation,
             clinician=c.clinician_name, amend_reason=reason, app_version=consult.__version__,
             ruleset_version=load_rules().meta.version, record_json=record_json, pdf=pdf,
-            pdf_sha256=sha, record_sha256=hashlib.sha256(record_json.encode("utf-8")).hexdigest())
+            pdf_sha256=sha, record_sha256=record_digest(record_json))
         try:
             row["id"] = conn.execute(notes.insert().values(**row)).inserted_primary_key[0]
         except IntegrityError:

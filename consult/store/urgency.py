@@ -14,7 +14,6 @@ be read, or whose answers no longer match their stored SHA-256, gives no disposi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from consult.record.file import RecordFileError, loads
 from consult.rules.engine import assess
 from consult.rules.ruleset import RuleSet
 from consult.rules.ruleset import load as load_rules
+from consult.store.model import record_digest
 from consult.store.schema import notes
 from consult.store.store import Store
 
@@ -54,7 +54,7 @@ def assess_stored(record_json: object, record_sha256: str | None, finalised_with
     if not isinstance(record_json, str):
         return unreadable("its answers cannot be read; read the note")
     if record_sha256 is not None and \
-            hashlib.sha256(record_json.encode("utf-8")).hexdigest() != record_sha256:
+            record_digest(record_json) != record_sha256:
         return unreadable("its answers were altered after it was finalised; read the note")
     try:
         record = loads(record_json, origin="stored note")

@@ -89,20 +89,24 @@ def listed_values(entry: Entry) -> dict[str, object]:
             "patient.nhs_number": entry.nhs_number}
 
 
-def differs(path: str, typed: object, listed: object) -> bool:
-    """A typed value that is there and is not the list's (names without regard to case
-    or surrounding spaces; an unknown sex typed is no difference)."""
-    if listed is None or typed is None or typed == "" or typed is Sex.NOT_KNOWN:
+def differs(path: str, typed: object, listed: object, *, cleared_differs: bool = False) -> bool:
+    """A typed value that is not the list's (names without regard to case or surrounding
+    spaces). An empty or unknown value is no difference before the choice; after it
+    (`cleared_differs`), clearing a filled identifier is one."""
+    if listed is None:
         return False
+    if typed is None or typed == "" or typed is Sex.NOT_KNOWN:
+        return cleared_differs
     if isinstance(typed, str) and isinstance(listed, str):
         return typed.strip().casefold() != listed.strip().casefold()
     return typed != listed
 
 
-def differences(record: Record, entry: Entry) -> list[tuple[str, object, object]]:
+def differences(record: Record, entry: Entry, *, cleared_differs: bool = False
+                ) -> list[tuple[str, object, object]]:
     return [(path, value_at(record, path), listed)
             for path, listed in listed_values(entry).items()
-            if differs(path, value_at(record, path), listed)]
+            if differs(path, value_at(record, path), listed, cleared_differs=cleared_differs)]
 
 
 def difference_lines(found: list[tuple[str, object, object]], now: str = "typed") -> list[str]:
@@ -298,11 +302,7 @@ class PatientLists(QObject):
         if record is not self.window.record:
             self._chosen = None  # another consultation is open
             return
-        found = [(p, typed, listed) for p, typed, listed in
-                 ((p, value_at(record, p), v) for p, v in listed_values(entry).items())
-                 if listed is not None and typed != listed and not (
-                     isinstance(typed, str) and isinstance(listed, str)
-                     and typed.strip().casefold() == listed.strip().casefold())]
+        found = differences(record, entry, cleared_differs=True)
         if found:
             record.patient.source = f"{source}; {EDITED}: {_and(found)}"[:200]
             self._say("warning", f"The {_and(found)} now differ{'s' if len(found) == 1 else ''} "

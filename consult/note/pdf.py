@@ -18,6 +18,7 @@ import functools
 import io
 import re
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,8 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -40,7 +43,6 @@ from reportlab.platypus import (
     KeepTogether,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -149,6 +151,53 @@ LEVEL_COLOURS: dict[str, tuple[Any, Any, Any]] = {
 def _fits(text: str, width: float, size: float) -> bool:
     """True when `text` is one line of plain characters that fits `width` unwrapped."""
     return text.isprintable() and stringWidth(text, FAMILY, size) <= width
+
+
+_plain_frags: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
+
+
+def _plain_frag(style: ParagraphStyle) -> Any:
+    """reportlab's parse of one plain word in `style`: the fragment every plain text in
+    that style parses to, but for its text."""
+    frag = _plain_frags.get(style)
+    if frag is None:
+        [frag] = _Paragraph("x", style).frags
+        _plain_frags[style] = frag
+    return frag
+
+
+class Paragraph(_Paragraph):
+    """reportlab's Paragraph, made cheaper where the result is the same:
+
+    - text without markup or entities (most of a note: plain words through `esc`) skips
+      reportlab's markup parser, which would give one fragment in the style's font and
+      colour holding the cleaned text; that fragment is copied from the parse of one word
+      in the same style (tests/note/test_pdf_cost.py: same bytes as reportlab's parse);
+    - lines are broken once per width: a table's cells are measured, then measured again
+      to be drawn, and a long table again at each page it splits over."""
+
+    _measured: tuple[float, tuple[float, float]] | None = None
+
+    def __init__(self, text: str | None, style: ParagraphStyle | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        if (style is not None and not args and kwargs.keys() <= {"bulletText"}
+                and isinstance(text, str) and "<" not in text and "&" not in text):
+            cleaned = cleanBlockQuotedText(text)
+            if cleaned:
+                frag = _plain_frag(style).clone(text=cleaned, link=[], us_lines=[])
+                super().__init__(cleaned, style, frags=[frag], **kwargs)
+                textTransformFrags(self.frags, style)
+                return
+        super().__init__(text, style, *args, **kwargs)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        measured = self._measured
+        if measured is not None and measured[0] == availWidth and "blPara" in self.__dict__:
+            self.width, self.height = measured[1]  # as Paragraph.wrap leaves them
+            return measured[1]
+        size = super().wrap(availWidth, availHeight)
+        self._measured = (availWidth, size)
+        return size
 
 
 def _hex(colour: Any) -> str:

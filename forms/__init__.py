@@ -22,4 +22,8 @@ It presents and binds; every clinical decision is consult's. Its rooms:
 # paint needs) before any Qt module; the rules follow with the window (pydantic is
 # loaded by then), the note's code with the first preview, after the first paint, and
 # the store (SQLAlchemy) in its worker thread (issue 14).
-import consult.record.model  # noqa: F401
+from forms import pyside_hook
+
+pyside_hook.install()  # before the imports below: PySide6 checks each of them (issue 14)
+
+import consult.record.model  # noqa: E402, F401

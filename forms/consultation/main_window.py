@@ -639,11 +639,25 @@ class MainWindow(QMainWindow):
             tip = action.text().replace("&", "").rstrip("\u2026")
             action.setToolTip(tip if complete or self.locked else f"{tip}: {reason}")
             action.setStatusTip(action.toolTip())
+        # laid out now, so that the one paint after the answer shows every change in
+        # its place (issue 14: no second frame)
+        from forms.frame import lay_out_now
+
+        lay_out_now(self.panel.plan_list(), self.sections, self.to_finish)
 
     def _refresh_sections(self, found: list[Problem]) -> None:
         troubled = {section_of(p.field) for p in found}
+        shown: dict[int, tuple] = getattr(self, "_sections_shown", {})
+        self._sections_shown = shown
         for row, spec in enumerate(SECTIONS):
             paths = [e for e in spec.entries if isinstance(e, str)]
+            # a section none of whose answers (nor its completeness) changed keeps its
+            # state: not worked out again on every answer (issue 14)
+            values = tuple(tuple(v) if isinstance(v := value_at(self.record, p), list) else v
+                           for p in paths)
+            if shown.get(row) == (values, spec.id in troubled):
+                continue
+            shown[row] = (values, spec.id in troubled)
             started = any(_non_default(self.record, p) for p in paths)
             if any(_is_red(self.record, p) for p in paths):
                 state = "red_flag"

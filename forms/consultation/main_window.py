@@ -51,7 +51,7 @@ from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
-from forms.geometry import FittedSplitter
+from forms.geometry import FittedSplitter, restore_geometry, save_geometry
 from forms.panel.assessment_panel import AssessmentPanel, patient_chosen
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ STATE_WORDS = {
 PREFILLED_FROM_SETTINGS = ("consultation.date", "consultation.time",
                            "consultation.clinician_name", "consultation.gmc_number")
 SAFETY_NETTING_ITEM = "safety-netting"  # the rule set's suggestion id
+GEOMETRY_KEY = "mainWindow"  # QSettings group of the window's size and place
+PREFERRED_SIZE = QSize(1400, 900)
 
 
 def _is_empty(value: object) -> bool:
@@ -129,7 +131,8 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self._fit_to_screen()
+        # where the GP last left it, else 1400x900 fitted to the screen (forms.geometry)
+        restore_geometry(self, GEOMETRY_KEY, PREFERRED_SIZE)
         self.settings = app_settings.load_settings()
         # the rules run before the first paint (about 15 ms): no disposition is ever shown
         # that they have not made; the note's code loads with the first preview, after it
@@ -232,14 +235,6 @@ class MainWindow(QMainWindow):
         self.to_finish.itemActivated.connect(self._jump_to_problem)
         self.to_finish.itemClicked.connect(self._jump_to_problem)
         self.new_consultation(ask=False)
-
-    def _fit_to_screen(self) -> None:
-        size = QSize(1400, 900)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            free = screen.availableGeometry().size()
-            size = size.boundedTo(QSize(int(free.width() * 0.96), int(free.height() * 0.92)))
-        self.resize(size)
 
     # -- actions --------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None,
@@ -958,6 +953,7 @@ class MainWindow(QMainWindow):
             return
         if self.notes_window is not None:
             self.notes_window.close()
+        save_geometry(self, GEOMETRY_KEY)
         event.accept()
 
 

@@ -242,6 +242,31 @@ def test_the_notes_window_fits_the_screen_and_remembers_where_it_was_left(qtbot,
     assert third.width() <= free.width() and third.height() <= free.height()
 
 
+def test_the_consultation_window_fits_the_screen_and_remembers_where_it_was_left(qtbot):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    free = first.screen().availableGeometry()
+    assert free.contains(first.frameGeometry())   # fitted to the screen before it shows
+    first.show()
+    qtbot.waitExposed(first)
+    first.setGeometry(QRect(QPoint(free.x() + 20, free.y() + 30),
+                            QSize(free.width() - 60, free.height() - 80)))
+    QApplication.processEvents()
+    left = first.geometry()
+    first.dirty = False
+    assert first.close()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert second.geometry() == left   # where the GP left it, not 1400x900 again
+    second.setGeometry(QRect(0, 0, free.width() + 500, free.height() + 400))
+    second.dirty = False
+    assert second.close()
+    third = MainWindow()   # saved on a bigger screen: no bigger than this one
+    qtbot.addWidget(third)
+    assert third.width() <= free.width() and third.height() <= free.height()
+    third.dirty = False
+
+
 def test_both_windows_fit_a_1920x1080_screen_at_200_percent(triage_store, tmp_path):
     screens = tmp_path / "screens.json"
     screens.write_text(json.dumps({"screens": [

@@ -13,7 +13,7 @@ import tomllib
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from consult import resources
 from consult.record.answers import Band, Category
@@ -175,6 +175,9 @@ class RuleSet(_Frozen):
     wording: Wording
     startback: StartBackWords
     ng65: Ng65Words
+    # forbidden()'s answers for this rule set: {(text, context): entry or None}
+    _forbidden_seen: dict[tuple[str, frozenset[str]], NeverSuggest | None] = PrivateAttr(
+        default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -187,12 +190,7 @@ class RuleSet(_Frozen):
         """The never-suggest entry `text` falls under in this context, if any (remembered
         per rule set, text and context: the guard runs on every answer, on the same
         suggestions' words, about 150 regular-expression searches each time)."""
-        keep, seen = _FORBIDDEN.get(id(self), (None, None))
-        if keep is not self or seen is None:
-            if len(_FORBIDDEN) >= 8:
-                _FORBIDDEN.clear()
-            seen = {}
-            _FORBIDDEN[id(self)] = (self, seen)
+        seen = self._forbidden_seen
         key = (text, frozenset(context))
         if key not in seen:
             if len(seen) >= 4096:
@@ -273,10 +271,6 @@ def deadline_words(within: str) -> str:
     if within == "same day":
         return "the same day"
     return f"within {within}"
-
-
-# RuleSet.forbidden's answers: id(rule set) -> (the rule set, {(text, context): entry})
-_FORBIDDEN: dict[int, tuple[RuleSet, dict[tuple[str, frozenset[str]], NeverSuggest | None]]] = {}
 
 
 @cache

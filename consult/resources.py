@@ -8,8 +8,10 @@ pyproject.toml), so fonts, rule texts and examples are found either way.
 from __future__ import annotations
 
 import importlib.util
+import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 
 @cache
@@ -29,3 +31,18 @@ def path(*parts: str) -> Path:
     if not found.exists():
         raise FileNotFoundError(f"consult resource missing: {'/'.join(parts)}")
     return found
+
+
+class ResourceError(ValueError):
+    """A resource file that is missing or cannot be read: one line naming it."""
+
+
+def toml(*parts: str) -> dict[str, Any]:
+    """A TOML resource, e.g. toml("rules", "ruleset.toml"): the one way the app reads its
+    reviewed data files, so a missing, unreadable or broken one is always the same
+    one-line error (ResourceError, "rules/ruleset.toml: cannot be read (...)")."""
+    where = "/".join(parts)
+    try:
+        return tomllib.loads(path(*parts).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ResourceError(f"{where}: cannot be read ({exc})") from None

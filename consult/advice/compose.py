@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -47,8 +46,7 @@ class NotReady(Exception):
 
 @cache
 def words() -> dict[str, Any]:
-    with resources.path("advice", "advice.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    return resources.toml("advice", "advice.toml")
 
 
 def long_date(value: dt.date) -> str:

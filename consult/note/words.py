@@ -6,7 +6,6 @@ table; a missing file or section fails at load with a one-line message.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -43,14 +42,13 @@ class NoteWords:
 
 @cache
 def note_words() -> NoteWords:
-    path = resources.path("note", "note.toml")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise NoteWordsError(f"{path.name}: cannot be read ({exc})") from None
+        data = resources.toml("note", "note.toml")
+    except resources.ResourceError as exc:
+        raise NoteWordsError(str(exc)) from None
     missing = [s for s in SECTIONS if s not in data]
     if missing:
-        raise NoteWordsError(f"{path.name}: missing section(s) {', '.join(missing)}")
+        raise NoteWordsError(f"note.toml: missing section(s) {', '.join(missing)}")
     groups = {g["id"]: GroupWords(g["id"], g["title"], g["short"]) for g in data["groups"]}
     return NoteWords(data["headings"], data["labels"], data["words"], data["remote"],
                      data["negatives"], groups, data["diagnosis"], data["plan_short"],

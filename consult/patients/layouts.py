@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,8 +42,7 @@ class Layouts:
 
 @cache
 def load() -> Layouts:
-    with resources.path("patients", "layouts.toml").open("rb") as f:
-        data = tomllib.load(f)
+    data = resources.toml("patients", "layouts.toml")
     fields = {name: list(spellings) for name, spellings in data["fields"].items()}
     unknown = set(fields) - set(FIELD_WORDS)
     if unknown:

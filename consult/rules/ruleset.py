@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from functools import cache
 from typing import Literal
 
@@ -281,5 +280,4 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 @cache
 def load() -> RuleSet:
-    with resources.path("rules", "ruleset.toml").open("rb") as fh:
-        return RuleSet.model_validate(tomllib.load(fh))
+    return RuleSet.model_validate(resources.toml("rules", "ruleset.toml"))

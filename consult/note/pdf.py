@@ -616,6 +616,9 @@ def _footer(note: m.Note, st: _Styles) -> Paragraph:
                      f"<br/>{esc(note.footer)}", st.footer)
 
 
+LATER_PAGES_FORM = "later-pages-furniture"
+
+
 @dataclass
 class _Furniture:
     """Header and footer pieces, measured once per note (they repeat on every page)."""
@@ -664,9 +667,23 @@ class _Furniture:
         return max(FOOTER_RULE_Y, self.footer_h + 22) + 8
 
     def draw(self, canvas: Canvas, first: bool) -> None:
-        canvas.saveState()
+        """Page 1's furniture drawn; every later page's, the same on each, drawn once into
+        a form that each later page shows (its text is still on every page). The draft
+        watermark is drawn on each page itself: its transparency does not reach a form
+        (reportlab 5.1 leaves the form's graphics state out of its resources)."""
         if self.draft:
             _watermark(canvas, self.note.draft)
+        if first:
+            self._draw(canvas, first=True)
+            return
+        if not canvas.hasForm(LATER_PAGES_FORM):
+            canvas.beginForm(LATER_PAGES_FORM)
+            self._draw(canvas, first=False)
+            canvas.endForm()
+        canvas.doForm(LATER_PAGES_FORM)
+
+    def _draw(self, canvas: Canvas, first: bool) -> None:
+        canvas.saveState()
         y = PAGE_H - TOP
         if self.draft:
             y -= self.draft_h

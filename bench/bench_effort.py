@@ -262,9 +262,12 @@ class Driver:
         modal = QApplication.activeModalWidget()
         if modal is None or not self._dialog_keys:
             return
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not modal and not modal.isAncestorOf(focus):
+            return  # the dialog is not focused yet: the key would go to the window behind it
         name, (key, modifiers), count = self._dialog_keys.pop(0)
         self.log.keys.append(Key(self.part, f"{name} (in {modal.windowTitle()!r})", count))
-        QTest.keyClick(QApplication.focusWidget() or modal, key, modifiers)
+        QTest.keyClick(focus or modal, key, modifiers)
 
     def wait(self, condition, what: str, timeout_ms: int = 15000) -> None:
         from PySide6.QtCore import QDeadlineTimer
@@ -417,12 +420,15 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
     d.part = "red flags"
     # one group at a time (clinical reference 5a). N on a group's "All denied" button
     # denies it and moves the focus to the next group's first question, never to its
-    # button (CSO review 2026-12-07, finding 1); on a question, Ctrl+Shift+N denies that
-    # question's group and leaves the focus there, so neither key pressed again can deny
-    # another group. Enter goes on to the next group still to ask (its button).
+    # button (CSO review 2026-12-07, finding 1); on a question, the window's group chord
+    # (Ctrl+G, read from its action) denies that question's group and leaves the focus
+    # there, so neither key pressed again can deny another group. Enter goes on to the next
+    # group still to ask (its button). Per pair of groups that is chord, Enter, N: 4 keys
+    # and 3 decisions, where Shift+Tab and N on each button would be 4 keys and 4.
     groups = ("cauda_equina", "cancer", "infection", "fracture", "not_spinal")
     from consult.rules import screening
 
+    chord = window.act_remaining.shortcut().toString()
     for i, group in enumerate(groups):
         if d.focus_on(f"groupNo:{group}"):
             d.answer("N")
@@ -431,7 +437,7 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
             d.go(f"groupNo:{group}")
             d.answer("N")
             continue
-        d.command("Ctrl+Shift+N")
+        d.command(chord)
         if i + 1 < len(groups):
             d.think()
             d.key("Return")  # the next group still to ask

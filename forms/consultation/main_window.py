@@ -296,10 +296,12 @@ class MainWindow(QMainWindow):
                                                "actAcceptConfirm")
         self.act_confirm = self._action("Con&firm plan", self.panel.confirm_plan,
                                         "Ctrl+Shift+P", "actConfirm")
-        # one clinical group at a time, never all red flags (clinical reference, 5a)
-        self.act_remaining = self._action("Record this red-flag group as &No",
-                                          self._record_group_as_no, "Ctrl+Shift+N",
-                                          "actRemainingNo")
+        # one clinical group at a time, never all red flags (clinical reference, 5a); a held
+        # chord records one group at most (its auto-repeat triggers nothing)
+        self.act_remaining = self._action("Red-flag &group: all denied",
+                                          self._record_group_as_no,
+                                          ConsultationForm.GROUP_DENIED_KEYS, "actGroupDenied")
+        self.act_remaining.setAutoRepeat(False)
         style = self.style()
         self.act_new.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
         self.act_open.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DialogOpenButton))
@@ -890,12 +892,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Full note copied as text", 3000)
 
     def _record_group_as_no(self) -> None:
-        if self.form.focused_group() is None:
+        """Red-flag group: all denied (ConsultationForm.GROUP_DENIED_KEYS). The focus stays
+        on its question, so the chord pressed again never reaches another group (CSO review
+        2026-12-07, finding 1)."""
+        group_id = self.form.focused_group()
+        if group_id is None:
             self.statusBar().showMessage(
                 "Put the focus on a question of a red-flag group (cauda equina, cancer, "
                 "infection, fracture, not from the spine) first: one group at a time.", 5000)
             return
-        self.form.record_focused_group_as_no()
+        group = screening.GROUP_BY_ID[group_id]
+        changed = self.form.record_focused_group_as_no()
+        self.statusBar().showMessage(
+            f"{group.title}: {plural(len(changed), 'question')} recorded as No, asked as a "
+            "group; answers already given are unchanged." if changed else
+            f"{group.title}: every question already answered; nothing changed.", 5000)
 
     # -- settings and about ------------------------------------------------------------
     def edit_settings(self) -> None:

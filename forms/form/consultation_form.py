@@ -280,10 +280,11 @@ class SectionWidget(QFrame):
         button.setToolTip(f"{group.title}: records as No each question of this group that "
                           "applies and is still 'Not asked' (answers given are never changed); "
                           "the note says they were asked as a group. N or Space on this button, or "
-                          "Ctrl+Shift+N on any of its questions, does the same. N or Space "
-                          "then moves the focus to the next group's first question, never to "
-                          "its button: one group per deliberate press (a held key does not "
-                          f"repeat).\n{questions}")
+                          f"{ConsultationForm.GROUP_DENIED_KEYS} on any of its questions, does "
+                          "the same. N or Space then moves the focus to the next group's first "
+                          f"question, never to its button; {ConsultationForm.GROUP_DENIED_KEYS} "
+                          "leaves the focus where it is: one group per deliberate press (a held "
+                          f"key does not repeat).\n{questions}")
         self.group_buttons[group_id] = button
         self._button_waiting = button
         return button
@@ -411,6 +412,8 @@ class ConsultationForm(QScrollArea):
     finished = Signal()  # no question left to go to: the window moves on to the plan
 
     EAGER_SECTIONS = 2  # built before the first paint; the rest straight after it
+    # the window's "Red-flag group: all denied" action and every word that names its keys
+    GROUP_DENIED_KEYS = "Ctrl+G"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -827,8 +830,9 @@ class ConsultationForm(QScrollArea):
         return None
 
     def record_focused_group_as_no(self) -> list[str]:
-        """Ctrl+Shift+N: the group of the question with the focus, all denied; nothing
-        when the focus is on no red-flag group."""
+        """GROUP_DENIED_KEYS (Ctrl+G): the group of the question with the focus, all denied;
+        nothing when the focus is on no red-flag group. The focus stays where it is, so the
+        chord pressed again never denies another group (CSO review 2026-12-07, finding 1)."""
         group_id = self.focused_group()
         return self.record_group_as_no(group_id) if group_id is not None else []
 

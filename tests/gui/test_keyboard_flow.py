@@ -260,15 +260,16 @@ def _grouped_groups(record) -> set[str]:
             if set(g.paths) & set(record.red_flags.asked_as_group)}
 
 
-def _held(qtbot, key, times: int) -> None:
-    """A held key: the auto-repeated presses the system sends after the first."""
+def _held(qtbot, key, times: int, modifiers=Qt.KeyboardModifier.NoModifier,
+          repeat: bool = True) -> None:
+    """A held key: the auto-repeated presses the system sends after the first (`repeat`
+    False: the same events as separate presses, to show the events reach the window)."""
     from PySide6.QtCore import QEvent
     from PySide6.QtGui import QKeyEvent
 
     for _ in range(times):
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
-                              chr(key.value).lower(), True)
+            event = QKeyEvent(kind, key, modifiers, chr(key.value).lower(), repeat)
             QApplication.sendEvent(focused(), event)
         qtbot.wait(1)
 
@@ -332,6 +333,86 @@ def test_no_control_records_all_red_flags_at_once(window):
     texts = [a.text().replace("&", "") for a in window.findChildren(type(window.act_new))]
     texts += [w.text().replace("&", "") for w in window.findChildren(QLabel)]
     assert not [t for t in texts if re.search(r"remaining red flags|all red flags", t, re.I)]
+
+
+def _answers(window) -> dict[str, object]:
+    return {p: _value(window.record, p) for p in window.form.fields}
+
+
+def _changed(window, before: dict[str, object]) -> set[str]:
+    return {p for p, v in _answers(window).items() if v != before[p]}
+
+
+def _group_keys(qtbot) -> None:
+    """The window's group chord (Ctrl+G), pressed once on the question with the focus."""
+    press(qtbot, Qt.Key.Key_G, CTRL)
+
+
+@pytest.mark.hazard("H2")
+def test_ctrl_g_denies_the_focused_questions_group_only_keeps_a_yes_and_the_focus(qtbot,
+                                                                                 window):
+    from consult.rules import screening
+
+    assert window.act_remaining.shortcut().toString() == "Ctrl+G"
+    r = window.record
+    ces = set(screening.GROUP_BY_ID["cauda_equina"].paths)
+    window.form.focus_field("red_flags.ces_saddle_numbness.answer")
+    press(qtbot, Qt.Key.Key_Y)  # a Yes inside the group: one key, item by item
+    assert r.red_flags.ces_saddle_numbness.answer is Answer.YES
+    here = focused()  # moved on to the next question in the group (the Yes's onset)
+    assert window.form.focused_group() == "cauda_equina"
+    before = _answers(window)
+    _group_keys(qtbot)
+    # the rest of this group only; the Yes and its unasked onset untouched
+    assert _changed(window, before) == ces - {"red_flags.ces_saddle_numbness.answer"}
+    assert {_value(r, p) for p in ces - {"red_flags.ces_saddle_numbness.answer"}} \
+        == {Answer.NO}
+    assert r.red_flags.ces_saddle_numbness.answer is Answer.YES
+    assert r.red_flags.ces_saddle_numbness.onset is None
+    # the note's "asked as a group" marks the six, never the Yes
+    assert set(r.red_flags.asked_as_group) == ces - {"red_flags.ces_saddle_numbness.answer"}
+    assert focused() is here
+    assert "Cauda equina: 6 questions recorded as No" in window.statusBar().currentMessage()
+    # outside any red-flag group the chord records nothing and says why
+    window.form.focus_field("impact.pain_now")
+    before = _answers(window)
+    _group_keys(qtbot)
+    assert _changed(window, before) == set()
+    assert "one group at a time" in window.statusBar().currentMessage()
+
+
+@pytest.mark.hazard("H2")
+def test_ctrl_g_pressed_six_times_or_held_denies_one_group_never_a_chain(qtbot, window):
+    """CSO review 2026-12-07, finding 1 (five presses of one key denied every red flag):
+    the chord leaves the focus on its question, so pressed again it never reaches
+    another group, and a held chord's auto-repeat triggers nothing."""
+    from consult.rules import screening
+
+    r = window.record
+    ces = set(screening.GROUP_BY_ID["cauda_equina"].paths)
+    window.form.focus_field("red_flags.ces_bladder.answer")  # the first red-flag question
+    first = focused()
+    before = _answers(window)
+    for n in range(6):
+        _group_keys(qtbot)
+        assert focused() is first, n
+        assert _grouped_groups(r) == {"cauda_equina"}, n
+        assert _changed(window, before) == ces, n  # nothing outside the group, ever
+    # held on the cancer group's first question: one group, the auto-repeat answers nothing
+    fired: list[bool] = []
+    window.act_remaining.triggered.connect(lambda *_: fired.append(True))
+    window.form.focus_field("red_flags.cancer_history")
+    qtbot.keyPress(focused(), Qt.Key.Key_G, CTRL)
+    _held(qtbot, Qt.Key.Key_G, 20, CTRL)
+    qtbot.keyRelease(focused(), Qt.Key.Key_G, CTRL)
+    assert len(fired) == 1
+    assert _grouped_groups(r) == {"cauda_equina", "cancer"}
+    assert r.red_flags.cancer_history is Answer.NO
+    assert r.red_flags.fever_or_unwell is Answer.NOT_ASKED
+    # the same events as separate presses do reach the chord (so the count above is real)
+    _held(qtbot, Qt.Key.Key_G, 1, CTRL, repeat=False)
+    assert len(fired) == 2
+    assert _grouped_groups(r) == {"cauda_equina", "cancer"}
 
 
 # --- part 5: the plan in one chord, safety-netting from its item, export to the folder ------
@@ -431,6 +512,7 @@ def test_f1_lists_every_action_that_has_a_shortcut(qtbot, window):
     for keys, text in action_rows(with_keys):
         assert (keys, text) in listed, text
     assert ("Ctrl+Return", "Accept and confirm plan") in listed
+    assert ("Ctrl+G", "Red-flag group: all denied") in listed
     assert any(text == "Go to Duration and pattern" for _keys, text in listed)
     dialog.close()
 

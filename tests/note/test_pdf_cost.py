@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pypdfium2 as pdfium
 import pytest
+from PIL import ImageChops
 from reportlab.platypus import Paragraph as ReportlabParagraph
 
 from consult.note import Finalisation, Superseded, pdf, prepare
@@ -52,3 +54,28 @@ def test_the_cheaper_paragraphs_print_the_same_bytes_as_reportlabs(
     monkeypatch.setattr(pdf, "Paragraph", ReportlabParagraph)
     theirs = pdf.render_pdf(note)
     assert ours == theirs, f"{name}: the note's PDF differs from reportlab's own paragraphs"
+
+
+def _count(image, test_r, test_g, test_b) -> int:  # noqa: ANN001
+    """Pixels whose red, green and blue each pass their test."""
+    r, g, b = (band.point(lambda v, t=t: 255 if t(v) else 0)
+               for band, t in zip(image.split(), (test_r, test_g, test_b), strict=True))
+    both = ImageChops.multiply(ImageChops.multiply(r, g), b)
+    return both.histogram()[255]
+
+
+@pytest.mark.hazard("H13")
+def test_every_page_of_a_draft_shows_the_faint_watermark_never_a_solid_one() -> None:
+    """Pages 2..N show their furniture from one form; the watermark stays on each page
+    itself, faint (7% red), as on page 1: drawn inside the form it printed solid red."""
+    data = pdf.render_pdf(prepare(negative_record(), draft=True))
+    document = pdfium.PdfDocument(data)
+    assert len(document) >= 3
+    for number in range(len(document)):
+        page = document[number].render(scale=40 / 72).to_pil().convert("RGB")
+        width, height = page.size
+        middle = page.crop((0, int(height * 0.3), width, int(height * 0.7)))  # no red text there
+        faint = _count(middle, lambda v: v >= 245, lambda v: 230 <= v <= 246,
+                       lambda v: 230 <= v <= 246)
+        solid = _count(middle, lambda v: v > 150, lambda v: v < 90, lambda v: v < 90)
+        assert faint > 200 and solid == 0, f"page {number + 1}: {faint} faint, {solid} solid"

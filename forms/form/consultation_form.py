@@ -764,8 +764,12 @@ class ConsultationForm(QScrollArea):
         self._advance_from_widget(field)
 
     def _advance_from_widget(self, widget: QWidget) -> None:
-        """After an answer by one key: the next question still unanswered."""
+        """After an answer by one key: the next question still unanswered. What the move
+        changed is laid out now, before the answer's one paint (issue 14)."""
+        from forms.frame import lay_out_now
+
         self.focus_next(widget, required=False)
+        lay_out_now()
 
     def focus_next(self, widget: QWidget | None, required: bool) -> bool:
         """Focus the next unanswered question after `widget` (`required`: only one the

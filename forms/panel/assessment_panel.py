@@ -257,11 +257,13 @@ class AssessmentPanel(QWidget):
         self._locked = False
         self._intro = False  # before a patient: what to do first, no plan
         self._cards: dict[str, tuple[tuple, QFrame]] = {}  # fired row id: (what it shows, card)
-        # cards of rows that cleared, hidden outside the panel (findChildren does not see
-        # them) for when the same row fires again with the same words: an answer toggled
-        # back shows its card without building and styling it again (issue 14: ~1 ms CPU)
-        self._parking = QWidget()
+        # cards of rows that cleared, hidden where they are (a hidden card takes no room,
+        # and is neither shown nor read out) for when the same row fires again with the
+        # same words: an answer toggled back shows its card without building, moving and
+        # styling it again (issue 14: taking a card out of the panel and putting it back
+        # had Qt style it afresh, about 1.5 ms of an answer)
         self._parked: list[tuple[tuple, QWidget]] = []
+        self._none: QLabel | None = None  # "No rule has fired", built when first needed
         self._preview_job: Callable[[], str] | None = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -653,17 +655,15 @@ class AssessmentPanel(QWidget):
 
     # -- fired rows ----------------------------------------------------------
 
-    @staticmethod
-    def _drop(child: QWidget) -> None:
+    def _drop(self, child: QWidget) -> None:
+        self._fired_layout.removeWidget(child)
         child.hide()
         child.setParent(None)  # gone from findChildren now, not at the next event loop
         child.deleteLater()
 
     def _park(self, shows: tuple, card: QWidget) -> None:
-        """Out of the panel (gone from findChildren now), kept for the same words again."""
-        self._fired_layout.removeWidget(card)
+        """Hidden where it is, kept for the same words again."""
         card.hide()
-        card.setParent(self._parking)
         self._parked.append((shows, card))
         if len(self._parked) > PARKED_CARDS:
             self._drop(self._parked.pop(0)[1])
@@ -675,14 +675,20 @@ class AssessmentPanel(QWidget):
                 return card
         return None
 
+    def _place(self, n: int, card: QWidget) -> None:
+        """The card shown n-th (the cards before it are in place already)."""
+        if self._fired_layout.indexOf(card) != n:
+            self._fired_layout.removeWidget(card)
+            self._fired_layout.insertWidget(n, card)
+        if card.isHidden():
+            card.show()  # now, not at the next event loop: the area sizes to it at once
+
     def _clear_cards(self) -> None:
         for shows, card in self._cards.values():
             self._park(shows, card)
         self._cards.clear()
-        while self._fired_layout.count():
-            child = self._fired_layout.takeAt(0).widget()
-            if child is not None:
-                self._park(("none",), child)
+        if self._none is not None:
+            self._none.hide()
 
     def _show_fired(self, a: Assessment) -> None:
         """One card per fired row, most urgent first; a card whose row, band and words
@@ -690,16 +696,14 @@ class AssessmentPanel(QWidget):
         if not a.fired or self._intro:
             self._clear_cards()
             if not a.fired:
-                none = self._unpark(("none",))
-                if none is None:
-                    none = QLabel("No rule has fired on the answers so far.")
-                    none.setObjectName("noFiredRows")
-                    none.setWordWrap(True)
-                self._fired_layout.addWidget(none)
-                none.show()
+                if self._none is None:
+                    self._none = QLabel("No rule has fired on the answers so far.")
+                    self._none.setObjectName("noFiredRows")
+                    self._none.setWordWrap(True)
+                self._place(0, self._none)
             return
-        if not self._cards:  # "no rule has fired" goes
-            self._clear_cards()
+        if self._none is not None:  # "no rule has fired" goes
+            self._none.hide()
         dark = _is_dark(self.palette())
         rules = self._ruleset()
         wanted: dict[str, tuple[tuple, QFrame | None]] = {}
@@ -715,17 +719,14 @@ class AssessmentPanel(QWidget):
             shows, card = wanted[row.id]
             if card is None:
                 card = self._unpark(shows) or self._fired_row(a, row, dark)
-                self._fired_layout.insertWidget(n, card)
-                card.show()  # now, not at the next event loop: the area sizes to it at once
-            elif self._fired_layout.indexOf(card) != n:
-                self._fired_layout.removeWidget(card)
-                self._fired_layout.insertWidget(n, card)
+            self._place(n, card)
             self._cards[row.id] = (shows, card)
 
     def fired_text(self) -> str:
         """The fired rows as plain text, as shown (for tests and screen readers)."""
         labels = self._fired_rows.findChildren(QLabel)
-        return "\n".join(_strip_tags(label.text()) for label in labels)
+        return "\n".join(_strip_tags(label.text()) for label in labels
+                         if label.isVisibleTo(self._fired_rows))
 
     def _fired_row(self, a: Assessment, row: FiredRow, dark: bool) -> QFrame:
         # the row's own band and deadline, as the note's box labels it

@@ -55,8 +55,16 @@ def _disposition(panel: AssessmentPanel) -> str:
 
 
 def _fired(panel: AssessmentPanel) -> str:
+    """The fired rows' words as shown (a hidden card is neither shown nor read out)."""
     rows = panel.findChild(QWidget, "firedRows")
-    return "\n".join(_plain(label) for label in rows.findChildren(QLabel))
+    return "\n".join(_plain(label) for label in rows.findChildren(QLabel)
+                     if label.isVisibleTo(rows))
+
+
+def _cards(panel: AssessmentPanel) -> list[QWidget]:
+    """The fired rows' cards shown, top to bottom."""
+    shown = [c for c in panel.findChildren(QWidget, "firedRow") if c.isVisibleTo(panel)]
+    return sorted(shown, key=lambda c: c.y())
 
 
 def _list(panel: AssessmentPanel) -> QListWidget:
@@ -156,29 +164,28 @@ def test_fired_rows_follow_the_answer_at_once(qtbot):
 
 def test_a_row_that_fires_again_shows_its_own_words_and_a_cleared_row_is_gone(qtbot):
     """An answer toggled back shows the card kept from before (issue 14: not built
-    again), with the same words; a cleared row's card is out of the panel at once."""
+    again), with the same words; a cleared row's card is gone from view at once."""
     record = _with_patient(negative_record())
     panel = _panel(qtbot, record)
     record.red_flags.cancer_history = Answer.YES
     _refresh(panel, record)
     first = _fired(panel)
-    card = panel.findChild(QWidget, "firedRow")
-    assert card is not None and "Found:" in first
+    [card] = _cards(panel)
+    assert "Found:" in first
     record.red_flags.cancer_history = Answer.NO
     _refresh(panel, record)
-    assert panel.findChild(QWidget, "firedRow") is None
+    assert _cards(panel) == []
     assert _fired(panel) == "No rule has fired on the answers so far."
     record.red_flags.cancer_history = Answer.YES
     _refresh(panel, record)
-    assert panel.findChild(QWidget, "firedRow") is card and card.isVisibleTo(panel)
+    assert _cards(panel) == [card]
     assert _fired(panel) == first
     record.red_flags.weight_loss = Answer.YES   # a second row fires beside it
     _refresh(panel, record)
-    cards = panel.findChildren(QWidget, "firedRow")
-    assert len(cards) == 2 and all(c.isVisibleTo(panel) for c in cards)
+    assert len(_cards(panel)) == 2
     record.red_flags.weight_loss = Answer.NO
     _refresh(panel, record)
-    assert panel.findChildren(QWidget, "firedRow") == [card] and _fired(panel) == first
+    assert _cards(panel) == [card] and _fired(panel) == first
 
 
 @pytest.mark.hazard("H1", "H17")
@@ -628,9 +635,9 @@ def test_a_fired_rows_card_is_shown_whole_at_1366x768(qtbot, monkeypatch):
     record.red_flags.weight_loss = Answer.YES
     record.red_flags.mets_night_pain_prevents_sleep = Answer.YES
     window.show_consultation(record)
-    qtbot.waitUntil(lambda: len(window.panel.findChildren(QWidget, "firedRow")) > 1,
+    qtbot.waitUntil(lambda: len(_cards(window.panel)) > 1,
                     timeout=2000)
-    for card in window.panel.findChildren(QWidget, "firedRow"):
+    for card in _cards(window.panel):
         text = card.findChild(QLabel)
         assert "Found:" in text.text()
         page = card.parentWidget()  # the scroll area the card is in, whichever it is

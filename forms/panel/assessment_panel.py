@@ -27,6 +27,7 @@ the panel's width (at 1366x768 too), never inside a small scroll box of its own.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Callable
 
@@ -35,6 +36,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
     QRect,
     QSize,
     Qt,
@@ -43,10 +45,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QFont,
     QFontDatabase,
     QPainter,
     QPalette,
     QShowEvent,
+    QStaticText,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -161,13 +165,20 @@ def _detail(row: PlanRow) -> str:
 class _PlanDelegate(QStyledItemDelegate):
     """Wrapped item text measured and drawn with one rule, so no line is ever elided;
     the item's marker ("edited", "no longer suggested") follows its text without being
-    part of the editable text."""
+    part of the editable text.
+
+    The list is painted whenever its rows change (most rule-firing answers): each text's
+    wrapped layout (a QStaticText) and the text's place in an item are worked out once
+    and reused, not again for every item on every paint (issue 14)."""
 
     MARGIN = 3
+    CACHED = 2000  # layouts kept (each text at each width and font); then start afresh
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sizes: dict[tuple, QSize] = {}
+        self._insets: dict[tuple, tuple[int, int, int, int]] = {}
+        self._layouts: dict[tuple, QStaticText] = {}
 
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
@@ -179,8 +190,46 @@ class _PlanDelegate(QStyledItemDelegate):
     def _text_rect(self, option: QStyleOptionViewItem) -> QRect:
         widget = option.widget  # type: ignore[attr-defined]
         style = widget.style() if widget is not None else QApplication.style()
-        return style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget) \
-            .adjusted(self.MARGIN, self.MARGIN, -self.MARGIN, -self.MARGIN)
+        rect = option.rect  # type: ignore[attr-defined]
+        # where the style puts the text depends on the item's size, features and state,
+        # not on where the item is: asked once per kind of item
+        key = (rect.width(), rect.height(), option.features,  # type: ignore[attr-defined]
+               option.state, option.direction, id(style))  # type: ignore[attr-defined]
+        inset = self._insets.get(key)
+        if inset is None:
+            text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+            inset = (text.left() - rect.left(), text.top() - rect.top(),
+                     text.right() - rect.right(), text.bottom() - rect.bottom())
+            if len(self._insets) > self.CACHED:
+                self._insets.clear()
+            self._insets[key] = inset
+        m = self.MARGIN
+        return rect.adjusted(inset[0] + m, inset[1] + m, inset[2] - m, inset[3] - m)
+
+    def _layout(self, text: str, width: int, font: QFont) -> QStaticText | None:
+        """The text wrapped at `width` (None for text with line breaks, which QStaticText
+        does not keep: measured and drawn by QPainter.drawText instead)."""
+        if "\n" in text:
+            return None
+        key = (text, width, font.key())
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = QStaticText(text)
+            layout.setTextFormat(Qt.TextFormat.PlainText)  # the GP's own words, never markup
+            layout.setTextWidth(width)
+            layout.prepare(font=font)
+            if len(self._layouts) > self.CACHED:
+                self._layouts.clear()
+            self._layouts[key] = layout
+        return layout
+
+    def _text_height(self, option: QStyleOptionViewItem, rect: QRect) -> int:
+        text, font = option.text, option.font  # type: ignore[attr-defined]
+        layout = self._layout(text, rect.width(), font)
+        if layout is None:
+            return option.fontMetrics.boundingRect(  # type: ignore[attr-defined]
+                QRect(0, 0, rect.width(), 10_000), _WRAP, text).height()
+        return math.ceil(layout.size().height())
 
     def sizeHint(self, option: QStyleOptionViewItem,
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -197,11 +246,10 @@ class _PlanDelegate(QStyledItemDelegate):
             self.initStyleOption(opt, index)
             opt.rect = QRect(0, 0, width, 10_000)  # type: ignore[attr-defined]
             rect = self._text_rect(opt)
-            text = opt.fontMetrics.boundingRect(  # type: ignore[attr-defined]
-                QRect(0, 0, rect.width(), 10_000), _WRAP, opt.text)  # type: ignore[attr-defined]
             base = super().sizeHint(option, index)
-            size = QSize(width, max(base.height(), text.height() + 2 * self.MARGIN + 2))
-            if len(self._sizes) > 2000:
+            size = QSize(width, max(base.height(),
+                                    self._text_height(opt, rect) + 2 * self.MARGIN + 2))
+            if len(self._sizes) > self.CACHED:
                 self._sizes.clear()
             self._sizes[key] = size
         return QSize(size)
@@ -223,7 +271,12 @@ class _PlanDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(opt.palette.color(group, role))  # type: ignore[attr-defined]
         painter.setFont(opt.font)  # type: ignore[attr-defined]
-        painter.drawText(text_rect, _WRAP, text)
+        layout = self._layout(text, text_rect.width(), opt.font)  # type: ignore[attr-defined]
+        if layout is None:
+            painter.drawText(text_rect, _WRAP, text)
+        else:  # as drawText would: left, centred in the item's height
+            top = text_rect.top() + (text_rect.height() - layout.size().height()) / 2
+            painter.drawStaticText(QPointF(text_rect.left(), top), layout)
         painter.restore()
 
 

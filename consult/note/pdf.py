@@ -200,6 +200,43 @@ class Paragraph(_Paragraph):
         return size
 
 
+_SLOT = 0xF0000  # private-use characters standing for the words of a marked-up template
+_marked_frags: weakref.WeakKeyDictionary[ParagraphStyle, dict[str, Any]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _plain_word(text: str) -> bool:
+    """One line of printable text, single spaces inside, nothing to escape: the same
+    after reportlab's whitespace cleaning and after `esc`."""
+    return (bool(text) and text.isprintable() and text == text.strip() and "  " not in text
+            and escape(text) == text)
+
+
+def _marked(template: str, style: ParagraphStyle, *words: str, **kwargs: Any) -> Paragraph:
+    """`Paragraph(template.format(*(esc(w) for w in words)), style)`, the template's markup
+    parsed once per style: plain words are put into a copy of its fragments, as
+    reportlab's parse of the whole text gives them (tests/note/test_pdf_cost.py)."""
+    if not all(_plain_word(w) for w in words):
+        return Paragraph(template.format(*(esc(w) for w in words)), style, **kwargs)
+    templates = _marked_frags.setdefault(style, {})
+    frags = templates.get(template)
+    if frags is None:
+        slots = [chr(_SLOT + i) for i in range(len(words))]
+        frags = _Paragraph(template.format(*slots), style).frags
+        text = "".join(f.text for f in frags)
+        if sorted(c for c in text if ord(c) >= _SLOT) != slots:
+            frags = ()  # a word split or lost by the markup: always parse the whole
+        templates[template] = frags
+    text = template.format(*words)
+    if not frags:
+        return Paragraph(text, style, **kwargs)
+    fill = {_SLOT + i: word for i, word in enumerate(words)}
+    paragraph = Paragraph(cleanBlockQuotedText(text), style,
+                          frags=[f.clone(text=f.text.translate(fill)) for f in frags], **kwargs)
+    textTransformFrags(paragraph.frags, style)
+    return paragraph
+
+
 def _hex(colour: Any) -> str:
     return "#" + colour.hexval()[2:]
 
@@ -415,8 +452,10 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
                 font, colour = {"Yes": (BOLD, strong), "Not asked": (FAMILY, NOT_ASKED),
                                 "not applicable": (FAMILY, GREY)}.get(
                     text, (FAMILY, INK))
-                commands += [("FONTNAME", (c, r), (c, r), font),
-                             ("TEXTCOLOR", (c, r), (c, r), colour)]
+                if font != FAMILY:  # the table's own font and ink need no command
+                    commands.append(("FONTNAME", (c, r), (c, r), font))
+                if colour != INK:
+                    commands.append(("TEXTCOLOR", (c, r), (c, r), colour))
             elif not text:
                 cells.append("")
             elif answers and c == 0 and _fits(text, widths[0] - 8, st.cell.fontSize):
@@ -437,9 +476,10 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
 def _plan(entry: m.PlanEntry, st: _Styles) -> Flowable:
     text = Paragraph(esc(entry.text), st.plan, bulletText=f"{entry.number}.")
     meta = [entry.category, entry.origin] + ([f"Source: {entry.source}"] if entry.source else [])
-    why = f"{_label('Why:')} {esc(entry.why)} " if entry.why else ""
-    detail = Paragraph(f'{why}<font size="6.8" color="{_hex(GREY)}">'
-                       f'{esc(" · ".join(meta))}</font>', st.plan_why)
+    meta_markup = f'<font size="6.8" color="{_hex(GREY)}">{{}}</font>'
+    detail = (_marked(f"{_label('Why:')} {{}} {meta_markup}", st.plan_why, entry.why,
+                      " · ".join(meta)) if entry.why
+              else _marked(meta_markup, st.plan_why, " · ".join(meta)))
     return KeepTogether([text, detail])
 
 
@@ -487,18 +527,18 @@ def _alert(alert: m.Alert, st: _Styles) -> Flowable:
     """A box at the top of page 1: every row whole, with its action, how soon and what
     was found (a positive red flag is never pushed off page 1)."""
     strong, fill, on_strong = LEVEL_COLOURS.get(alert.level, LEVEL_COLOURS["info"])
-    title = f'<font color="{_hex(on_strong)}">{esc(alert.title)}</font>'
-    rows: list[list[Any]] = [[Paragraph(title, st.alert_title)],
+    title = _marked(f'<font color="{_hex(on_strong)}">{{}}</font>', st.alert_title, alert.title)
+    rows: list[list[Any]] = [[title],
                              [Paragraph(esc(alert.summary), st.alert_body)]]
     for entry in alert.entries:
         colour = LEVEL_COLOURS.get(entry.level, LEVEL_COLOURS["info"])[0]
-        parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{esc(entry.label)}</font>: '
-                 f'<b>{esc(entry.suspected)}</b>']
-        parts.append(f"{_label('Action')} <b>{esc(entry.action)}</b>")
-        parts.append(f"{_label('How soon')} <b>{esc(entry.when)}</b>")
+        parts = [f'<font name="{BOLD}" color="{_hex(colour)}">{{}}</font>: <b>{{}}</b>',
+                 f"{_label('Action')} <b>{{}}</b>", f"{_label('How soon')} <b>{{}}</b>"]
+        words = [entry.label, entry.suspected, entry.action, entry.when]
         if entry.found:  # user text last: never pushes the action off page 1
-            parts.append(f"{_label('Found')} {esc('; '.join(entry.found))}")
-        rows.append([Paragraph("<br/>".join(parts), st.alert_body)])
+            parts.append(f"{_label('Found')} {{}}")
+            words.append("; ".join(entry.found))
+        rows.append([_marked("<br/>".join(parts), st.alert_body, *words)])
     if alert.items:
         rows.append([[Paragraph(esc(item), st.alert_body, bulletText="\u2022")
                       for item in alert.items]])
@@ -523,13 +563,13 @@ def _alert(alert: m.Alert, st: _Styles) -> Flowable:
 
 
 def _banner_table(banner: m.Banner, st: _Styles) -> Table:
-    born = f"{_label('Born')} {esc(banner.born)}"
-    if banner.age:
-        born += f" {_label('(age ' + banner.age + ')')}"
+    born = (_marked(f"{_label('Born')} {{}} {_label('(age {})')}", st.banner, banner.born,
+                    banner.age) if banner.age
+            else _marked(f"{_label('Born')} {{}}", st.banner, banner.born))
     row = [Paragraph(esc(banner.name), st.banner_name),
-           Paragraph(born, st.banner),
-           Paragraph(f"{_label('Sex')} {esc(banner.sex)}", st.banner),
-           Paragraph(f"{_label('NHS No.')} <b>{esc(banner.nhs_number)}</b>", st.banner)]
+           born,
+           _marked(f"{_label('Sex')} {{}}", st.banner, banner.sex),
+           _marked(f"{_label('NHS No.')} <b>{{}}</b>", st.banner, banner.nhs_number)]
     table = Table([row], colWidths=[w * TEXT_W for w in (0.33, 0.26, 0.16, 0.25)])
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), BANNER_FILL),
@@ -612,8 +652,8 @@ def _amendment_in_flow(text: str, st: _Styles) -> Paragraph:
 def _footer(note: m.Note, st: _Styles) -> Paragraph:
     if not note.version:
         return Paragraph(esc(note.footer), st.footer)
-    return Paragraph(f'<font name="{BOLD}" color="{_hex(INK)}">{esc(note.version)}</font>'
-                     f"<br/>{esc(note.footer)}", st.footer)
+    return _marked(f'<font name="{BOLD}" color="{_hex(INK)}">{{}}</font><br/>{{}}', st.footer,
+                   note.version, note.footer)
 
 
 LATER_PAGES_FORM = "later-pages-furniture"

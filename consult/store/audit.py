@@ -36,11 +36,19 @@ from consult.store.model import TIMES
 from consult.words import short_note_id
 
 GENESIS = "0" * 64
+# The patient's data leaving the app other than as the finalised note (Store.mark_output):
+# each action and exactly the detail its entry holds: where it went (the address, the
+# printer, or a file's base name, never its folders) and the SHA-256 of the bytes that left.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "advice_emailed": ("to", "pdf_sha256"),       # the advice sheet's PDF, attached
+    "advice_printed": ("printer", "pdf_sha256"),  # the PDF sent to the printer
+    "advice_saved": ("file", "pdf_sha256"),       # the PDF written to the file
+    "fhir_exported": ("file", "sha256"),          # the FHIR bundle's file, as written
+}
 ACTIONS = ("created", "finalised", "amended", "exported", "printed", "discarded", "sealed",
            # the imported patient lists (consult.store.patient_lists): counts, never names
            "list_imported", "lists_purged", "setting_changed",
-           # the patient's advice sheet emailed (consult.exchange.mail): to whom, the PDF's digest
-           "advice_emailed")
+           *OUTPUTS)
 MAC_SCHEME = "hmac-sha256-v1"  # in the hash of an authenticated entry: stripping its MAC shows
 REFUSE = "finalised notes and the audit trail are append-only"
 
@@ -85,6 +93,11 @@ _NULLABLE = {"nhs_number", "date_of_birth", "consultation_date", "amend_reason",
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _PLAIN_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
+
+
+def is_sha256(value: Any) -> bool:
+    """64 lower-case hex digits, as hashlib's hexdigest() gives them."""
+    return isinstance(value, str) and _HEX64.fullmatch(value) is not None
 
 
 def _typed(value: Any) -> tuple[str, bytes]:

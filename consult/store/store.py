@@ -8,6 +8,7 @@ amendments as new versions, and the audit trail.
     info2 = store.amend(note_id, 1, record, "reason", who)   # AmendConflict if beaten
     store.notes(NoteFilter(name="taylor"));  store.pdf(note_id, version)
     store.mark_printed([key, ...], who);  store.export([key, ...], folder, who)
+    store.mark_output(note_id, version, who, "fhir_exported", file=name, sha256=digest)
     store.verify_audit()
 
 Audit entries are authenticated with the practice key when there is one (consult.store.keys;
@@ -26,7 +27,7 @@ import hashlib
 import socket
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -520,8 +521,30 @@ class Store:
     def mark_advice_emailed(self, note_id: str | None, who: Who, *, to: str,
                             pdf_sha256: str) -> None:
         """The patient's advice sheet was emailed: the address and the PDF's SHA-256."""
-        with self._writing("cannot record the email") as conn:
-            self._audit(conn, who, "advice_emailed", note_id, None, to=to, pdf_sha256=pdf_sha256)
+        self.mark_output(note_id, None, who, "advice_emailed", to=to, pdf_sha256=pdf_sha256)
+
+    def mark_output(self, note_id: str | None, version: int | None, who: Who | None,
+                    action: str, **detail: str) -> None:
+        """The patient's data left the app (call it once the output succeeded): one
+        entry of `action` with exactly the detail consult.store.audit.OUTPUTS lists for
+        it. A `file` is kept as its base name, never its folders (as `exported`); a
+        SHA-256 must be 64 hex digits. `version` None: the consultation being written,
+        not a finalised version. `who` None: the login name on this workstation."""
+        wanted = trail.OUTPUTS.get(action)
+        if wanted is None:
+            raise ValueError(f"{action!r} is not an output the audit trail records")
+        if sorted(detail) != sorted(wanted):
+            raise ValueError(f"{action} records {', '.join(wanted)}, not {', '.join(detail)}")
+        if isinstance(detail.get("file"), str):
+            detail["file"] = PurePath(detail["file"]).name
+        for name, value in detail.items():
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"{action}: {name} is empty")
+            if name.endswith("sha256") and not trail.is_sha256(value):
+                raise ValueError(f"{action}: {name} is not a SHA-256 (64 hex digits)")
+        who = who or Who(_login_name(), socket.gethostname())
+        with self._writing(f"cannot record {action} in the audit trail") as conn:
+            self._audit(conn, who, action, note_id, version, **detail)
 
     def export(self, keys: Sequence[tuple[str, int]], folder: str | Path, who: Who,
                name: Callable[[NoteInfo], str] | None = None) -> list[Path]:

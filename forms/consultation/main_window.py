@@ -835,10 +835,9 @@ class MainWindow(QMainWindow):
     def advice_sheet(self) -> None:
         """The patient's advice sheet (Ctrl+Shift+H): preview, print, save, SMS, email."""
         from forms.dialogs.advice import open_advice  # reportlab loads on first use
+        from forms.dialogs.exchange import output_audit
 
-        store, who, note_id = self.store, self.who, self.note_id
-        audit = None if store is None or who is None else (
-            lambda to, digest: store.mark_advice_emailed(note_id, who, to=to, pdf_sha256=digest))
+        audit = output_audit(self.store, self.who, self.finalised, self.note_id)
         open_advice(self, self.record, on_given=self._advice_given, audit=audit)
 
     def _advice_given(self, how: InfoMethod) -> None:
@@ -853,11 +852,12 @@ class MainWindow(QMainWindow):
 
     def export_fhir(self) -> None:
         """File > Export FHIR: a finalised note's stored record and PDF, else the record."""
-        from forms.dialogs.exchange import export_fhir
+        from forms.dialogs.exchange import export_fhir, output_audit
 
         name = app_settings.export_file_name(self.settings, self.record).removesuffix(".pdf")
         done = export_fhir(self, self.record, default_name=f"{name}.fhir.json",
-                           finalised=self.finalised, store=self.store)
+                           finalised=self.finalised, store=self.store,
+                           audit=output_audit(self.store, self.who, self.finalised, self.note_id))
         if done:
             self.statusBar().showMessage(done, 8000)
 

@@ -7,6 +7,14 @@ records in the plan that the sheet was given and how (`on_given`). Sending runs 
 worker thread (forms.background) with the audit entry after it; a failure is one line
 in the window, and the sheet stays for another try. Every modal step (printer, file,
 address, password, mail settings) is a module-level function the tests replace.
+
+Each output is recorded in the audit trail once it has happened, in the worker thread,
+through `audit` (the store's mark_output for the note shown; forms.dialogs.exchange.
+record_output): advice_printed (the printer, or a file's base name when printing to a
+file, and the PDF's SHA-256), advice_saved (the file's base name and the SHA-256 of the
+bytes written), advice_emailed (the address and the PDF's SHA-256). With no store open
+the output still happens and the window's line says it is not in the audit trail; a
+failed audit write keeps the output and says so on the same line.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -43,9 +52,9 @@ from forms import dialogs
 from forms.background import Background
 from forms.busy import busy_cursor
 from forms.dialogs import mail_settings
+from forms.dialogs.exchange import Audit, record_output
 
 SHORTCUT = "Ctrl+Shift+H"
-Audit = Callable[[str, str], None]  # (address, PDF SHA-256): runs in the worker thread
 
 
 # -- the modal steps, replaced in tests --------------------------------------------------------
@@ -60,6 +69,16 @@ def print_pdf(data: bytes, printer) -> int:  # type: ignore[no-untyped-def]
     from forms import printing
 
     return printing.print_pdf(data, printer)
+
+
+def printer_name(printer) -> str:  # type: ignore[no-untyped-def]
+    """Where the sheet was printed, for the audit trail: the printer's name, or the base
+    name of the file printed to (never its folders)."""
+    from forms import printing
+
+    if printer.outputFileName():
+        return Path(printer.outputFileName()).name
+    return printing.printer_name(printer)
 
 
 def ask_save_path(parent: QWidget | None, default_name: str) -> str | None:
@@ -248,29 +267,46 @@ class AdviceDialog(QDialog):
         self.on_given(how)
         self.result.setText(words)
 
+    def _record(self, action: str, **detail: str) -> str:
+        """The output, which has happened, recorded in the worker thread: "" or the
+        window's words for what was not recorded."""
+        if self.audit is None:
+            return record_output(None, action)
+        audit = self.audit
+        with busy_cursor():
+            return self.background.call(lambda: record_output(audit, action, **detail))
+
     def print_sheet(self) -> None:
         printer = ask_printer(self)
         if printer is None:
             return
         from forms.printing import PrintError
 
+        pdf = self.pdf()
         try:
-            print_pdf(self.pdf(), printer)
+            print_pdf(pdf, printer)
         except (PrintError, OSError) as exc:
             self.result.setText(f"Not printed: {exc}")
             return
-        self._given(InfoMethod.PRINTED, "Printed. The plan records the sheet as given, printed.")
+        missing = self._record("advice_printed", printer=printer_name(printer),
+                               pdf_sha256=hashlib.sha256(pdf).hexdigest())
+        self._given(InfoMethod.PRINTED, "Printed. The plan records the sheet as given, printed"
+                    + (f"; {missing}." if missing else "."))
 
     def save_pdf(self) -> None:
         path = ask_save_path(self, "advice-sheet.pdf")
         if not path:
             return
+        pdf = self.pdf()
         try:
-            atomic.write_bytes(path, self.pdf())
+            atomic.write_bytes(path, pdf)
         except OSError as exc:
             self.result.setText(f"Cannot save {path}: {exc.strerror or exc}. Nothing was written.")
             return
-        self.result.setText(f"Saved {path} (saving is not giving: print, text or email it).")
+        missing = self._record("advice_saved", file=Path(path).name,
+                               pdf_sha256=hashlib.sha256(pdf).hexdigest())
+        self.result.setText(f"Saved {path} (saving is not giving: print, text or email it)"
+                            + (f"; {missing}." if missing else "."))
 
     def copy_sms(self) -> None:
         assert self.sheet is not None
@@ -313,13 +349,7 @@ class AdviceDialog(QDialog):
 
         def job() -> str:
             send_mail(msg, settings, password)
-            if audit is None:
-                return "no store open: the send is not in the audit trail"
-            try:
-                audit(to, digest)
-            except Exception as exc:  # the mail went: say so, and what was not recorded
-                return f"the send could not be recorded in the audit trail ({exc})"
-            return ""
+            return record_output(audit, "advice_emailed", to=to, pdf_sha256=digest)
 
         try:
             with busy_cursor():

@@ -3,11 +3,21 @@
 A finalised note exports its stored record and PDF, byte for byte (read from the store
 in a worker thread); an open consultation exports the record with its note PDF rendered
 now, and only when the record is complete (else the GP is told what is missing, as for
-the PDF note). The file is written atomically, owner-only.
+the PDF note). The file is written atomically, owner-only, and then recorded in the
+audit trail (fhir_exported: the file's base name and the SHA-256 of the bytes written),
+in a worker thread, through `audit` (the store's mark_output for this note). No store
+open: the file is still written and the status line says it is not in the audit trail;
+a failed audit write keeps the file and says, in one line, that it was not recorded.
+
+`record_output` is that recording step for every output of patient data from a window
+(the advice sheet's too): call it in a worker thread.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
@@ -17,6 +27,32 @@ from consult.record.model import Record
 from forms import dialogs
 from forms.background import Background
 from forms.busy import busy_cursor
+
+# audit(action, **detail): the store's mark_output for the note shown (None: no store open)
+Audit = Callable[..., None]
+NO_STORE = "not in the audit trail: no note store is open"
+
+
+def output_audit(store: Any, who: Any, finalised: Any, note_id: str) -> Audit | None:
+    """What the main window hands its outputs: the store's mark_output for the finalised
+    note shown (its id and version), else for the consultation being written (its note
+    id, no version); None when no store is open or nobody is working."""
+    if store is None or who is None:
+        return None
+    note, version = (finalised.note_id, finalised.version) if finalised else (note_id, None)
+    return lambda action, **detail: store.mark_output(note, version, who, action, **detail)
+
+
+def record_output(audit: Audit | None, action: str, **detail: str) -> str:
+    """Record an output that has happened; "" when recorded, else one line saying it is
+    not in the audit trail and why. Runs in a worker thread: it calls the store."""
+    if audit is None:
+        return NO_STORE
+    try:
+        audit(action, **detail)
+    except Exception as exc:  # the output happened: say what was not recorded, never raise
+        return f"not recorded in the audit trail: {exc}"
+    return ""
 
 
 def ask_path(parent: QWidget | None, default_name: str) -> str | None:
@@ -45,8 +81,9 @@ def bundle_text(record: Record, *, finalised: Any = None, store: Any = None) -> 
 
 
 def export_fhir(parent: QWidget | None, record: Record, *, default_name: str,
-                finalised: Any = None, store: Any = None) -> str:
-    """Ask where, write it; one line saying what happened (for the status bar)."""
+                finalised: Any = None, store: Any = None, audit: Audit | None = None) -> str:
+    """Ask where, write it, record it; one line saying what happened (for the status
+    bar). A failed audit write is also a message box, as for the exported note."""
     from consult.note import IncompleteRecord
 
     path = ask_path(parent, default_name)
@@ -66,10 +103,26 @@ def export_fhir(parent: QWidget | None, record: Record, *, default_name: str,
             raise
         dialogs.show_error(parent, "Cannot export FHIR", f"{exc}. Nothing was written.")
         return "FHIR not exported"
+    data = text.encode("utf-8")
     try:
-        atomic.write_text(path, text)
+        atomic.write_bytes(path, data)
     except OSError as exc:
         dialogs.show_error(parent, "Cannot export FHIR",
                            f"{path}: {exc.strerror or exc}. Nothing was written.")
         return "FHIR not exported"
-    return f"Exported FHIR bundle {path}"
+    done = f"Exported FHIR bundle {path}"
+    if audit is None:
+        return f"{done}; {NO_STORE}"
+    name, digest = Path(path).name, hashlib.sha256(data).hexdigest()
+    worker = Background(None, "consult-export")
+    try:
+        with busy_cursor():
+            missing = worker.call(lambda: record_output(audit, "fhir_exported", file=name,
+                                                        sha256=digest))
+    finally:
+        worker.shutdown()
+    if missing:
+        dialogs.show_error(parent, "The export was not recorded", f"{name} was written, but "
+                           f"{missing}.")
+        return f"{done}; {missing}"
+    return done

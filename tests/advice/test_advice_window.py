@@ -54,9 +54,20 @@ def test_copy_sms_by_keyboard_copies_the_text_and_records_it(opened, qtbot):
     assert dialog.given == [InfoMethod.SMS]
 
 
-def test_print_sends_the_sheets_pdf_and_records_it(opened, qtbot, monkeypatch):
+def a_printer(path):
+    """A real QPrinter printing to a file (as a print dialog's 'Print to PDF' gives)."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
+def test_print_sends_the_sheets_pdf_and_records_it(opened, qtbot, monkeypatch, tmp_path):
     printed: list[bytes] = []
-    monkeypatch.setattr(advice_window, "ask_printer", lambda parent: "printer")
+    printer = a_printer(tmp_path / "printed.pdf")
+    monkeypatch.setattr(advice_window, "ask_printer", lambda parent: printer)
     monkeypatch.setattr(advice_window, "print_pdf", lambda data, printer: printed.append(data) or 1)
     dialog = opened("cauda-equina")
     qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # large print
@@ -69,6 +80,9 @@ def test_print_sends_the_sheets_pdf_and_records_it(opened, qtbot, monkeypatch):
         assert "GO NOW" in page.extract_text()
         assert max(c["size"] for c in page.chars) >= 16
     assert dialog.given == [InfoMethod.PRINTED]
+    # printed all the same with no store open, and the window says it is not recorded
+    assert dialog.result.text() == ("Printed. The plan records the sheet as given, printed; "
+                                    "not in the audit trail: no note store is open.")
 
 
 def test_a_record_whose_plan_is_not_confirmed_gives_no_sheet(opened):
@@ -109,13 +123,14 @@ def test_email_sends_to_the_real_server_records_it_and_audits_it(opened, qtbot, 
         monkeypatch.setattr(advice_window, "ask_address", lambda parent, name: "zoe@example.org")
         monkeypatch.setattr(advice_window, "send_mail", lambda msg, s, pw: mail.send(
             msg, s, pw, context=certificate[1]))
-        audited: list[tuple[str, str]] = []
-        dialog = opened("sciatica", audit=lambda to, digest: audited.append((to, digest)))
+        audited: list[tuple[str, dict]] = []
+        dialog = opened("sciatica", audit=lambda action, **detail: audited.append((action,
+                                                                                   detail)))
         qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: bool(dialog.result.text()))
         assert len(inbox.messages) == 1 and inbox.messages[0][0] == ["zoe@example.org"]
         assert dialog.given == [InfoMethod.EMAIL]
-        assert audited and audited[0][0] == "zoe@example.org"
+        assert [(a, d["to"]) for a, d in audited] == [("advice_emailed", "zoe@example.org")]
         assert "Sent to zoe@example.org" in dialog.result.text()
     finally:
         controller.stop()
@@ -127,7 +142,7 @@ def test_a_refused_server_is_one_line_in_the_window_and_records_nothing(opened, 
                                                                         monkeypatch):
     _mail_to(free_port())
     monkeypatch.setattr(advice_window, "ask_address", lambda parent, name: "zoe@example.org")
-    dialog = opened("sciatica", audit=lambda to, digest: pytest.fail("audited a failed send"))
+    dialog = opened("sciatica", audit=lambda *a, **k: pytest.fail("audited a failed send"))
     qtbot.keyClick(dialog, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(dialog.result.text()))
     assert dialog.given == []
@@ -198,3 +213,151 @@ def test_mail_settings_keep_the_password_out_of_the_settings_file(qtbot, isolate
     finally:
         keyring.set_keyring(previous)
         mail_settings.forget_session()
+
+
+# -- every output in the audit trail -------------------------------------------------------------
+
+@pytest.fixture
+def stored(tmp_path):
+    """A note store with the sciatica example finalised: (store, its NoteInfo, the audit
+    callable the main window gives the window for that note)."""
+    from consult.store import Store
+    from tests.storesupport import GP, Clock
+
+    store = Store.open(f"sqlite:///{tmp_path / 'consult.db'}", clock=Clock(),
+                       key_file=tmp_path / "no.key")
+    info = store.finalise(load_example("sciatica"), GP)
+    yield store, info, (lambda action, **detail: store.mark_output(
+        info.note_id, info.version, GP, action, **detail))
+    store.close()
+
+
+def outputs(store) -> list[tuple[str, str, int, dict]]:
+    """The audit entries of outputs: (action, note id, version, detail)."""
+    import json
+
+    from sqlalchemy import text
+
+    from consult.store.audit import OUTPUTS
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT action, note_id, version, detail FROM audit "
+                                 "ORDER BY seq")).all()
+    return [(r.action, r.note_id, r.version, json.loads(r.detail)) for r in rows
+            if r.action in OUTPUTS]
+
+
+@pytest.mark.hazard("H13")
+def test_print_and_save_each_leave_one_entry_with_the_digest_of_the_bytes(
+        opened, qtbot, monkeypatch, tmp_path, stored):
+    import hashlib
+
+    store, info, audit = stored
+    printed: list[bytes] = []
+    printer = a_printer(tmp_path / "printed-sheet.pdf")
+    monkeypatch.setattr(advice_window, "ask_printer", lambda parent: printer)
+    monkeypatch.setattr(advice_window, "print_pdf", lambda data, p: printed.append(data) or 1)
+    (tmp_path / "sheets").mkdir()
+    saved = tmp_path / "sheets" / "advice-sheet.pdf"
+    monkeypatch.setattr(advice_window, "ask_save_path", lambda parent, name: str(saved))
+    dialog = opened(record=store.record(info.note_id, info.version), audit=audit)
+    qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(printed))
+    assert dialog.result.text() == "Printed. The plan records the sheet as given, printed."
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(saved.exists)
+    assert dialog.result.text().endswith("(saving is not giving: print, text or email it).")
+    assert outputs(store) == [
+        ("advice_printed", info.note_id, 1, {"printer": "printed-sheet.pdf",
+                                            "pdf_sha256": hashlib.sha256(printed[0]).hexdigest()}),
+        ("advice_saved", info.note_id, 1, {"file": "advice-sheet.pdf",  # no folders
+                                          "pdf_sha256": hashlib.sha256(saved.read_bytes())
+                                          .hexdigest()}),
+    ]
+    assert store.verify_audit().ok
+
+
+@pytest.mark.hazard("H13")
+def test_a_failed_print_or_save_records_nothing(opened, qtbot, monkeypatch, tmp_path, stored):
+    from forms.printing import PrintError
+
+    store, info, audit = stored
+
+    def refuse(data, printer):
+        raise PrintError("the printer refused the job")
+
+    monkeypatch.setattr(advice_window, "ask_printer",
+                        lambda parent: a_printer(tmp_path / "p.pdf"))
+    monkeypatch.setattr(advice_window, "print_pdf", refuse)
+    monkeypatch.setattr(advice_window, "ask_save_path",
+                        lambda parent, name: str(tmp_path / "gone" / "advice-sheet.pdf"))
+    dialog = opened(record=store.record(info.note_id, info.version), audit=audit)
+    qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(dialog.result.text()))
+    assert dialog.result.text() == "Not printed: the printer refused the job"
+    qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.result.text().startswith("Cannot save"))
+    assert dialog.result.text().endswith("Nothing was written.")
+    assert outputs(store) == [] and dialog.given == []
+
+
+@pytest.mark.hazard("H13")
+def test_a_saved_sheet_the_trail_cannot_record_stays_and_one_line_says_so(
+        opened, qtbot, monkeypatch, tmp_path):
+    """A real refusal: the trail is authenticated with the practice key, and this
+    workstation has none."""
+    from consult.store import Store, Who, keys
+
+    url = f"sqlite:///{tmp_path / 'consult.db'}"
+    keys.create(tmp_path / "audit.key")
+    keyed = Store.open(url, key_file=tmp_path / "audit.key")
+    info = keyed.finalise(load_example("sciatica"), Who("Dr B", "ws1"))
+    keyed.close()
+    store = Store.open(url, key_file=tmp_path / "absent.key")
+    try:
+        saved = tmp_path / "advice-sheet.pdf"
+        monkeypatch.setattr(advice_window, "ask_save_path", lambda parent, name: str(saved))
+        dialog = opened(record=store.record(info.note_id, 1), audit=lambda action, **detail:
+                        store.mark_output(info.note_id, 1, Who("Dr B", "ws2"), action, **detail))
+        qtbot.keyClick(dialog, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: bool(dialog.result.text()))
+        assert saved.exists()  # the output stays
+        words = dialog.result.text()
+        assert words.startswith(f"Saved {saved} (saving is not giving: print, text or email "
+                                "it); not recorded in the audit trail: this database's audit "
+                                "trail is authenticated with the practice key"), words
+        assert "\n" not in words and outputs(store) == []
+    finally:
+        store.close()
+
+
+@pytest.mark.hazard("H13")
+def test_the_main_window_records_the_sheets_outputs_against_the_note_shown(
+        qtbot, monkeypatch, tmp_path):
+    import hashlib
+
+    from consult.store import Store, Who
+    from consult.store.location import default_url
+    from tests.exchange.test_fhir_window import with_store
+
+    window = with_store(qtbot, monkeypatch)
+    audits: list = []
+    monkeypatch.setattr(advice_window, "open_advice",
+                        lambda parent, record, on_given, audit: audits.append(audit))
+    window.show_consultation(load_example("mechanical"))
+    open_id = window.note_id  # the consultation being written
+    window.advice_sheet()
+    store = Store.open(default_url())
+    try:
+        info = store.finalise(load_example("sciatica"), Who("Dr Ben Jones", "ws2"))
+        window.dirty = False
+        assert window.open_note_for_amendment(info.note_id, 1)
+        window.advice_sheet()
+        digest = hashlib.sha256(b"sheet").hexdigest()
+        audits[0]("advice_printed", printer="Reception", pdf_sha256=digest)  # as the window does
+        audits[1]("advice_saved", file="sheet.pdf", pdf_sha256=digest)
+        assert outputs(store) == [
+            ("advice_printed", open_id, None, {"printer": "Reception", "pdf_sha256": digest}),
+            ("advice_saved", info.note_id, 1, {"file": "sheet.pdf", "pdf_sha256": digest})]
+    finally:
+        store.close()

@@ -195,3 +195,93 @@ def test_fhir_of_a_note_in_a_missing_database_exits_2_and_creates_nothing(tmp_pa
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not missing.exists() and os.listdir(tmp_path) == []
+
+
+# -- outputs from the store are recorded in its audit trail ---------------------------------------
+
+def stored_outputs(url: str) -> list[tuple[str, str, int | None, str, dict]]:
+    """The output entries of the store's trail, (action, note, version, user, detail),
+    after checking that the trail still verifies."""
+    from sqlalchemy import text
+
+    from consult.store import Store
+    from consult.store.audit import OUTPUTS
+
+    store = Store.open(url, create=False, migrate=False)
+    try:
+        assert store.verify_audit().ok
+        with store.engine.connect() as conn:
+            rows = conn.execute(text("SELECT action, note_id, version, user_name, detail "
+                                     "FROM audit ORDER BY seq")).all()
+    finally:
+        store.close()
+    return [(r.action, r.note_id, r.version, r.user_name, json.loads(r.detail)) for r in rows
+            if r.action in OUTPUTS]
+
+
+@pytest.mark.hazard("H13")
+def test_fhir_and_advice_from_the_store_each_leave_one_entry_with_the_files_digest(
+        finalised_store, tmp_path, capsys):
+    import getpass
+    import hashlib
+
+    from consult.cli import main as cli
+
+    url, note_id = finalised_store
+    (tmp_path / "out").mkdir()
+    bundle, sheet = tmp_path / "out" / "n.fhir.json", tmp_path / "out" / "sheet.pdf"
+    assert cli(["fhir", "--note", note_id[:8], "-o", str(bundle), "--database", url,
+                "--user", "Jo Reception"]) == 0, capsys.readouterr().err
+    assert cli(["advice", "--note", note_id, "--version", "1", "-o", str(sheet),
+                "--database", url]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().err == ""  # nothing said beyond what the commands always say
+    with pdfplumber.open(sheet) as pdf:
+        assert "Advice for Zoë" in pdf.pages[0].extract_text()  # the stored record's patient
+    assert stored_outputs(url) == [
+        ("fhir_exported", note_id, 1, "Jo Reception",
+         {"file": "n.fhir.json", "sha256": hashlib.sha256(bundle.read_bytes()).hexdigest()}),
+        ("advice_saved", note_id, 1, getpass.getuser(),
+         {"file": "sheet.pdf", "pdf_sha256": hashlib.sha256(sheet.read_bytes()).hexdigest()}),
+    ]
+
+
+@pytest.mark.hazard("H13")
+def test_outputs_that_fail_or_come_from_a_record_file_record_nothing(finalised_store, tmp_path,
+                                                                     capsys):
+    from consult.cli import main as cli
+
+    url, note_id = finalised_store
+    missing = tmp_path / "gone" / "b.json"
+    assert cli(["fhir", "--note", note_id, "-o", str(missing), "--database", url]) == 2
+    assert cli(["advice", "--note", note_id, "-o", str(tmp_path / "gone" / "a.pdf"),
+                "--database", url]) == 2
+    assert "nothing written" in capsys.readouterr().err
+    # a record file is outside any store: written, nothing recorded, nothing more said
+    assert cli(["advice", str(example_path("sciatica")), "-o", str(tmp_path / "a.pdf")]) == 0
+    assert cli(["fhir", str(example_path("sciatica")), "-o", str(tmp_path / "b.json")]) == 0
+    assert capsys.readouterr().err == ""
+    assert stored_outputs(url) == []
+    assert cli(["fhir", str(example_path("sciatica")), "-o", str(tmp_path / "c.json"),
+                "--user", "Jo"]) == 2
+    assert "--user is for --note NOTE_ID, not a FILE" in capsys.readouterr().err
+
+
+@pytest.mark.hazard("H13")
+def test_a_file_the_audit_trail_cannot_record_stays_and_one_line_says_so(tmp_path):
+    """As its own process: the trail is authenticated with the practice key and this
+    workstation has none; the bundle is written, the line says it is not recorded, exit 2."""
+    from consult.store import Store, Who, keys
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    keys.create(tmp_path / "audit.key")
+    keyed = Store.open(url, key_file=tmp_path / "audit.key")
+    info = keyed.finalise(recordfile.load(example_path("sciatica")), Who("Dr B", "ws1"))
+    keyed.close()
+    out = tmp_path / "n.fhir.json"
+    result = run("fhir", "--note", info.note_id, "-o", str(out), "--database", url,
+                 "--key-file", str(tmp_path / "absent.key"))
+    assert result.returncode == 2 and out.exists()
+    assert result.stderr.startswith(f"consult: {out} written, but not recorded in the audit "
+                                    "trail: this database's audit trail is authenticated")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert stored_outputs(url) == []

@@ -3,6 +3,7 @@ finding any altered or missing entry (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import subprocess
@@ -173,3 +174,71 @@ def test_audit_verify_as_its_own_process_never_shows_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "main.py", "audit", "verify", "--database", url],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("audit trail intact: 0 entries, 0 note versions")
+
+
+# --- every output of the patient's data (Store.mark_output) -------------------------------------
+
+SHEET = hashlib.sha256(b"the advice sheet's PDF").hexdigest()
+BUNDLE = hashlib.sha256(b"the FHIR bundle").hexdigest()
+
+
+def test_each_output_of_patient_data_is_one_entry_with_where_it_went_and_its_digest(
+        store, store_url, tmp_path, capsys):
+    note = busy(store, tmp_path)
+    before = len(entries(store))
+    store.mark_output(note, 2, STAFF, "advice_printed", printer="Reception", pdf_sha256=SHEET)
+    store.mark_output(note, 2, STAFF, "advice_saved", file=str(tmp_path / "out" / "sheet.pdf"),
+                      pdf_sha256=SHEET)
+    store.mark_output(note, None, GP, "fhir_exported", file="/home/gp/exports/n.fhir.json",
+                      sha256=BUNDLE)
+    store.mark_advice_emailed(note, GP, to="zoe@example.org", pdf_sha256=SHEET)
+    got = [(e["action"], e["user_name"], e["note_id"], e["version"], json.loads(e["detail"]))
+           for e in entries(store)[before:]]
+    assert got == [
+        ("advice_printed", STAFF.user, note, 2, {"printer": "Reception", "pdf_sha256": SHEET}),
+        ("advice_saved", STAFF.user, note, 2, {"file": "sheet.pdf", "pdf_sha256": SHEET}),
+        ("fhir_exported", GP.user, note, None, {"file": "n.fhir.json", "sha256": BUNDLE}),
+        ("advice_emailed", GP.user, note, None, {"to": "zoe@example.org", "pdf_sha256": SHEET}),
+    ]  # a file by its base name only: the folders (a user's, a share's) never
+    assert store.verify_audit().ok
+    assert cli(["audit", "verify", "--database", store_url]) == 0
+    assert capsys.readouterr().out.startswith(f"audit trail intact: {before + 4} entries, ")
+
+
+def test_the_action_column_holds_every_action():
+    """No CHECK constraint lists the actions; the column's width is the only limit (and
+    PostgreSQL enforces it)."""
+    from consult.store.audit import ACTIONS, OUTPUTS
+    from consult.store.schema import audit
+
+    assert set(OUTPUTS) <= set(ACTIONS)
+    assert max(len(a) for a in ACTIONS) <= audit.c.action.type.length
+    assert not [c for c in audit.constraints if c.__class__.__name__ == "CheckConstraint"]
+
+
+@pytest.mark.parametrize("action, detail, words", [
+    ("printed", {"printer": "Reception"}, "not an output"),
+    ("advice_printed", {"printer": "Reception"}, "records printer, pdf_sha256"),
+    ("advice_saved", {"file": "a.pdf", "pdf_sha256": SHEET, "patient": "Sam Taylor"},
+     "records file, pdf_sha256"),
+    ("fhir_exported", {"file": "b.json", "sha256": "not a digest"}, "not a SHA-256"),
+    ("fhir_exported", {"file": "/", "sha256": BUNDLE}, "file is empty"),
+])
+def test_an_output_with_another_action_or_detail_is_refused_and_writes_nothing(
+        store, tmp_path, action, detail, words):
+    note = busy(store, tmp_path)
+    before = entries(store)
+    with pytest.raises(ValueError, match=words):
+        store.mark_output(note, 1, STAFF, action, **detail)
+    assert entries(store) == before
+
+
+def test_an_altered_output_entry_is_reported_by_its_action(store, store_url, tmp_path, capsys):
+    note = busy(store, tmp_path)
+    store.mark_output(note, 1, STAFF, "advice_printed", printer="Reception", pdf_sha256=SHEET)
+    seq = len(entries(store))
+    tamper(store, f"UPDATE audit SET detail = replace(detail, 'Reception', 'Back office') "
+                  f"WHERE seq = {seq}")
+    assert cli(["audit", "verify", "--database", store_url]) == 1
+    assert capsys.readouterr().out.splitlines()[0].startswith(
+        f"audit entry {seq} (advice_printed, ")

@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSpacerItem,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -349,17 +350,20 @@ class AssessmentPanel(QWidget):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(0, 0, 4, 0)
         outer.setSpacing(6)
-        # what the rules say (disposition, fired rows, scores) in one box above the plan
-        # whose height only grows while the same record is shown: an answer that fires a
-        # row and the answer that clears it again move nothing below (see _hold_height)
-        top = QWidget()
+        # what the rules say (disposition, fired rows, scores) in one box above the plan,
+        # placed by the panel over room the body's layout keeps for it (see _fit_top)
+        top = QWidget(body)
         top.setObjectName("panelTop")
         top_col = QVBoxLayout(top)
         top_col.setContentsMargins(0, 0, 0, 0)
         top_col.setSpacing(6)
         self._top = top
-        self._held_widths: dict[str, int] = {}  # objectName: width its height was held at
-        outer.addWidget(top)
+        self._top_room = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum,
+                                     QSizePolicy.Policy.Fixed)
+        self._body = body
+        body.installEventFilter(self)  # a new width: the box is fitted to it (eventFilter)
+        top.installEventFilter(self)  # its contents need more room: it grows (eventFilter)
+        outer.addItem(self._top_room)
 
         # 1. Disposition: always visible, outside the splitter.
         box = QFrame()
@@ -509,6 +513,7 @@ class AssessmentPanel(QWidget):
                                  "current answers")
         self._confirm.clicked.connect(self._confirm_plan)
         self._status = QLabel(STATUS_NOT_CONFIRMED)
+        self._status_width = 0  # the width its height is held at (_hold_heights)
         self._status.setObjectName("planStatus")
         self._status.setWordWrap(True)
         self._status.setAccessibleName("Plan status")
@@ -600,31 +605,69 @@ class AssessmentPanel(QWidget):
         """The plan checklist (the window lays it out with the rest of the window)."""
         return self._list
 
+    def _fit_top(self, keep: bool) -> None:
+        """The box above the plan (disposition, fired rows, scores) as wide as the body and
+        as tall as it needs, or as the tallest it has needed for this record at this width
+        (`keep`): an answer that fires a row and the answer that clears it again move
+        nothing below it, so the plan list and the preview are neither laid out nor
+        painted again for it (issue 14: about 4 ms of a 20 ms answer); room kept from a
+        taller state stays as space below the scores.
+
+        The box is not in the body's layout: the layout keeps room of its height, and the
+        box has a fixed size, so a change inside it (a card shown, new words) is laid out
+        inside it only (Qt takes a fixed-size widget's changes no further up) and the
+        panel's scroll area never measures wrapped text to find its own size. A box that
+        needs more room gets it at once; a new record, style or width starts afresh."""
+        body, top = self._body, self._top
+        margins = body.layout().contentsMargins()
+        width = body.width() - margins.left() - margins.right()
+        if width <= 0:
+            return  # not laid out yet: the body's first resize fits it
+        top.ensurePolished()  # measured in the style sheet's fonts and paddings
+        layout = top.layout()
+        need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        held = top.height() if keep and top.width() == width else 0
+        size = QSize(width, max(need, held))
+        if top.minimumSize() != size or top.maximumSize() != size:
+            top.setFixedSize(size)
+        top.move(margins.left(), margins.top())
+        if self._top_room.sizeHint().height() != size.height():
+            self._top_room.changeSize(0, size.height(), QSizePolicy.Policy.Minimum,
+                                      QSizePolicy.Policy.Fixed)
+            body.layout().invalidate()
+
     def _hold_heights(self) -> None:
-        """The box above the plan (disposition, fired rows, scores) and the plan's status
-        line keep the tallest height they have needed for this record at their width: an
-        answer that fires a row (or makes the plan stale) and the answer that clears it
-        again move nothing below them, so the plan list and the preview are neither laid
-        out nor painted again for it (issue 14: about 4 ms of a 20 ms answer). Room kept
-        from a taller state stays as space below the scores; a new record, another width
-        or another style starts afresh."""
-        for widget in (self._top, self._status):
-            width = widget.width()
-            if width <= 0 or not widget.isVisibleTo(self):
-                continue  # not laid out yet: the first layout sizes it
-            if self._held_widths.get(widget.objectName()) != width:
-                self._held_widths[widget.objectName()] = width
-                widget.setMinimumHeight(0)
-            need = widget.heightForWidth(width) if widget.hasHeightForWidth() \
-                else widget.sizeHint().height()
-            if need > widget.minimumHeight():
-                widget.setMinimumHeight(need)
+        """After every change: the box above the plan keeps its room (see _fit_top) and
+        the plan's status line the tallest height it has needed at its width, so that
+        'changed since confirmed' and 'confirmed' do not move the plan list either."""
+        self._fit_top(keep=True)
+        status = self._status
+        width = status.width()
+        if width > 0 and status.isVisibleTo(self):
+            if self._status_width != width:  # another width: start afresh
+                self._status_width = width
+                status.setMinimumHeight(0)
+            need = status.heightForWidth(width)
+            if need > status.minimumHeight():
+                status.setMinimumHeight(need)
 
     def _release_heights(self) -> None:
         """Another record or style: the held heights start afresh."""
-        self._held_widths.clear()
-        for widget in (self._top, self._status):
-            widget.setMinimumHeight(0)
+        self._fit_top(keep=False)
+        self._status_width = 0
+        self._status.setMinimumHeight(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The panel's body got another width: the box above the plan is fitted to it.
+        Something in the box changed size (words, a card, a font): the box grows first if
+        it must, before it lays its contents out."""
+        if watched is self._body and event.type() == QEvent.Type.Resize \
+                and event.size().width() != event.oldSize().width():  # type: ignore[attr-defined]
+            self._fit_top(keep=False)
+        elif watched is self._top and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_top(keep=True)
+        return super().eventFilter(watched, event)
 
     def preview_pending(self) -> bool:
         """Is a preview waiting for the answers to pause?"""

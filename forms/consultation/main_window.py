@@ -643,15 +643,19 @@ class MainWindow(QMainWindow):
         lay_out_now(self.panel.plan_list(), self.sections, self.to_finish)
 
     def _refresh_sections(self, found: list[Problem]) -> None:
+        from operator import attrgetter
+
         troubled = {section_of(p.field) for p in found}
         shown: dict[int, tuple] = getattr(self, "_sections_shown", {})
         self._sections_shown = shown
         for row, spec in enumerate(SECTIONS):
             paths = [e for e in spec.entries if isinstance(e, str)]
             # a section none of whose answers (nor its completeness) changed keeps its
-            # state: not worked out again on every answer (issue 14)
-            values = tuple(tuple(v) if isinstance(v := value_at(self.record, p), list) else v
-                           for p in paths)
+            # state: not worked out again on every answer (issue 14); its answers are read
+            # in one call (attrgetter follows the dotted paths)
+            values = attrgetter(*paths)(self.record) if paths else ()
+            values = tuple(tuple(v) if isinstance(v, list) else v
+                           for v in (values if len(paths) > 1 else (values,)))
             if shown.get(row) == (values, spec.id in troubled):
                 continue
             shown[row] = (values, spec.id in troubled)

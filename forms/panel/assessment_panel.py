@@ -49,6 +49,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QPainter,
     QPalette,
+    QPixmap,
     QShowEvent,
     QStaticText,
     QTextCursor,
@@ -318,6 +319,7 @@ class AssessmentPanel(QWidget):
         # had Qt style it afresh, about 1.5 ms of an answer)
         self._parked: list[tuple[tuple, QWidget]] = []
         self._none: QLabel | None = None  # "No rule has fired", built when first needed
+        self._icons: dict[str, QPixmap] = {}  # the disposition's icon for each level
         self._preview_job: Callable[[], str] | None = None
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -745,7 +747,10 @@ class AssessmentPanel(QWidget):
             self._disposition.setAccessibleDescription(plain)
         if level != self._level:
             self._level = level
-            self._disposition_icon.setPixmap(self.style().standardIcon(_ICONS[level]).pixmap(32, 32))
+            icon = self._icons.get(level)
+            if icon is None:  # drawn once per level and style, not on every change of level
+                icon = self._icons[level] = self.style().standardIcon(_ICONS[level]).pixmap(32, 32)
+            self._disposition_icon.setPixmap(icon)
             self._disposition_icon.setAccessibleName(level)
             _set_bar_colour(self._disposition_bar, _ACCENTS[level][dark])
 
@@ -1078,6 +1083,7 @@ class AssessmentPanel(QWidget):
 
     def _restyle(self) -> None:
         """Colours follow the palette: redraw the accents for light or dark."""
+        self._icons.clear()
         self._release_heights()
         self._restyle_status()
         if self._assessment is not None:

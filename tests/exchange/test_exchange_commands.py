@@ -267,9 +267,10 @@ def test_outputs_that_fail_or_come_from_a_record_file_record_nothing(finalised_s
 
 
 @pytest.mark.hazard("H13")
-def test_a_file_the_audit_trail_cannot_record_stays_and_one_line_says_so(tmp_path):
-    """As its own process: the trail is authenticated with the practice key and this
-    workstation has none; the bundle is written, the line says it is not recorded, exit 2."""
+def test_a_file_the_audit_trail_cannot_record_stays_and_one_line_says_so(tmp_path, capsys):
+    """The trail is authenticated with the practice key and this workstation has none:
+    the bundle is written, the one line says it is not recorded, exit 2."""
+    from consult.cli import main as cli
     from consult.store import Store, Who, keys
 
     url = f"sqlite:///{tmp_path / 'c.db'}"
@@ -278,10 +279,11 @@ def test_a_file_the_audit_trail_cannot_record_stays_and_one_line_says_so(tmp_pat
     info = keyed.finalise(recordfile.load(example_path("sciatica")), Who("Dr B", "ws1"))
     keyed.close()
     out = tmp_path / "n.fhir.json"
-    result = run("fhir", "--note", info.note_id, "-o", str(out), "--database", url,
-                 "--key-file", str(tmp_path / "absent.key"))
-    assert result.returncode == 2 and out.exists()
-    assert result.stderr.startswith(f"consult: {out} written, but not recorded in the audit "
-                                    "trail: this database's audit trail is authenticated")
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert cli(["fhir", "--note", info.note_id, "-o", str(out), "--database", url,
+                "--key-file", str(tmp_path / "absent.key")]) == 2
+    assert out.exists()
+    err = capsys.readouterr().err
+    assert err.startswith(f"consult: {out} written, but not recorded in the audit trail: "
+                          "this database's audit trail is authenticated")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert stored_outputs(url) == []

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import re
@@ -34,6 +35,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as _Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.tables import CellStyle
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -358,6 +360,18 @@ class _Table(Table):
         return parts
 
 
+def _cell_styles(data: list[list[Any]], **defaults: Any) -> list[list[CellStyle]]:
+    """Each cell's style, starting from `defaults`: what a TableStyle command over the whole
+    table would set, without reportlab walking every cell once per such command."""
+    style = _cell_style(tuple(defaults.items()))
+    return [[style(repr((i, j))) for j in range(len(row))] for i, row in enumerate(data)]
+
+
+@functools.cache
+def _cell_style(defaults: tuple[tuple[str, Any], ...]) -> type[CellStyle]:
+    return type("_CellStyle", (CellStyle,), dict(defaults))
+
+
 def _flowables(value: Any) -> tuple[Flowable, ...]:
     if isinstance(value, str):
         return (Paragraph(esc(value), styles().cell),) if value else ()
@@ -392,13 +406,10 @@ def _fields(block: m.Fields, st: _Styles) -> Flowable:
         widths = [label_w, TEXT_W - label_w]
         data = [[_label_cell(k, label_w, st), Paragraph(esc(v), st.body)] for k, v in rows]
         labels = (0,)
-    table = _Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT")
+    cells = _cell_styles(data, valign="TOP", leftPadding=0, rightPadding=6, topPadding=1.2,
+                         bottomPadding=1.2)
+    table = _Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT", cellStyles=cells)
     table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
         # a label that fits on one line is a plain string set like st.label: the same
         # baseline (reportlab sets both at the top padding plus the font size), no
         # Paragraph to parse and wrap (about 4% of a note's time)
@@ -423,17 +434,8 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
     n = len(block.columns)
     data: list[list[Any]] = [[Paragraph(esc(c), st.table_head) for c in block.columns]]
     commands: list[tuple[Any, ...]] = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.9),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, LIGHT),
-        ("FONTNAME", (0, 0), (-1, -1), FAMILY),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("FONTSIZE", (0, 0), (-1, -1), st.cell.fontSize),
-        ("LEADING", (0, 0), (-1, -1), st.cell.leading),
     ]
     answers = n == 3 and block.columns[1] == "Answer"
     for r, row in enumerate(block.rows, start=1):
@@ -468,7 +470,11 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
         data.append(cells)
         if row.level and fill is not None:
             commands.append(("BACKGROUND", (0, r), (-1, r), fill))
-    table = _Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    cells = _cell_styles(data, valign="TOP", leftPadding=4, rightPadding=4, topPadding=1.2,
+                         bottomPadding=1.9, fontname=FAMILY, color=INK,
+                         fontsize=st.cell.fontSize, leading=st.cell.leading)
+    table = _Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT",
+                   cellStyles=cells)
     table.setStyle(TableStyle(commands))
     return table
 
@@ -758,6 +764,19 @@ class _Furniture:
         canvas.restoreState()
 
 
+class _Frame(Frame):
+    """A Frame that copies itself cheaply: reportlab deep-copies the page's frame each time
+    it measures a KeepTogether (a plan entry, the signature); the frame's own values are
+    numbers and names, so only its lists and dicts need copies of their own."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Frame:
+        new = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, (list, dict, set)):
+                setattr(new, name, copy.deepcopy(value, memo))
+        return new
+
+
 def _watermark(canvas: Canvas, words: str) -> None:
     canvas.saveState()
     canvas.setFont(BOLD, 54)
@@ -831,7 +850,7 @@ def render_pdf(note: m.Note) -> bytes:
     def frame(first: bool) -> Frame:
         top = furniture.header_height(first)
         bottom = furniture.footer_height()
-        return Frame(MARGIN_X, bottom, TEXT_W, PAGE_H - top - bottom, leftPadding=0,
+        return _Frame(MARGIN_X, bottom, TEXT_W, PAGE_H - top - bottom, leftPadding=0,
                      rightPadding=0, topPadding=0, bottomPadding=0,
                      id="first" if first else "later")
 

@@ -29,6 +29,10 @@
                                            owner-only; --large 16 point) or its text
                                            message on stdout; exit 1 and the reason
                                            when the plan is not confirmed or changed since
+    python main.py advice --note NOTE_ID [--version N] -o OUT.pdf [--database URL]
+                                           a finalised note's sheet from its stored
+                                           record; the PDF is recorded in the audit
+                                           trail (advice_saved)
     python main.py fhir FILE -o OUT.json [--draft]
                                            the FHIR R4 (UK Core) document Bundle, atomic,
                                            owner-only; exit 1 and the problems when the
@@ -38,7 +42,8 @@
                                            its stored record and PDF byte for byte
                                            (latest version unless --version; the
                                            database as the store commands find it);
-                                           exit 2 and one line for an unknown note
+                                           exit 2 and one line for an unknown note;
+                                           recorded in the audit trail (fhir_exported)
     python main.py audit verify | db | finalise | notes
                                            the store: see consult.cli.store_commands
     python main.py patients import FILE | list | purge | keep-days N

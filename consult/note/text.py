@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from consult.note.model import Alert, Fields, Note, Para, PlanEntry, Section, Table
 
-RULE = "=" * 60
-THIN = "-" * 60
+# rules no wider than a narrow view: the app's preview column (at 200% scaling on
+# 1920x1080 too) and a clinical system's text box show them on one line, not wrapped
+# into a stray "==" line
+RULE = "=" * 36
+THIN = "-" * 36
 
 
 def _banner(note: Note) -> str:

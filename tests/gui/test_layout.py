@@ -101,6 +101,27 @@ def test_nothing_a_gp_must_read_is_clipped_and_the_form_never_scrolls_sideways(q
 
 
 @SIZES
+def test_the_note_previews_rules_stay_on_one_line(qtbot, size):
+    """The text note's ==== and ---- rules fit the preview column (they wrapped into a
+    stray "==" line at 1366x768)."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from consult.note.text import RULE, THIN
+
+    window = _main_window(qtbot, size, recordfile.load(example_path("mechanical")))
+    preview = window.panel.findChild(QPlainTextEdit, "preview")
+    qtbot.waitUntil(lambda: RULE in preview.toPlainText(), timeout=3000)
+    QApplication.processEvents()
+    lines = preview.toPlainText().splitlines()
+    assert lines.count(RULE) >= 4 and THIN in lines
+    room = preview.viewport().width() - 2 * preview.document().documentMargin()
+    metrics = QFontMetrics(preview.font())
+    assert max(metrics.horizontalAdvance(RULE), metrics.horizontalAdvance(THIN)) <= room
+    window.dirty = False
+
+
+@SIZES
 def test_a_new_consultation_shows_every_hint_and_to_finish_entry_whole(qtbot, size):
     window = MainWindow()
     qtbot.addWidget(window)

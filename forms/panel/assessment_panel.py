@@ -304,7 +304,6 @@ class AssessmentPanel(QWidget):
         self._assessment: Assessment | None = None
         self._preview_text = ""
         self._level = ""
-        self._fired: list[FiredRow] | None = None
         self._plan = PlanEditor()  # the plan's state: this panel only shows it
         self._rows: list[PlanRow] = []  # the rows as shown
         self._in_list_signal = False
@@ -360,6 +359,8 @@ class AssessmentPanel(QWidget):
         top_col.setContentsMargins(0, 0, 0, 0)
         top_col.setSpacing(6)
         self._top = top
+        self._top_held = (0, 0)  # (width, height) the box is held at (_hold_heights)
+        self._fresh = True  # a record whose first assessment is still to come
         self._top_room = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum,
                                      QSizePolicy.Policy.Fixed)
         self._body = body
@@ -408,7 +409,8 @@ class AssessmentPanel(QWidget):
         self._fired_layout = QVBoxLayout(self._fired_rows)
         self._fired_layout.setContentsMargins(0, 0, 0, 0)
         self._fired_layout.setSpacing(6)
-        fcol.addWidget(self._fired_rows)
+        self._fired_layout.addStretch()  # below the cards: room kept from more cards before
+        fcol.addWidget(self._fired_rows, 1)
         self._startback = QLabel()
         self._startback.setObjectName("startbackResult")
         self._startback.setWordWrap(True)
@@ -424,8 +426,10 @@ class AssessmentPanel(QWidget):
         self._ng65.hide()
         fcol.addWidget(self._ng65)
         self._findings = findings
-        top_col.addWidget(findings)
-        top_col.addStretch(1)  # room kept from a taller state stays below the findings
+        # room kept from a taller state goes to the fired rows: to "No rule has fired",
+        # framed as a card is, when no row has fired (never a blank band: CSO review
+        # 2026-12-07b, finding 6), else below the cards
+        top_col.addWidget(findings, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("panelSplitter")
@@ -565,7 +569,7 @@ class AssessmentPanel(QWidget):
     def set_record(self, record: Record) -> None:
         """The live record; the plan model edits `record.plan` in place."""
         self._record = record
-        self._release_heights()
+        self._fresh = True  # held heights start afresh with its first assessment
         self._plan.set_record(record)
         self._set_plan_enabled(True)
         self._sync_plan()
@@ -589,10 +593,13 @@ class AssessmentPanel(QWidget):
             self._preview_box.setVisible(not intro)
             self._set_plan_enabled(self._record is not None)
         self._show_disposition(assessment)
-        if assessment.fired != self._fired:
-            self._fired = list(assessment.fired)
-            self._show_fired(assessment)
+        # every time: a card's label follows the screening as well as its row (CSO review
+        # 2026-12-07b, finding 4); unchanged cards are kept as they are
+        self._show_fired(assessment)
         self._show_scores(assessment)
+        if self._fresh:  # another record: nothing held from the last one's rows
+            self._fresh = False
+            self._release_heights()
         self._sync_plan()
         if callable(preview_text):
             self._preview_job = preview_text
@@ -607,43 +614,49 @@ class AssessmentPanel(QWidget):
         """The plan checklist (the window lays it out with the rest of the window)."""
         return self._list
 
-    def _fit_top(self, keep: bool) -> None:
+    def _fit_top(self, hold: bool = False) -> None:
         """The box above the plan (disposition, fired rows, scores) as wide as the body and
         as tall as it needs, or as the tallest it has needed for this record at this width
-        (`keep`): an answer that fires a row and the answer that clears it again move
-        nothing below it, so the plan list and the preview are neither laid out nor
-        painted again for it (issue 14: about 4 ms of a 20 ms answer); room kept from a
-        taller state stays as space below the scores.
+        (`hold`: remember this height as needed): an answer that fires a row and the answer that clears it
+        again move nothing below it, so the plan list and the preview are neither laid out
+        nor painted again for it (issue 14: about 4 ms of a 20 ms answer); room kept from
+        a taller state stays as space below the scores.
 
         The box is not in the body's layout: the layout keeps room of its height, and the
         box has a fixed size, so a change inside it (a card shown, new words) is laid out
         inside it only (Qt takes a fixed-size widget's changes no further up) and the
         panel's scroll area never measures wrapped text to find its own size. A box that
-        needs more room gets it at once; a new record, style or width starts afresh."""
+        needs more room gets it at once; a new record, style or width starts afresh.
+
+        Its height is held when it lays its contents out (eventFilter): then the boxes
+        inside it have been laid out and report their new heights, not the last ones."""
         body, top = self._body, self._top
         margins = body.layout().contentsMargins()
         width = body.width() - margins.left() - margins.right()
         if width <= 0:
             return  # not laid out yet: the body's first resize fits it
+        if width != self._top_held[0]:
+            self._top_held = (width, 0)  # another width: what was held no longer fits
         top.ensurePolished()  # measured in the style sheet's fonts and paddings
         layout = top.layout()
         need = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
-        held = top.height() if keep and top.width() == width else 0
-        size = QSize(width, max(need, held))
+        size = QSize(width, max(need, self._top_held[1]))
+        if hold and not self._fresh:
+            self._top_held = (width, size.height())
         if top.minimumSize() != size or top.maximumSize() != size:
             top.setFixedSize(size)
         top.move(margins.left(), margins.top())
-        if self._top_room.sizeHint().height() != size.height():
-            self._top_room.changeSize(0, size.height(), QSizePolicy.Policy.Minimum,
+        room = size.height() + body.layout().spacing()  # with the gap a widget would get
+        if self._top_room.sizeHint().height() != room:
+            self._top_room.changeSize(0, room, QSizePolicy.Policy.Minimum,
                                       QSizePolicy.Policy.Fixed)
             body.layout().invalidate()
 
     def _hold_heights(self) -> None:
-        """After every change: the box above the plan keeps its room (see _fit_top) and
-        the plan's status line the tallest height it has needed at its width, so that
-        'changed since confirmed' and 'confirmed' do not move the plan list either."""
-        self._fit_top(keep=True)
+        """After every change: the plan's status line keeps the tallest height it has
+        needed at its width, so that 'changed since confirmed' and 'confirmed' do not move
+        the plan list either (the box above the plan holds its own: see _fit_top)."""
         status = self._status
         width = status.width()
         if width > 0 and status.isVisibleTo(self):
@@ -656,19 +669,21 @@ class AssessmentPanel(QWidget):
 
     def _release_heights(self) -> None:
         """Another record or style: the held heights start afresh."""
-        self._fit_top(keep=False)
+        self._top_held = (0, 0)
+        self._fit_top()
         self._status_width = 0
         self._status.setMinimumHeight(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The panel's body got another width: the box above the plan is fitted to it.
-        Something in the box changed size (words, a card, a font): the box grows first if
-        it must, before it lays its contents out."""
-        if watched is self._body and event.type() == QEvent.Type.Resize \
+        Something in the box changed size (words, a card, a font): the box is fitted again
+        before it lays its contents out (it grows at once when they need more room)."""
+        kind = event.type()
+        if watched is self._top and kind == QEvent.Type.LayoutRequest:
+            self._fit_top(hold=True)
+        elif watched is self._body and kind == QEvent.Type.Resize \
                 and event.size().width() != event.oldSize().width():  # type: ignore[attr-defined]
-            self._fit_top(keep=False)
-        elif watched is self._top and event.type() == QEvent.Type.LayoutRequest:
-            self._fit_top(keep=True)
+            self._fit_top()
         return super().eventFilter(watched, event)
 
     def preview_pending(self) -> bool:
@@ -780,7 +795,8 @@ class AssessmentPanel(QWidget):
         """The card shown n-th (the cards before it are in place already)."""
         if self._fired_layout.indexOf(card) != n:
             self._fired_layout.removeWidget(card)
-            self._fired_layout.insertWidget(n, card)
+            # "no rule has fired" takes the room kept from cards shown before
+            self._fired_layout.insertWidget(n, card, 1 if card is self._none else 0)
         if card.isHidden():
             card.show()  # now, not at the next event loop: the area sizes to it at once
 
@@ -801,6 +817,11 @@ class AssessmentPanel(QWidget):
                     self._none = QLabel("No rule has fired on the answers so far.")
                     self._none.setObjectName("noFiredRows")
                     self._none.setWordWrap(True)
+                    self._none.setFrameShape(QFrame.Shape.StyledPanel)
+                    self._none.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                    self._none.setContentsMargins(6, 4, 6, 4)
+                    self._none.setSizePolicy(QSizePolicy.Policy.Preferred,
+                                             QSizePolicy.Policy.Expanding)
                 self._place(0, self._none)
             return
         if self._none is not None:  # "no rule has fired" goes

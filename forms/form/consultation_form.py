@@ -704,7 +704,11 @@ class ConsultationForm(QScrollArea):
 
     def _stops(self) -> list[tuple[str | None, str | None, QWidget]]:
         """Every question (path, None, field) and group button (None, group, button), in
-        the order Tab visits them."""
+        the order Tab visits them. Listed once for the sections built so far (sections are
+        only ever added, whole), not again on every answer (issue 14); not to be changed."""
+        cached = getattr(self, "_stops_built", None)
+        if cached is not None and cached[0] == len(self.sections):
+            return cached[1]
         stops: list[tuple[str | None, str | None, QWidget]] = []
         for section in self.sections.values():
             before = {p: b for p, b in section.button_before.items()}
@@ -713,6 +717,7 @@ class ConsultationForm(QScrollArea):
                 if path in before:
                     stops.append((None, groups[id(before[path])], before[path]))
                 stops.append((path, None, row.field))
+        self._stops_built = (len(self.sections), stops)
         return stops
 
     def _unanswered(self, path: str) -> bool:

@@ -342,6 +342,12 @@ class _Table(Table):
     at the top of its first cell on the page where it goes on; reportlab gives the second
     half no sign of it, so a reader could take it for a row of its own."""
 
+    def _drawCell(self, cellval: Any, cellstyle: CellStyle, pos: tuple[float, float],
+                  size: tuple[float, float]) -> None:
+        if isinstance(cellval, str) and not cellval:
+            return  # nothing to print: reportlab would write an empty text object
+        super()._drawCell(cellval, cellstyle, pos, size)
+
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         parts = super().split(availWidth, availHeight)
         if len(parts) != 2:
@@ -397,17 +403,21 @@ def _fields(block: m.Fields, st: _Styles) -> Flowable:
             pair = list(rows[i:i + 2]) + [("", "")] * (2 - len(rows[i:i + 2]))
             line: list[Any] = []
             for k, v in pair:
-                line += [_label_cell(k, widths[0], st), Paragraph(esc(v), st.cell)]
+                line += [_label_cell(k, widths[0], st), _value_cell(v, widths[1], st.cell)]
             data.append(line)
         labels = (0, 2)
+        value = st.cell
     else:
         label_w = min(max(max(stringWidth(k, FAMILY, 7.6) for k, _ in rows) + 10, 60),
                       0.25 * TEXT_W)
         widths = [label_w, TEXT_W - label_w]
-        data = [[_label_cell(k, label_w, st), Paragraph(esc(v), st.body)] for k, v in rows]
+        data = [[_label_cell(k, label_w, st), _value_cell(v, widths[1], st.body)]
+                for k, v in rows]
         labels = (0,)
+        value = st.body
     cells = _cell_styles(data, valign="TOP", leftPadding=0, rightPadding=6, topPadding=1.2,
-                         bottomPadding=1.2)
+                         bottomPadding=1.2, fontname=FAMILY, fontsize=value.fontSize,
+                         leading=value.leading, color=value.textColor)
     table = _Table(data, colWidths=widths, splitInRow=1, hAlign="LEFT", cellStyles=cells)
     table.setStyle(TableStyle([
         # a label that fits on one line is a plain string set like st.label: the same
@@ -420,6 +430,22 @@ def _fields(block: m.Fields, st: _Styles) -> Flowable:
             ("TEXTCOLOR", (c, 0), (c, -1), GREY))],
     ]))
     return table
+
+
+def _one_line(text: str, width: float, size: float) -> bool:
+    """True when `text` prints the same as a plain table string as in a Paragraph of that
+    size: one printable line that fits, single spaces (a Paragraph collapses the others).
+    Set in the Paragraph's font, size, leading and ink, a plain string sits on the same
+    baseline (reportlab puts both at the top padding plus the font size)."""
+    return text == " ".join(text.split()) and _fits(text, width, size)
+
+
+def _value_cell(text: str, width: float, style: ParagraphStyle) -> Any:
+    """A field's value: a plain string (the table's cells are set in `style`) when it is
+    one line that fits, else a Paragraph."""
+    if text and _one_line(text, width - 6, style.fontSize):
+        return text
+    return Paragraph(esc(text), style)
 
 
 def _label_cell(text: str, width: float, st: _Styles) -> Any:
@@ -440,7 +466,13 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
     answers = n == 3 and block.columns[1] == "Answer"
     for r, row in enumerate(block.rows, start=1):
         if row.group:
-            data.append([Paragraph(esc(row.cells[0]), st.group)] + [""] * (n - 1))
+            group = row.cells[0]
+            if group and _one_line(group, sum(widths) - 8, st.group.fontSize):
+                commands += [("FONTNAME", (0, r), (0, r), st.group.fontName),
+                             ("TEXTCOLOR", (0, r), (0, r), st.group.textColor)]
+            else:
+                group = Paragraph(esc(group), st.group)
+            data.append([group] + [""] * (n - 1))
             commands += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL),
                          ("TOPPADDING", (0, r), (-1, r), 2.4)]
             continue
@@ -465,6 +497,8 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
             elif not answers and c == 1 and row.level:
                 cells.append(Paragraph(
                     f'<font name="{BOLD}" color="{_hex(strong)}">{esc(text)}</font>', st.cell))
+            elif _one_line(text, widths[c] - 8, st.cell.fontSize):
+                cells.append(text)  # one short line: a plain string set like st.cell
             else:
                 cells.append(Paragraph(esc(text), st.cell))
         data.append(cells)

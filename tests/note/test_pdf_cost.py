@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 from reportlab.platypus import Paragraph as ReportlabParagraph
+from reportlab.platypus import Table
 
 from consult.note import Finalisation, Superseded, pdf, prepare
 from consult.note.model import Note
@@ -83,3 +84,24 @@ def test_every_page_of_a_draft_shows_the_faint_watermark_never_a_solid_one() -> 
                        lambda v: 230 <= v <= 246)
         solid = _count(middle, lambda v: v > 150, lambda v: v < 90, lambda v: v < 90)
         assert faint > 200 and solid == 0, f"page {number + 1}: {faint} faint, {solid} solid"
+
+
+def _pages(data: bytes) -> list[tuple[str, bytes]]:
+    """Each page's text (whitespace aside) and pixels at 72 dpi."""
+    document = pdfium.PdfDocument(data)
+    return [(" ".join(page.get_textpage().get_text_range().split()),
+             page.render(scale=1).to_pil().tobytes()) for page in document]
+
+
+@pytest.mark.parametrize("name", ["sciatica", "inflammatory", "hostile"])
+def test_plain_string_cells_print_as_their_paragraphs_would(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One-line cells are plain table strings set like their Paragraph and empty cells
+    draw nothing: every page reads and looks the same as with a Paragraph in every cell."""
+    note = hostile_note() if name == "hostile" else dict(notes())[name]
+    ours = pdf.render_pdf(note)
+    monkeypatch.setattr(pdf, "_one_line", lambda *_args: False)
+    monkeypatch.setattr(pdf._Table, "_drawCell", Table._drawCell)
+    theirs = pdf.render_pdf(note)
+    assert ours != theirs  # the cheaper cells were used
+    assert _pages(ours) == _pages(theirs)

@@ -9,10 +9,16 @@ tests/support when none exist) it times, in one process, in CPU time
   - text:  the plain-text twin (note_text); entry: the record entry (render_entry)
   - bare:  a bare reportlab document of the same flowables (consult.note.pdf's
            paragraphs and tables, page 1 and appendix), built by SimpleDocTemplate:
-           no page furniture, no "Page n of N" second pass, no assessment or composing
+           no page furniture, no "Page n of N" second pass, no assessment or composing.
+           The note's cheaper flowables (plain text past reportlab's markup parser,
+           lines broken once per width, one-line cells as plain strings) are in both.
 and prints the ratio note / bare. Then a batch: --batch notes (the examples in turn)
-rendered one after another, as notes per CPU-second (per core).
+rendered one after another from their records, each from nothing (assess, compose,
+render), as notes per CPU-second (per core).
 Targets (issue 14): typical note <= 40 ms and <= 1.3x bare; batch >= 50 notes/s per core.
+The batch here is rendering, not printing: the app never renders notes to print them.
+Staff print stored notes, rendered once when finalised, whose PDFs are joined page by
+page into one job; bench/bench_print.py measures that (200 stored notes, same target).
 """
 
 from __future__ import annotations

@@ -359,7 +359,7 @@ class AssessmentPanel(QWidget):
         top_col.setContentsMargins(0, 0, 0, 0)
         top_col.setSpacing(6)
         self._top = top
-        self._top_held = (0, 0)  # (width, height) the box is held at (_hold_heights)
+        self._top_held = (0, 0)  # (width, height) the box is held at (_fit_top)
         self._fresh = True  # a record whose first assessment is still to come
         self._top_room = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum,
                                      QSizePolicy.Policy.Fixed)
@@ -617,10 +617,11 @@ class AssessmentPanel(QWidget):
     def _fit_top(self, hold: bool = False) -> None:
         """The box above the plan (disposition, fired rows, scores) as wide as the body and
         as tall as it needs, or as the tallest it has needed for this record at this width
-        (`hold`: remember this height as needed): an answer that fires a row and the answer that clears it
-        again move nothing below it, so the plan list and the preview are neither laid out
-        nor painted again for it (issue 14: about 4 ms of a 20 ms answer); room kept from
-        a taller state stays as space below the scores.
+        (`hold`: remember this height as needed). An answer that fires a row and the answer
+        that clears it again move nothing below the box, so the plan list and the preview
+        are neither laid out nor painted again for it (issue 14: about 4 ms of a 20 ms
+        answer). Room kept from a taller state goes to "No rule has fired", framed as a
+        card is, or stays below the cards: never a blank band (CSO review 2026-12-07b).
 
         The box is not in the body's layout: the layout keeps room of its height, and the
         box has a fixed size, so a change inside it (a card shown, new words) is laid out

@@ -637,10 +637,12 @@ class MainWindow(QMainWindow):
             action.setToolTip(tip if complete or self.locked else f"{tip}: {reason}")
             action.setStatusTip(action.toolTip())
         # laid out now, so that the one paint after the answer shows every change in
-        # its place (issue 14: no second frame)
-        from forms.frame import lay_out_now
+        # its place (issue 14: no second frame); before the first paint there is no frame
+        # to keep whole, and showing the window lays it out anyway
+        if self.isVisible():
+            from forms.frame import lay_out_now
 
-        lay_out_now(self.panel.plan_list(), self.sections, self.to_finish)
+            lay_out_now(self.panel.plan_list(), self.sections, self.to_finish)
 
     def _refresh_sections(self, found: list[Problem]) -> None:
         from operator import attrgetter

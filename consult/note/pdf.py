@@ -33,9 +33,6 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph as _Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
-from reportlab.platypus.tables import CellStyle
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -49,6 +46,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
+from reportlab.platypus.tables import CellStyle
 
 from consult import resources
 from consult.note import glyphs

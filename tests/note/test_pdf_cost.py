@@ -10,10 +10,11 @@ deterministic)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import ImageChops
+from PIL import Image, ImageChops
 from reportlab.platypus import Paragraph as ReportlabParagraph
 from reportlab.platypus import Table
 
@@ -61,10 +62,10 @@ def test_the_cheaper_paragraphs_print_the_same_bytes_as_reportlabs(
     assert ours == theirs, f"{name}: the note's PDF differs from reportlab's own paragraphs"
 
 
-def _count(image, test_r, test_g, test_b) -> int:  # noqa: ANN001
+def _count(image: Image.Image, *tests: Callable[[int], bool]) -> int:
     """Pixels whose red, green and blue each pass their test."""
     r, g, b = (band.point(lambda v, t=t: 255 if t(v) else 0)
-               for band, t in zip(image.split(), (test_r, test_g, test_b), strict=True))
+               for band, t in zip(image.split(), tests, strict=True))
     both = ImageChops.multiply(ImageChops.multiply(r, g), b)
     return both.histogram()[255]
 

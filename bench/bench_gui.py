@@ -26,10 +26,16 @@ draft PDF (Ctrl+Shift+E, until the file is written).
 
 Latency: with a full record (the mechanical example), the time from an answer
 (a key press) to the updated panel and note preview, painted: for an answer that
-changes only the note, and for one that fires or clears a rule (the panel then
-re-lays out its rows). Target: p95 16 ms or less. The same answers are also given
-in the GUI thread's CPU time (time.thread_time): wall time on a shared machine swings
-with its load (p95 17 to 31 ms between runs of the same code), CPU time much less.
+changes only the note, and for one that fires or clears a rule (weight loss Yes, No,
+Yes, ...: the disposition, the fired rows, the plan and the side lists change, and the
+focus jumps to the next unanswered question far down the form). Styled as the app is,
+and until the event loop has nothing left to do (see latency()). The panel's top box
+keeps the height its tallest state needed for the record, so after the first answer
+that fires the row nothing below it moves: that first answer costs more (about 22 ms
+of CPU against 15 on 7 Dec; not in these percentiles). Target: p95 16 ms or less.
+The same answers are also given in the GUI thread's CPU time (time.thread_time): wall
+time on a shared machine swings with its load (p95 17 to 31 ms between runs of the same
+code), CPU time much less.
 Where the window leaves the note preview for the answers' pause (PREVIEW_DELAY_MS,
 marked "updating"), the preview's own compose-and-paint is measured after each answer
 as well and printed beneath, so that no work is hidden by the timer.

@@ -178,6 +178,18 @@ class RuleSet(_Frozen):
     _forbidden_seen: dict[tuple[str, frozenset[str]], NeverSuggest | None] = PrivateAttr(
         default_factory=dict)
 
+    # a copy starts with its own empty answers: a copy with other never-suggest entries
+    # never answers from the original's (CSO review 2026-12-07b, finding 7)
+    def __copy__(self) -> RuleSet:
+        copied = super().__copy__()
+        copied._forbidden_seen = {}
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, object] | None = None) -> RuleSet:
+        copied = super().__deepcopy__(memo)
+        copied._forbidden_seen = {}
+        return copied
+
     @property
     def version(self) -> str:
         return self.meta.version

@@ -236,15 +236,20 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
     """Record every question of one group that applies and is still "not asked" as No,
     and remember that they were asked as a group (the note says so); return the paths.
 
-    Answers already given are never changed, and details that belong to a Yes are
-    never filled in. Questions of other groups are untouched.
+    Answers already given are never changed, and a follow-up question is never filled
+    in: one that applies is asked only because of another answer (sepsis signs after a
+    fever, collapse after sudden severe pain, the metastasis features and gait after a
+    cancer history, cannot mobilise or pain uncontrolled when a fracture is suspected,
+    new constant severe pain after an infection risk), so it is part of a positive
+    finding and decides how urgent it is: it stays "not asked", to be asked on its own
+    (CSO review 2026-12-07b, finding 1). Questions of other groups are untouched.
     """
     from consult.rules import followups  # followups imports the rules that import this module
 
     changed = []
     for path in GROUP_BY_ID[group_id].paths:
-        if not followups.applies(record, path):
-            continue  # checked in order: a parent recorded No hides its follow-ups
+        if path in followups.RULES:
+            continue  # hidden (its parent is No or not asked), or a positive's detail
         parent_path, _, leaf = path.rpartition(".")
         parent = value_at(record, parent_path)
         if getattr(parent, leaf) is NOT_ASKED:

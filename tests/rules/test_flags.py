@@ -1073,3 +1073,20 @@ def test_first_episode_starting_just_before_51_is_a_weak_flag():
     set_duration(r, 2, DurationUnit.WEEKS)  # started at about 50.9
     r.history.episode = Episode.FIRST
     assert "weak-single" in ids(assess(r))
+
+
+@pytest.mark.parametrize("copy_of", [
+    lambda r, entries: r.model_copy(update={"never_suggest": entries}),
+    lambda r, entries: r.model_copy(update={"never_suggest": entries}, deep=True),
+], ids=["model_copy", "deep model_copy"])
+def test_a_changed_copy_of_the_rule_set_answers_the_never_suggest_check_afresh(copy_of):
+    """CSO review 2026-12-07b, finding 7: a copy shared the original's remembered answers."""
+    from consult.rules.ruleset import load
+
+    rules = load()
+    text, context = "Gabapentin for sciatica", {"sciatica"}
+    assert rules.forbidden(text, context) is not None  # remembered by the original
+    keep = [e for e in rules.never_suggest if not e.matches(text, context)]
+    copy = copy_of(rules, keep)
+    assert copy.forbidden(text, context) is None
+    assert rules.forbidden(text, context) is not None

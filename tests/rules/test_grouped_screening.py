@@ -83,3 +83,54 @@ def test_a_group_answer_changed_to_yes_no_longer_reads_as_denied():
     r.red_flags.ces_bowel.answer = Answer.YES
     assert not screening.asked_as_group(r, "red_flags.ces_bowel.answer")
     assert screening.asked_as_group(r, "red_flags.ces_bladder.answer")
+
+
+def _unasked(*group_ids: str):
+    """The negative record with these groups' questions (and the follow-ups) unasked."""
+    from consult.record.model import value_at
+
+    r = negative_record()
+    for group_id in group_ids:
+        for path in screening.GROUP_BY_ID[group_id].paths:
+            owner_path, _, leaf = path.rpartition(".")
+            if getattr(value_at(r, owner_path), leaf) in (Answer.YES, Answer.NO):
+                setattr(value_at(r, owner_path), leaf, Answer.NOT_ASKED)
+    r.red_flags.asked_as_group = []
+    return r
+
+
+# (group, the Yes the GP just gave, the follow-ups that Yes makes ask: they decide how
+# urgent the positive finding is, e.g. sepsis signs make a fever a 999 call)
+POSITIVES = [
+    ("infection", {"red_flags.fever_or_unwell": Answer.YES}, ["red_flags.sepsis_signs"]),
+    ("infection", {"risk.injecting_drug_use": Answer.YES}, ["red_flags.new_constant_severe_pain"]),
+    ("not_spinal", {"red_flags.nonmechanical_sudden_severe_pain": Answer.YES},
+     ["red_flags.collapse_or_faint"]),
+    ("cancer", {"red_flags.cancer_history": Answer.YES},
+     ["red_flags.gait_disturbance", *(f"red_flags.{f}" for f in screening.METS_FEATURES)]),
+    ("fracture", {"red_flags.sudden_severe_new_pain": Answer.YES, "risk.osteoporosis": Answer.YES},
+     ["red_flags.cannot_mobilise", "red_flags.pain_uncontrolled"]),
+]
+
+
+@pytest.mark.hazard("H2")
+@pytest.mark.parametrize(("group_id", "yes", "details"), POSITIVES,
+                         ids=[f"{g}-{next(iter(y)).split('.')[-1]}" for g, y, _ in POSITIVES])
+def test_a_group_answer_after_a_yes_never_denies_that_yes_details(group_id, yes, details):
+    """CSO review 2026-12-07b, finding 1: after Y on a fever, Ctrl+G recorded "sepsis
+    signs: No" and the record read fully screened."""
+    from consult.record.model import value_at
+    from consult.rules import followups
+
+    r = _unasked(group_id)
+    for path, answer in yes.items():
+        owner_path, _, leaf = path.rpartition(".")
+        setattr(value_at(r, owner_path), leaf, answer)
+    assert all(followups.applies(r, p) for p in details)
+    changed = screening.record_group_as_no(r, group_id)
+    assert changed  # the rest of the group is denied
+    assert [p for p in details if p in changed] == []
+    assert {p: value_at(r, p) for p in details} == {p: Answer.NOT_ASKED for p in details}
+    assessment = assess(r)
+    assert not assessment.red_flags_screened
+    assert set(details) <= set(assessment.unscreened)

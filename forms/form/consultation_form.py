@@ -764,7 +764,10 @@ class ConsultationForm(QScrollArea):
         field = self._fields[path]
         if path == "consultation.patient_place" \
                 and self.record.consultation.patient_place is Place.OTHER:
+            from forms.frame import lay_out_now
+
             self._focus_stop(("consultation.patient_location", None, field))  # where, in words
+            lay_out_now()  # as _advance_from_widget: laid out before the answer's one paint
             return
         self._advance_from_widget(field)
 

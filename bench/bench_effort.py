@@ -418,24 +418,24 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
     d.answer("N")
 
     d.part = "red flags"
-    # one group at a time (clinical reference 5a). N on a group's "All denied" button
-    # denies it and moves the focus to the next group's first question, never to its
-    # button (CSO review 2026-12-07, finding 1); on a question, the window's group chord
-    # (Ctrl+G, read from its action) denies that question's group and leaves the focus
-    # there, so neither key pressed again can deny another group. Enter goes on to the next
-    # group still to ask (its button). Per pair of groups that is chord, Enter, N: 4 keys
-    # and 3 decisions, where Shift+Tab and N on each button would be 4 keys and 4.
+    # one group at a time (clinical reference 5a). On a question of the Red flags section,
+    # the window's group chord (Ctrl+G, read from its action) denies that question's group
+    # and leaves the focus there, so pressed again it never denies another group (CSO
+    # review 2026-12-07, finding 1); Enter then goes on to the next group's first question,
+    # never its button, and N answers one question, never a group (CSO review 2026-12-07b,
+    # finding 2). Per group after the first that is Enter and the chord: 3 keys, 2
+    # decisions (Space on a group's button, reached by Shift+Tab, is 3 keys too).
     groups = ("cauda_equina", "cancer", "infection", "fracture", "not_spinal")
     from consult.rules import screening
 
     chord = window.act_remaining.shortcut().toString()
     for i, group in enumerate(groups):
         if d.focus_on(f"groupNo:{group}"):
-            d.answer("N")
+            d.answer("Space")
             continue
         if not any(d.focus_on(p) for p in screening.GROUP_BY_ID[group].paths):
             d.go(f"groupNo:{group}")
-            d.answer("N")
+            d.answer("Space")
             continue
         d.command(chord)
         if i + 1 < len(groups):

@@ -261,6 +261,14 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
     return changed
 
 
+def answered_one_by_one(record: Record, path: str) -> None:
+    """The GP answered `path` on its own: it is no longer "asked as a group" (CSO review
+    2026-12-07b, finding 5: a grouped No answered again one by one still read so)."""
+    if path in record.red_flags.asked_as_group:
+        record.red_flags.asked_as_group = [
+            p for p in record.red_flags.asked_as_group if p != path]
+
+
 def asked_as_group(record: Record, path: str) -> bool:
     """The answer at `path` is a No recorded with its group's one answer."""
     return path in record.red_flags.asked_as_group and value_at(record, path) is Answer.NO

@@ -230,6 +230,8 @@ class MainWindow(QMainWindow):
             app.focusChanged.connect(self._focus_changed)  # a bound slot: gone with the window
         self.panel.planChanged.connect(self._plan_changed)
         self.form.finished.connect(lambda: self.panel.focus_plan(confirm=False))
+        self.form.groupAnswered.connect(self._group_answered)
+        self.form.hint.connect(lambda words: self.statusBar().showMessage(words, 8000))
         self.sections.itemActivated.connect(self._jump_to_section)
         self.sections.itemClicked.connect(self._jump_to_section)
         self.to_finish.itemActivated.connect(self._jump_to_problem)
@@ -904,15 +906,24 @@ class MainWindow(QMainWindow):
         group_id = self.form.focused_group()
         if group_id is None:
             self.statusBar().showMessage(
-                "Put the focus on a question of a red-flag group (cauda equina, cancer, "
-                "infection, fracture, not from the spine) first: one group at a time.", 5000)
+                "Put the focus on a question under a group's heading in Red flags (cauda "
+                "equina, cancer, infection, fracture, not from the spine) first: one group "
+                "at a time.", 8000)
             return
+        self.form.record_focused_group_as_no()  # said by _group_answered
+
+    def _group_answered(self, group_id: str, changed: list[str]) -> None:
+        """Every group answer, by its button or the chord, says which group and names the
+        questions it recorded (CSO review 2026-12-07b, findings 2 and 3)."""
         group = screening.GROUP_BY_ID[group_id]
-        changed = self.form.record_focused_group_as_no()
+        if not changed:
+            self.statusBar().showMessage(
+                f"{group.title}: every question already answered; nothing changed.", 8000)
+            return
+        names = "; ".join(screening.question(p) for p in changed)
         self.statusBar().showMessage(
             f"{group.title}: {plural(len(changed), 'question')} recorded as No, asked as a "
-            "group; answers already given are unchanged." if changed else
-            f"{group.title}: every question already answered; nothing changed.", 5000)
+            f"group: {names}. Answers already given are unchanged.", 15000)
 
     # -- settings and about ------------------------------------------------------------
     def edit_settings(self) -> None:

@@ -44,7 +44,7 @@ from consult.record.answers import (
 )
 from consult.record.model import Record, owner_of
 from consult.rules import followups, screening
-from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec
+from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec, section_of
 from forms.form.widgets import (
     AnswerField,
     ChoiceField,
@@ -231,6 +231,14 @@ class SectionWidget(QFrame):
                     line.addStretch(1)
                 self.form.addRow(top)
                 group = _HeadingGroup(self.form, [top])
+                elsewhere = _asked_elsewhere(entry.group, spec) if entry.group else ""
+                if elsewhere:  # what "All denied" records outside this section, in view
+                    also = QLabel(elsewhere, self)
+                    also.setObjectName(f"groupElsewhere:{entry.group}")
+                    also.setWordWrap(True)
+                    also.setProperty("role", "hint")
+                    self.form.addRow(also)
+                    group.widgets.append(also)
                 if entry.note:
                     hint = QLabel(entry.note, self)
                     hint.setWordWrap(True)
@@ -278,13 +286,14 @@ class SectionWidget(QFrame):
                                  "group still not asked as No")
         questions = "\n".join("\u2022 " + _title(p) for p in group.paths)
         button.setToolTip(f"{group.title}: records as No each question of this group that "
-                          "applies and is still 'Not asked' (answers given are never changed); "
-                          "the note says they were asked as a group. N or Space on this button, or "
-                          f"{ConsultationForm.GROUP_DENIED_KEYS} on any of its questions, does "
-                          "the same. N or Space then moves the focus to the next group's first "
-                          f"question, never to its button; {ConsultationForm.GROUP_DENIED_KEYS} "
-                          "leaves the focus where it is: one group per deliberate press (a held "
-                          f"key does not repeat).\n{questions}")
+                          "applies and is still 'Not asked' (answers given are never changed, "
+                          "and the details a Yes asks for are asked one by one); the note says "
+                          "they were asked as a group. Space on this button (or a click), or "
+                          f"{ConsultationForm.GROUP_DENIED_KEYS} on any of its questions in this "
+                          "section, does the same; N answers one question, never a group. Space "
+                          "then moves the focus to the next group's first question; "
+                          f"{ConsultationForm.GROUP_DENIED_KEYS} leaves the focus where it is: one "
+                          f"group per deliberate press (a held key does not repeat).\n{questions}")
         self.group_buttons[group_id] = button
         self._button_waiting = button
         return button
@@ -327,6 +336,20 @@ RESERVED_MNEMONICS = set("feph" + "st" + "anidc")
 
 
 HEADING_MNEMONICS: dict[str, str] = {}  # first question's path -> its section heading, with &
+
+
+def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
+    """The group's questions that another section shows, said under its heading: its
+    "All denied" records them too (clinical reference 5a: the clinical group)."""
+    shown = {e for e in spec.entries if isinstance(e, str)}
+    others = [p for p in screening.GROUP_BY_ID[group_id].paths
+              if p not in shown and p.rsplit(".", 1)[0] not in shown]
+    if not others:
+        return ""
+    titles = {s.id: s.title for s in SECTIONS}
+    said = "; ".join(f"{_title(p)} ({titles.get(section_of(p) or '', 'elsewhere')})"
+                     for p in others)
+    return f"All denied also records, from other sections: {said}."
 
 
 def _mnemonic_labels() -> dict[str, str]:
@@ -410,6 +433,10 @@ class ConsultationForm(QScrollArea):
     changed = Signal(str)  # the path the GP just changed
     built = Signal()  # every section exists: the window can chain its tab order
     finished = Signal()  # no question left to go to: the window moves on to the plan
+    #: a group's "all denied" (its button or the chord): the group's id and the paths it
+    #: recorded as No (none when every question was answered already)
+    groupAnswered = Signal(str, list)
+    hint = Signal(str)  # one line for the status bar: why a key did nothing
 
     EAGER_SECTIONS = 2  # built before the first paint; the rest straight after it
     # the window's "Red-flag group: all denied" action and every word that names its keys
@@ -588,6 +615,7 @@ class ConsultationForm(QScrollArea):
             self._refresh_errors()
             return
         self._parse_errors.pop(path, None)
+        screening.answered_one_by_one(self.record, path)  # no longer "asked as a group"
         self._after_change(path)
 
     def _edited_duration(self, value: object) -> None:
@@ -632,26 +660,30 @@ class ConsultationForm(QScrollArea):
                 self._show_value(path)
         if changed:
             self._after_change("red_flags.asked_as_group")
+        self.groupAnswered.emit(group_id, changed)
         return changed
 
     def _group_answered(self, group_id: str, button: QPushButton) -> None:
         """The focus goes on to the next unanswered question, never to the next group's
-        button: N pressed again answers that one question, so the same key pressed over and
-        over never denies a second group (clinical reference 5a; CSO review 2026-12-07,
-        finding 1: five N presses recorded 30 red flags as No)."""
+        button, so the same key pressed over and over never denies a second group (clinical
+        reference 5a; CSO review 2026-12-07, finding 1: five N presses recorded 30 red
+        flags as No)."""
         self.record_group_as_no(group_id)
         if button.hasFocus():
             self._advance_from_widget(button)
 
     def eventFilter(self, watched, event) -> bool:
-        """N on a group's "All denied" button presses it (as Space does); a held N's
-        auto-repeat presses nothing (Space's auto-repeat never clicks a button either)."""
+        """N answers one question, never a group: on a group's "All denied" button it
+        does nothing and says so (it denied the whole group until the CSO review
+        2026-12-07b, finding 2: N meant one question on a question and a whole group on a
+        button). Space or a click presses the button."""
         if event.type() == QEvent.Type.KeyPress and isinstance(watched, QPushButton) \
                 and watched.objectName().startswith("groupNo:") \
                 and event.key() == Qt.Key.Key_N \
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             if not event.isAutoRepeat():
-                watched.click()
+                self.hint.emit("N answers one question, never a group: Space on \"All "
+                               "denied\" (or a click) records the whole group.")
             return True
         return super().eventFilter(watched, event)
 
@@ -783,15 +815,16 @@ class ConsultationForm(QScrollArea):
         """Focus the next unanswered question after `widget` (`required`: only one the
         completeness check asks for, coming round to the top); `finished` when none.
 
-        Moving on after an answer (not `required`) stops only at questions, never at a
-        group's "All denied" button: otherwise the same key pressed again would deny the
-        next group unread (CSO finding 1). Enter (`required`) may stop at a button."""
+        It stops only at questions, never at a group's "All denied" button, after an
+        answer or on Enter alike: a key pressed next answers the one question it lands on,
+        never the next group unread (CSO reviews 2026-12-07, finding 1, and 2026-12-07b,
+        finding 2). Tab and Shift+Tab reach the buttons."""
         self.ensure_built()
         stops = self._stops()
         start = self._index_of(stops, widget)
         order = stops[start + 1:] + (stops[:start + 1] if required else [])
         for stop in order:
-            if not required and stop[1] is not None:
+            if stop[1] is not None:
                 continue
             if self._open(stop, required):
                 self._focus_stop(stop)
@@ -826,7 +859,11 @@ class ConsultationForm(QScrollArea):
         super().keyPressEvent(event)
 
     def focused_group(self) -> str | None:
-        """The screening group of the question (or group button) that has the focus."""
+        """The screening group of the question (or group button) that has the focus, in a
+        section that shows the groups under their headings (Red flags); None elsewhere: a
+        group's question in another section (thoracic pain, a risk, an oral
+        corticosteroid) never denies the group's questions out of view (CSO review
+        2026-12-07b, finding 3)."""
         focus = QApplication.focusWidget()
         if focus is None or not self.isAncestorOf(focus):
             return None
@@ -834,7 +871,8 @@ class ConsultationForm(QScrollArea):
             for group_id, button in section.group_buttons.items():
                 if button is focus:
                     return group_id
-        for path, row in self._rows.items():
+        rows = {p: r for s in self.sections.values() if s.group_buttons for p, r in s.rows.items()}
+        for path, row in rows.items():
             if row.field is focus or row.field.isAncestorOf(focus):
                 group = screening.group_of(path if not path.startswith("red_flags.ces_")
                                            else path.rsplit(".", 1)[0] + ".answer")

@@ -125,15 +125,23 @@ def test_all_denied_records_one_group_only_and_never_changes_an_answer(qtbot, fo
     qtbot.keyClick(button, Qt.Key.Key_Space)
     rf, risk = form.record.red_flags, form.record.risk
     assert rf.fever_or_unwell is Answer.YES  # an answer given is never changed
-    assert rf.sepsis_signs is Answer.NO and risk.injecting_drug_use is Answer.NO
-    assert form.fields["red_flags.sepsis_signs"].value is Answer.NO
+    # the fever's own urgency question is asked on its own (CSO review 2026-12-07b,
+    # finding 1: the group answer recorded "sepsis signs: No")
+    assert rf.sepsis_signs is Answer.NOT_ASKED
+    assert form.fields["red_flags.sepsis_signs"].value is Answer.NOT_ASKED
+    assert risk.injecting_drug_use is Answer.NO
     assert form.fields["risk.immunosuppression"].value is Answer.NO  # in its own section
     assert rf.new_constant_severe_pain is Answer.NOT_ASKED  # does not apply: left alone
     assert rf.ces_bladder.answer is Answer.NOT_ASKED  # another group: untouched
     assert rf.cancer_history is Answer.NOT_ASKED and rf.weight_loss is Answer.NOT_ASKED
-    assert set(rf.asked_as_group) == {"red_flags.sepsis_signs", "risk.injecting_drug_use",
-                                      "risk.immunosuppression",
+    assert set(rf.asked_as_group) == {"risk.injecting_drug_use", "risk.immunosuppression",
                                       "risk.recent_spinal_procedure_or_infection"}
+    # the risks it records from another section are said under the group's heading
+    from PySide6.QtWidgets import QLabel
+
+    elsewhere = form.findChild(QLabel, "groupElsewhere:infection")
+    assert elsewhere is not None and elsewhere.isVisibleTo(form)
+    assert "History that changes risk" in elsewhere.text() and "immunosuppress" in elsewhere.text().lower()
 
 
 @pytest.mark.hazard("H2")

@@ -135,8 +135,10 @@ def test_enter_goes_to_the_next_unanswered_question_the_note_needs(qtbot, window
     press(qtbot, Qt.Key.Key_Return)
     assert focused() is target(window, "history.episode")
     type_(qtbot, "F")  # first episode
-    press(qtbot, Qt.Key.Key_Return)  # the next one the note needs: the infection group
-    assert focused() is window.form.group_button("infection")
+    # the next one the note needs: the fever question, never its group's button (CSO
+    # review 2026-12-07b, finding 2: Return then N denied the whole group)
+    press(qtbot, Qt.Key.Key_Return)
+    assert focused() is target(window, "red_flags.fever_or_unwell")
 
 
 def test_where_the_patient_is_is_a_choice_with_words_only_for_other(qtbot, window):
@@ -231,14 +233,21 @@ def test_the_duration_in_one_field_with_a_message_beside_it_when_it_cannot_be_re
 
 
 @pytest.mark.hazard("H2")
-def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next_question(qtbot,
-                                                                                  window):
+def test_space_on_a_groups_button_denies_that_group_only_and_goes_to_the_next_question(
+        qtbot, window):
     r = window.record
     button = window.form.group_button("cauda_equina")
     window.form.ensureWidgetVisible(button)
     button.setFocus()
+    # N answers one question, never a group (CSO review 2026-12-07b, finding 2)
     press(qtbot, Qt.Key.Key_N)
+    assert r.red_flags.ces_bladder.answer is Answer.NOT_ASKED
+    assert focused() is button
+    assert "N answers one question, never a group" in window.statusBar().currentMessage()
+    press(qtbot, Qt.Key.Key_Space)
     assert r.red_flags.ces_bladder.answer is Answer.NO
+    said = window.statusBar().currentMessage()   # which group, and the questions by name
+    assert said.startswith("Cauda equina: 7 questions recorded as No") and "saddle" in said.lower()
     assert r.red_flags.cancer_history is Answer.NOT_ASKED  # never the other groups
     # the next group's first question, not its button (CSO finding 1)
     assert focused() is target(window, "red_flags.cancer_history")
@@ -246,7 +255,7 @@ def test_n_on_a_groups_button_denies_that_group_only_and_goes_to_the_next_questi
     press(qtbot, Qt.Key.Key_Y)
     assert r.red_flags.cancer_history is Answer.YES
     window.form.group_button("cancer").setFocus()
-    press(qtbot, Qt.Key.Key_N)  # the rest of the group; the Yes stays
+    press(qtbot, Qt.Key.Key_Space)  # the rest of the group; the Yes stays
     assert r.red_flags.cancer_history is Answer.YES
     assert r.red_flags.weight_loss is Answer.NO  # the weak flags are asked with cancer
     assert "red_flags.cancer_history" not in r.red_flags.asked_as_group
@@ -278,7 +287,8 @@ def _held(qtbot, key, times: int, modifiers=Qt.KeyboardModifier.NoModifier,
 def test_n_pressed_again_and_again_or_held_from_a_groups_button_denies_that_group_only(
         qtbot, window):
     """CSO review 2026-12-07, finding 1: five N presses from the cauda equina button walked
-    every group's button and recorded 30 red flags as No; a held N did the same."""
+    every group's button and recorded 30 red flags as No; a held N did the same. Since the
+    review 2026-12-07b (finding 2) N on the button records nothing; Space presses it."""
     from consult.rules import screening
 
     r = window.record
@@ -286,9 +296,11 @@ def test_n_pressed_again_and_again_or_held_from_a_groups_button_denies_that_grou
     button = window.form.group_button("cauda_equina")
     window.form.ensureWidgetVisible(button)
     button.setFocus()
-    # held down: the first press denies the group, the auto-repeat answers nothing
+    # N on the button, pressed or held: no group, no answer, the focus stays
     qtbot.keyPress(button, Qt.Key.Key_N)
     _held(qtbot, Qt.Key.Key_N, 30)
+    assert r.red_flags.asked_as_group == [] and focused() is button
+    press(qtbot, Qt.Key.Key_Space)  # the group, once
     assert set(r.red_flags.asked_as_group) == ces
     assert focused() is target(window, "red_flags.cancer_history")
     assert r.red_flags.cancer_history is Answer.NOT_ASKED
@@ -420,6 +432,72 @@ def test_ctrl_g_pressed_six_times_or_held_denies_one_group_never_a_chain(qtbot, 
     _held(qtbot, Qt.Key.Key_G, 1, CTRL, repeat=False)
     assert len(fired) == 2
     assert _grouped_groups(r) == {"cauda_equina", "cancer"}
+
+
+@pytest.mark.hazard("H2")
+@pytest.mark.parametrize("path", ["history.thoracic_pain", "risk.osteoporosis",
+                                  "medicines.oral_corticosteroid"])
+def test_ctrl_g_on_a_group_question_outside_red_flags_records_nothing(qtbot, window, path):
+    """CSO review 2026-12-07b, finding 3: Ctrl+G on thoracic pain (Duration and pattern)
+    recorded 9 red flags as No, 8 of them out of view."""
+    window.form.focus_field(path)
+    before = _answers(window)
+    _group_keys(qtbot)
+    assert _changed(window, before) == set()
+    assert "under a group's heading in Red flags" in window.statusBar().currentMessage()
+
+
+@pytest.mark.hazard("H2")
+def test_any_mix_of_ctrl_g_return_and_n_records_one_group_per_chord_one_answer_per_n(
+        qtbot, window):
+    """CSO review 2026-12-07b, finding 2: Ctrl+G, Return, N, Ctrl+G, Return, N, Ctrl+G
+    recorded all five groups (Return stopped on the next group's button, where N denied
+    it). Now, in any mix from the first red-flag question: Return answers nothing and
+    never lands on a button, N answers at most the one question it is on, and Ctrl+G at
+    most one group's questions."""
+    import random
+
+    from consult.rules import screening
+
+    keys = {"G": (Qt.Key.Key_G, CTRL), "R": (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier),
+            "N": (Qt.Key.Key_N, Qt.KeyboardModifier.NoModifier)}
+    buttons = {window.form.group_button(g.id) for g in screening.GROUPS}
+    pick = random.Random(20261207)
+    sequences = ["GRNGRNG", "GRGRGRGRG", "NNNNNNNN", "RNRNRNRN"] + [
+        "".join(pick.choice("GRN") for _ in range(9)) for _ in range(8)]
+    for sequence in sequences:
+        show(window, Record())
+        window.form.focus_field("red_flags.ces_bladder.answer")
+        for step, key in enumerate(sequence):
+            before = _answers(window)
+            press(qtbot, *keys[key])
+            changed = _changed(window, before)
+            where = f"{sequence}[{step}]"
+            assert focused() not in buttons, where
+            if key == "R":
+                assert changed == set(), where
+            elif key == "N":
+                assert len(changed) <= 1, where
+            else:
+                assert any(changed <= set(g.paths) for g in screening.GROUPS), where
+        window.dirty = False
+
+
+@pytest.mark.hazard("H2")
+def test_an_answer_given_again_one_by_one_is_no_longer_asked_as_a_group(qtbot, window):
+    """CSO review 2026-12-07b, finding 5: a grouped No answered Y then N on its own still
+    printed "asked as a group: denied"."""
+    r = window.record
+    window.form.focus_field("red_flags.ces_bladder.answer")
+    _group_keys(qtbot)
+    assert "red_flags.ces_bowel.answer" in r.red_flags.asked_as_group
+    window.form.focus_field("red_flags.ces_bowel.answer")
+    press(qtbot, Qt.Key.Key_Y)
+    window.form.focus_field("red_flags.ces_bowel.answer")
+    press(qtbot, Qt.Key.Key_N)
+    assert r.red_flags.ces_bowel.answer is Answer.NO
+    assert "red_flags.ces_bowel.answer" not in r.red_flags.asked_as_group
+    assert "red_flags.ces_bladder.answer" in r.red_flags.asked_as_group  # the others keep it
 
 
 # --- part 5: the plan in one chord, safety-netting from its item, export to the folder ------

@@ -165,10 +165,11 @@ def test_a_whole_uncomplicated_consultation_by_keyboard_then_export(qtbot, windo
     tab_to(qtbot, window.form.fields["red_flags.cancer_history"].focus_target())
     for group in ("cancer", "infection", "fracture", "not_spinal"):
         # the focus is on the group's first question (never its button: CSO finding 1);
-        # Shift+Tab reaches the button, N on it records the group
+        # Shift+Tab reaches the button, Space on it records the group (N answers one
+        # question, never a group: CSO review 2026-12-07b, finding 2)
         press(qtbot, Qt.Key.Key_Backtab)
         assert focused() is window.form.group_button(group), group
-        press(qtbot, Qt.Key.Key_N)
+        press(qtbot, Qt.Key.Key_Space)
     assert record.red_flags.weight_loss is Answer.NO  # the weak flags are asked with cancer
     assert len(record.red_flags.asked_as_group) >= 20
     # Plan section: safety-netting given and how, the CES card, the review booked

@@ -343,7 +343,8 @@ def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
     "All denied" records them too (clinical reference 5a: the clinical group)."""
     shown = {e for e in spec.entries if isinstance(e, str)}
     others = [p for p in screening.GROUP_BY_ID[group_id].paths
-              if p not in shown and p.rsplit(".", 1)[0] not in shown]
+              if p not in shown and p.rsplit(".", 1)[0] not in shown
+              and p not in followups.RULES]  # a follow-up is never recorded by a group
     if not others:
         return ""
     titles = {s.id: s.title for s in SECTIONS}

@@ -142,6 +142,7 @@ def test_all_denied_records_one_group_only_and_never_changes_an_answer(qtbot, fo
     elsewhere = form.findChild(QLabel, "groupElsewhere:infection")
     assert elsewhere is not None and elsewhere.isVisibleTo(form)
     assert "History that changes risk" in elsewhere.text() and "immunosuppress" in elsewhere.text().lower()
+    assert "constant severe pain" not in elsewhere.text().lower()  # a follow-up: never a group's
 
 
 @pytest.mark.hazard("H2")

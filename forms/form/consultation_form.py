@@ -183,6 +183,23 @@ class _HeadingGroup:
             self.visible = visible
 
 
+class _Hint(QLabel):
+    """A wrapped hint as tall as its lines at the width it is given: a form layout gives a
+    row that spans it the height of one line otherwise (at 200% scaling the cauda equina
+    note and a group's other-section questions were cut)."""
+
+    def __init__(self, text: str, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setProperty("role", "hint")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+
 class SectionWidget(QFrame):
     def __init__(self, spec: SectionSpec, parent: QWidget) -> None:
         super().__init__(parent)
@@ -195,10 +212,7 @@ class SectionWidget(QFrame):
         heading.setAccessibleName(f"Section: {spec.title}")
         layout.addWidget(heading)
         if spec.note:
-            note = QLabel(spec.note, self)
-            note.setWordWrap(True)
-            note.setProperty("role", "hint")
-            layout.addWidget(note)
+            layout.addWidget(_Hint(spec.note, self))
         self.extra = QVBoxLayout()
         layout.addLayout(self.extra)
         self.form = QFormLayout()
@@ -233,16 +247,12 @@ class SectionWidget(QFrame):
                 group = _HeadingGroup(self.form, [top])
                 elsewhere = _asked_elsewhere(entry.group, spec) if entry.group else ""
                 if elsewhere:  # what "All denied" records outside this section, in view
-                    also = QLabel(elsewhere, self)
+                    also = _Hint(elsewhere, self)
                     also.setObjectName(f"groupElsewhere:{entry.group}")
-                    also.setWordWrap(True)
-                    also.setProperty("role", "hint")
                     self.form.addRow(also)
                     group.widgets.append(also)
                 if entry.note:
-                    hint = QLabel(entry.note, self)
-                    hint.setWordWrap(True)
-                    hint.setProperty("role", "hint")
+                    hint = _Hint(entry.note, self)
                     self.form.addRow(hint)
                     group.widgets.append(hint)
                 self.headings.append(group)

@@ -220,6 +220,8 @@ class Driver:
         count, i = 0, start
         for _ in range(len(chain)):
             i = (i + step) % len(chain)
+            if step > 0 and chain[i].property("prefilled"):
+                continue  # Tab passes a prefilled field by, as the window does
             if self._reachable(chain[i]):
                 count += 1
                 if i == target:
@@ -351,21 +353,25 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
     window = d.window
     born = _date_of_birth(dt.date.today())
 
-    # consultation details: focus starts on the first empty question (mode)
-    d.part = "consultation"
-    d.go("consultation.mode")
-    d.answer("T")  # telephone
-    d.go("consultation.identity_confirmed")
-    d.answer("Y")
-    d.go("consultation.patient_place")
-    d.answer("H")  # at home
-    d.go("consultation.interpreter")
-    d.answer("N")  # none needed
-    d.go("consultation.consent")
-    d.answer("Y")
+    # consultation details, once the patient is chosen (the identity is confirmed against
+    # the identifiers: one changed afterwards asks for it again)
+    def consultation(identity: bool = True) -> None:
+        d.part = "consultation"
+        d.go("consultation.mode")
+        d.answer("T")  # telephone
+        if identity:
+            d.go("consultation.identity_confirmed")
+            d.answer("Y")
+        d.go("consultation.patient_place")
+        d.answer("H")  # at home
+        d.go("consultation.interpreter")
+        d.answer("N")  # none needed
+        d.go("consultation.consent")
+        d.answer("Y")
 
-    d.part = "identifiers"
-    if typed_identifiers:
+    if typed_identifiers:  # the rest of the consultation first, from where the focus starts
+        consultation(identity=False)
+        d.part = "identifiers"
         d.go("patient.family_name")
         d.answer(text=FAMILY)
         d.go("patient.given_name")
@@ -376,12 +382,17 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
         d.answer("M")
         d.go("patient.nhs_number")
         d.answer(text=NHS)
+        d.part = "consultation"
+        d.go("consultation.identity_confirmed")  # against what was typed
+        d.answer("Y")
     else:  # from the day's list: Ctrl+K, a few letters, Enter
+        d.part = "identifiers"
         d.command("Ctrl+K")
         d.wait(lambda: window.patients.picker is not None, "the patient picker")
         d.answer(text=FAMILY[:3].lower())
         d.key("Return")
         d.wait(lambda: window.patients.picker is None, "the picker to close")
+        consultation()  # the focus starts on (and comes back to) the first empty question
 
     d.part = "history"
     if not d.focus_on("history.onset"):

@@ -581,7 +581,9 @@ class MainWindow(QMainWindow):
         self._after_pick = False
         fields = [self.form.fields[p] for p in FILLED_PATHS]
         if any(f is focus or f.isAncestorOf(focus) for f in fields):
-            self.form.focus_next(focus, required=True)
+            # the first question the note still needs, from the top: the identity check
+            # when it was answered before the patient was chosen (it is asked again)
+            self.form.focus_next(None, required=True)
 
     def _load_core(self) -> None:
         """The rule set (cached for the process)."""

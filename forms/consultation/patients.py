@@ -276,6 +276,8 @@ class PatientLists(QObject):
                 return False
         self._chosen = (record, entry, source)
         record.patient.source = source
+        # the identity was confirmed before this patient was chosen: ask it again with them
+        self.window.form.ask_identity_again()
         self._filling = True
         try:
             for path, value in listed_values(entry).items():

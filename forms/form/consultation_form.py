@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from consult.record import identity
 from consult.record.answers import (
     Answer,
     Character,
@@ -89,6 +90,7 @@ CHOICE_LABELS: dict[Enum, str] = {
 
 # The duration is one field ("5d", "3w") that writes the record's two duration fields.
 DURATION = "history.duration_value"
+IDENTITY = "consultation.identity_confirmed"
 FIELD_ALIASES = {"history.duration_unit": DURATION}
 
 # Where the patient is is a choice; these words are for "other", or details of the place.
@@ -474,6 +476,8 @@ class ConsultationForm(QScrollArea):
         self._problems: dict[str, str] = {}
         self._shown_errors: set[str] = set()
         self._prefilled: set[str] = set()
+        # the identifiers the identity was confirmed against (None: not confirmed)
+        self._confirmed_details: identity.Details | None = None
         # the rest of the sections, one a tick once the window is on screen (all at once
         # took about 300 ms, and a key typed meanwhile waited); a child of the form, so
         # it stops with it. ensure_built() builds what is left at once when it is needed
@@ -584,6 +588,8 @@ class ConsultationForm(QScrollArea):
         if focus is not None and self.isAncestorOf(focus):
             focus.clearFocus()  # leaving a field now must not flag the new, blank record
         self.record = record
+        self._confirmed_details = identity.details(record) \
+            if record.consultation.identity_confirmed is Answer.YES else None
         self.set_prefilled([])  # another record: what was filled in for the last one is not
         self._parse_errors.clear()
         self._visited.clear()
@@ -610,6 +616,7 @@ class ConsultationForm(QScrollArea):
         owner, leaf = resolve(self.record, path)
         if path == "triggers.trauma" and value is None:
             value = Trauma.NOT_ASKED
+        before = getattr(owner, leaf)
         try:
             setattr(owner, leaf, value)
         except ValidationError as exc:
@@ -627,7 +634,27 @@ class ConsultationForm(QScrollArea):
             return
         self._parse_errors.pop(path, None)
         screening.answered_one_by_one(self.record, path)  # no longer "asked as a group"
+        self._identity_kept(path, before)
         self._after_change(path)
+
+    def _identity_kept(self, path: str, before: object) -> None:
+        """The identity confirmed against these details: kept with a Yes; a correction of
+        one of them afterwards asks for it again (consult.record.identity)."""
+        if path == IDENTITY:
+            confirmed = self.record.consultation.identity_confirmed is Answer.YES
+            self._confirmed_details = identity.details(self.record) if confirmed else None
+        elif path in identity.IDENTIFIERS and self._confirmed_details is not None \
+                and identity.corrected_since(self.record, self._confirmed_details):
+            self.ask_identity_again()
+
+    def ask_identity_again(self) -> None:
+        """The patient's details changed after the identity was confirmed (corrected, or
+        chosen from the list): the confirmation goes back to "not asked"."""
+        self._confirmed_details = None
+        if identity.ask_again(self.record):
+            self._show_value(IDENTITY)
+            self.hint.emit("The patient's details changed after their identity was "
+                           "confirmed: confirm it again with the patient.")
 
     def _edited_duration(self, value: object) -> None:
         number, unit = value if isinstance(value, tuple) else (None, None)

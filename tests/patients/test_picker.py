@@ -270,3 +270,57 @@ def test_a_whole_practices_list_shows_the_first_matches_and_says_so(qtbot):
     assert picker.results.item(0).text() == (
         f"FAMILY240, Pat \u00b7 born 01-Jan-1970 ({dt.date.today().year - 1970}) \u00b7 sex not "
         f"given \u00b7 NHS {nhs[:3]} {nhs[3:6]} {nhs[6:]}\n    from the SystmOne list imported {TODAY}")
+
+
+@pytest.mark.hazard("H31")
+def test_an_identity_confirmed_before_the_patient_was_chosen_is_asked_again(qtbot, who, calls):
+    """A GP's walk-through (2026-12-07): T then Y on "Patient identity confirmed" with the
+    banner saying "No patient", then the patient chosen from the list: the Yes stayed,
+    confirming details the GP had not yet checked."""
+    from consult.record.answers import Answer
+
+    app_settings.save_settings(app_settings.AppSettings(user_name=USER, clinician_name=USER,
+                                                        gmc_number="7012345"))
+    keep("emis_appointments.csv")
+    window = start(qtbot)
+    window.form.focus_field("consultation.mode")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T)  # telephone
+    window.form.focus_field("consultation.identity_confirmed")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y)
+    assert window.record.consultation.identity_confirmed is Answer.YES
+    window.form.focus_field("patient.family_name")  # where the flow had moved on to
+    picker = ctrl_k(qtbot, window)
+    qtbot.keyClicks(picker.search, "smi")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert window.record.patient.family_name == "SMITH"
+    assert window.record.consultation.identity_confirmed is Answer.NOT_ASKED
+    assert "confirm it again" in window.statusBar().currentMessage()
+    field = window.form.fields["consultation.identity_confirmed"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field.focus_target(), timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y)  # confirmed with this patient
+    assert window.record.consultation.identity_confirmed is Answer.YES
+    # a name typed differently afterwards asks for it again; typing the same does not
+    type_in(qtbot, window, "patient.given_name", "x")
+    assert window.record.consultation.identity_confirmed is Answer.NOT_ASKED
+    window.dirty = False
+
+
+def test_only_a_correction_of_a_confirmed_identifier_counts():
+    import datetime as dt
+
+    from consult.record.answers import Answer
+    from consult.record.identity import IDENTIFIERS, ask_again, corrected_since, details
+    from consult.record.model import Record
+
+    record = Record()
+    record.patient.family_name = "SMITH"
+    confirmed = details(record)
+    assert "patient.nhs_number" in IDENTIFIERS and "patient.sex" not in IDENTIFIERS
+    record.patient.given_name = "John"  # empty when confirmed: typed afterwards, as a GP
+    record.patient.date_of_birth = dt.date(1980, 4, 5)  # working down the form does
+    assert corrected_since(record, confirmed) == []
+    record.patient.family_name = "SMYTH"
+    assert corrected_since(record, confirmed) == ["patient.family_name"]
+    assert not ask_again(record)  # not confirmed: nothing to set back
+    record.consultation.identity_confirmed = Answer.YES
+    assert ask_again(record) and record.consultation.identity_confirmed is Answer.NOT_ASKED

@@ -162,20 +162,28 @@ def problems(record: Record, today: dt.date | None = None,
     return found
 
 
+def implied_yes(record: Record) -> dict[str, str]:
+    """The cauda equina items the leg answers already make Yes ({path: why}): numbness in
+    both legs, pain below the knee in both legs. A group's "all denied" never records
+    them as No (a GP's walk-through, 2026-12-07: Ctrl+G wrote "sciatica in both legs:
+    No" for a patient with pain below both knees)."""
+    legs = record.legs
+    found = {}
+    if legs.numbness is YES and legs.numbness_side is Side.BOTH:
+        found["red_flags.ces_numbness_both_legs.answer"] = (
+            "Numbness in both legs is recorded: answer the red flag 'numbness in both legs' "
+            "yes.")
+    if legs.pain is YES and legs.pain_side is Side.BOTH \
+            and legs.pain_extent is not None and legs.pain_extent.value == "below_knee" \
+            and not long_standing_claudication(legs):
+        found["red_flags.ces_sciatica_both_legs.answer"] = (
+            "Pain below the knee in both legs is recorded: answer the red flag "
+            "'sciatica in both legs' yes.")
+    return found
+
+
 def _bilateral_consistency(record: Record, need) -> None:  # type: ignore[no-untyped-def]
     """Leg answers in both legs must agree with the cauda equina items."""
-    legs, rf = record.legs, record.red_flags
-    pairs = (
-        (legs.numbness is YES and legs.numbness_side is Side.BOTH,
-         rf.ces_numbness_both_legs, "red_flags.ces_numbness_both_legs.answer",
-         "Numbness in both legs is recorded: answer the red flag 'numbness in both legs' yes."),
-        (legs.pain is YES and legs.pain_side is Side.BOTH
-         and legs.pain_extent is not None and legs.pain_extent.value == "below_knee"
-         and not long_standing_claudication(legs),
-         rf.ces_sciatica_both_legs, "red_flags.ces_sciatica_both_legs.answer",
-         "Pain below the knee in both legs is recorded: answer the red flag "
-         "'sciatica in both legs' yes."),
-    )
-    for implied, item, path, message in pairs:
-        if implied and item.answer is Answer.NO:
+    for path, message in implied_yes(record).items():
+        if value_at(record, path) is Answer.NO:
             need(False, path, message)

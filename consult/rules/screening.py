@@ -242,14 +242,19 @@ def record_group_as_no(record: Record, group_id: str) -> list[str]:
     cancer history, cannot mobilise or pain uncontrolled when a fracture is suspected,
     new constant severe pain after an infection risk), so it is part of a positive
     finding and decides how urgent it is: it stays "not asked", to be asked on its own
-    (CSO review 2026-12-07b, finding 1). Questions of other groups are untouched.
+    (CSO review 2026-12-07b, finding 1). Nor is an item the leg answers already make Yes
+    (numbness or pain below the knee in both legs: completeness.implied_yes). Questions of
+    other groups are untouched.
     """
-    from consult.rules import followups  # followups imports the rules that import this module
+    # imported here: followups and completeness import the rules that import this module
+    from consult.rules import followups
+    from consult.rules.completeness import implied_yes
 
+    implied = implied_yes(record)  # the leg answers make these Yes: never recorded No
     changed = []
     for path in GROUP_BY_ID[group_id].paths:
-        if path in followups.RULES:
-            continue  # hidden (its parent is No or not asked), or a positive's detail
+        if path in followups.RULES or path in implied:
+            continue  # hidden (its parent is No or not asked), a positive's detail, or Yes
         parent_path, _, leaf = path.rpartition(".")
         parent = value_at(record, parent_path)
         if getattr(parent, leaf) is NOT_ASKED:

@@ -134,3 +134,21 @@ def test_a_group_answer_after_a_yes_never_denies_that_yes_details(group_id, yes,
     assessment = assess(r)
     assert not assessment.red_flags_screened
     assert set(details) <= set(assessment.unscreened)
+
+
+@pytest.mark.hazard("H2")
+def test_a_group_answer_never_denies_what_the_leg_answers_make_yes():
+    """A GP's walk-through (2026-12-07): pain below the knee in both legs, then Ctrl+G on
+    the cauda equina group wrote "sciatica in both legs: No"."""
+    from consult.record.answers import LegExtent, Side
+
+    r = _unasked("cauda_equina")
+    r.legs.symptoms = Answer.YES
+    r.legs.pain, r.legs.pain_side, r.legs.pain_extent = Answer.YES, Side.BOTH, LegExtent.BELOW_KNEE
+    r.legs.numbness, r.legs.numbness_side = Answer.YES, Side.BOTH
+    changed = screening.record_group_as_no(r, "cauda_equina")
+    both = ["red_flags.ces_sciatica_both_legs.answer", "red_flags.ces_numbness_both_legs.answer"]
+    assert [p for p in both if p in changed] == []
+    assert r.red_flags.ces_sciatica_both_legs.answer is Answer.NOT_ASKED
+    assert r.red_flags.ces_numbness_both_legs.answer is Answer.NOT_ASKED
+    assert len(changed) == 5 and not assess(r).red_flags_screened

@@ -585,6 +585,12 @@ def test_every_section_has_a_shortcut_that_moves_the_focus_there(qtbot, window):
         qtbot.keyClick(focused(), found[spec.title][-1].lower(), Qt.KeyboardModifier.AltModifier)
         assert window.form.fields[first].isAncestorOf(focused()) or \
             window.form.fields[first] is focused(), spec.title
+        # and in view: the next key answers a question the GP can see (a GP's walk-through:
+        # Alt+G then L ticked "Lifting" below the visible form)
+        here = focused()
+        top_left = here.mapTo(window.form.viewport(), here.rect().topLeft())
+        bottom = top_left.y() + here.height()
+        assert 0 <= top_left.y() and bottom <= window.form.viewport().height(), spec.title
 
 
 def test_f1_lists_every_action_that_has_a_shortcut(qtbot, window):

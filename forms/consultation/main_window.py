@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -52,7 +59,11 @@ from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
 from forms.form.sections import SECTIONS, section_of
 from forms.geometry import FittedSplitter, restore_geometry, save_geometry
-from forms.panel.assessment_panel import AssessmentPanel, patient_chosen
+from forms.panel.assessment_panel import (
+    CHOOSE_PATIENT_FIRST,
+    AssessmentPanel,
+    patient_chosen,
+)
 
 if TYPE_CHECKING:
     from consult.rules.assessment import Assessment
@@ -272,6 +283,14 @@ class MainWindow(QMainWindow):
                                       "Ctrl+Shift+E", "actDraft")
         self.act_print = self._action("&Print note\u2026", self.print_note,
                                       QKeySequence.StandardKey.Print, "actPrint")
+        # their keys while they are disabled (the record is not complete) say what is
+        # missing and go to it, instead of nothing a GP can see
+        for action, slot in ((self.act_export, self.export_pdf), (self.act_print, self.print_note)):
+            keys = QShortcut(self)
+            keys.setKeys(action.shortcuts())
+            keys.activated.connect(slot)
+            keys.setEnabled(not action.isEnabled())
+            action.enabledChanged.connect(lambda on, keys=keys: keys.setEnabled(not on))
         self.act_copy = self._action("&Copy note as text", self.copy_note,
                                      "Ctrl+Shift+C", "actCopy")
         self.act_copy_full = self._action("Copy f&ull note as text", self.copy_full_note,
@@ -504,7 +523,10 @@ class MainWindow(QMainWindow):
 
     def export_pdf(self, ask: bool = False) -> None:
         """Ctrl+E: into the export folder set in Settings, without a dialog; Ctrl+Alt+E
-        (Export as) or no folder set: asks where."""
+        (Export as) or no folder set: asks where. On a record not yet complete it says
+        what is missing and goes to it."""
+        if self._not_complete():
+            return
         self.finaliser.export_pdf(ask=ask)
 
     def export_path(self, caption: str, name: str, ask: bool) -> str | None:
@@ -519,9 +541,45 @@ class MainWindow(QMainWindow):
         return dialogs.ask_save_path(self, caption, name, "PDF (*.pdf)")
 
     def accept_and_confirm_plan(self) -> None:
-        """Ctrl+Return: accept the suggested plan and confirm it, in one chord."""
+        """Ctrl+Return: accept the suggested plan and confirm it, in one chord; the status
+        bar says in one line what the chord did (a GP found it said nothing)."""
+        plan = self.record.plan
+        had = {i.suggestion_id for i in plan.items}
+        current = self._plan_current()
+        netting = plan.safety_netting_given
         self.panel.accept_plan()
         self.panel.confirm_plan()
+        plan = self.record.plan
+        count = plural(len(plan.items), "item")
+        new = sum(i.suggestion_id not in had for i in plan.items)
+        done = []
+        if new:
+            done.append(f"Plan accepted ({count}, {new} new)" if new < len(plan.items)
+                        else f"Plan accepted ({count})")
+        if not current and self._plan_current():
+            done.append("confirmed" if done else f"Plan confirmed ({count})")
+        if not done:  # before a patient the plan is not shown; else it was already done
+            self.statusBar().showMessage(
+                CHOOSE_PATIENT_FIRST if not patient_chosen(self.record) else
+                f"The plan ({count}) is already accepted and confirmed: nothing changed.",
+                10000)
+            return
+        words = " and ".join(done)
+        if netting is Answer.NOT_ASKED and plan.safety_netting_given is Answer.YES:
+            boxes = getattr(self.form.fields["plan.safety_netting_how"], "boxes", {})
+            keys = ", ".join(f"{b.text()[:1]} {b.text()}" for b in boxes.values())
+            words += "; safety-netting recorded as given: " + (
+                ", ".join(boxes[m].text() for m in plan.safety_netting_how)
+                if plan.safety_netting_how else f"how? ({keys})")
+        self.statusBar().showMessage(words + ".", 15000)
+
+    def _plan_current(self) -> bool:
+        """The plan is confirmed against the answers as they are now."""
+        from consult.rules.plan import is_stale
+
+        plan = self.record.plan
+        return plan.confirmed and (self.assessment is None
+                                   or not is_stale(self.record, self.assessment))
 
     def _plan_changed(self) -> None:
         """Ticking the plan's safety-netting item records safety-netting as given (when not
@@ -545,7 +603,24 @@ class MainWindow(QMainWindow):
         shortcuts.show_shortcuts(self, self.actions(), self.form.section_shortcuts())
 
     def print_note(self) -> None:
+        if self._not_complete():
+            return
         self.finaliser.print_note()
+
+    def _not_complete(self) -> bool:
+        """Export or Print on a record not yet complete: the status bar says what is
+        missing and the focus goes to the first To finish item (as F7 then Return);
+        True when it was not complete. (Before, Ctrl+E did nothing a GP could see.)"""
+        if self.locked or not self.problems or not self.to_finish.count():
+            return False
+        first = self.to_finish.item(0)
+        words = first.text().replace("\n\u21b3 ", ": ").replace("\n", " ")
+        reason = self.reason.text()
+        self.statusBar().showMessage(
+            reason if words in reason else f"{reason} First: {words}", 15000)
+        self.to_finish.setCurrentRow(0)
+        self._jump_to_problem(first)
+        return True
 
     def show_notes(self) -> None:
         self.finaliser.show_notes()
@@ -571,7 +646,6 @@ class MainWindow(QMainWindow):
             self._move_past_identifiers(QApplication.focusWidget())
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        self.form.keep_in_view(new)
         if self._after_pick:
             self._move_past_identifiers(new)
 

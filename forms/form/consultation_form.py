@@ -70,23 +70,35 @@ ONE_LINE = frozenset({"consultation.clinician_name", "consultation.gmc_number",
                       "patient.family_name", "patient.given_name"})
 LAZY_BUILD_MS = 40
 
-# Choices whose enum value does not read well on its own ("lower_back_spreading").
-CHOICE_LABELS: dict[Enum, str] = {
-    Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",
-    Trauma.MAJOR: "Major (fall from height, road collision)",
-    PainSite.LOWER_BACK: "Lower back only",
-    PainSite.LOWER_BACK_SPREADING: "Lower back, spreading to buttocks or upper legs",
-    PainSite.THORACIC: "Thoracic (upper or mid back)",
-    PainSite.WITH_ABDOMINAL_OR_LOIN: "Back with abdominal or loin pain",
-    Character.DULL_ACHING: "Dull or aching",
-    Course.BETTER: "Getting better", Course.SAME: "The same", Course.WORSE: "Getting worse",
-    NsaidTried.HELPING: "Tried and helping",
-    Interpreter.NONE: "None needed", Interpreter.FAMILY_OR_FRIEND: "Family member or friend",
-    JobDemands.MANUAL: "Manual work", JobDemands.DRIVING: "Driving", JobDemands.DESK: "Desk work",
-    WeaknessOnset.WITHIN_3_MONTHS: "Within the last 3 months",
-    WeaknessOnset.LONGER: "More than 3 months ago",
-    InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "Email",
+# Choices whose enum value does not read well on its own ("lower_back_spreading"), one
+# table per enum: enums share values (Trauma.NONE == Interpreter.NONE == "none"), so one
+# table keyed by value gave a choice another enum's words ("Fall or other trauma: None
+# needed"). An enum not listed shows its own values in words.
+CHOICE_LABELS: dict[type[Enum], dict[Enum, str]] = {
+    Trauma: {Trauma.NONE: "None", Trauma.MINOR: "Minor (fall, blow)",
+             Trauma.MAJOR: "Major (fall from height, road collision)"},
+    PainSite: {PainSite.LOWER_BACK: "Lower back only",
+               PainSite.LOWER_BACK_SPREADING: "Lower back, spreading to buttocks or upper legs",
+               PainSite.THORACIC: "Thoracic (upper or mid back)",
+               PainSite.WITH_ABDOMINAL_OR_LOIN: "Back with abdominal or loin pain"},
+    Character: {Character.DULL_ACHING: "Dull or aching"},
+    Course: {Course.BETTER: "Getting better", Course.SAME: "The same",
+             Course.WORSE: "Getting worse"},
+    NsaidTried: {NsaidTried.HELPING: "Tried and helping"},
+    Interpreter: {Interpreter.NONE: "None needed",
+                  Interpreter.FAMILY_OR_FRIEND: "Family member or friend"},
+    JobDemands: {JobDemands.MANUAL: "Manual work", JobDemands.DRIVING: "Driving",
+                 JobDemands.DESK: "Desk work"},
+    WeaknessOnset: {WeaknessOnset.WITHIN_3_MONTHS: "Within the last 3 months",
+                    WeaknessOnset.LONGER: "More than 3 months ago"},
+    InfoMethod: {InfoMethod.SMS: "SMS", InfoMethod.EMAIL: "Email"},
 }
+
+
+def choice_labels(kind: type[Enum]) -> dict[Enum, str]:
+    """The words shown for an enum's choices where its values do not read well."""
+    return CHOICE_LABELS.get(kind, {})
+
 
 # The duration is one field ("5d", "3w") that writes the record's two duration fields.
 DURATION = "history.duration_value"
@@ -142,11 +154,11 @@ def make_field(path: str, parent: QWidget) -> Field:
         return AnswerField(path, title, parent, red_flag=screening.is_red_flag_answer(path))
     if annotation is Trauma:  # "not asked" is the empty choice
         return ChoiceField(path, title, [Trauma.NONE, Trauma.MINOR, Trauma.MAJOR], parent,
-                           labels=CHOICE_LABELS)
+                           labels=choice_labels(Trauma))
     if typing.get_origin(annotation) is list and isinstance(kind, type) and issubclass(kind, Enum):
-        return MultiChoiceField(path, title, list(kind), parent, labels=CHOICE_LABELS)
+        return MultiChoiceField(path, title, list(kind), parent, labels=choice_labels(kind))
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return ChoiceField(path, title, list(kind), parent, labels=CHOICE_LABELS)
+        return ChoiceField(path, title, list(kind), parent, labels=choice_labels(kind))
     if kind is dt.date:
         return DateField(path, title, parent)
     if kind is dt.time:
@@ -821,15 +833,6 @@ class ConsultationForm(QScrollArea):
                     return i
             widget = widget.parentWidget()
         return -1
-
-    def keep_in_view(self, widget: QWidget | None) -> None:
-        """A question that takes the focus by any key (an Alt+letter section shortcut, Tab,
-        a click) is scrolled into view, as the form's own moves are: a GP's walk-through
-        found Alt+G, then L, ticking "Lifting" below the visible form, and STarT Back
-        answered off screen after Alt+R."""
-        if widget is None or not self._body.isAncestorOf(widget):
-            return
-        self.ensureWidgetVisible(widget, 50, 80)
 
     def _focus_stop(self, stop) -> None:
         """Focus a question or group button; its message shows when the GP leaves it."""

@@ -834,6 +834,15 @@ class ConsultationForm(QScrollArea):
             widget = widget.parentWidget()
         return -1
 
+    def keep_in_view(self, widget: QWidget | None) -> None:
+        """A question that takes the focus by any key (an Alt+letter section shortcut, Tab,
+        a click) is scrolled into view, as the form's own moves are: a GP's walk-through
+        found Alt+G, then L, ticking "Lifting" below the visible form, and STarT Back
+        answered off screen after Alt+R."""
+        if widget is None or not self._body.isAncestorOf(widget):
+            return
+        self.ensureWidgetVisible(widget, 50, 80)
+
     def _focus_stop(self, stop) -> None:
         """Focus a question or group button; its message shows when the GP leaves it."""
         path, _group, widget = stop

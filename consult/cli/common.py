@@ -31,3 +31,16 @@ def report_incomplete(file: str, problems: Any) -> int:
     for p in problems:
         print(f"  {p.field}: {p.message}", file=sys.stderr)
     return EXIT_INCOMPLETE
+
+
+def store_options(parser: argparse.ArgumentParser, when: str = "") -> argparse.ArgumentParser:
+    """--database and --key-file, said once for every command that opens the note store
+    (`when`: "with --note: " where they count only with that option)."""
+    parser.add_argument("--database", metavar="URL", default=None,
+                        help=f"{when}the database URL (default: CONSULT_DATABASE_URL, else the "
+                             "SQLite file in your data folder; the app's Settings are not read)")
+    parser.add_argument("--key-file", metavar="PATH", default=None,
+                        help=f"{when}the practice key file that authenticates audit entries "
+                             "(default: CONSULT_AUDIT_KEY_FILE, else audit.key in your config "
+                             "folder)")
+    return parser

@@ -54,6 +54,7 @@ from consult.cli.common import (
     EXIT_UNREADABLE,
     UsageError,
     report_incomplete,
+    store_options,
 )
 from consult.record.file import load, one_line
 
@@ -89,14 +90,7 @@ def _from_store(parser: argparse.ArgumentParser, note_help: str) -> None:
     parser.add_argument("--note", metavar="NOTE_ID", default=None, help=note_help)
     parser.add_argument("--version", metavar="N", type=_version, default=None,
                         help="the note's version (default: the latest)")
-    parser.add_argument("--database", metavar="URL", default=None,
-                        help="with --note: the database URL (default: CONSULT_DATABASE_URL, "
-                             "else the SQLite file in your data folder; the app's Settings "
-                             "are not read)")
-    parser.add_argument("--key-file", metavar="PATH", default=None,
-                        help="with --note: the practice key file that authenticates audit "
-                             "entries (default: CONSULT_AUDIT_KEY_FILE, else audit.key in your "
-                             "config folder)")
+    store_options(parser, when="with --note: ")
     parser.add_argument("--user", metavar="NAME", default=None,
                         help="with --note: who is making it, for the audit trail (default: "
                              "your login name)")

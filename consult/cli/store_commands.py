@@ -35,7 +35,7 @@ import re
 import sys
 from typing import Any
 
-from consult.cli.common import UsageError
+from consult.cli.common import UsageError, store_options
 from consult.record.dates import show_date
 from consult.record.nhs import display
 from consult.words import plural
@@ -45,21 +45,10 @@ _CHECKPOINT = re.compile(r"([0-9]+):([0-9a-fA-F]{64})")
 
 
 def add_commands(commands: Any) -> None:
-    def with_database(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        parser.add_argument("--database", metavar="URL", default=None,
-                            help="database URL (default: CONSULT_DATABASE_URL, else the "
-                                 "SQLite file in your data folder; the app's Settings are "
-                                 "not read)")
-        parser.add_argument("--key-file", metavar="PATH", default=None,
-                            help="the practice key file that authenticates audit entries "
-                                 "(default: CONSULT_AUDIT_KEY_FILE, else audit.key in your "
-                                 "config folder)")
-        return parser
-
     audit = commands.add_parser("audit", help="check the audit trail")
     audit_cmds = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True,
                                       parser_class=type(audit))
-    verify = with_database(audit_cmds.add_parser(
+    verify = store_options(audit_cmds.add_parser(
         "verify", help="report any altered or missing entry (exit 0 intact, 1 problems, "
                        "2 database unusable)"))
     verify.add_argument("--checkpoint", metavar="SEQ:HASH", type=_checkpoint, default=None,
@@ -69,17 +58,17 @@ def add_commands(commands: Any) -> None:
     db = commands.add_parser("db", help="the database")
     db_cmds = db.add_subparsers(dest="db_command", metavar="ACTION", required=True,
                                 parser_class=type(db))
-    with_database(db_cmds.add_parser("upgrade", help="create the tables or bring the schema "
+    store_options(db_cmds.add_parser("upgrade", help="create the tables or bring the schema "
                                                      "up to date"))
-    with_database(db_cmds.add_parser("where", help="show which database is used and why"))
+    store_options(db_cmds.add_parser("where", help="show which database is used and why"))
     key = db_cmds.add_parser("key", help="the practice key that authenticates the audit trail")
     key_cmds = key.add_subparsers(dest="key_command", metavar="ACTION", required=True,
                                   parser_class=type(key))
-    with_database(key_cmds.add_parser(
+    store_options(key_cmds.add_parser(
         "init", help="make the practice key file (owner-only) unless it exists, and "
                      "authenticate the database's audit trail with it"))
 
-    fin = with_database(commands.add_parser("finalise", help="finalise a complete record"))
+    fin = store_options(commands.add_parser("finalise", help="finalise a complete record"))
     fin.add_argument("file", metavar="FILE", help="the record file (JSON)")
     fin.add_argument("--user", required=True, type=_user, metavar="NAME",
                      help="who is finalising (recorded in the audit trail)")
@@ -87,7 +76,7 @@ def add_commands(commands: Any) -> None:
     notes = commands.add_parser("notes", help="finalised notes")
     notes_cmds = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True,
                                       parser_class=type(notes))
-    listing = with_database(notes_cmds.add_parser(
+    listing = store_options(notes_cmds.add_parser(
         "list", help="list the latest version of each note, newest first"))
     listing.add_argument("--name", default="", metavar="TEXT",
                          help="any part of the patient's given or family name, any case")

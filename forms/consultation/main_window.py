@@ -480,6 +480,12 @@ class MainWindow(QMainWindow):
     def set_locked(self, locked: bool, amendable: bool) -> None:
         self.form.setEnabled(not locked)
         self.panel.set_locked(locked)
+        focus = QApplication.focusWidget()
+        if locked and self.isVisible() and (focus is None or not focus.isEnabled()
+                                            or self.form.isAncestorOf(focus)):
+            # the form is locked: the note preview keeps the keyboard (it can be read and
+            # copied), not nothing (a GP's walk-through: after Ctrl+E no widget had the focus)
+            self.panel.tab_widgets()[-1].setFocus(Qt.FocusReason.OtherFocusReason)
         for action in (self.act_remaining, self.act_accept, self.act_confirm,
                        self.act_accept_confirm, self.act_finalise):
             action.setEnabled(not locked)

@@ -132,6 +132,12 @@ def test_finalise_confirms_the_patient_locks_the_form_and_stores_version_1(
     assert not window.panel.findChild(object, "confirmPlan").isEnabled()
     assert not window.act_finalise.isEnabled() and window.act_amend.isEnabled()
     assert not window.act_remaining.isEnabled()
+    # the keyboard stays in the window: on the note preview, which can be read and copied
+    # (a GP's walk-through: after finalising and exporting no widget had the focus)
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    assert isinstance(QApplication.focusWidget(), QPlainTextEdit)
+    assert QApplication.focusWidget().objectName() == "preview"
     before = recordfile.dumps(window.record)
     window.form.focus_field("patient.family_name")
     qtbot.keyClicks(window.form.fields["patient.family_name"].focus_target(), "X")

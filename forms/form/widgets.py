@@ -46,6 +46,16 @@ def words(value: Enum) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _left_for_another_field(event: QEvent) -> bool:
+    """The GP left the question within the window (Tab, a click, an answer moving on),
+    not for a dialog or menu over it (the patient picker, Ctrl+K): only then is it
+    "visited" and its message shown (a GP's walk-through: "Enter the patient's family
+    name" showed while the GP was choosing the patient from the list)."""
+    reason = event.reason() if hasattr(event, "reason") else None
+    return reason not in (Qt.FocusReason.ActiveWindowFocusReason,
+                          Qt.FocusReason.PopupFocusReason)
+
+
 class Field(QWidget):
     edited = Signal(object)
     invalid = Signal(str)
@@ -85,7 +95,7 @@ class Field(QWidget):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
+        if event.type() == QEvent.Type.FocusOut and _left_for_another_field(event):
             self.left.emit()
         return super().eventFilter(watched, event)
 
@@ -152,7 +162,8 @@ class AnswerField(Field):
         super().keyPressEvent(event)
 
     def focusOutEvent(self, event) -> None:
-        self.left.emit()
+        if _left_for_another_field(event):
+            self.left.emit()
         self.update()
         super().focusOutEvent(event)
 

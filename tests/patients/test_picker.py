@@ -324,3 +324,22 @@ def test_only_a_correction_of_a_confirmed_identifier_counts():
     assert not ask_again(record)  # not confirmed: nothing to set back
     record.consultation.identity_confirmed = Answer.YES
     assert ask_again(record) and record.consultation.identity_confirmed is Answer.NOT_ASKED
+
+
+def test_opening_the_picker_from_an_empty_name_shows_no_message_for_it(qtbot, who, calls):
+    """A GP's walk-through: "Enter the patient's family name" showed under the empty
+    field while the GP was choosing the patient with Ctrl+K (the field counted as left)."""
+    keep("emis_appointments.csv")
+    window = start(qtbot)
+    window.new_consultation(ask=False)  # nothing visited yet
+    name = window.form.fields["patient.family_name"].focus_target()
+    name.setFocus(Qt.FocusReason.TabFocusReason)  # reached by Tab, as the GP did
+    error = window.form.rows["patient.family_name"].error
+    assert not error.isVisibleTo(window)
+    picker = ctrl_k(qtbot, window)
+    assert not error.isVisibleTo(window)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Escape)  # chose nobody: back to the field
+    qtbot.waitUntil(lambda: not picker.isVisible(), timeout=2000)
+    assert not error.isVisibleTo(window)
+    assert "patient.family_name" not in window.form._visited  # not counted as left
+    window.dirty = False

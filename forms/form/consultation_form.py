@@ -362,6 +362,13 @@ RESERVED_MNEMONICS = set("feph" + "st" + "anidc")
 HEADING_MNEMONICS: dict[str, str] = {}  # first question's path -> its section heading, with &
 
 
+# question -> the questions that hang on it (followups.PARENTS turned round)
+_FOLLOW_UPS: dict[str, list[str]] = {}
+for _child, _parents in followups.PARENTS.items():
+    for _parent in _parents:
+        _FOLLOW_UPS.setdefault(_parent, []).append(_child)
+
+
 def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
     """The group's questions that another section shows, said under its heading: its
     "All denied" records them too (clinical reference 5a: the clinical group)."""
@@ -802,6 +809,14 @@ class ConsultationForm(QScrollArea):
         self._stops_built = (len(self.sections), stops)
         return stops
 
+    def _follow_ups_to_come(self, path: str) -> bool:
+        """Questions that hang on `path` still wait, shown and not yet reached: what the
+        completeness check says of `path` (leg symptoms yes, but none of pain, numbness or
+        weakness yet) waits for them, not shown the instant Y is pressed (a GP's
+        walk-through). The To finish list still has it."""
+        return any(c in self._rows and self._rows[c].visible and c not in self._visited
+                   and self._unanswered(c) for c in _FOLLOW_UPS.get(path, ()))
+
     def _unanswered(self, path: str) -> bool:
         if path == DURATION:
             return self.record.history.duration_value is None
@@ -960,7 +975,8 @@ class ConsultationForm(QScrollArea):
                 continue
             message = None
             if path in self._visited and row.visible:
-                message = self._parse_errors.get(path) or self._problems.get(path)
+                message = self._parse_errors.get(path) or (
+                    None if self._follow_ups_to_come(path) else self._problems.get(path))
             text = message or ""
             if row.error.text() != text:
                 row.error.setText(text)

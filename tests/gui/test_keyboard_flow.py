@@ -643,3 +643,19 @@ def test_quitting_with_the_store_asks_with_keep_the_draft(qtbot, window, monkeyp
     assert window.may_discard(quitting=True)
     assert asked == ["&Quit and keep the draft"]
     assert Path  # the draft itself is written by the store's shut-down (tests/gui/test_drafts)
+
+
+def test_a_message_about_a_yes_waits_for_the_questions_that_follow_it(qtbot, window):
+    """A GP's walk-through: "Leg symptoms are recorded yes but none of pain, numbness or
+    weakness is yes" showed the instant Y was pressed, before those questions."""
+    error = window.form.rows["legs.symptoms"].error
+    window.form.focus_field("legs.symptoms")
+    press(qtbot, Qt.Key.Key_Y)
+    assert focused() is target(window, "legs.pain")
+    assert not error.isVisibleTo(window)
+    assert any(p.field == "legs.symptoms" for p in window.problems)  # To finish still has it
+    for path in ("legs.pain", "legs.numbness", "legs.weakness", "legs.claudication"):
+        window.form.focus_field(path)
+        press(qtbot, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: error.isVisibleTo(window), timeout=2000)
+    assert "none of pain, numbness or weakness" in error.text()

@@ -20,7 +20,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: not w.form._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.form._pending, timeout=10000)
     return w
 
 

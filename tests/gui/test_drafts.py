@@ -63,7 +63,7 @@ def start(qtbot, *, expect_store: bool = True) -> MainWindow:
     with qtbot.waitSignal(window.storeOpened, timeout=5000) as opened:
         show_ready(window)
     assert opened.args == [expect_store]
-    qtbot.waitUntil(lambda: not window.form._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not window.form._pending, timeout=10000)
     return window
 
 

@@ -59,7 +59,7 @@ def window(qtbot, calls):
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.storeOpened, timeout=5000):
         show_ready(w)
-    qtbot.waitUntil(lambda: not w.form._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.form._pending, timeout=10000)
     return w
 
 

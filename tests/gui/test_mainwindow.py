@@ -46,7 +46,7 @@ def window(qtbot, monkeypatch):
     w.show()
     qtbot.waitExposed(w)
     # the later sections are built just after the first paint, before a GP types on
-    qtbot.waitUntil(lambda: not w.form._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.form._pending, timeout=10000)
     return w
 
 

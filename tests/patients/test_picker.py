@@ -53,7 +53,7 @@ def start(qtbot) -> MainWindow:
     with qtbot.waitSignal(window.storeOpened, timeout=5000) as opened:
         show_ready(window)
     assert opened.args == [True]
-    qtbot.waitUntil(lambda: not window.form._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not window.form._pending, timeout=10000)
     window.drafts.background.drain()  # the purge on start has run
     return window
 

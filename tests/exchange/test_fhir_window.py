@@ -14,8 +14,8 @@ from forms.dialogs import exchange
 from tests.support import load_example
 
 
-@pytest.fixture
-def window(qtbot, monkeypatch):
+def _main_window(qtbot, monkeypatch):
+    """The main window with its error boxes recorded (w.errors), not yet shown."""
     from forms.consultation.main_window import MainWindow
 
     errors: list[tuple] = []
@@ -24,6 +24,12 @@ def window(qtbot, monkeypatch):
     w = MainWindow()
     w.errors = errors
     qtbot.addWidget(w)
+    return w
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    w = _main_window(qtbot, monkeypatch)
     w.show()
     qtbot.waitExposed(w)
     return w
@@ -60,16 +66,11 @@ USER = "Dr Asha Patel"
 
 def with_store(qtbot, monkeypatch) -> object:
     """The main window as a GP starts it: who is working set, the store opened."""
-    from forms.consultation.main_window import MainWindow, show_ready
+    from forms.consultation.main_window import show_ready
     from forms.dialogs import settings as app_settings
 
     app_settings.save_settings(app_settings.AppSettings(user_name=USER, clinician_name=USER))
-    errors: list[tuple] = []
-    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
-    monkeypatch.setattr(dialogs, "show_error", lambda *a: errors.append(a))
-    w = MainWindow()
-    w.errors = errors
-    qtbot.addWidget(w)
+    w = _main_window(qtbot, monkeypatch)
     with qtbot.waitSignal(w.storeOpened, timeout=5000):
         show_ready(w)
     return w

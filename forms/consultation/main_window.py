@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
                                             or self.form.isAncestorOf(focus)):
             # the form is locked: the note preview keeps the keyboard (it can be read and
             # copied), not nothing (a GP's walk-through: after Ctrl+E no widget had the focus)
-            self.panel.tab_widgets()[-1].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.panel.focus_preview()
         for action in (self.act_remaining, self.act_accept, self.act_confirm,
                        self.act_accept_confirm, self.act_finalise):
             action.setEnabled(not locked)

@@ -712,6 +712,10 @@ class AssessmentPanel(QWidget):
         self._set_plan_enabled(self._record is not None)
         self._sync_plan()
 
+    def focus_preview(self) -> None:
+        """The keyboard on the note preview (it can be read and copied while locked)."""
+        self._preview.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def tab_widgets(self) -> list[QWidget]:
         """The panel's inputs in visual order (Accept sits above the list it fills)."""
         return [self._accept, self._list, self._own, self._add, self._confirm, self._preview]

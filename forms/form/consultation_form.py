@@ -923,14 +923,37 @@ class ConsultationForm(QScrollArea):
         self.first_field().focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event) -> None:
-        """Enter on a question goes to the next unanswered question the note needs."""
+        """Enter on a question goes to the next unanswered question the note needs; on one
+        the note needs and still unanswered, it stays there and says what is needed (a
+        GP's walk-through: Enter on the unanswered "Leg weakness" went on to the red flags
+        and left it behind, and two open questions ping-ponged). It answers nothing."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             focus = QApplication.focusWidget()
             if focus is not None and self.isAncestorOf(focus):
-                self.focus_next(focus, required=True)
+                needed = self._still_needed(focus)
+                if needed:
+                    self.hint.emit(needed)
+                else:
+                    self.focus_next(focus, required=True)
                 return
         super().keyPressEvent(event)
+
+    def _still_needed(self, focus: QWidget) -> str:
+        """What to press on the focused question when the note needs it and it is still
+        unanswered (its own key hint, or what is wrong with what was typed); else ""."""
+        stops = self._stops()
+        at = self._index_of(stops, focus)
+        if at < 0 or stops[at][0] is None or not self._open(stops[at], required=True):
+            return ""
+        path = stops[at][0]
+        field = self._rows[path].field
+        target = field.focus_target()
+        placeholder = getattr(target, "placeholderText", lambda: "")()
+        keys = target.toolTip() or field.toolTip() or (
+            f"type it as {placeholder}" if placeholder else "type the answer")
+        said = self._parse_errors.get(path, "").rstrip(". ") or "Still to answer"
+        return f"{said}: {keys}. Enter moves on once it is answered; Tab passes it by."
 
     def focused_group(self) -> str | None:
         """The screening group of the question (or group button) that has the focus, in a

@@ -10,16 +10,22 @@
   and `splitInRow`, so long text flows over pages instead of being clipped; a row
   split by a page break says "(continued)" where it goes on.
 - Output is deterministic (`invariant`): the same note gives the same bytes.
+- Cheaper than reportlab's defaults where the PDF reads the same (issue 14): plain
+  text skips the markup parser, lines are broken once per width, text already coded
+  in the font subset is encoded in one call (`_Font`), and streams are deflated once
+  at a lower level without ASCII85 (`_Deflate`).
 """
 
 from __future__ import annotations
 
+import codecs
 import copy
 import functools
 import io
 import re
 import threading
 import weakref
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +98,31 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used when a document's font subsets are written
 
 
+class _Font(TTFont):
+    """reportlab's TTFont with a quicker `splitString` where the answer is already known.
+
+    reportlab encodes every string it draws character by character in Python, giving each
+    new character the next code of the document's subset. Once a text's characters all
+    have a code in the first subset (most of a note after its first lines), the answer is
+    those codes as one chunk, encoded here in one C call with the codes as a charmap: the
+    same result as reportlab's (tests/note/test_pdf_encoding.py), a fifth of the time.
+    Anything else (a new character, a character the font lacks, a later subset, a
+    no-break space) goes to reportlab's own loop."""
+
+    def splitString(self, text: Any, doc: Any,
+                    encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and "\xa0" not in text:
+            try:  # the codes as a charmap: a character without one fails, as does a code > 255
+                codes = codecs.charmap_encode(text, "strict", state.assignments)[0]
+            except (UnicodeEncodeError, TypeError):  # not yet coded, or beyond the first subset
+                pass
+            else:
+                return [(0, codes)] if codes else []
+        result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return result
+
+
 def register_fonts() -> None:
     """Register the DejaVu Sans family once per process (TTF parsing is the slow part)."""
     global _fonts_ready
@@ -101,7 +132,7 @@ def register_fonts() -> None:
         if _fonts_ready:
             return
         for name, filename in _FONT_FILES:
-            pdfmetrics.registerFont(TTFont(name, str(resources.path("fonts", filename))))
+            pdfmetrics.registerFont(_Font(name, str(resources.path("fonts", filename))))
         pdfmetrics.registerFontFamily(FAMILY, normal=FAMILY, bold=BOLD, italic=ITALIC,
                                       boldItalic=BOLD_ITALIC)
         _fonts_ready = True
@@ -822,12 +853,36 @@ def _watermark(canvas: Canvas, words: str) -> None:
     canvas.restoreState()
 
 
+# zlib's level for every stream: 3 deflates in about two thirds of the default's (6) time,
+# and without ASCII85 each example's file is no bigger than reportlab's default makes it
+ZLIB_LEVEL = 3
+
+
+class _Deflate:
+    """The Flate filter for every stream of the note (pages, the later pages' form, font
+    subsets and their ToUnicode maps), at ZLIB_LEVEL. reportlab's own page compression
+    deflates at zlib's default level and then writes page streams in ASCII85 (a quarter
+    bigger, for 7-bit channels a PDF file never goes through); with it off, a document's
+    `defaultStreamFilters` compress every stream instead: the same operators on every
+    page (tests/note/test_pdf_encoding.py)."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, text: str | bytes) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        return zlib.compress(data, ZLIB_LEVEL)
+
+
+_DEFLATE = _Deflate()
+
+
 class _NumberedCanvas(Canvas):
     """Two passes: pages are kept until the end, then each gets 'Page n of N'."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._page_states: list[dict[str, Any]] = []
+        self._doc.defaultStreamFilters = [_DEFLATE]  # with pageCompression=0: see _Deflate
 
     def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))
@@ -878,7 +933,7 @@ def render_pdf(note: m.Note) -> bytes:
         topMargin=furniture.header_height(False), bottomMargin=furniture.footer_height(),
         title=note.metadata.title, author=note.metadata.author,
         subject=note.metadata.subject, creator=note.metadata.creator, keywords="",
-        invariant=1,
+        invariant=1, pageCompression=0,  # every stream is deflated all the same: _Deflate
     )
 
     def frame(first: bool) -> Frame:

@@ -20,8 +20,14 @@ answers pause for PREVIEW_DELAY_MS (marked "updating" until then, and composed a
 once when read). Before a patient is chosen, and while no rule has fired, it says
 what to do first instead of a plan.
 
-The panel scrolls as a whole: a fired row's card is always shown whole, wrapped to
-the panel's width (at 1366x768 too), never inside a small scroll box of its own.
+The panel scrolls as a whole, as one page: a fired row's card is always shown whole,
+wrapped to the panel's width (at 1366x768 too), never inside a small scroll box of its
+own; the plan list is as tall as its items (every item whole, never a two-item
+peephole); the note preview, a document to read through, fills the panel's height when
+the GP reaches it. The page follows the keyboard: what takes the focus in the panel is
+scrolled into view, the focus back in the form shows the panel's top (the disposition
+and the cards) again, and a card that fires is scrolled into view (a GP's walk-through
+at 1366x768: the plan list showed two items, the preview a few lines).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QSize,
@@ -47,6 +54,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontMetrics,
     QPainter,
     QPalette,
     QPixmap,
@@ -282,8 +290,13 @@ class _PlanDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-#: the plan and the preview keep at least this much room; below it the panel scrolls
-SPLITTER_MIN_HEIGHT = 380
+#: the plan list is as tall as its items, and never shorter than this many lines
+PLAN_MIN_LINES = 6
+#: the preview fills the panel's height when scrolled to, and never has fewer lines
+PREVIEW_MIN_LINES = 8
+#: once the answers pause this long, room held above the plan for a taller state (a card
+#: that cleared, the screening lines that went) goes back to the plan (_give_back_room)
+ROOM_BACK_MS = 1000
 
 _WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(Qt.TextFlag.TextWordWrap)
 
@@ -324,7 +337,14 @@ class AssessmentPanel(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._compose_preview)
+        self._room_timer = QTimer(self)
+        self._room_timer.setSingleShot(True)
+        self._room_timer.setInterval(ROOM_BACK_MS)
+        self._room_timer.timeout.connect(self._give_back_room)
         self._build()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._follow_focus)  # a bound slot: gone with the panel
 
     def _ruleset(self) -> RuleSet:
         if self._rules is None:
@@ -433,8 +453,7 @@ class AssessmentPanel(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("panelSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.setMinimumHeight(SPLITTER_MIN_HEIGHT)
+        splitter.setChildrenCollapsible(False)  # its least height: the plan's and the preview's
         outer.addWidget(splitter, 1)
 
         # 4. The plan checklist.
@@ -471,18 +490,21 @@ class AssessmentPanel(QWidget):
         self._list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self._list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # A constant width keeps wrapped items measured right (no elided last line).
-        self._list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # as tall as its items (_fit_plan): the panel scrolls, never the list; and a
+        # constant width keeps wrapped items measured right (no elided last line)
+        self._list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._list.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         self._list.setItemDelegate(_PlanDelegate(self._list))
-        self._list.setMinimumHeight(120)
         self._list.setAlternatingRowColors(True)
         self._list.setSpacing(1)
         plan_label.setBuddy(self._list)
         self._list.itemChanged.connect(self._item_changed)
         self._list.currentRowChanged.connect(self._show_detail)
+        self._list.currentRowChanged.connect(self._show_current)
+        # a new width: its items' heights again (_fit_plan)
+        self._list.viewport().installEventFilter(self)
         pcol.addWidget(self._list, 1)
 
         self._detail = QLabel()
@@ -552,6 +574,7 @@ class AssessmentPanel(QWidget):
                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
         vcol.addWidget(self._preview, 1)
         splitter.addWidget(preview_box)
+        page.viewport().installEventFilter(self)  # another height: the preview's (_fit_preview)
 
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -563,6 +586,7 @@ class AssessmentPanel(QWidget):
 
         self._set_plan_enabled(False)
         self._restyle()
+        self._fit_plan()
 
     # -- public interface ----------------------------------------------------
 
@@ -601,6 +625,7 @@ class AssessmentPanel(QWidget):
             self._fresh = False
             self._release_heights()
         self._sync_plan()
+        self._room_timer.start()  # again: the room goes back once the answers pause
         if callable(preview_text):
             self._preview_job = preview_text
             self._preview_label.setText("Note preview (updating\u2026)")
@@ -672,6 +697,8 @@ class AssessmentPanel(QWidget):
         """Another record or style: the held heights start afresh."""
         self._top_held = (0, 0)
         self._fit_top()
+        if hasattr(self, "_list"):
+            self._fit_plan(shrink=True)
         self._status_width = 0
         self._status.setMinimumHeight(0)
 
@@ -685,7 +712,99 @@ class AssessmentPanel(QWidget):
         elif watched is self._body and kind == QEvent.Type.Resize \
                 and event.size().width() != event.oldSize().width():  # type: ignore[attr-defined]
             self._fit_top()
+        elif kind == QEvent.Type.Resize and hasattr(self, "_list") \
+                and watched is self._list.viewport() \
+                and event.size().width() != event.oldSize().width():  # type: ignore[attr-defined]
+            self._fit_plan(shrink=True)
+        elif watched is self._page.viewport() and kind == QEvent.Type.Resize \
+                and event.size().height() != event.oldSize().height():  # type: ignore[attr-defined]
+            self._fit_preview()
         return super().eventFilter(watched, event)
+
+    # -- room: the plan list, the preview, the page following the keyboard -------------
+
+    def _fit_plan(self, shrink: bool = False) -> None:
+        """The plan list as tall as its items (never fewer than PLAN_MIN_LINES lines): each
+        item whole without scrolling the list; the panel scrolls as one page instead. It
+        grows at once; it gets shorter only when `shrink` (a new width, record or style,
+        or once the answers pause: _give_back_room), so an answer that adds a suggestion
+        and the one that takes it away again move nothing below the list (issue 14)."""
+        lst = self._list
+        if lst.viewport().width() <= 0:
+            return
+        rows = sum(lst.sizeHintForRow(r) + 2 * lst.spacing() for r in range(lst.count()))
+        frame = 2 * lst.frameWidth()
+        need = max(rows, PLAN_MIN_LINES * lst.fontMetrics().lineSpacing()) + frame
+        if need > lst.minimumHeight() or (shrink and need != lst.minimumHeight()):
+            lst.setMinimumHeight(need)
+
+    def _fit_preview(self) -> None:
+        """The preview as tall as the panel's view when scrolled to (a document to read
+        through, never a few lines), and never fewer than PREVIEW_MIN_LINES lines."""
+        preview = self._preview
+        chrome = 2 * preview.frameWidth() + 2 * math.ceil(preview.document().documentMargin())
+        least = PREVIEW_MIN_LINES * QFontMetrics(preview.font()).lineSpacing() + chrome
+        box = self._preview_box.layout()
+        label = self._preview_label.sizeHint().height() + box.spacing()
+        need = max(least, self._page.viewport().height() - label)
+        if preview.minimumHeight() != need:
+            preview.setMinimumHeight(need)
+
+    def _follow_focus(self, old: QWidget | None, new: QWidget | None) -> None:
+        """What takes the focus in the panel is scrolled into view (the plan after the
+        last question, Confirm, the preview after finalising); the focus back in the
+        window's form shows the panel's top again: the disposition and the cards. A click
+        into the panel scrolls nothing (the page stays under the mouse)."""
+        if new is not None and self._body.isAncestorOf(new):
+            if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+                return
+            # the plan list and the preview whole with their headings (ensureWidgetVisible
+            # shows only the current item of a list, the text cursor of a text box)
+            above = {id(self._list): self._plan_box, id(self._preview): self._preview_box}
+            self._scroll_to(new, above.get(id(new), new))
+            if new is self._list:
+                self._show_current(self._list.currentRow())
+        elif old is not None and self._body.isAncestorOf(old) and new is not None \
+                and new.window() is self.window():
+            self._page.verticalScrollBar().setValue(0)
+
+    def _scroll_to(self, widget: QWidget, above: QWidget | None = None) -> None:
+        """The panel scrolled as little as shows `widget` whole (from the top of `above`,
+        its heading's box), or from that top when it is taller than the panel's view."""
+        bar, view = self._page.verticalScrollBar(), self._page.viewport().height()
+        top = (above or widget).mapTo(self._body, QPoint(0, 0)).y()
+        bottom = widget.mapTo(self._body, QPoint(0, widget.height())).y()
+        value = bar.value()
+        if top < value or bottom - top > view:
+            value = top
+        elif bottom > value + view:
+            value = bottom - view
+        bar.setValue(value)
+
+    def _show_current(self, row: int) -> None:
+        """Up and Down in the plan list: the current item in view (the list itself does not
+        scroll: it is as tall as its items)."""
+        if row < 0 or not self._list.hasFocus():
+            return
+        rect = self._list.visualItemRect(self._list.item(row))
+        centre = self._list.viewport().mapTo(self._body, rect.center())
+        self._page.ensureVisible(centre.x(), centre.y(), 0, rect.height() // 2 + 2)
+
+    def _reveal(self, card: QWidget) -> None:
+        """A card that fired, scrolled into view (after it is laid out)."""
+        if any(c is card for _shows, c in self._cards.values()) and card.isVisible():
+            self._scroll_to(card)
+
+    def _give_back_room(self) -> None:
+        """The answers paused: room held above the plan for a taller state (a card that
+        cleared, the screening lines that went) goes back to the plan. Held while the GP
+        answers, so an answer that fires a row and the one that clears it move nothing
+        below the box (issue 14); never for the rest of the consultation (a GP's
+        walk-through: a blank band of about 120 px above the plan)."""
+        if self._top_held[1]:
+            self._top_held = (self._top_held[0], 0)
+            self._fit_top(hold=True)
+        self._fit_plan(shrink=True)
 
     def preview_pending(self) -> bool:
         """Is a preview waiting for the answers to pause?"""
@@ -841,6 +960,8 @@ class AssessmentPanel(QWidget):
         for row_id, (shows, card) in self._cards.items():
             if wanted.get(row_id, (None, None))[1] is not card:
                 self._park(shows, card)
+        shown_before = set(self._cards)
+        revealed = self._fresh or self._page.verticalScrollBar().maximum() == 0
         self._cards = {}
         for n, row in enumerate(a.fired):
             shows, card = wanted[row.id]
@@ -848,6 +969,12 @@ class AssessmentPanel(QWidget):
                 card = self._unpark(shows) or self._fired_row(a, row, dark)
             self._place(n, card)
             self._cards[row.id] = (shows, card)
+            if row.id not in shown_before and not revealed:
+                # a red flag that fires is never left out of view: the first (most urgent)
+                # new card, once laid out, is scrolled to (not for a record just opened:
+                # that shows the panel's top)
+                revealed = True
+                QTimer.singleShot(0, self, lambda c=card: self._reveal(c))
 
     def fired_text(self) -> str:
         """The fired rows as plain text, as shown (for tests and screen readers)."""
@@ -1013,6 +1140,7 @@ class AssessmentPanel(QWidget):
         finally:
             lst.blockSignals(False)
         self._show_detail(lst.currentRow())
+        self._fit_plan()
 
     def _show_detail(self, n: int) -> None:
         text = _detail(self._rows[n]) if 0 <= n < len(self._rows) else (
@@ -1111,6 +1239,8 @@ class AssessmentPanel(QWidget):
         """Colours follow the palette: redraw the accents for light or dark."""
         self._icons.clear()
         self._release_heights()
+        self._fit_preview()
+        self._fit_plan(shrink=True)
         self._restyle_status()
         if self._assessment is not None:
             self._level = ""

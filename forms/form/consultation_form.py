@@ -698,6 +698,9 @@ class ConsultationForm(QScrollArea):
                 self._parse_errors.pop(cleared, None)
         self._refresh_visibility()
         self._refresh_errors()
+        if path == getattr(self, "_enter_hint", None):  # answered: "Still to answer" goes
+            self._enter_hint = None
+            self.hint.emit("")
         self.changed.emit(path)
 
     def _invalid(self, path: str, message: str) -> None:
@@ -933,19 +936,20 @@ class ConsultationForm(QScrollArea):
             if focus is not None and self.isAncestorOf(focus):
                 needed = self._still_needed(focus)
                 if needed:
-                    self.hint.emit(needed)
+                    self.hint.emit(needed[1])
+                    self._enter_hint = needed[0]  # said until that question is answered
                 else:
                     self.focus_next(focus, required=True)
                 return
         super().keyPressEvent(event)
 
-    def _still_needed(self, focus: QWidget) -> str:
-        """What to press on the focused question when the note needs it and it is still
-        unanswered (its own key hint, or what is wrong with what was typed); else ""."""
+    def _still_needed(self, focus: QWidget) -> tuple[str, str] | None:
+        """(path, what to press) for the focused question when the note needs it and it
+        is still unanswered (its own key hint, or what is wrong with what was typed)."""
         stops = self._stops()
         at = self._index_of(stops, focus)
         if at < 0 or stops[at][0] is None or not self._open(stops[at], required=True):
-            return ""
+            return None
         path = stops[at][0]
         field = self._rows[path].field
         target = field.focus_target()
@@ -953,7 +957,7 @@ class ConsultationForm(QScrollArea):
         keys = target.toolTip() or field.toolTip() or (
             f"type it as {placeholder}" if placeholder else "type the answer")
         said = self._parse_errors.get(path, "").rstrip(". ") or "Still to answer"
-        return f"{said}: {keys}. Enter moves on once it is answered; Tab passes it by."
+        return path, f"{said}: {keys}. Enter moves on once it is answered; Tab passes it by."
 
     def focused_group(self) -> str | None:
         """The screening group of the question (or group button) that has the focus, in a

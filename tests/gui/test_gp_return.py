@@ -82,6 +82,7 @@ def test_enter_on_unanswered_leg_weakness_stays_there_and_says_what_is_needed(qt
     press(qtbot, Qt.Key.Key_N)  # answered: the answer moves on as before
     assert r.legs.weakness is Answer.NO
     assert focused() is not target(window, "legs.weakness")
+    assert "Still to answer" not in said(window)  # not left behind for the next question
 
 
 # each kind of field the note needs: a Yes/No question, a drop-down, typed text, a duration

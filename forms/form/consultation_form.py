@@ -955,9 +955,12 @@ class ConsultationForm(QScrollArea):
         target = field.focus_target()
         placeholder = getattr(target, "placeholderText", lambda: "")()
         keys = target.toolTip() or field.toolTip() or (
-            f"type it as {placeholder}" if placeholder else "type the answer")
+            f"type it as {placeholder}" if placeholder else "")
         said = self._parse_errors.get(path, "").rstrip(". ") or "Still to answer"
-        return path, f"{said}: {keys}. Enter moves on once it is answered; Tab passes it by."
+        if not keys:  # typed text: what the note needs ("Enter the patient's family name")
+            said, keys = "Still to answer", self._problems.get(path, "type the answer")
+        return path, f"{said}: {keys.rstrip('. ')}. Enter moves on once it is answered; " \
+                     "Tab passes it by."
 
     def focused_group(self) -> str | None:
         """The screening group of the question (or group button) that has the focus, in a

@@ -89,7 +89,7 @@ def test_enter_on_unanswered_leg_weakness_stays_there_and_says_what_is_needed(qt
 KINDS = {
     "yes/no": ("red_flags.fever_or_unwell", "Y = yes, N = no"),
     "drop-down": ("history.episode", "Type F, R to choose"),
-    "text": ("patient.family_name", "type the answer"),
+    "text": ("patient.family_name", "Enter the patient's family name"),
     "duration": ("history.duration_value", "5d"),
 }
 

@@ -8,7 +8,7 @@ the rule set, labels of record fields from the pydantic model's titles.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import functools
 from dataclasses import dataclass
 
 from consult import codes
@@ -568,16 +568,24 @@ def upgrade_section(record: Record) -> Section | None:
     return Section(EARLIER_FORMAT, tuple(blocks))
 
 
-def _strings(value: object) -> Iterator[str]:
+def _strings(value: object) -> list[str]:
     """Every string a note (or any part of it) holds."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _strings(item)
-    elif dataclasses.is_dataclass(value):
-        for field in dataclasses.fields(value):
-            yield from _strings(getattr(value, field.name))
+    found: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, tuple):
+            pending.extend(item)
+        elif dataclasses.is_dataclass(item):
+            pending.extend(getattr(item, name) for name in _field_names(type(item)))
+    return found
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def glyph_alert(missing: tuple[str, ...]) -> Alert:

@@ -130,7 +130,7 @@ def needs_glyph(char: str) -> bool:
 def missing_glyphs(text: str | Iterable[str], *, bold: bool = False) -> set[str]:
     """The characters of `text` (a string or several) that would print as empty boxes
     in the regular face (or the bold one)."""
-    chars = set(text) if isinstance(text, str) else {c for t in text for c in t}
+    chars = set(text if isinstance(text, str) else "".join(text))
     have = coverage(bold=bold)
     return {c for c in chars if ord(c) not in have and needs_glyph(c)}
 

@@ -401,7 +401,7 @@ def _cell_styles(data: list[list[Any]], **defaults: Any) -> list[list[CellStyle]
     """Each cell's style, starting from `defaults`: what a TableStyle command over the whole
     table would set, without reportlab walking every cell once per such command."""
     style = _cell_style(tuple(defaults.items()))
-    return [[style(repr((i, j))) for j in range(len(row))] for i, row in enumerate(data)]
+    return [[style("cell") for _ in row] for row in data]  # the name is never printed
 
 
 @functools.cache
@@ -526,8 +526,8 @@ def _table(block: m.Table, st: _Styles) -> Flowable:
             elif answers and c == 0 and _fits(text, widths[0] - 8, st.cell.fontSize):
                 cells.append(text)  # a one-line item title: a plain string is enough
             elif not answers and c == 1 and row.level:
-                cells.append(Paragraph(
-                    f'<font name="{BOLD}" color="{_hex(strong)}">{esc(text)}</font>', st.cell))
+                cells.append(_marked(f'<font name="{BOLD}" color="{_hex(strong)}">{{}}</font>',
+                                     st.cell, text))
             elif _one_line(text, widths[c] - 8, st.cell.fontSize):
                 cells.append(text)  # one short line: a plain string set like st.cell
             else:
@@ -554,17 +554,23 @@ def _plan(entry: m.PlanEntry, st: _Styles) -> Flowable:
     return KeepTogether([text, detail])
 
 
+@functools.cache
+def _tone_style(tone: str) -> ParagraphStyle:
+    """A boxed (a level's colours) or warning paragraph's style: built once per tone, so
+    its plain text's fragment is parsed once too (`_plain_frag`)."""
+    st = styles()
+    if tone == "warning":
+        return ParagraphStyle("warning", parent=st.strong, textColor=LEVEL_COLOURS["urgent"][0])
+    strong, fill, _ = LEVEL_COLOURS[tone]
+    return ParagraphStyle(f"tone-{tone}", parent=st.strong, backColor=fill,
+                          borderColor=strong, borderWidth=0.8, borderPadding=(3, 5, 3, 5),
+                          leftIndent=5, rightIndent=5, spaceBefore=4, spaceAfter=6,
+                          textColor=INK)
+
+
 def _para(block: m.Para, st: _Styles) -> Flowable:
-    if block.tone in LEVEL_COLOURS:
-        strong, fill, _ = LEVEL_COLOURS[block.tone]
-        style = ParagraphStyle(f"tone-{block.tone}", parent=st.strong, backColor=fill,
-                               borderColor=strong, borderWidth=0.8, borderPadding=(3, 5, 3, 5),
-                               leftIndent=5, rightIndent=5, spaceBefore=4, spaceAfter=6,
-                               textColor=INK)
-        return Paragraph(esc(block.text), style)
-    if block.tone == "warning":
-        return Paragraph(esc(block.text), ParagraphStyle(
-            "warning", parent=st.strong, textColor=LEVEL_COLOURS["urgent"][0]))
+    if block.tone in LEVEL_COLOURS or block.tone == "warning":
+        return Paragraph(esc(block.text), _tone_style(block.tone))
     style = {"muted": st.muted, "strong": st.strong, "subheading": st.subheading}.get(
         block.tone, st.body)
     return Paragraph(esc(block.text), style)

@@ -11,10 +11,22 @@ tests/support when none exist) it times, in one process, in CPU time
            paragraphs and tables, page 1 and appendix), built by SimpleDocTemplate:
            no page furniture, no "Page n of N" second pass, no assessment or composing.
            The note's cheaper flowables (plain text past reportlab's markup parser,
-           lines broken once per width, one-line cells as plain strings) are in both.
+           lines broken once per width, one-line cells as plain strings) are in both,
+           and so is its font (consult.note.pdf._Font: text whose characters already
+           have codes is encoded in one call). Streams are not: the note deflates every
+           stream once at zlib level 3 without ASCII85 (consult.note.pdf._Deflate), the
+           bare document as reportlab does by default (level 6, ASCII85 page streams),
+           about 1 ms of the difference.
 and prints the ratio note / bare. Then a batch: --batch notes (the examples in turn)
 rendered one after another from their records, each from nothing (assess, compose,
-render), as notes per CPU-second (per core).
+render), as notes per CPU-second (per core). The product has no batch rendering path
+of its own to model (the `note` command renders one record per process, finalising and
+exporting one note each, and printing joins stored PDFs), so the batch runs note_pdf
+as any caller does, with no batch-only setting: it is the examples' mean note cost.
+Little is remembered from one note to the next: fixed templates and styles, and
+whether a short cell text fits one line (pdf._fits: clearing it before every note made
+no measurable difference). The six examples repeat, so a cache of their words or widths
+would flatter the batch (a memo of word widths: 0.8 ms a note here, nothing within one).
 Targets (issue 14): typical note <= 40 ms and <= 1.3x bare; batch >= 50 notes/s per core.
 The batch here is rendering, not printing: the app never renders notes to print them.
 Staff print stored notes, rendered once when finalised, whose PDFs are joined page by

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from consult.record import file as recordfile
 from consult.store import Store, StoreError, Who
@@ -29,15 +28,12 @@ from forms.consultation.main_window import MainWindow, show_ready
 from forms.dialogs import restore_drafts as draft_dialogs
 from forms.dialogs import settings as app_settings
 from forms.dialogs.restore_drafts import RestoreDialog, draft_text
+from tests.gui.keys import focused
 from tests.gui.recorded import record_dialogs
 from tests.support import load_example
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = "Dr Asha Patel"
-
-
-def focused():
-    return QApplication.focusWidget()
 
 
 @pytest.fixture

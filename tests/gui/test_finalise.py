@@ -23,21 +23,13 @@ from forms import dialogs, printing
 from forms.consultation.main_window import MainWindow, show_ready
 from forms.dialogs import AmendReasonDialog
 from forms.dialogs import settings as app_settings
+from tests.gui.keys import CTRL_SHIFT, focused, press
 from tests.gui.recorded import record_dialogs
 from tests.support import negative_record
 
 USER = "Dr Asha Patel"
-CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 FINALISED = re.compile(r"Finalised: note ([0-9A-F]{8}), version (\d+), \d\d-[A-Z][a-z]{2}-\d{4} "
                        r"\d\d:\d\d by (.+)\. Locked: use Amend to change it\.")
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused() or QApplication.activeWindow(), key, modifier)
 
 
 def pdf_text(data: bytes) -> str:
@@ -134,7 +126,7 @@ def test_finalise_confirms_the_patient_locks_the_form_and_stores_version_1(
     assert not window.act_remaining.isEnabled()
     # the keyboard stays in the window: on the note preview, which can be read and copied
     # (a GP's walk-through: after finalising and exporting no widget had the focus)
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QPlainTextEdit
 
     assert isinstance(QApplication.focusWidget(), QPlainTextEdit)
     assert QApplication.focusWidget().objectName() == "preview"

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from consult.record.answers import Answer, Episode, Side
 from forms import dialogs
 from forms.consultation.main_window import MainWindow
 from forms.dialogs import settings as app_settings
+from tests.gui.keys import CTRL, SETTINGS, SHIFT, focused, press
 from tests.support import negative_record
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
-SETTINGS = app_settings.AppSettings(clinician_name="Dr Asha Patel", gmc_number="1234567",
-                                    practice_name="Riverside Surgery")
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), key, modifier)
 
 
 @pytest.fixture

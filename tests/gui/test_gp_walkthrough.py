@@ -10,7 +10,7 @@ from enum import Enum
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from consult.record.answers import Answer, Interpreter, Trauma
 from forms import dialogs
@@ -18,19 +18,8 @@ from forms.consultation.main_window import MainWindow
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import CHOICE_LABELS, _field_info
 from forms.form.widgets import ChoiceField, MultiChoiceField, words
+from tests.gui.keys import CTRL, SETTINGS, focused, press
 from tests.support import negative_record
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SETTINGS = app_settings.AppSettings(clinician_name="Dr Asha Patel", gmc_number="1234567",
-                                    practice_name="Riverside Surgery")
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), key, modifier)
 
 
 @pytest.fixture

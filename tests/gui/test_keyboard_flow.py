@@ -31,20 +31,8 @@ from forms.consultation.main_window import MainWindow
 from forms.dialogs import settings as app_settings
 from forms.dialogs.shortcuts import ShortcutsDialog, action_rows
 from forms.form.widgets import parse_duration
+from tests.gui.keys import CTRL, SETTINGS, focused, press
 from tests.support import load_example, negative_record
-
-CTRL = Qt.KeyboardModifier.ControlModifier
-SETTINGS = app_settings.AppSettings(clinician_name="Dr Asha Patel", gmc_number="1234567",
-                                    practice_name="Riverside Surgery")
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
-    for _ in range(times):
-        qtbot.keyClick(focused(), key, modifier)
 
 
 def type_(qtbot, text: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QListWidget, QPushButton
+from PySide6.QtWidgets import QListWidget, QPushButton
 
 from consult.record import file as recordfile
 from consult.record.answers import (
@@ -27,6 +27,7 @@ from forms import dialogs
 from forms.banner import NO_PATIENT
 from forms.consultation.main_window import MainWindow
 from forms.form.sections import SECTIONS
+from tests.gui.keys import focused, press
 from tests.support import example_path
 
 SECTION_IDS = [s.id for s in SECTIONS]
@@ -50,10 +51,6 @@ def window(qtbot, monkeypatch):
     return w
 
 
-def focused():
-    return QApplication.focusWidget()
-
-
 def type_(qtbot, text: str) -> None:
     qtbot.keyClicks(focused(), text)
 
@@ -64,8 +61,6 @@ def answer(qtbot, keys: str) -> None:
         qtbot.keyClicks(focused(), key)
 
 
-
-
 def tab_to(qtbot, widget, limit: int = 40) -> None:
     """Tab on until `widget` has the focus (as a GP tabs past questions already answered)."""
     for _ in range(limit):
@@ -73,11 +68,6 @@ def tab_to(qtbot, widget, limit: int = 40) -> None:
             return
         qtbot.keyClick(focused(), Qt.Key.Key_Tab)
     assert focused() is widget, focused().objectName()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -> None:
-    for _ in range(times):
-        qtbot.keyClick(focused(), key, modifier)
 
 
 def go_to_section(qtbot, window, section_id: str) -> None:

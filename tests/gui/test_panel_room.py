@@ -29,21 +29,13 @@ from consult.record.answers import Answer
 from forms import dialogs
 from forms.consultation.main_window import MainWindow
 from forms.dialogs.settings import style_sheet
+from tests.gui.keys import CTRL, focused, press
 from tests.gui.test_layout import LAPTOP, SCALED
 from tests.support import example_path
 
-CTRL = Qt.KeyboardModifier.ControlModifier
 SIZES = pytest.mark.parametrize("size", [LAPTOP, SCALED], ids=["1366x768", "200% of 1920x1080"])
 #: lines of the note preview a GP reads at once when the keyboard reaches it
 PREVIEW_LINES = 8
-
-
-def focused():
-    return QApplication.focusWidget()
-
-
-def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.keyClick(focused(), key, modifier)
 
 
 @pytest.fixture

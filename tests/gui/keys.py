@@ -1,10 +1,12 @@
-"""Keys as a GP presses them, for the window tests: to whichever widget has the focus."""
+"""The window as a GP has it, for the window tests: their saved settings, the window
+shown and active, and keys pressed to whichever widget has the focus."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from forms.consultation.main_window import MainWindow
 from forms.dialogs import settings as app_settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -24,3 +26,17 @@ def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier, times: int = 1) -
     (the active window when none has)."""
     for _ in range(times):
         qtbot.keyClick(focused() or QApplication.activeWindow(), key, modifier)
+
+
+def gp_window(qtbot) -> MainWindow:
+    """A new consultation window with SETTINGS saved, shown, active (keys go to the
+    focused widget of the active window) and its form built whole."""
+    app_settings.save_settings(SETTINGS)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.form.ensure_built()
+    return w

@@ -11,9 +11,7 @@ from PySide6.QtCore import Qt
 
 from consult.record.answers import Answer, Episode, Side
 from forms import dialogs
-from forms.consultation.main_window import MainWindow
-from forms.dialogs import settings as app_settings
-from tests.gui.keys import CTRL, SETTINGS, SHIFT, focused, press
+from tests.gui.keys import CTRL, SHIFT, focused, gp_window, press
 from tests.support import negative_record
 
 
@@ -22,14 +20,7 @@ def window(qtbot, monkeypatch):
     monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
     for name in ("show_error", "show_info"):
         monkeypatch.setattr(dialogs, name, lambda *a: None)
-    app_settings.save_settings(SETTINGS)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)  # keys go to the focused widget of the active window
-    w.form.ensure_built()
+    w = gp_window(qtbot)
     yield w
     w.dirty = False
 

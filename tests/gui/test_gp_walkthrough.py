@@ -14,11 +14,10 @@ from PySide6.QtWidgets import QPushButton
 
 from consult.record.answers import Answer, Interpreter, Trauma
 from forms import dialogs
-from forms.consultation.main_window import MainWindow
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import CHOICE_LABELS, _field_info
 from forms.form.widgets import ChoiceField, MultiChoiceField, words
-from tests.gui.keys import CTRL, SETTINGS, focused, press
+from tests.gui.keys import CTRL, focused, gp_window, press
 from tests.support import negative_record
 
 
@@ -32,21 +31,9 @@ def calls(monkeypatch):
     return seen
 
 
-def _window(qtbot) -> MainWindow:
-    app_settings.save_settings(SETTINGS)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)  # keys go to the focused widget of the active window
-    w.form.ensure_built()
-    return w
-
-
 @pytest.fixture
 def window(qtbot, calls):
-    return _window(qtbot)
+    return gp_window(qtbot)
 
 
 def target(window, path):
@@ -131,7 +118,7 @@ def _differing(a, b) -> int:
 
 def test_a_push_button_the_window_puts_the_focus_on_looks_focused(qtbot, calls, styled,
                                                                    tmp_path):
-    window = _window(qtbot)
+    window = gp_window(qtbot)
     record = negative_record()
     record.plan.confirmed = False
     window.show_consultation(record)

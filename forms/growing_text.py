@@ -6,12 +6,11 @@ A38 outside 14 Long Meadow Road ...") is read whole, never cut at the field's ed
     editor = GrowingTextEdit(parent, lines=1, most=8)
 
 Tab moves on (it is a form field, not a text document); it never scrolls sideways.
-A box that starts one line high reads as a one-line field, and Enter there does what it
-does in every other field (the form moves on: a GP's walk-through found Enter in the
-numbness "Where" box adding a line instead); Shift+Enter adds a line. A box shown several
-lines high from the start is a text area: Enter adds a line there, so a paragraph break
-never sends the next words typed into a Yes/No question. Ctrl+Enter is never taken by
-the box (the window's accept-and-confirm chord).
+Enter adds a line in every such box, one line high or more: after Enter the GP's next
+words stay in the box. (A box whose Enter moved on, as one-line fields do, sent the words
+typed after it into the next questions, where "n" and "y" record answers: the CSO's review
+2026-12-07c, finding 1.) Ctrl+Enter is never taken by the box (the window's
+accept-and-confirm chord).
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QTextOption
+from PySide6.QtGui import QResizeEvent, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 MOST_LINES = 8
@@ -78,17 +77,6 @@ class GrowingTextEdit(QPlainTextEdit):
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(hint.width(), self._height_for(self.lines * self.fontMetrics().lineSpacing()))
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.lines == 1 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if modifiers == Qt.KeyboardModifier.ShiftModifier:
-                self.textCursor().insertText("\n")  # a new line, as Enter in a text area
-                return
-            if modifiers == Qt.KeyboardModifier.NoModifier:
-                event.ignore()  # to the form, as from a one-line field: it moves on
-                return
-        super().keyPressEvent(event)
 
     def setPlaceholderText(self, text: str) -> None:
         super().setPlaceholderText(text)

@@ -652,7 +652,7 @@ class MainWindow(QMainWindow):
             self._move_past_identifiers(QApplication.focusWidget())
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        self.form.keep_in_view(new)
+        self.form.focus_moved(new)
         if self._after_pick:
             self._move_past_identifiers(new)
 

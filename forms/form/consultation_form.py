@@ -610,6 +610,7 @@ class ConsultationForm(QScrollArea):
         self._confirmed_details = identity.details(record) \
             if record.consultation.identity_confirmed is Answer.YES else None
         self.set_prefilled([])  # another record: what was filled in for the last one is not
+        self._drop_enter_hint()
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
@@ -699,8 +700,7 @@ class ConsultationForm(QScrollArea):
         self._refresh_visibility()
         self._refresh_errors()
         if path == getattr(self, "_enter_hint", None):  # answered: "Still to answer" goes
-            self._enter_hint = None
-            self.hint.emit("")
+            self._drop_enter_hint()
         self.changed.emit(path)
 
     def _invalid(self, path: str, message: str) -> None:
@@ -851,6 +851,22 @@ class ConsultationForm(QScrollArea):
                     return i
             widget = widget.parentWidget()
         return -1
+
+    def focus_moved(self, widget: QWidget | None) -> None:
+        """The focus went to `widget` (any widget of the window, or none)."""
+        self.keep_in_view(widget)
+        hinted = getattr(self, "_enter_hint", None)
+        field = self._fields.get(hinted) if hinted else None
+        if field is not None and (widget is None or not (widget is field
+                                                          or field.isAncestorOf(widget))):
+            self._drop_enter_hint()  # the GP left that question: its hint is stale
+
+    def _drop_enter_hint(self) -> None:
+        """Take back Enter's "Still to answer" words (CSO review 2026-12-07c, finding 2:
+        they outlived the question, even the consultation, they were about)."""
+        if getattr(self, "_enter_hint", None) is not None:
+            self._enter_hint = None
+            self.hint.emit("")
 
     def keep_in_view(self, widget: QWidget | None) -> None:
         """A question that takes the focus by any key (an Alt+letter section shortcut, Tab,

@@ -67,7 +67,7 @@ from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicabili
 from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
-from consult.rules.suggestions import review_weeks
+from consult.rules.suggestions import CES_CARD_ITEM, review_weeks
 from consult.words import name_line, plural
 
 NOT_KNOWN = "Not known"
@@ -685,6 +685,10 @@ def _safety_netting(record: Record) -> str:
         parts = [w["safety_netting_not_given"]]
     if plan.ces_card_given is Answer.YES:
         parts.append(w["ces_card"].format(how=_how(plan.ces_info_how) or NOT_RECORDED.lower()))
+    elif plan.ces_card_given is Answer.NO:
+        parts.append(w["ces_card_not_given"])
+    elif any(item.suggestion_id == CES_CARD_ITEM for item in plan.items):
+        parts.append(w["ces_card_not_recorded"])  # a draft: Finalise asks for it
     if plan.advice_sheet_given is Answer.YES:
         parts.append(w["advice_sheet"].format(
             how=_how(plan.advice_sheet_how) or NOT_RECORDED.lower()))

@@ -34,6 +34,9 @@ def steroids_as_corticosteroid(record: Record) -> bool:
     return record.risk.long_term_steroids is YES and record.medicines.oral_corticosteroid is not YES
 
 BENIGN_ROWS = ("weak-single",)
+# the rule set's id of the written cauda equina information item: in the plan, whether it
+# was given is asked (completeness) and the record entry says so (CSO review 2026-12-07c, A3)
+CES_CARD_ITEM = "ces-card"
 
 
 class _Builder:
@@ -148,7 +151,7 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
 
     review = _review(record, fired)
     b.add("safety-netting", lines=" ".join(safety_netting_lines(record, rules, band, review)))
-    b.add("ces-card", recorded={"route": b.route("ces")})
+    b.add(CES_CARD_ITEM, recorded={"route": b.route("ces")})
     if not emergency:
         booked = (f"Review booked for {review}" if record.plan.review_date
                   else f"Book a review in {review}")  # no date until one is booked

@@ -45,3 +45,26 @@ def test_an_unreadable_file_is_one_line_and_exit_2(capsys, tmp_path, content) ->
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("consult: ")
     assert "Traceback" not in err
+
+
+@pytest.mark.hazard("H32")
+def test_a_ticked_ces_card_item_with_its_question_unasked_is_not_complete_and_the_entry_says_so(
+        capsys, tmp_path) -> None:
+    """CSO review 2026-12-07c, A3 (its probe out/mech_ces_unasked.txt): the mechanical example
+    with the CES-card item in the plan and 'Written cauda equina information given' not asked
+    was `complete: true`, and the entry's safety-netting line said nothing of it."""
+    data = json.loads(example_path("mechanical").read_text(encoding="utf-8"))
+    assert any(i["suggestion_id"] == "ces-card" for i in data["plan"]["items"])
+    data["plan"]["ces_card_given"], data["plan"]["ces_info_how"] = "not_asked", []
+    path = tmp_path / "ces_unasked.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["complete"] is False
+    assert out["problems"] == [{"field": "plan.ces_card_given", "message": (
+        "Record whether the written cauda equina information was given, and how.")}]
+    assert main(["text", str(path)]) == 0
+    entry = capsys.readouterr().out
+    assert entry.splitlines()[0] == "DRAFT - not finalised"
+    assert "written CES information: whether given not yet recorded" in " ".join(
+        line.strip() for line in entry.splitlines())

@@ -248,9 +248,27 @@ def test_the_entry_leaves_out_of_its_plan_line_only_what_the_safety_netting_line
     text = " ".join(x.strip() for x in entry_lines(note))
     plan = text[text.index("Plan: "):text.index("Safety-netting: ")]
     assert "Safety-netting advice" not in plan and "cauda equina information" not in plan
-    assert "Safety-netting: Given (printed); cauda equina card given (printed)" in text
+    assert "Safety-netting: Given (printed); written CES information given (printed)" in text
     s = note.summary
     kept = [line for line, sid in zip(s.plan, s.plan_ids, strict=True)
             if sid not in ("safety-netting", "ces-card")]
     for line in kept:
         assert line.rstrip(".") in plan
+
+
+@pytest.mark.hazard("H32")
+@pytest.mark.parametrize(("given", "how", "says"), [
+    (Answer.YES, ["printed"], "Safety-netting: Given (printed); written CES information given "
+                              "(printed)"),
+    (Answer.NO, [], "Safety-netting: Given (printed); written CES information not given"),
+])
+def test_with_the_ces_card_item_in_the_plan_the_safety_netting_line_always_reports_it(
+        given, how, says):
+    """CSO review 2026-12-07c, A3: the entry's plan line leaves the CES-card item out (H32.C1),
+    so its safety-netting line must say whether the information was given, Yes or No."""
+    record = load_example("mechanical")
+    assert any(i.suggestion_id == "ces-card" for i in record.plan.items)
+    record.plan.ces_card_given, record.plan.ces_info_how = given, how
+    text = " ".join(x.strip() for x in entry_lines(prepare(record)))
+    assert says in text
+    assert "cauda equina information" not in text[text.index("Plan: "):text.index(says)]

@@ -365,7 +365,7 @@ def test_plan_items_with_reason_source_and_signature(ces_pdf: bytes) -> None:
         assert squeeze(item.text) in text
         assert squeeze(f"Why: {item.reason}") in text
         assert squeeze(item.source) in text
-    for expected in ("Safety-netting Given (how not recorded); cauda equina card given (printed)",
+    for expected in ("Safety-netting Given (how not recorded); written CES information given (printed)",
                      "Review Contact the practice if not improving in 4 weeks.",
                      "Recorded by", "GMC 7654321", "09:40 (24-hour)"):
         assert squeeze(expected) in text
@@ -824,7 +824,7 @@ NEW_QUESTION_WORDS = (
     "In pregnancy: severe or rhythmic pain, vaginal bleeding, fever or reduced fetal "
     "movements: Yes",
     "Walks on toes: No",
-    "cauda equina card given (printed, SMS)",
+    "written CES information given (printed, SMS)",
     "Review: Booked for 18-Dec-2026",
     "Recorded in an earlier format",
     "Pregnant or breastfeeding: Yes (asked as one question before December 2026). Now "

@@ -128,3 +128,28 @@ def test_accepting_suggestions_again_keeps_the_gps_edits_and_own_items():
     plan.accept_suggestions(record)
     assert record.plan.items[0].text == "My wording"
     assert record.plan.items[-1].text == "Phone on Friday"
+
+
+@pytest.mark.hazard("H32")
+def test_the_ces_card_item_in_the_plan_asks_whether_it_was_given_before_finalising():
+    """CSO review 2026-12-07c, A3: the plan's item is the GP's choice, not the act; while the
+    plan holds it, 'Written cauda equina information given' must be Yes (with how) or No."""
+    record = negative_record()
+    assert any(i.suggestion_id == "ces-card" for i in record.plan.items)
+    record.plan.ces_card_given, record.plan.ces_info_how = Answer.NOT_ASKED, []
+    assert fields(record) == {"plan.ces_card_given": "Record whether the written cauda "
+                                                     "equina information was given, and how."}
+    record.plan.ces_card_given = Answer.NO  # not given is an answer: it is printed so
+    assert problems(record, TODAY) == []
+    record.plan.ces_card_given = Answer.YES  # given: how is asked
+    assert set(fields(record)) == {"plan.ces_info_how"}
+
+
+def test_without_the_ces_card_item_its_question_may_stay_unasked():
+    record = negative_record()
+    record.plan.items = [i for i in record.plan.items if i.suggestion_id != "ces-card"]
+    record.plan.ces_card_given, record.plan.ces_info_how = Answer.NOT_ASKED, []
+    from consult.rules import plan
+
+    plan.confirm(record)
+    assert problems(record, TODAY) == []

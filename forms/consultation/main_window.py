@@ -46,6 +46,7 @@ from consult.record.answers import Answer, InfoMethod, Trauma
 from consult.record.file import RecordFileError
 from consult.record.model import Record, value_at
 from consult.rules import screening
+from consult.rules.suggestions import CES_CARD_ITEM
 from consult.store.model import DraftInfo, NoteInfo, Who  # not the store: SQLAlchemy loads later
 from consult.words import plural
 from forms import dialogs
@@ -92,6 +93,11 @@ PREFILLED_FROM_SETTINGS = ("consultation.date", "consultation.time",
 SAFETY_NETTING_ITEM = "safety-netting"  # the rule set's suggestion id
 GEOMETRY_KEY = "mainWindow"  # QSettings group of the window's size and place
 PREFERRED_SIZE = QSize(1400, 900)
+
+
+def _holds_ces_item(record: Record) -> bool:
+    """The plan holds the written cauda equina information item (CES card or leaflet)."""
+    return any(item.suggestion_id == CES_CARD_ITEM for item in record.plan.items)
 
 
 def _is_empty(value: object) -> bool:
@@ -235,6 +241,7 @@ class MainWindow(QMainWindow):
         self.form.changed.connect(self._changed)
         self.form.built.connect(self._set_tab_order)
         self._netting_from_plan = False
+        self._ces_in_plan = False  # the plan held the CES-card item at its last change
         self._after_pick = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -405,6 +412,7 @@ class MainWindow(QMainWindow):
         self.form.set_prefilled([])
         self.form.load(record)
         self.panel.set_record(record)
+        self._ces_in_plan = _holds_ces_item(record)
         self.finaliser.apply_lock()
         self._refresh()
         self.dirty = False
@@ -577,6 +585,9 @@ class MainWindow(QMainWindow):
             words += "; safety-netting recorded as given: " + (
                 ", ".join(boxes[m].text() for m in plan.safety_netting_how)
                 if plan.safety_netting_how else f"how? ({keys})")
+        if _holds_ces_item(self.record) and plan.ces_card_given is Answer.NOT_ASKED:
+            # the chord chooses the plan; it never records the act (CSO 2026-12-07c, A3)
+            words += "; written CES information: record whether it was given"
         self.statusBar().showMessage(words + ".", 15000)
 
     def _plan_current(self) -> bool:
@@ -589,19 +600,40 @@ class MainWindow(QMainWindow):
 
     def _plan_changed(self) -> None:
         """Ticking the plan's safety-netting item records safety-netting as given (when not
-        yet answered) and asks how; unticking it takes back only what it recorded."""
+        yet answered) and asks how; unticking it takes back only what it recorded. Ticking
+        the CES-card item records nothing: it asks (`_ces_item_ticked`)."""
         plan = self.record.plan
         ticked = any(item.suggestion_id == SAFETY_NETTING_ITEM for item in plan.items)
+        asking_how = False
         if ticked and plan.safety_netting_given is Answer.NOT_ASKED and not self.locked:
             self.form.set_answer("plan.safety_netting_given", Answer.YES)
             self._netting_from_plan = True
             if not plan.safety_netting_how:
                 QTimer.singleShot(0, lambda: self.form.focus_field("plan.safety_netting_how"))
+                asking_how = True
         elif not ticked and self._netting_from_plan \
                 and plan.safety_netting_given is Answer.YES and not plan.safety_netting_how:
             self.form.set_answer("plan.safety_netting_given", Answer.NOT_ASKED)
             self._netting_from_plan = False
+        self._ces_item_ticked(focus=not asking_how)
         self._changed("plan")
+
+    def _ces_item_ticked(self, focus: bool) -> None:
+        """Ticking the CES-card item answers nothing (CSO review 2026-12-07c, A3: choosing
+        the plan is not handing over the card or leaflet): while 'Written cauda equina
+        information given' is not asked, the status bar asks it and the focus goes to it
+        (unless the safety-netting 'how' is asked first: it is the question before).
+        Unticking leaves any answer as it is."""
+        was, self._ces_in_plan = self._ces_in_plan, _holds_ces_item(self.record)
+        if was or not self._ces_in_plan or self.locked \
+                or self.record.plan.ces_card_given is not Answer.NOT_ASKED:
+            return
+        boxes = getattr(self.form.fields["plan.ces_info_how"], "boxes", {})
+        self.statusBar().showMessage(
+            "Written cauda equina information: was it given? Y yes (then how: "
+            f"{', '.join(b.text() for b in boxes.values())}), N no.", 15000)
+        if focus:
+            QTimer.singleShot(0, lambda: self.form.focus_field("plan.ces_card_given"))
 
     def show_shortcuts(self) -> None:
         from forms.dialogs import shortcuts

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMessageBox
 
 from consult.record.answers import (
     Agreement,
@@ -507,6 +507,70 @@ def test_one_chord_accepts_and_confirms_and_the_safety_netting_item_asks_how(qtb
     qtbot.waitUntil(lambda: focused() is target(window, "plan.safety_netting_how"), timeout=1000)
     type_(qtbot, "R")
     assert r.plan.safety_netting_how == [InfoMethod.READ_ALOUD]
+
+
+def _to_finish(window) -> list[str]:
+    return [window.to_finish.item(i).text() for i in range(window.to_finish.count())]
+
+
+CES_ASKED = "Record whether the written cauda equina information was given, and how."
+
+
+@pytest.mark.hazard("H32")
+def test_ticking_the_ces_card_item_answers_nothing_and_asks_whether_it_was_given(qtbot,
+                                                                                window):
+    """CSO review 2026-12-07c, A3: Space on the CES-card item leaves 'Written cauda equina
+    information given' Not asked, puts the focus on it, says so, and To finish lists it;
+    Y then P records Yes, printed."""
+    record = negative_record()
+    record.plan.items = [i for i in record.plan.items if i.suggestion_id != "ces-card"]
+    record.plan.ces_card_given, record.plan.ces_info_how = Answer.NOT_ASKED, []
+    show(window, record)
+    r = window.record
+    plan = window.panel.findChild(QListWidget, "planList")
+    row = [x.key for x in window.panel._rows].index("s:ces-card")
+    plan.setFocus()
+    plan.setCurrentRow(row)
+    assert plan.item(row).checkState() == Qt.CheckState.Unchecked
+    press(qtbot, Qt.Key.Key_Space)
+    assert any(i.suggestion_id == "ces-card" for i in r.plan.items)
+    assert r.plan.ces_card_given is Answer.NOT_ASKED and r.plan.ces_info_how == []
+    qtbot.waitUntil(lambda: focused() is target(window, "plan.ces_card_given"), timeout=1000)
+    assert window.statusBar().currentMessage() == (
+        "Written cauda equina information: was it given? Y yes (then how: Printed, SMS, "
+        "Email, Read aloud), N no.")
+    assert any(CES_ASKED in line for line in _to_finish(window))
+    type_(qtbot, "Y")
+    type_(qtbot, "P")
+    assert (r.plan.ces_card_given, r.plan.ces_info_how) == (Answer.YES, [InfoMethod.PRINTED])
+    assert not any(CES_ASKED in line for line in _to_finish(window))
+    # unticking leaves the GP's answer as it is
+    plan.setFocus()
+    plan.setCurrentRow(row)
+    press(qtbot, Qt.Key.Key_Space)
+    assert not any(i.suggestion_id == "ces-card" for i in r.plan.items)
+    assert (r.plan.ces_card_given, r.plan.ces_info_how) == (Answer.YES, [InfoMethod.PRINTED])
+
+
+@pytest.mark.hazard("H32")
+def test_ctrl_return_chooses_the_ces_card_item_but_never_records_it_given(qtbot, window):
+    record = negative_record()
+    record.plan.items = []
+    record.plan.confirmed = False
+    record.plan.ces_card_given, record.plan.ces_info_how = Answer.NOT_ASKED, []
+    show(window, record)
+    r = window.record
+    window.form.focus_field("history.site")
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert any(i.suggestion_id == "ces-card" for i in r.plan.items) and r.plan.confirmed
+    assert r.plan.ces_card_given is Answer.NOT_ASKED
+    count = len(r.plan.items)
+    assert window.statusBar().currentMessage() == (
+        f"Plan accepted ({count} items) and confirmed; written CES information: record "
+        "whether it was given.")
+    qtbot.waitUntil(lambda: focused() is target(window, "plan.ces_card_given"), timeout=1000)
+    assert any(CES_ASKED in line for line in _to_finish(window))
+    assert "plan.ces_card_given" in {p.field for p in window.problems}
 
 
 @pytest.mark.hazard("H11")

@@ -492,7 +492,10 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
             rows=tuple(TableRow((r.suspected,
                                  wording.row_band_label(rules, assessment, r),
                                  r.action, "; ".join(r.findings)),
-                                level=r.band.value if r.band else "")
+                                # a routine row under a more urgent disposition: no
+                                # level fill, never the routine green (CSO 2026-12-07c A1)
+                                level="" if wording.below_disposition(assessment, r)
+                                else r.band.value if r.band else "")
                        for r in fired)))
     elif assessment.red_flags_screened:
         blocks.append(Para("No red-flag, weak-flag or NG65 row applies.", tone="muted"))

@@ -129,6 +129,9 @@ class Wording(_Frozen):
     amendment: str  # box at the top of every page of an amended note
     superseded: str  # stamped on every page of a superseded version
     superseded_mark: str = Field(min_length=1)  # the large word across a superseded page
+    # before the label of a routine row shown under a more urgent disposition
+    # (wording.below_disposition): "Also: ROUTINE - within 2-4 weeks"
+    below_disposition: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _version_templates(self) -> Wording:

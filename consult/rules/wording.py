@@ -104,9 +104,31 @@ def row_label(rules: RuleSet, row: FiredRow) -> str:
     return rules.headline(row.band, row.within)
 
 
+#: the level of a row below the disposition: drawn neutral (the panel's grey accent, no
+#: fill in the note's table), never in the routine (reassurance) colour
+BELOW_LEVEL = "below"
+
+
+def below_disposition(assessment: Assessment, row: FiredRow) -> bool:
+    """Is this a ROUTINE row shown under a more urgent disposition (soon, urgent,
+    emergency; or not fully screened with a row above routine)? Such a row keeps its own
+    band, deadline and action, is headed with the rule set's 'Also:' and is never drawn
+    in the routine colour: green under an emergency would reassure by colour where the
+    reference withholds reassurance in words (CSO review 2026-12-07c, decision A1). The
+    panel and the note both ask this; rows above routine keep their own colour."""
+    return row.band is Band.ROUTINE and assessment.band is not Band.ROUTINE
+
+
+def _also(rules: RuleSet, assessment: Assessment, row: FiredRow, label: str) -> str:
+    if below_disposition(assessment, row):
+        return f"{rules.wording.below_disposition} {label}"
+    return label
+
+
 def fired_row_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> tuple[str, str]:
     """(level, label) of a fired row as the panel heads it: never a bare ROUTINE while
-    red flags are unscreened; an outside-this-pathway row says so before its band."""
+    red flags are unscreened; an outside-this-pathway row says so before its band; a
+    routine row under a more urgent disposition is 'Also: ROUTINE - ...' at BELOW_LEVEL."""
     level = row.band.value if row.band else "outside"
     unscreened = row.band is Band.ROUTINE and not assessment.red_flags_screened
     if unscreened:
@@ -115,17 +137,22 @@ def fired_row_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> tu
         label = row_label(rules, row)
     if row.kind == "outside" and row.band is not None:
         label = f"{OUTSIDE_WORDS} \u00b7 {label}"
-    return level, label
+    if below_disposition(assessment, row):
+        level = BELOW_LEVEL
+    return level, _also(rules, assessment, row, label)
 
 
 def row_band_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> str:
     """A row's band with its own deadline for the note's impression table; never a bare
-    ROUTINE while unscreened."""
+    ROUTINE while unscreened; 'Also: ...' for a routine row under a more urgent
+    disposition."""
     if row.band is Band.ROUTINE and not assessment.red_flags_screened:
-        return f"{UNSCREENED_ROW_WORDS}: {deadline_words(row.within)}"
-    if row.band is None:
+        label = f"{UNSCREENED_ROW_WORDS}: {deadline_words(row.within)}"
+    elif row.band is None:
         return deadline_words(row.within)
-    return row_label(rules, row)
+    else:
+        label = row_label(rules, row)
+    return _also(rules, assessment, row, label)
 
 
 def note_origin(suggestion_id: str | None, edited: bool) -> str:

@@ -120,6 +120,9 @@ _ACCENTS = {
     "outside": ("#616161", "#b0b0b0"),
     "pending": ("#616161", "#b0b0b0"),
 }
+# a routine row under a more urgent disposition: the neutral grey, never the routine
+# green (wording.below_disposition; CSO review 2026-12-07c, decision A1)
+_ACCENTS[wording.BELOW_LEVEL] = _ACCENTS["outside"]
 _ICONS = {
     "emergency": QStyle.StandardPixmap.SP_MessageBoxCritical,
     "urgent": QStyle.StandardPixmap.SP_MessageBoxWarning,

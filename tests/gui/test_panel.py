@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -21,6 +25,7 @@ from consult.rules import plan as core_plan
 from consult.rules.engine import assess
 from consult.rules.ruleset import load
 from forms.panel.assessment_panel import (
+    _ACCENTS,
     PREVIEW_DELAY_MS,
     STATUS_CONFIRMED,
     STATUS_NOT_CONFIRMED,
@@ -227,6 +232,80 @@ def test_an_unscreened_disposition_keeps_the_deadline_above_the_warning(qtbot):
     first, second = _disposition(panel).splitlines()
     assert first == "URGENT - within 24 hours"
     assert second.startswith("RED FLAGS NOT YET FULLY SCREENED")
+
+
+def _card_colours(card: QWidget) -> set[str]:
+    """The accent colours a card is drawn in: its bar's and its band words'."""
+    bar = card.findChild(QFrame, "accentBar")
+    colours = {bar.palette().color(QPalette.ColorRole.Window).name().lower()}
+    colours |= {c.lower() for c in re.findall(r"color:\s*(#[0-9a-fA-F]{6})",
+                                              card.findChild(QLabel).text())}
+    return colours
+
+
+def _card(panel: AssessmentPanel, row_id: str) -> QWidget:
+    [card] = [c for c in _cards(panel) if c.findChild(QLabel, f"firedRow-{row_id}")]
+    return card
+
+
+@pytest.mark.hazard("H22")
+def test_a_routine_row_under_an_emergency_is_grey_and_headed_also(qtbot):
+    """CSO review 2026-12-07c, A1: the single weak flag's card under the cauda equina
+    EMERGENCY keeps its band and deadline but is never green, and is headed 'Also:'."""
+    record = load_example("cauda-equina")
+    record.red_flags.night_pain_constant = Answer.YES
+    panel = _panel(qtbot, record)
+    assert _disposition(panel) == "EMERGENCY - act now"
+    layout = panel.findChild(QWidget, "firedRows").layout()
+    ces, weak = _card(panel, "ces-emergency"), _card(panel, "weak-single")
+    assert layout.indexOf(ces) == 0 < layout.indexOf(weak)  # the CES card first
+    assert _fired(panel).index("Cauda equina") < _fired(panel).index("Single weak flag")
+    assert not _card_colours(weak) & set(_ACCENTS["routine"])  # no green, light or dark
+    assert _card_colours(weak) <= set(_ACCENTS["outside"])  # the neutral grey
+    label = _plain(weak.findChild(QLabel)).split(" \u00b7 ")[0]
+    assert label.startswith(load().wording.below_disposition + " ")
+    assert "ROUTINE - within 2-4 weeks" in label
+    assert "How soon: within 2-4 weeks" in _fired(panel)  # its own deadline and action
+    assert load().rows["weak-single"].action in _fired(panel)
+    assert weak.findChild(QLabel).accessibleName().startswith(
+        load().wording.below_disposition)
+
+
+@pytest.mark.hazard("H22")
+def test_a_soon_row_under_an_emergency_keeps_its_colour(qtbot):
+    """Only green is withdrawn: a SOON row under an emergency is an action still to take."""
+    record = load_example("cauda-equina")
+    record.red_flags.weight_loss = Answer.YES  # weak-two: SOON - within weeks
+    panel = _panel(qtbot, record)
+    soon = _card(panel, "weak-two")
+    assert _card_colours(soon) <= set(_ACCENTS["soon"])
+    assert load().wording.below_disposition not in _fired(panel)
+
+
+@pytest.mark.hazard("H22")
+def test_a_routine_row_under_a_routine_disposition_stays_green(qtbot):
+    """The control of A1: the mechanical example with the same weak flag is routine, and
+    its card is the routine green without 'Also:'."""
+    record = load_example("mechanical")
+    record.red_flags.night_pain_constant = Answer.YES
+    panel = _panel(qtbot, record)
+    assert _disposition(panel).startswith("ROUTINE")
+    weak = _card(panel, "weak-single")
+    assert _card_colours(weak) <= set(_ACCENTS["routine"])
+    label = _plain(weak.findChild(QLabel))
+    assert label.startswith("ROUTINE - within 2-4 weeks")
+    assert load().wording.below_disposition not in _fired(panel)
+    # the card follows the disposition: an emergency greys it, clearing it gives it back
+    item = record.red_flags.ces_bladder
+    item.answer, item.onset = Answer.YES, Onset.WITHIN_14_DAYS
+    item.worse_last_14_days = YesNoUnsure.YES
+    _refresh(panel, record)
+    assert _disposition(panel).startswith("EMERGENCY")
+    assert _card_colours(_card(panel, "weak-single")) <= set(_ACCENTS["outside"])
+    item.answer, item.onset, item.worse_last_14_days = Answer.NO, None, None
+    _refresh(panel, record)
+    assert _card_colours(_card(panel, "weak-single")) <= set(_ACCENTS["routine"])
+    assert _fired(panel).startswith("ROUTINE - within 2-4 weeks")
 
 
 def test_scores_show_only_when_they_apply(qtbot):

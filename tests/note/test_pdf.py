@@ -15,6 +15,7 @@ import pytest
 
 import consult
 from consult.note import IncompleteRecord, note_pdf, note_text, write_note_pdf
+from consult.note.pdf import LEVEL_COLOURS
 from consult.record import file as recordfile
 from consult.record.answers import (
     Answer,
@@ -477,6 +478,63 @@ def test_unscreened_single_weak_flag_row_never_reads_routine() -> None:
     text = flat(" ".join(pages_text(note_pdf(r, draft=True))))
     assert "ROUTINE" not in text.upper().replace("ROUTINE PHYSIOTHERAPY", "")
     assert "RED FLAGS NOT YET FULLY SCREENED" in text
+
+
+def _rules_fired_row(data: bytes, suspected: str) -> tuple[set[tuple], set[tuple], str]:
+    """The row of the appendix table 'Rules that fired' that starts with `suspected`:
+    (the fills of the rectangles under it, the colours of its 'How soon' words, those
+    words), read back with pdfplumber."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            heading = page.search("Rules that fired")
+            if not heading:
+                continue
+            hit = next(h for h in page.search(suspected) if h["top"] > heading[0]["top"])
+            column = page.search("How soon")
+            column = next(c for c in column if c["top"] > heading[0]["top"])
+            fills = {tuple(round(v, 3) for v in r["non_stroking_color"]) for r in page.rects
+                     if r.get("fill") and r.get("non_stroking_color")
+                     and r["top"] <= hit["top"] and hit["bottom"] <= r["bottom"]}
+            # the 'How soon' cell: the characters in that column on the row's first line
+            cell = [c for c in page.chars if abs(c["top"] - hit["top"]) < 1
+                    and column["x0"] - 1 <= c["x0"] < column["x0"] + 100]
+            colours = {tuple(round(v, 3) for v in c["non_stroking_color"]) for c in cell}
+            return fills, colours, "".join(c["text"] for c in cell)
+    raise AssertionError("no table 'Rules that fired'")
+
+
+def _is(colour: tuple, level_colour: object) -> bool:
+    return colour == pytest.approx(level_colour.rgb(), abs=0.01)  # type: ignore[attr-defined]
+
+
+@pytest.mark.hazard("H22")
+def test_a_routine_row_under_an_emergency_has_no_green_in_the_rules_table() -> None:
+    """CSO review 2026-12-07c, A1: the single weak flag's row under the cauda equina
+    EMERGENCY is drawn without a level fill and headed 'Also:', with its own deadline."""
+    r = load_example("cauda-equina")
+    r.red_flags.night_pain_constant = Answer.YES
+    data = note_pdf(r, draft=True)
+    green = LEVEL_COLOURS["routine"]
+    fills, colours, words = _rules_fired_row(data, "Single weak flag")
+    assert not any(_is(f, green[1]) or _is(f, green[0]) for f in fills)
+    assert not any(_is(c, green[0]) for c in colours)
+    assert words.startswith(load().wording.below_disposition + " ROUTINE")
+    ces_fills, _, _ = _rules_fired_row(data, "Cauda equina syndrome")  # the CES row stays red
+    assert any(_is(f, LEVEL_COLOURS["emergency"][1]) for f in ces_fills)
+    text = flat(" ".join(pages_text(data)))
+    assert "Also: ROUTINE - within 2-4 weeks" in text  # its own band and deadline, printed
+    assert load().rows["weak-single"].action in text
+
+
+@pytest.mark.hazard("H22")
+def test_a_routine_row_under_a_routine_disposition_keeps_its_green_fill() -> None:
+    """The control of A1: the mechanical example with the same weak flag is routine."""
+    r = load_example("mechanical")
+    r.red_flags.night_pain_constant = Answer.YES
+    fills, colours, words = _rules_fired_row(note_pdf(r, draft=True), "Single weak flag")
+    assert any(_is(f, LEVEL_COLOURS["routine"][1]) for f in fills)
+    assert any(_is(c, LEVEL_COLOURS["routine"][0]) for c in colours)
+    assert words.startswith("ROUTINE")
 
 
 @pytest.mark.hazard("H6")

@@ -7,7 +7,7 @@ import pytest
 
 from consult.note.compose import compose, plan_sources, startback_section
 from consult.note.model import PlanEntry
-from consult.record.answers import Band, Category
+from consult.record.answers import Answer, Band, Category
 from consult.record.model import PlanItem, Record
 from consult.rules import wording
 from consult.rules.engine import assess
@@ -71,3 +71,44 @@ def test_unscreened_routine_never_reads_as_plain_routine():
     a, rules = assess(Record()), load()
     lines = wording.disposition_lines(rules, a)
     assert lines[-1][0] == "unscreened" and "ROUTINE" not in " ".join(w for _, w in lines)
+
+
+def _weak_single(record: Record) -> Record:
+    record.red_flags.night_pain_constant = Answer.YES
+    return record
+
+
+@pytest.mark.hazard("H22")
+def test_a_routine_row_is_below_the_disposition_only_under_a_more_urgent_one():
+    """CSO review 2026-12-07c, A1: decided once, here; the panel's label and the note's
+    table both carry the rule set's 'Also:' for it, and nothing else does."""
+    rules = load()
+    also = rules.wording.below_disposition
+    cases = {  # record: (the disposition, is the weak-single row below it?)
+        "emergency": (_weak_single(load_example("cauda-equina")), True),
+        "routine": (_weak_single(load_example("mechanical")), False),
+        "unscreened, a row above routine": (_weak_single(Record()), None),
+        "unscreened, routine only": (_weak_single(Record()), False),
+    }
+    above = cases["unscreened, a row above routine"][0]
+    above.red_flags.cancer_history = Answer.YES
+    above.red_flags.mets_progressive_pain = Answer.YES
+    cases["unscreened, a row above routine"] = (above, True)
+    for name, (record, below) in cases.items():
+        a = assess(record)
+        [row] = [r for r in a.fired if r.id == "weak-single"]
+        assert wording.below_disposition(a, row) is below, name
+        level, label = wording.fired_row_label(rules, a, row)
+        table = wording.row_band_label(rules, a, row)
+        assert label.startswith(f"{also} ") is below, name
+        assert table.startswith(f"{also} ") is below, name
+        assert (level == wording.BELOW_LEVEL) is below, name
+        assert "2-4 weeks" in table, name  # its own deadline, whatever the label
+        for other in a.fired:  # rows above routine: never 'Also:', their own level
+            if other.band not in (None, Band.ROUTINE):
+                assert not wording.below_disposition(a, other)
+                assert wording.fired_row_label(rules, a, other)[0] == other.band.value
+    a = assess(cases["emergency"][0])
+    [row] = [r for r in a.fired if r.id == "weak-single"]
+    assert wording.fired_row_label(rules, a, row)[1] == f"{also} ROUTINE - within 2-4 weeks"
+    assert not assess(cases["unscreened, routine only"][0]).red_flags_screened

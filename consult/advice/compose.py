@@ -235,6 +235,8 @@ def compose(record: Record, assessment: Assessment | None = None, *,
                 row_w[row_id]["text"].format(route=_route(record, row.route)))
             continue
         entry = plan_w.get(sid)
+        if entry is not None and "same_as" in entry:  # another suggestion's paragraph
+            entry = plan_w[entry["same_as"]]
         template = rules.suggestions.get(sid)
         if entry is None or template is None:
             left_out.append(item)  # a suggestion of another rule-set version

@@ -83,6 +83,21 @@ class SuggestionText(_Frozen):
     applies_to: list[Applies]
 
 
+class WorkDuration(_Frozen):
+    """How the work suggestions' reasons name the pain's duration, which bounds the time
+    off work (the record has no "off work since")."""
+
+    known: str  # with {duration}: "the pain has lasted {duration}"
+    unknown: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> WorkDuration:
+        if _placeholders(self.known) != {"duration"} or _placeholders(self.unknown):
+            raise ValueError("work_duration.known must use {duration} and nothing else; "
+                             "work_duration.unknown no placeholder")
+        return self
+
+
 class Allowed(_Frozen):
     """A phrase the entry does not cover, in a context that has every tag of `when`
     (the specialist routes NICE NG59 allows; a contraindication named as one)."""
@@ -172,6 +187,7 @@ class RuleSet(_Frozen):
     routes: dict[Route, RouteText]
     rows: dict[str, RowText]
     suggestions: dict[str, SuggestionText]
+    work_duration: WorkDuration
     safety_netting: dict[str, str]
     never_suggest: list[NeverSuggest] = Field(min_length=1)
     wording: Wording

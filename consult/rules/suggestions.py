@@ -6,11 +6,11 @@ rule set. Every suggestion passes the never-suggest guard before it is returned.
 
 from __future__ import annotations
 
-from consult.record.answers import Answer, Band, Course, NsaidTried, WorkStatus
+from consult.record.answers import Answer, Band, Course, DurationUnit, NsaidTried, WorkStatus
 from consult.record.dates import show_date
 from consult.record.model import Medicines, Practice, Record, RiskHistory
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
-from consult.rules.facts import Facts
+from consult.rules.facts import DAYS_PER_UNIT, Facts
 from consult.rules.ruleset import RuleSet
 from consult.rules.screening import may_be_pregnant, positive_red_flags
 
@@ -132,10 +132,8 @@ def suggest(record: Record, facts: Facts, rules: RuleSet, fired: list[FiredRow],
         if not elsewhere:
             b.add("keep-active")
             b.add("heat-stretch")
-        if not elsewhere and record.impact.work in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
-            job = record.impact.job_demands
-            b.add("work-advice", work=record.impact.work.value.replace("_", " "),
-                  job=f"; the job is {job.value}" if job else "")
+        if not elsewhere:
+            _work(b, record)
         if pregnant:
             b.add("pelvic-health-physio")
         if not elsewhere:
@@ -189,6 +187,43 @@ def safety_netting_lines(record: Record, rules: RuleSet, band: Band, review: str
             chosen.append("weight_loss")
         chosen.append("review" if record.plan.review_date else "review_not_booked")
     return [lines[key].format(review=review) for key in chosen]
+
+
+SELF_CERTIFY_DAYS = 7  # clinical reference 5, "Work": the patient self-certifies the first 7 days
+
+
+def _work(b: _Builder, record: Record) -> None:
+    """The work advice by time off (clinical reference 5, "Work"; CSO review 2026-12-07c,
+    A4). The record has no "off work since": the pain's duration bounds the time off, so
+    self-certification is said only when the pain has lasted 7 days or less; off longer,
+    or with the duration not recorded, the fit note comes first; on modified duties no
+    self-certification at all. The reason names the duration."""
+    work = record.impact.work
+    if work not in (WorkStatus.MODIFIED, WorkStatus.OFF_WORK):
+        return
+    h, job = record.history, record.impact.job_demands
+    if h.duration_value is None or h.duration_unit is None:
+        lasted, most = b.rules.work_duration.unknown, None
+    else:
+        lasted = b.rules.work_duration.known.format(
+            duration=_duration(h.duration_value, h.duration_unit))
+        # "0 weeks" is under a week: at most one unit
+        most = max(h.duration_value, 1) * DAYS_PER_UNIT[h.duration_unit]
+    if work is WorkStatus.MODIFIED:
+        key = "work-advice-modified"
+    elif most is not None and most <= SELF_CERTIFY_DAYS:
+        key = "work-advice"
+    else:
+        key = "work-advice-fit-note"
+    b.add(key, lasted=lasted, job=f"; the job is {job.value}" if job else "")
+
+
+def _duration(value: int, unit: DurationUnit) -> str:
+    """'3 weeks', '1 week', 'less than 1 month' (0 is recorded as under one unit)."""
+    singular = unit.value.removesuffix("s")
+    if value == 0:
+        return f"less than 1 {singular}"
+    return f"{value} {singular if value == 1 else unit.value}"
 
 
 def _face_to_face(b: _Builder, record: Record, fired: list[FiredRow]) -> None:

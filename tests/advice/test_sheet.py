@@ -54,6 +54,11 @@ def test_every_rule_row_and_suggestion_has_patient_words():
         if row.band_or_none is Band.EMERGENCY:
             assert w["rows"][row_id].get("go_now"), f"{row_id}: an emergency says where to go now"
     for sid, entry in w["plan"].items():
+        if "same_as" in entry:  # another suggestion's paragraph, in its section: no words of its own
+            same = w["plan"][entry["same_as"]]
+            assert set(entry) == {"section", "same_as"} and "same_as" not in same, sid
+            assert same["section"] == entry["section"], sid
+            continue
         assert entry["section"] in ("what_to_do", "medicines", "work", "self_care", "none")
         assert bool(entry["text"]) == (entry["section"] != "none"), sid
         assert ("{route}" in entry["text"]) == ("route" in entry), sid

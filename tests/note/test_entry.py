@@ -233,6 +233,10 @@ def test_only_listed_suggestions_the_gp_did_not_edit_are_shortened_and_the_appen
 @pytest.mark.parametrize("suggestion, clause", [
     ("reassurance", "nerve root pain can take longer"),
     ("medicine-review", "explain the risks"),
+    # the work advice by time off (rule set 2026.12.3, CSO review 2026-12-07c A4)
+    ("work-advice", "self-certify"),
+    ("work-advice-fit-note", "issue one if not already done"),
+    ("work-advice-modified", "if the employer needs one"),
 ])
 def test_a_short_form_keeps_the_clinical_clauses_of_the_full_text(suggestion, clause):
     from consult.note.words import note_words

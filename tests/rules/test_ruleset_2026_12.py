@@ -31,7 +31,6 @@ from consult.record.answers import (
     Trauma,
     Trigger,
     WeaknessOnset,
-    WorkStatus,
     YesNoUnsure,
 )
 from consult.record.dates import show_date
@@ -1208,15 +1207,8 @@ def test_cord_compression_without_cancer_never_prints_the_mscc_route():
 # --------------------------------------------------------------------------- work and review
 
 
-@pytest.mark.hazard("H7")
-@pytest.mark.parametrize("work", [WorkStatus.MODIFIED, WorkStatus.OFF_WORK])
-def test_fit_note_advice_self_certify_7_days_then_may_be_fit_for_work(work):
-    r = base()
-    r.impact.work = work
-    text = suggestion(assess(r), "work-advice").text
-    assert "self-certify" in text and "first 7 days" in text
-    assert '"may be fit for work"' in text
-    assert "adjustments" in text
+# The work advice by time off (self-certify, fit note first, modified duties): rule set
+# 2026.12.3, tests/rules/test_work_advice.py.
 
 
 @pytest.mark.hazard("H7")

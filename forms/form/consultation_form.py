@@ -43,7 +43,7 @@ from consult.record.answers import (
     Trauma,
     WeaknessOnset,
 )
-from consult.record.model import Record, owner_of
+from consult.record.model import Record, owner_of, value_at
 from consult.rules import followups, screening
 from forms.form.sections import MULTI_LINE, SECTIONS, Heading, SectionSpec, section_of
 from forms.form.widgets import (
@@ -265,6 +265,11 @@ class SectionWidget(QFrame):
                     also.setObjectName(f"groupElsewhere:{entry.group}")
                     self.form.addRow(also)
                     group.widgets.append(also)
+                for path, words in entry.elsewhere:  # asked in another section, after its parent
+                    there = _Hint(_asked_after(path, words), self)
+                    there.setObjectName(f"askedElsewhere:{path}")
+                    self.form.addRow(there)
+                    group.widgets.append(there)
                 if entry.note:
                     hint = _Hint(entry.note, self)
                     self.form.addRow(hint)
@@ -369,6 +374,18 @@ for _child, _parents in followups.PARENTS.items():
         _FOLLOW_UPS.setdefault(_parent, []).append(_child)
 
 
+# The follow-ups whose Yes is a red flag (sepsis signs, the pregnancy warning signs, the
+# metastasis features, leg weakness, ...): a parent's answer that stops one applying clears
+# it, and the form says so and keeps the Yes aside (CSO review 2026-12-07c, finding 4).
+RED_FLAG_FOLLOW_UPS = tuple(p for p in followups.RULES if screening.is_red_flag_answer(p)
+                            and _field_info(p).annotation is Answer)
+_ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.NOT_ASKED: "Not asked"}
+
+
+def _quoted(paths: list[str]) -> str:
+    return ", ".join(f"'{_title(p)}'" for p in paths)
+
+
 def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
     """The group's questions that another section shows, said under its heading: its
     "All denied" records them too (clinical reference 5a: the clinical group)."""
@@ -382,6 +399,19 @@ def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
     said = "; ".join(f"{_title(p)} ({titles.get(section_of(p) or '', 'elsewhere')})"
                      for p in others)
     return f"All denied also records, from other sections: {said}."
+
+
+def _asked_after(path: str, words: str) -> str:
+    """Where a question of this heading's topic is asked in another section: "In pregnancy
+    the warning signs are asked under Medicines and medicine safety, after 'Pregnant, or
+    gave birth in the last 6 weeks'; All denied does not record them." Section and parent
+    read from the sections and the record model, so the line follows them."""
+    titles = {s.id: s.title for s in SECTIONS}
+    parents = " or ".join(f"'{_title(p)}'" for p in followups.PARENTS.get(path, ()))
+    after = f", after {parents}" if parents else ""
+    group = "" if screening.group_of(path) else "; All denied does not record them"
+    return f"{words} are asked under {titles.get(section_of(path) or '', 'another section')}" \
+        f"{after}{group}."
 
 
 def _mnemonic_labels() -> dict[str, str]:
@@ -495,6 +525,12 @@ class ConsultationForm(QScrollArea):
         self._problems: dict[str, str] = {}
         self._shown_errors: set[str] = set()
         self._prefilled: set[str] = set()
+        # red-flag follow-ups whose Yes a parent's answer cleared: {path: the value the clear
+        # left}. Never in the record (it holds the cleared value, so the Yes never counts
+        # while hidden); the Yes is shown again if the question applies again (finding 4)
+        self._kept_aside: dict[str, object] = {}
+        # (the answer just given, the Yes it brought back): that answer's move goes there
+        self._show_restored: tuple[str, str] | None = None
         # the identifiers the identity was confirmed against (None: not confirmed)
         self._confirmed_details: identity.Details | None = None
         # the rest of the sections, one a tick once the window is on screen (all at once
@@ -611,6 +647,7 @@ class ConsultationForm(QScrollArea):
             if record.consultation.identity_confirmed is Answer.YES else None
         self.set_prefilled([])  # another record: what was filled in for the last one is not
         self._drop_enter_hint()
+        self._kept_aside.clear()  # another record: the last one's cleared answers are not its
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
@@ -693,15 +730,63 @@ class ConsultationForm(QScrollArea):
         self._after_change(DURATION)
 
     def _after_change(self, path: str) -> None:
-        for cleared in followups.clear_hidden(self.record):
-            if cleared in self._fields:
-                self._show_value(cleared)
-                self._parse_errors.pop(cleared, None)
+        yes = [p for p in RED_FLAG_FOLLOW_UPS if value_at(self.record, p) is Answer.YES]
+        cleared = followups.clear_hidden(self.record)
+        for done in cleared:
+            if done in self._fields:
+                self._show_value(done)
+                self._parse_errors.pop(done, None)
+        put_aside = [p for p in cleared if p in yes]
+        for aside in put_aside:
+            self._kept_aside[aside] = value_at(self.record, aside)
+        restored = self._restore_kept_aside()
+        self._show_restored = (path, restored[0]) if restored else None
         self._refresh_visibility()
         self._refresh_errors()
         if path == getattr(self, "_enter_hint", None):  # answered: "Still to answer" goes
             self._drop_enter_hint()
+        if put_aside or restored:
+            self.hint.emit(self._kept_aside_words(path, put_aside, restored))
         self.changed.emit(path)
+
+    def _restore_kept_aside(self) -> list[str]:
+        """A red-flag follow-up's Yes that a parent's answer cleared, shown again once the
+        question applies again (the parent back to Yes), unless something else was
+        recorded for it meanwhile; the status bar says so (CSO review 2026-12-07c,
+        finding 4: a Yes the GP gave never vanishes silently, nor comes back silently)."""
+        restored: list[str] = []
+        for path, left in list(self._kept_aside.items()):
+            if not followups.applies(self.record, path):
+                continue
+            del self._kept_aside[path]
+            if value_at(self.record, path) == left:
+                owner, leaf = resolve(self.record, path)
+                setattr(owner, leaf, Answer.YES)
+                if path in self._fields:
+                    self._show_value(path)
+                restored.append(path)
+        return restored
+
+    def _kept_aside_words(self, path: str, put_aside: list[str], restored: list[str]) -> str:
+        """The status bar's line: which Yes was cleared or is back, named, and why."""
+        value = value_at(self.record, path) if path != DURATION else None
+        if isinstance(value, Answer):
+            words = _ANSWER_WORDS[value]
+        elif isinstance(value, Enum):
+            words = choice_labels(type(value)).get(value, value.value.replace("_", " "))
+        else:
+            words = ""
+        because = f"'{_title(path)}' is now {words}" if words else f"'{_title(path)}' changed"
+        # what and whether it is kept first: a long line is cut at the window's edge
+        said = []
+        if put_aside:
+            back = "it applies" if len(put_aside) == 1 else "they apply"
+            said.append(f"Cleared the Yes to {_quoted(put_aside)} (kept aside, back if {back} "
+                        f"again): {because}.")
+        if restored:
+            said.append(f"Shown again: the Yes given before to {_quoted(restored)} (check it "
+                        f"still holds): {because}.")
+        return " ".join(said)
 
     def _invalid(self, path: str, message: str) -> None:
         self._parse_errors[path] = message
@@ -887,6 +972,12 @@ class ConsultationForm(QScrollArea):
 
     def _advance_from(self, path: str) -> None:
         field = self._fields[path]
+        shown, self._show_restored = self._show_restored, None
+        if shown is not None and shown[0] == path and self.focus_field(shown[1]):
+            from forms.frame import lay_out_now
+
+            lay_out_now()  # the Yes shown again is where the focus goes: seen, and N changes it
+            return
         if path == "consultation.patient_place" \
                 and self.record.consultation.patient_place is Place.OTHER:
             from forms.frame import lay_out_now

@@ -19,6 +19,9 @@ class Heading:
     text: str
     note: str = ""
     group: str = ""  # a screening group (consult.rules.screening.GROUPS): its "all denied" button
+    # questions of this heading's topic that another section asks, after their parent:
+    # (path, the words that name it); the form says where, under the heading
+    elsewhere: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,11 @@ SECTIONS: tuple[SectionSpec, ...] = (
         Heading("Fracture", group="fracture"),
         *_all("red_flags", "sudden_severe_new_pain", "spinal_deformity", "cannot_mobilise",
               "pain_uncontrolled"),
-        Heading("Pain that may not come from the spine", group="not_spinal"),
+        # the pregnancy warning signs are asked under Medicines, right after "Pregnant" (CSO
+        # review 2026-12-07c, A2): a GP walking the red flags is told one more lives there
+        Heading("Pain that may not come from the spine", group="not_spinal",
+                elsewhere=(("red_flags.pregnancy_warning_signs",
+                            "In pregnancy the warning signs"),)),
         *_all("red_flags", "nonmechanical_sudden_severe_pain", "collapse_or_faint",
               "loin_pain_fever_urinary", "colicky_loin_to_groin", "epigastric_to_back",
               "pelvic_or_pregnancy_pain"),

@@ -456,6 +456,31 @@ def test_pregnancy_questions_are_hidden_for_a_male_patient(qtbot, form):
     assert all(shown(form, p) for p in pregnancy) and pregnancy_heading.isVisible()
 
 
+@pytest.mark.hazard("H2")
+def test_red_flags_says_under_not_from_the_spine_that_the_pregnancy_warning_signs_are_asked_in_medicines(
+        form):
+    """CSO review 2026-12-07c, A2: Red flags shows its tick while this red flag is open in
+    another section; the line under its heading tells a GP walking Red flags where it is."""
+    from consult.record.model import Medicines
+
+    form.ensure_built()
+    line = form.findChild(QLabel, "askedElsewhere:red_flags.pregnancy_warning_signs")
+    assert line is not None and line.isVisibleTo(form)
+    assert line.parentWidget() is form.sections["red_flags"]
+    text = line.text()
+    assert text.startswith("In pregnancy the warning signs are asked under Medicines")
+    assert f"after '{Medicines.model_fields['pregnant'].title}'" in text
+    assert "All denied does not record them" in text
+    # under the heading "Pain that may not come from the spine", before its first question
+    top = heading(form, "Pain that may not come from the spine")
+    first = form.rows["red_flags.nonmechanical_sudden_severe_pain"].label
+
+    def y(widget):
+        return widget.mapTo(form.sections["red_flags"], widget.rect().topLeft()).y()
+
+    assert y(top) < y(line) < y(first)
+
+
 def test_how_the_ces_information_was_given_is_a_multi_choice_after_given_yes(qtbot, form):
     from consult.record.answers import InfoMethod
     from forms.form.widgets import MultiChoiceField

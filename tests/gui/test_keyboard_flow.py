@@ -389,6 +389,36 @@ def test_ctrl_g_denies_the_focused_questions_group_only_keeps_a_yes_and_the_focu
 
 
 @pytest.mark.hazard("H2")
+@pytest.mark.parametrize("how", ["button", "Ctrl+G"])
+def test_no_group_answer_records_the_pregnancy_warning_signs(qtbot, window, how):
+    """CSO review 2026-12-07c, A2: the warning signs are asked only after 'Pregnant' Yes and
+    join no group; with 'Pregnant' Yes and the signs Not asked, each group's button and
+    Ctrl+G leave them Not asked and the record not fully screened."""
+    from consult.rules import screening
+
+    for group in screening.GROUPS:
+        record = Record()
+        record.medicines.pregnant = Answer.YES
+        show(window, record)
+        first = next(p for p in group.paths if p.startswith("red_flags."))
+        if how == "button":
+            button = window.form.group_button(group.id)
+            button.setFocus()
+            qtbot.waitUntil(button.hasFocus, timeout=1000)
+            press(qtbot, Qt.Key.Key_Space)
+        else:
+            window.form.focus_field(first)
+            qtbot.waitUntil(lambda p=first: focused() is target(window, p), timeout=1000)
+            _group_keys(qtbot)
+        r = window.record
+        assert r.red_flags.asked_as_group, group.id  # the group answer did record its No
+        assert r.red_flags.pregnancy_warning_signs is Answer.NOT_ASKED, group.id
+        assert "red_flags.pregnancy_warning_signs" in window.assessment.unscreened, group.id
+        assert not window.assessment.red_flags_screened, group.id
+    window.dirty = False
+
+
+@pytest.mark.hazard("H2")
 def test_ctrl_g_pressed_six_times_or_held_denies_one_group_never_a_chain(qtbot, window):
     """CSO review 2026-12-07, finding 1 (five presses of one key denied every red flag):
     the chord leaves the focus on its question, so pressed again it never reaches

@@ -466,6 +466,10 @@ def run_case(d: Driver, typed_identifiers: bool) -> None:
     d.wait(lambda: d.focus_on("plan.safety_netting_how"), "the question how safety-netting "
            "was given")
     d.answer("R")  # read aloud
+    # the CES-card item, ticked with the plan, records nothing (CSO review 2026-12-07c, A3):
+    # the GP says the written cauda equina information was given, and how
+    d.go("plan.ces_card_given")
+    d.answer("Y", "R")  # given: the card read aloud on the telephone
     d.in_next_dialog("Return")  # finalise and lock: confirm
     d.think()  # the confirmation read and answered
     d.command("Ctrl+E")  # into the export folder set in Settings
@@ -519,6 +523,8 @@ def check_record(window) -> list[str]:
     want("STarT Back bothersome", r.startback.bothersome is not None, True)
     want("safety-netting", r.plan.safety_netting_given, Answer.YES)
     want("safety-netting how", r.plan.safety_netting_how, [InfoMethod.READ_ALOUD])
+    want("CES information given", r.plan.ces_card_given, Answer.YES)
+    want("CES information how", r.plan.ces_info_how, [InfoMethod.READ_ALOUD])
     want("plan confirmed", r.plan.confirmed, True)
     return wrong
 

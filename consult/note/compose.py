@@ -201,6 +201,14 @@ def alerts(rules: RuleSet, assessment: Assessment, positives: list[str], *,
     return tuple(boxes)  # page 1's decision section gives the disposition whatever fires
 
 
+def _table_level(assessment: Assessment, row: FiredRow) -> str:
+    """A fired row's fill in the table 'Rules that fired': the panel's level for it
+    (wording.row_level), except that a row under a more urgent disposition has no fill
+    (never the routine green: CSO 2026-12-07c A1) and a row with no band none either."""
+    level = wording.row_level(assessment, row)
+    return "" if level == wording.BELOW_LEVEL or row.band is None else level
+
+
 def _entry(rules: RuleSet, row: FiredRow) -> AlertEntry:
     return AlertEntry(level=row.band.value if row.band else "outside",
                       label=wording.row_label(rules, row), suspected=row.suspected,
@@ -492,10 +500,7 @@ def impression(rules: RuleSet, record: Record, assessment: Assessment) -> Sectio
             rows=tuple(TableRow((r.suspected,
                                  wording.row_band_label(rules, assessment, r),
                                  r.action, "; ".join(r.findings)),
-                                # a routine row under a more urgent disposition: no
-                                # level fill, never the routine green (CSO 2026-12-07c A1)
-                                level="" if wording.below_disposition(assessment, r)
-                                else r.band.value if r.band else "")
+                                level=_table_level(assessment, r))
                        for r in fired)))
     elif assessment.red_flags_screened:
         blocks.append(Para("No red-flag, weak-flag or NG65 row applies.", tone="muted"))

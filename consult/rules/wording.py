@@ -129,17 +129,24 @@ def fired_row_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> tu
     """(level, label) of a fired row as the panel heads it: never a bare ROUTINE while
     red flags are unscreened; an outside-this-pathway row says so before its band; a
     routine row under a more urgent disposition is 'Also: ROUTINE - ...' at BELOW_LEVEL."""
-    level = row.band.value if row.band else "outside"
     unscreened = row.band is Band.ROUTINE and not assessment.red_flags_screened
-    if unscreened:
-        level, label = "unscreened", UNSCREENED_ROW_WORDS
-    else:
-        label = row_label(rules, row)
+    label = UNSCREENED_ROW_WORDS if unscreened else row_label(rules, row)
     if row.kind == "outside" and row.band is not None:
         label = f"{OUTSIDE_WORDS} \u00b7 {label}"
+    return row_level(assessment, row), _also(rules, assessment, row, label)
+
+
+def row_level(assessment: Assessment, row: FiredRow) -> str:
+    """The level a fired row is drawn at, on the panel and in the note's table alike:
+    BELOW_LEVEL under a more urgent disposition (never green: decision A1); a routine
+    row while red flags are unscreened is 'unscreened' (never green either: it does not
+    read as routine in colour where its words say not fully screened); else its band
+    ('outside' for a row with none)."""
     if below_disposition(assessment, row):
-        level = BELOW_LEVEL
-    return level, _also(rules, assessment, row, label)
+        return BELOW_LEVEL
+    if row.band is Band.ROUTINE and not assessment.red_flags_screened:
+        return "unscreened"
+    return row.band.value if row.band else "outside"
 
 
 def row_band_label(rules: RuleSet, assessment: Assessment, row: FiredRow) -> str:

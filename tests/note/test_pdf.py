@@ -537,6 +537,22 @@ def test_a_routine_row_under_a_routine_disposition_keeps_its_green_fill() -> Non
     assert words.startswith("ROUTINE")
 
 
+@pytest.mark.hazard("H2")
+def test_a_routine_row_while_red_flags_are_unscreened_is_never_green_in_the_rules_table() -> None:
+    """Its words say 'Red flags not fully screened'; its fill is the panel's for it (the
+    unscreened amber, wording.row_level), never the routine green it had (noticed while
+    building A1: the panel drew it amber, the note green)."""
+    r = load_example("mechanical")
+    r.red_flags.night_pain_constant = Answer.YES
+    r.red_flags.fever_or_unwell = Answer.NOT_ASKED  # a strong question left unasked
+    fills, colours, words = _rules_fired_row(note_pdf(r, draft=True), "Single weak flag")
+    green = LEVEL_COLOURS["routine"]
+    assert words.startswith("Red flags not")  # the first line of "... fully screened"
+    assert not any(_is(f, green[1]) or _is(f, green[0]) for f in fills)
+    assert not any(_is(c, green[0]) for c in colours)
+    assert any(_is(f, LEVEL_COLOURS["unscreened"][1]) for f in fills)
+
+
 @pytest.mark.hazard("H6")
 def test_table_cell_with_long_details_splits_over_pages() -> None:
     r = negative_record()

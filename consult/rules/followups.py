@@ -5,7 +5,9 @@ A follow-up question (trauma severity, leg details, CES onset, cancer details,
 changes so that it no longer applies, its answer is cleared: a hidden question
 never blocks finishing and its old answer is never kept or printed. The form
 shows and hides widgets from `applies`; the core calls `clear_hidden` so files
-written by any tool obey the same rule.
+written by any tool obey the same rule. (The window's form keeps a cleared red-flag
+Yes aside, outside the record, says so, and shows it again if the question applies
+again: CSO review 2026-12-07c, finding 4. The record never holds it while hidden.)
 """
 
 from __future__ import annotations

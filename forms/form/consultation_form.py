@@ -648,6 +648,7 @@ class ConsultationForm(QScrollArea):
         self.set_prefilled([])  # another record: what was filled in for the last one is not
         self._drop_enter_hint()
         self._kept_aside.clear()  # another record: the last one's cleared answers are not its
+        self._show_restored = None
         self._parse_errors.clear()
         self._visited.clear()
         self._problems.clear()
@@ -773,7 +774,8 @@ class ConsultationForm(QScrollArea):
         if isinstance(value, Answer):
             words = _ANSWER_WORDS[value]
         elif isinstance(value, Enum):
-            words = choice_labels(type(value)).get(value, value.value.replace("_", " "))
+            words = choice_labels(type(value)).get(value) \
+                or value.value.replace("_", " ").capitalize()
         else:
             words = ""
         because = f"'{_title(path)}' is now {words}" if words else f"'{_title(path)}' changed"

@@ -58,6 +58,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QPixmapCache,
     QShowEvent,
     QStaticText,
     QTextCursor,
@@ -180,9 +181,12 @@ class _PlanDelegate(QStyledItemDelegate):
     the item's marker ("edited", "no longer suggested") follows its text without being
     part of the editable text.
 
-    The list is painted whenever its rows change (most rule-firing answers): each text's
-    wrapped layout (a QStaticText) and the text's place in an item are worked out once
-    and reused, not again for every item on every paint (issue 14)."""
+    The list is painted whenever its rows change (most rule-firing answers), every item
+    in view each time: each item is drawn once into a pixmap kept in Qt's pixmap cache
+    (QPixmapCache), keyed by everything its picture depends on (text, check state, the
+    style's state flags, size, palette, font, pixel ratio), and repainted from it; each
+    text's wrapped layout (a QStaticText) and its place in an item are worked out once
+    too (issue 14)."""
 
     MARGIN = 3
     CACHED = 2000  # layouts kept (each text at each width and font); then start afresh
@@ -271,11 +275,36 @@ class _PlanDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
+        rect = opt.rect  # type: ignore[attr-defined]
+        ratio = painter.device().devicePixelRatioF()
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else QApplication.style()
+        key = "plan\x1f" + "\x1f".join(map(str, (
+            opt.text, opt.checkState, int(opt.state.value),  # type: ignore[attr-defined]
+            int(opt.features.value), opt.viewItemPosition,  # type: ignore[attr-defined]
+            rect.width(), rect.height(), ratio, opt.palette.cacheKey(),  # type: ignore[attr-defined]
+            opt.font.key(), opt.backgroundBrush.color().rgba(),  # type: ignore[attr-defined]
+            opt.backgroundBrush.style(), id(style))))  # type: ignore[attr-defined]
+        picture = QPixmap()
+        if not QPixmapCache.find(key, picture):
+            picture = QPixmap(QSize(math.ceil(rect.width() * ratio),
+                                    math.ceil(rect.height() * ratio)))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            drawn = QPainter(picture)
+            opt.rect = QRect(0, 0, rect.width(), rect.height())  # type: ignore[attr-defined]
+            self._draw(drawn, opt, style)
+            drawn.end()
+            QPixmapCache.insert(key, picture)
+        painter.drawPixmap(rect.topLeft(), picture)
+
+    def _draw(self, painter: QPainter, opt: QStyleOptionViewItem, style: QStyle) -> None:
+        """The item as the style draws it (background, check box, focus) with its text
+        wrapped by this delegate's one rule."""
         text = opt.text  # type: ignore[attr-defined]
         text_rect = self._text_rect(opt)  # measured with the text, as in sizeHint
         opt.text = ""  # type: ignore[attr-defined]
         widget = opt.widget  # type: ignore[attr-defined]
-        style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
         group = QPalette.ColorGroup.Normal if opt.state & QStyle.StateFlag.State_Active \

@@ -111,12 +111,20 @@ BELOW_LEVEL = "below"
 
 def below_disposition(assessment: Assessment, row: FiredRow) -> bool:
     """Is this a ROUTINE row shown under a more urgent disposition (soon, urgent,
-    emergency; or not fully screened with a row above routine)? Such a row keeps its own
+    emergency; or not fully screened with a row above routine) or under OUTSIDE THIS
+    PATHWAY? Such a row keeps its own
     band, deadline and action, is headed with the rule set's 'Also:' and is never drawn
     in the routine colour: green under an emergency would reassure by colour where the
     reference withholds reassurance in words (CSO review 2026-12-07c, decision A1). The
-    panel and the note both ask this; rows above routine keep their own colour."""
-    return row.band is Band.ROUTINE and assessment.band is not Band.ROUTINE
+    panel and the note both ask this; rows above routine keep their own colour.
+    Under OUTSIDE THIS PATHWAY too (the band stays routine, but the reference withholds
+    reassurance when the pain may not come from the spine: CSO re-check of 07c, N1), for
+    every routine row but the outside row itself."""
+    if row.band is not Band.ROUTINE:
+        return False
+    if assessment.band is not Band.ROUTINE:
+        return True
+    return row.kind != "outside" and any(r.kind == "outside" for r in assessment.fired)
 
 
 def _also(rules: RuleSet, assessment: Assessment, row: FiredRow, label: str) -> str:

@@ -272,6 +272,22 @@ def test_a_routine_row_under_an_emergency_is_grey_and_headed_also(qtbot):
 
 
 @pytest.mark.hazard("H22")
+def test_a_routine_row_under_outside_this_pathway_is_grey_and_headed_also(qtbot):
+    """CSO re-check of 07c, N1: with thoracic pain (OUTSIDE THIS PATHWAY: the band stays
+    routine) the single weak flag's card was green, reassurance by colour where the
+    reference withholds it; now grey and 'Also:', its own band and deadline kept."""
+    record = load_example("mechanical")
+    record.red_flags.night_pain_constant = Answer.YES
+    record.history.thoracic_pain = Answer.YES
+    panel = _panel(qtbot, record)
+    weak = _card(panel, "weak-single")
+    assert not _card_colours(weak) & set(_ACCENTS["routine"])
+    assert _card_colours(weak) <= set(_ACCENTS["outside"])
+    label = _plain(weak.findChild(QLabel)).split(" \u00b7 ")[0]
+    assert label == f"{load().wording.below_disposition} ROUTINE - within 2-4 weeks"
+
+
+@pytest.mark.hazard("H22")
 def test_a_soon_row_under_an_emergency_keeps_its_colour(qtbot):
     """Only green is withdrawn: a SOON row under an emergency is an action still to take."""
     record = load_example("cauda-equina")

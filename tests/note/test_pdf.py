@@ -527,6 +527,20 @@ def test_a_routine_row_under_an_emergency_has_no_green_in_the_rules_table() -> N
 
 
 @pytest.mark.hazard("H22")
+def test_a_routine_row_under_outside_this_pathway_has_no_green_in_the_rules_table() -> None:
+    """CSO re-check of 07c, N1: thoracic pain (OUTSIDE THIS PATHWAY) with a single weak
+    flag printed that row green-filled; now unfilled and 'Also:'."""
+    r = load_example("mechanical")
+    r.red_flags.night_pain_constant = Answer.YES
+    r.history.thoracic_pain = Answer.YES
+    green = LEVEL_COLOURS["routine"]
+    fills, colours, words = _rules_fired_row(note_pdf(r, draft=True), "Single weak flag")
+    assert not any(_is(f, green[1]) or _is(f, green[0]) for f in fills)
+    assert not any(_is(c, green[0]) for c in colours)
+    assert words.startswith(load().wording.below_disposition)
+
+
+@pytest.mark.hazard("H22")
 def test_a_routine_row_under_a_routine_disposition_keeps_its_green_fill() -> None:
     """The control of A1: the mechanical example with the same weak flag is routine."""
     r = load_example("mechanical")

@@ -79,7 +79,7 @@ def _weak_single(record: Record) -> Record:
 
 
 @pytest.mark.hazard("H22")
-def test_a_routine_row_is_below_the_disposition_only_under_a_more_urgent_one():
+def test_a_routine_row_is_below_the_disposition_only_under_a_more_urgent_one_or_outside():
     """CSO review 2026-12-07c, A1: decided once, here; the panel's label and the note's
     table both carry the rule set's 'Also:' for it, and nothing else does."""
     rules = load()
@@ -90,6 +90,9 @@ def test_a_routine_row_is_below_the_disposition_only_under_a_more_urgent_one():
         "unscreened, a row above routine": (_weak_single(Record()), None),
         "unscreened, routine only": (_weak_single(Record()), False),
     }
+    outside = _weak_single(load_example("mechanical"))
+    outside.history.thoracic_pain = Answer.YES  # OUTSIDE THIS PATHWAY (CSO re-check, N1)
+    cases["outside this pathway"] = (outside, True)
     above = cases["unscreened, a row above routine"][0]
     above.red_flags.cancer_history = Answer.YES
     above.red_flags.mets_progressive_pain = Answer.YES

@@ -646,7 +646,8 @@ class ConsultationForm(QScrollArea):
         self._confirmed_details = identity.details(record) \
             if record.consultation.identity_confirmed is Answer.YES else None
         self.set_prefilled([])  # another record: what was filled in for the last one is not
-        self._drop_enter_hint()
+        self._enter_hint = None
+        self.hint.emit("")  # another record: nothing the form said of the last one stays
         self._kept_aside.clear()  # another record: the last one's cleared answers are not its
         self._show_restored = None
         self._parse_errors.clear()

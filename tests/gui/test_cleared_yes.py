@@ -137,6 +137,9 @@ def test_only_a_yes_is_kept_aside_and_only_for_the_record_it_was_given_in(qtbot,
     answer(qtbot, window, "red_flags.fever_or_unwell", Qt.Key.Key_N)
     assert said(window).startswith("Cleared the Yes")
     window.show_consultation(unwell_patient())
+    # and what was said about it goes with it (CSO re-check of 07c, N2: the line stayed
+    # 8 s over the next patient's record)
+    assert "Cleared the Yes" not in said(window)
     answer(qtbot, window, "red_flags.fever_or_unwell", Qt.Key.Key_Y)
     assert window.record.red_flags.sepsis_signs is Answer.NOT_ASKED
     assert not said(window).startswith("Shown again")

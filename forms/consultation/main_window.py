@@ -139,6 +139,9 @@ def _is_red(record: Record, path: str) -> bool:
     return screening.is_red_flag_answer(path) and value is Answer.YES
 
 
+#: how the status bar asks whether the written cauda equina information was given
+CES_ASKED = "Written cauda equina information: was it given? "
+
 class MainWindow(QMainWindow):
     #: the store opened (True) or could not be opened (False); for tests and the notes list
     storeOpened = Signal(bool)
@@ -630,7 +633,7 @@ class MainWindow(QMainWindow):
             return
         boxes = getattr(self.form.fields["plan.ces_info_how"], "boxes", {})
         self.statusBar().showMessage(
-            "Written cauda equina information: was it given? Y yes (then how: "
+            f"{CES_ASKED}Y yes (then how: "
             f"{', '.join(b.text() for b in boxes.values())}), N no.", 15000)
         if focus:
             QTimer.singleShot(0, lambda: self.form.focus_field("plan.ces_card_given"))
@@ -664,6 +667,9 @@ class MainWindow(QMainWindow):
         self.finaliser.show_notes()
 
     def _changed(self, path: str) -> None:
+        if path == "plan.ces_card_given" \
+                and self.statusBar().currentMessage().startswith(CES_ASKED):
+            self.statusBar().clearMessage()  # answered: the question's line goes
         if path in FILLED_PATHS:  # after the patient list's own handler has marked the source
             QTimer.singleShot(0, self._prefill_from_list)
         self.dirty = True

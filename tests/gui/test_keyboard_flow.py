@@ -571,6 +571,7 @@ def test_ticking_the_ces_card_item_answers_nothing_and_asks_whether_it_was_given
         "Email, Read aloud), N no.")
     assert any(CES_ASKED in line for line in _to_finish(window))
     type_(qtbot, "Y")
+    assert "was it given?" not in window.statusBar().currentMessage()  # answered: it goes
     type_(qtbot, "P")
     assert (r.plan.ces_card_given, r.plan.ces_info_how) == (Answer.YES, [InfoMethod.PRINTED])
     assert not any(CES_ASKED in line for line in _to_finish(window))

@@ -387,18 +387,38 @@ def _quoted(paths: list[str]) -> str:
 
 
 def _asked_elsewhere(group_id: str, spec: SectionSpec) -> str:
-    """The group's questions that another section shows, said under its heading: its
-    "All denied" records them too (clinical reference 5a: the clinical group)."""
+    """The group's questions shown away from its heading, said under it: its "All denied"
+    records them too (clinical reference 5a: the clinical group). Those another section
+    shows, and those under another heading of this section (the cancer group's weak flags,
+    two screens below the Cancer heading: a GP's second walk-through)."""
+    under, other_headings, heading = set(), {}, None
+    for e in spec.entries:
+        if isinstance(e, Heading):
+            heading = e
+        elif heading is not None and heading.group == group_id:
+            under.add(e)
+        elif heading is not None:
+            other_headings[e] = heading.text.split(" (")[0]  # "Weak flags"
     shown = {e for e in spec.entries if isinstance(e, str)}
-    others = [p for p in screening.GROUP_BY_ID[group_id].paths
-              if p not in shown and p.rsplit(".", 1)[0] not in shown
-              and p not in followups.RULES]  # a follow-up is never recorded by a group
-    if not others:
-        return ""
-    titles = {s.id: s.title for s in SECTIONS}
-    said = "; ".join(f"{_title(p)} ({titles.get(section_of(p) or '', 'elsewhere')})"
-                     for p in others)
-    return f"All denied also records, from other sections: {said}."
+
+    def away(p: str) -> bool:
+        return p not in under and p.rsplit(".", 1)[0] not in under \
+            and p not in followups.RULES  # a follow-up is never recorded by a group
+
+    paths = [p for p in screening.GROUP_BY_ID[group_id].paths if away(p)]
+    here = [p for p in paths if p in shown or p.rsplit(".", 1)[0] in shown]
+    there = [p for p in paths if p not in here]
+    said = []
+    if here:
+        headings = dict.fromkeys(other_headings.get(p, other_headings.get(p.rsplit(".", 1)[0],
+                                                                            "")) for p in here)
+        said.append(f"under {' and '.join(h for h in headings if h) or 'other headings'} "
+                    f"below: " + "; ".join(_title(p) for p in here))
+    if there:
+        titles = {s.id: s.title for s in SECTIONS}
+        said.append("from other sections: " + "; ".join(
+            f"{_title(p)} ({titles.get(section_of(p) or '', 'elsewhere')})" for p in there))
+    return f"All denied also records, {'; and '.join(said)}." if said else ""
 
 
 def _asked_after(path: str, words: str) -> str:

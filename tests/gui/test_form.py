@@ -146,6 +146,32 @@ def test_all_denied_records_one_group_only_and_never_changes_an_answer(qtbot, fo
 
 
 @pytest.mark.hazard("H2")
+def test_every_question_a_group_records_is_under_its_heading_or_named_there(form):
+    """A GP's second walk-through: the Cancer group's All denied recorded 5 questions, 3
+    of them (the weak flags) two screens below under another heading, and nothing under
+    Cancer said so. Every question a group's answer records is shown under the group's
+    heading or named in the line under it."""
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from consult.rules import followups, screening
+    from forms.form.consultation_form import _title
+
+    form.ensure_built()
+    for group in screening.GROUPS:
+        button = form.findChild(QPushButton, f"groupNo:{group.id}")
+        [heading] = [h for s in form.sections.values() for h in s.headings
+                     if h.widgets and h.widgets[0].isAncestorOf(button)]
+        fields = {row.field for row in heading.rows}
+        line = form.findChild(QLabel, f"groupElsewhere:{group.id}")
+        said = line.text() if line is not None else ""
+        for path in group.paths:
+            if path in followups.RULES:
+                continue  # a follow-up is never recorded by a group
+            field = form.fields.get(path) or form.fields.get(path.rsplit(".", 1)[0])
+            assert field in fields or _title(path) in said, (group.id, path)
+
+
+@pytest.mark.hazard("H2")
 def test_there_is_no_all_red_flags_button_only_one_per_clinical_group(form):
     from PySide6.QtWidgets import QPushButton
 
@@ -478,6 +504,7 @@ def test_red_flags_says_under_not_from_the_spine_that_the_pregnancy_warning_sign
     def y(widget):
         return widget.mapTo(form.sections["red_flags"], widget.rect().topLeft()).y()
 
+    form.sections["red_flags"].layout().activate()  # laid out now, as before a paint
     assert y(top) < y(line) < y(first)
 
 

@@ -630,6 +630,7 @@ class ConsultationForm(QScrollArea):
                 row.field.invalid.connect(lambda message, p=path: self._invalid(p, message))
                 row.field.left.connect(lambda p=path: self._left(p))
                 row.field.advance.connect(lambda p=path: self._advance_from(p))
+                row.field.said.connect(self.hint.emit)
                 self._show_value(path)
                 if path in self._prefilled:
                     self._mark_prefilled(path, True)
@@ -1001,11 +1002,17 @@ class ConsultationForm(QScrollArea):
 
             lay_out_now()  # the Yes shown again is where the focus goes: seen, and N changes it
             return
-        if path == "consultation.patient_place" \
-                and self.record.consultation.patient_place is Place.OTHER:
+        words = {  # a choice whose details are typed next: its box, not the next question
+            "consultation.patient_place": ("consultation.patient_location",
+                                           self.record.consultation.patient_place is Place.OTHER),
+            # the GP says where the numbness is next: a GP's second walk-through typed it
+            # into the Yes/No question the move-on had skipped to ("and" recorded a No)
+            "legs.numbness_side": ("legs.numbness_where", not self.record.legs.numbness_where),
+        }.get(path)
+        if words is not None and words[1] and self._rows[words[0]].visible:
             from forms.frame import lay_out_now
 
-            self._focus_stop(("consultation.patient_location", None, field))  # where, in words
+            self._focus_stop((words[0], None, field))  # where, in words
             lay_out_now()  # as _advance_from_widget: laid out before the answer's one paint
             return
         self._advance_from_widget(field)

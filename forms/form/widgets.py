@@ -61,6 +61,7 @@ class Field(QWidget):
     invalid = Signal(str)
     left = Signal()  # focus left the field: time to show its messages
     advance = Signal()  # answered by one key: the form moves to the next unanswered question
+    said = Signal(str)  # one line for the status bar: why a key did nothing
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,6 +136,7 @@ class AnswerField(Field):
         layout.addStretch(1)
         self._value = Answer.NOT_ASKED
         self._buttons[Answer.NOT_ASKED].setChecked(True)
+        self._typing = False  # characters other than an answer's typed here since focused
 
     @property
     def value(self) -> Answer:
@@ -155,9 +157,26 @@ class AnswerField(Field):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         answer = self.KEYS.get(Qt.Key(event.key()))
+        plain = not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier
+                                          | Qt.KeyboardModifier.ShiftModifier)
         if answer is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            if not event.isAutoRepeat():  # a held key answers once: never the next questions
-                self._choose(answer, move_on=True)
+            if event.isAutoRepeat():  # a held key answers once: never the next questions
+                return
+            if self._typing and answer is not Answer.NOT_ASKED:
+                # Y or N straight after other typed characters is a word's letter, not an
+                # answer ("and" recorded a No: a GP's second walk-through, who thought the
+                # focus was in a text box): said, and the next Y or N answers
+                self._typing = False
+                self.said.emit(f"'{self.title}' is a Yes/No question: what was typed before "
+                               "was not an answer. Press Y or N again to answer (Delete: "
+                               "not asked).")
+                return
+            self._choose(answer, move_on=True)
+            return
+        if plain and event.text() and event.text().isprintable() and not event.isAutoRepeat():
+            self._typing = True  # typing words here: an answer key next is not an answer
+            self.said.emit(f"'{self.title}' is a Yes/No question: Y yes, N no, Delete not "
+                           "asked (Tab moves on).")
             return
         super().keyPressEvent(event)
 
@@ -168,6 +187,7 @@ class AnswerField(Field):
         super().focusOutEvent(event)
 
     def focusInEvent(self, event) -> None:
+        self._typing = False  # what was typed on another question says nothing of this one
         self.update()
         super().focusInEvent(event)
 

@@ -242,3 +242,52 @@ def test_ctrl_enter_in_the_where_box_still_accepts_and_confirms_the_plan(qtbot, 
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert r.plan.items and r.plan.confirmed
     assert r.legs.numbness_where == "lateral calf"
+
+
+# --- a GP's second walk-through, finding 1: words typed on a Yes/No question -----------------
+
+
+@pytest.mark.hazard("H2")
+def test_after_the_numbness_side_the_focus_goes_to_where_and_the_words_stay_there(
+        qtbot, window):
+    """The move-on after "Which leg (numbness)" skipped the optional "Where" box and
+    landed on "Leg weakness"; the GP typed the place there and the n of "and" recorded
+    Leg weakness: No. Now the side's answer goes on to "Where"."""
+    record = negative_record()
+    legs = record.legs
+    legs.symptoms, legs.pain, legs.pain_side = Answer.YES, Answer.YES, Side.RIGHT
+    legs.numbness, legs.numbness_side, legs.numbness_where = Answer.YES, None, ""
+    legs.weakness = Answer.NOT_ASKED
+    followups.clear_hidden(record)
+    window.show_consultation(record)
+    r = window.record
+    assert window.form.focus_field("legs.numbness_side")
+    press(qtbot, Qt.Key.Key_R)  # right: one choice starts with R, so it moves on
+    assert r.legs.numbness_side is Side.RIGHT
+    assert focused() is target(window, "legs.numbness_where")
+    qtbot.keyClicks(focused(), "lateral calf")
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.keyClicks(focused(), "and dorsum of foot")
+    assert r.legs.numbness_where == "lateral calf\nand dorsum of foot"
+    assert r.legs.weakness is Answer.NOT_ASKED
+
+
+@pytest.mark.hazard("H2")
+def test_y_or_n_straight_after_other_typed_letters_on_a_yes_no_question_answers_nothing(
+        qtbot, window):
+    """Wherever the GP types words on a Yes/No question believing they are in a text box,
+    the y and n of those words never answer it: said, and the next Y or N answers."""
+    r = sciatica(window)
+    assert window.form.focus_field("legs.weakness")
+    qtbot.keyClicks(focused(), "and no yes")
+    assert r.legs.weakness is Answer.NOT_ASKED
+    assert focused() is target(window, "legs.weakness")
+    assert "is a Yes/No question" in said(window)
+    press(qtbot, Qt.Key.Key_N)  # straight after the "s": still a word's letter, said so
+    assert r.legs.weakness is Answer.NOT_ASKED and "again" in said(window)
+    press(qtbot, Qt.Key.Key_N)  # a deliberate N after the message answers
+    assert r.legs.weakness is Answer.NO
+    # on a question just reached, Y answers at once, as ever
+    assert window.form.focus_field("legs.weakness")
+    press(qtbot, Qt.Key.Key_Y)
+    assert r.legs.weakness is Answer.YES

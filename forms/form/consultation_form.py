@@ -15,7 +15,7 @@ import typing
 from enum import Enum
 
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -977,6 +977,22 @@ class ConsultationForm(QScrollArea):
             self._enter_hint = None
             self.hint.emit("")
 
+    def _show_with_room(self, widget: QWidget) -> None:
+        """Scroll `widget` into view with a third of the view around it: the question
+        with the focus is never at the edge, and what follows it (the rest of its group,
+        which a group's answer records) shows below it (a GP's second walk-through: Ctrl+G
+        on a group's first question, at the bottom edge, showed 3 of its 7 questions).
+        Qt's ensureWidgetVisible keeps its margins only when it has to scroll anyway."""
+        view = self.viewport().height()
+        room = max(80, view // 3)
+        bar = self.verticalScrollBar()
+        top = widget.mapTo(self.widget(), QPoint(0, 0)).y()
+        at = top - bar.value()  # where it is in the view now
+        if not room <= at <= view - room - widget.height():
+            # a third of the view down: the next answers need no scroll for a while (one
+            # move of the view, not one per answer: each repaints the whole form)
+            bar.setValue(top - room)
+
     def keep_in_view(self, widget: QWidget | None) -> None:
         """A question that takes the focus by any key (an Alt+letter section shortcut, Tab,
         a click) is scrolled into view, as the form's own moves are: a GP's walk-through
@@ -984,14 +1000,14 @@ class ConsultationForm(QScrollArea):
         answered off screen after Alt+R."""
         if widget is None or not self._body.isAncestorOf(widget):
             return
-        self.ensureWidgetVisible(widget, 50, 80)
+        self.ensureWidgetVisible(widget, 50, 80)  # a click's target stays under the mouse
 
     def _focus_stop(self, stop) -> None:
         """Focus a question or group button; its message shows when the GP leaves it."""
         path, _group, widget = stop
         if path is not None:
             widget = self._rows[path].field.focus_target()
-        self.ensureWidgetVisible(widget, 50, 80)
+        self._show_with_room(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _advance_from(self, path: str) -> None:
@@ -1176,7 +1192,7 @@ class ConsultationForm(QScrollArea):
             row = self.rows.get(candidate)
             if row is not None and row.visible:
                 target = row.field.focus_target()
-                self.ensureWidgetVisible(row.field, 50, 80)
+                self._show_with_room(row.field)
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
                 self._visited.add(candidate)
                 self._refresh_errors()

@@ -291,3 +291,23 @@ def test_y_or_n_straight_after_other_typed_letters_on_a_yes_no_question_answers_
     assert window.form.focus_field("legs.weakness")
     press(qtbot, Qt.Key.Key_Y)
     assert r.legs.weakness is Answer.YES
+
+
+def test_the_question_with_the_focus_is_never_at_the_edge_of_the_form(qtbot, window):
+    """A GP's second walk-through, finding 5: Return to the next group's first question
+    left it at the bottom edge, so Ctrl+G there denied questions out of view. It is now
+    scrolled to keep a third of the view below it (and above it)."""
+    window.resize(1366, 768)
+    record = negative_record()
+    record.red_flags.cancer_history = Answer.NOT_ASKED
+    followups.clear_hidden(record)
+    window.show_consultation(record)
+    form = window.form
+    qtbot.waitUntil(lambda: form.viewport().height() > 200, timeout=2000)
+    for path in ("red_flags.cancer_history", "legs.weakness", "patient.family_name"):
+        form.verticalScrollBar().setValue(0)
+        assert form.focus_field(path)
+        widget = form.fields[path]
+        top = widget.mapTo(form.viewport(), widget.rect().topLeft()).y()
+        height = form.viewport().height()
+        assert 0 <= top and top + widget.height() <= height - height // 3 + 1, path

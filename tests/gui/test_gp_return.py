@@ -310,4 +310,4 @@ def test_the_question_with_the_focus_is_never_at_the_edge_of_the_form(qtbot, win
         widget = form.fields[path]
         top = widget.mapTo(form.viewport(), widget.rect().topLeft()).y()
         height = form.viewport().height()
-        assert 0 <= top and top + widget.height() <= height - height // 3 + 1, path
+        assert top >= 0 and top + widget.height() <= height - height // 3 + 1, path

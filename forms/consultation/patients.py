@@ -28,7 +28,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStatusBar, QWidget
 
 from consult.patients.model import FILLED_PATHS, Entry
-from consult.record.answers import Sex
+from consult.record.answers import Answer, Sex
 from consult.record.dates import show_date
 from consult.record.model import Record, value_at
 from consult.record.nhs import display
@@ -288,15 +288,21 @@ class PatientLists(QObject):
                 field.edited.emit(value)  # as if typed: the form stores it, clears old errors
         finally:
             self._filling = False
-        text = (f"Patient from the {source}: {entry.shown(dt.date.today())}. Confirm the "
-                "identity with the patient.")
+        text = f"Patient from the {source}: {entry.shown(dt.date.today())}.{CONFIRM}"
         if found:
             text += f" Replaced what was {now}: " + "; ".join(lines) + "."
         self._say("info", text)
         return True
 
     def _field_changed(self, path: str) -> None:
-        """An identifier edited after the choice: say so when it now differs from the list."""
+        """An identifier edited after the choice: say so when it now differs from the list.
+        The identity confirmed: "Confirm the identity with the patient" is done, so it goes
+        from the message (a GP's second walk-through: it stayed after the Yes)."""
+        if path == "consultation.identity_confirmed" and self._message.endswith(CONFIRM) \
+                and self.window.record.consultation.identity_confirmed is Answer.YES \
+                and self.window.note_bar.label.text() == self._message:
+            self._say(self.window.note_bar.kind(),
+                      self._message.removesuffix(CONFIRM) + " Identity confirmed.")
         chosen = self._chosen
         if chosen is None or self._filling or path not in FILLED_PATHS:
             return
@@ -314,6 +320,9 @@ class PatientLists(QObject):
             record.patient.source = source
             self._unsay()
 
+
+#: what the patient-list message asks until the identity is confirmed
+CONFIRM = " Confirm the identity with the patient."
 
 def _and(found: list[tuple[str, object, object]]) -> str:
     names = [_TITLES[path] for path, _, _ in found]

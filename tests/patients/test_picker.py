@@ -97,6 +97,14 @@ def test_ctrl_k_smi_enter_fills_the_banner_and_the_patient_from_the_list(qtbot, 
     assert window.note_bar.label.text().startswith(f"Patient from the EMIS Web list imported {TODAY}: "
                                                    "09:00 \u00b7 SMITH, John (Mr)")
     assert window.dirty and calls == []  # nothing asked: nothing had been typed
+    # the message asks for the identity until it is confirmed, then says it was (a GP's
+    # second walk-through: "Confirm the identity with the patient" stayed after the Yes)
+    assert window.note_bar.label.text().endswith("Confirm the identity with the patient.")
+    assert window.form.focus_field("consultation.identity_confirmed")
+    qtbot.keyClick(window.form.fields["consultation.identity_confirmed"], Qt.Key.Key_Y)
+    assert window.record.consultation.identity_confirmed.value == "yes"
+    assert window.note_bar.label.text().endswith("Identity confirmed.")
+    assert "Confirm the identity" not in window.note_bar.label.text()
 
 
 def test_arrow_keys_and_digits_choose_among_the_matches(qtbot, who, calls):

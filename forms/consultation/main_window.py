@@ -582,16 +582,29 @@ class MainWindow(QMainWindow):
                 10000)
             return
         words = " and ".join(done)
+        self._plan_asks = set()  # what the line asks for: it goes once they are answered
         if netting is Answer.NOT_ASKED and plan.safety_netting_given is Answer.YES:
             boxes = getattr(self.form.fields["plan.safety_netting_how"], "boxes", {})
             keys = ", ".join(f"{b.text()[:1]} {b.text()}" for b in boxes.values())
             words += "; safety-netting recorded as given: " + (
                 ", ".join(boxes[m].text() for m in plan.safety_netting_how)
                 if plan.safety_netting_how else f"how? ({keys})")
+            if not plan.safety_netting_how:
+                self._plan_asks.add("plan.safety_netting_how")
         if _holds_ces_item(self.record) and plan.ces_card_given is Answer.NOT_ASKED:
             # the chord chooses the plan; it never records the act (CSO 2026-12-07c, A3)
             words += "; written CES information: record whether it was given"
-        self.statusBar().showMessage(words + ".", 15000)
+            self._plan_asks.add("plan.ces_card_given")
+        self._plan_said = words + "."
+        self.statusBar().showMessage(self._plan_said, 15000)
+
+    def _plan_questions_answered(self) -> bool:
+        """What Ctrl+Return's line asked for is recorded (how safety-netting was given,
+        whether the written cauda equina information was)."""
+        plan = self.record.plan
+        return not (("plan.safety_netting_how" in self._plan_asks and not plan.safety_netting_how)
+                    or ("plan.ces_card_given" in self._plan_asks
+                    and plan.ces_card_given is Answer.NOT_ASKED))
 
     def _plan_current(self) -> bool:
         """The plan is confirmed against the answers as they are now."""
@@ -667,9 +680,12 @@ class MainWindow(QMainWindow):
         self.finaliser.show_notes()
 
     def _changed(self, path: str) -> None:
-        if path == "plan.ces_card_given" \
-                and self.statusBar().currentMessage().startswith(CES_ASKED):
+        said = self.statusBar().currentMessage()
+        if path == "plan.ces_card_given" and said.startswith(CES_ASKED):
             self.statusBar().clearMessage()  # answered: the question's line goes
+        elif path.startswith("plan.") and said and said == getattr(self, "_plan_said", None) \
+                and self._plan_asks and self._plan_questions_answered():
+            self.statusBar().clearMessage()  # Ctrl+Return's "how? ..." is answered
         if path in FILLED_PATHS:  # after the patient list's own handler has marked the source
             QTimer.singleShot(0, self._prefill_from_list)
         self.dirty = True

@@ -602,6 +602,9 @@ def test_ctrl_return_chooses_the_ces_card_item_but_never_records_it_given(qtbot,
     qtbot.waitUntil(lambda: focused() is target(window, "plan.ces_card_given"), timeout=1000)
     assert any(CES_ASKED in line for line in _to_finish(window))
     assert "plan.ces_card_given" in {p.field for p in window.problems}
+    press(qtbot, Qt.Key.Key_N)  # answered: the chord's "record whether it was given" goes
+    assert r.plan.ces_card_given is Answer.NO
+    assert "record whether it was given" not in window.statusBar().currentMessage()
 
 
 @pytest.mark.hazard("H11")

@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         self.panel.planChanged.connect(self._plan_changed)
         self.form.finished.connect(lambda: self.panel.focus_plan(confirm=False))
         self.form.groupAnswered.connect(self._group_answered)
-        self.form.hint.connect(lambda words: self.statusBar().showMessage(words, 8000))
+        self.form.hint.connect(self._form_said)
         self.sections.itemActivated.connect(self._jump_to_section)
         self.sections.itemClicked.connect(self._jump_to_section)
         self.to_finish.itemActivated.connect(self._jump_to_problem)
@@ -678,6 +678,15 @@ class MainWindow(QMainWindow):
 
     def show_notes(self) -> None:
         self.finaliser.show_notes()
+
+    def _form_said(self, words: str) -> None:
+        """A line from the form for the status bar; "" takes back the form's own line
+        only, never another's (a group's answer, the plan's)."""
+        if words:
+            self._form_words = words
+            self.statusBar().showMessage(words, 8000)
+        elif self.statusBar().currentMessage() == getattr(self, "_form_words", None):
+            self.statusBar().clearMessage()
 
     def _changed(self, path: str) -> None:
         said = self.statusBar().currentMessage()

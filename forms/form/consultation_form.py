@@ -829,8 +829,31 @@ class ConsultationForm(QScrollArea):
                 self._show_value(path)
         if changed:
             self._after_change("red_flags.asked_as_group")
+        self._show_group(group_id)
         self.groupAnswered.emit(group_id, changed)
         return changed
+
+    def _show_group(self, group_id: str) -> None:
+        """The group's heading and its questions scrolled into view, as much as fits, with
+        the focus kept in view: what a group's answer records is seen (CSO second re-check
+        of 07c, N6: Ctrl+G on a question reached by Tab recorded 7, 3 of them in view)."""
+        button = self.group_button(group_id)
+        heading = next((h for s in self.sections.values() for h in s.headings
+                        if h.widgets and h.widgets[0].isAncestorOf(button)), None)
+        if heading is None:
+            return
+        body = self.widget()
+        top = heading.widgets[0].mapTo(body, QPoint(0, 0)).y()
+        bottom = max((r.field.mapTo(body, QPoint(0, r.field.height())).y()
+                      for r in heading.rows if r.visible), default=top)
+        bar, view = self.verticalScrollBar(), self.viewport().height()
+        if top < bar.value() or bottom > bar.value() + view:
+            # the least move that shows it all; a group taller than the view from its top
+            bar.setValue(top - 10 if top < bar.value() or bottom - top + 20 > view
+                         else bottom - view + 10)
+            focus = QApplication.focusWidget()
+            if focus is not None and body.isAncestorOf(focus):
+                self.ensureWidgetVisible(focus, 50, 20)
 
     def _group_answered(self, group_id: str, button: QPushButton) -> None:
         """The focus goes on to the next unanswered question, never to the next group's

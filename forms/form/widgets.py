@@ -9,7 +9,10 @@ cannot be a value (the message is the core's words where the core has them).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import time
+from collections.abc import Callable
 from enum import Enum
 from typing import ClassVar
 
@@ -101,12 +104,22 @@ class Field(QWidget):
         return super().eventFilter(watched, event)
 
 
+#: what a Yes/No question says when characters other than an answer are typed on it:
+#: the instruction first, so a status bar cut at 1366 px still shows it (N5)
+TYPED_WORDS = ("Y yes, N no, Delete not asked (pause a moment after typing): this is a "
+               "Yes/No question, and letters typed on it answer nothing.")
+
+
 class AnswerField(Field):
     """Yes / No / Not asked. Keys: Y, N, and Delete or Backspace to clear; focus moves on.
     A held key's auto-repeat answers nothing (it would answer each next question too)."""
 
     KEYS: ClassVar[dict[Qt.Key, Answer]] = {Qt.Key.Key_Y: Answer.YES, Qt.Key.Key_N: Answer.NO,
             Qt.Key.Key_Delete: Answer.NOT_ASKED, Qt.Key.Key_Backspace: Answer.NOT_ASKED}
+    #: Y or N within this many seconds of another character typed on the question is a
+    #: word's letter, not an answer ("inner", "any": CSO second re-check of 07c, N3)
+    WORD_GAP = 1.0
+    clock: ClassVar[Callable[[], float]] = staticmethod(time.monotonic)  # tests set it
 
     def __init__(self, path: str, title: str, parent: QWidget | None = None,
                  red_flag: bool = False) -> None:
@@ -136,7 +149,8 @@ class AnswerField(Field):
         layout.addStretch(1)
         self._value = Answer.NOT_ASKED
         self._buttons[Answer.NOT_ASKED].setChecked(True)
-        self._typing = False  # characters other than an answer's typed here since focused
+        self._typed_at = -math.inf  # when a character other than an answer was typed here
+        self._said = ""  # what this question last said in the status bar
 
     @property
     def value(self) -> Answer:
@@ -148,6 +162,7 @@ class AnswerField(Field):
         self.setAccessibleDescription(f"{self._value.label}. Y yes, N no, Delete not asked")
 
     def _choose(self, answer: Answer, move_on: bool) -> None:
+        self._unsay()
         changed = answer is not self._value
         self._show(answer)
         if changed:
@@ -162,32 +177,43 @@ class AnswerField(Field):
         if answer is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             if event.isAutoRepeat():  # a held key answers once: never the next questions
                 return
-            if self._typing and answer is not Answer.NOT_ASKED:
-                # Y or N straight after other typed characters is a word's letter, not an
-                # answer ("and" recorded a No: a GP's second walk-through, who thought the
-                # focus was in a text box): said, and the next Y or N answers
-                self._typing = False
-                self.said.emit(f"'{self.title}' is a Yes/No question: what was typed before "
-                               "was not an answer. Press Y or N again to answer (Delete: "
-                               "not asked).")
+            now = self.clock()
+            if answer is not Answer.NOT_ASKED and now - self._typed_at < self.WORD_GAP:
+                # Y or N within a moment of other typed characters is a word's letter, not
+                # an answer ("and", "inner", "any": a GP who thought the focus was in a
+                # text box); it counts as typed, so the word's next y or n is one too
+                self._typed_at = now
+                self._say(TYPED_WORDS)
                 return
-            self._choose(answer, move_on=True)
+            # Delete or Backspace clears and stays: a GP correcting a typo with Backspace
+            # never answers the next question (CSO second re-check of 07c, N4)
+            self._choose(answer, move_on=answer is not Answer.NOT_ASKED)
             return
         if plain and event.text() and event.text().isprintable() and not event.isAutoRepeat():
-            self._typing = True  # typing words here: an answer key next is not an answer
-            self.said.emit(f"'{self.title}' is a Yes/No question: Y yes, N no, Delete not "
-                           "asked (Tab moves on).")
+            self._typed_at = self.clock()  # typing words here: Y or N straight after is not
+            self._say(TYPED_WORDS)
             return
         super().keyPressEvent(event)
+
+    def _say(self, words: str) -> None:
+        self._said = words
+        self.said.emit(words)
+
+    def _unsay(self) -> None:
+        """What the question said goes when it is answered or left (N5)."""
+        if self._said:
+            self._said = ""
+            self.said.emit("")
 
     def focusOutEvent(self, event) -> None:
         if _left_for_another_field(event):
             self.left.emit()
+        self._unsay()
         self.update()
         super().focusOutEvent(event)
 
     def focusInEvent(self, event) -> None:
-        self._typing = False  # what was typed on another question says nothing of this one
+        self._typed_at = -math.inf  # what was typed on another question says nothing here
         self.update()
         super().focusInEvent(event)
 

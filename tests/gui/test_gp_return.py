@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from consult.record.answers import Answer, Episode, Mode, Side
 from consult.rules import followups
+from consult.rules.redflags import CES_ITEMS
 from forms import dialogs
 from tests.gui.keys import CTRL, focused, gp_window, press
 from tests.support import negative_record
@@ -272,25 +273,76 @@ def test_after_the_numbness_side_the_focus_goes_to_where_and_the_words_stay_ther
     assert r.legs.weakness is Answer.NOT_ASKED
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    """The Yes/No questions' clock, moved by the test: no sleeping."""
+    from forms.form.widgets import AnswerField
+
+    now = [1000.0]
+    monkeypatch.setattr(AnswerField, "clock", staticmethod(lambda: now[0]), raising=False)
+    return now
+
+
+#: words a GP types about legs and people, each holding a y or an n (CSO second re-check of
+#: 07c, N3: after one swallowed key the next y or n in the same word answered)
+WORDS = ["and no yes", "inner thigh", "any", "many", "sunny", "Anne", "running", "tinnitus"]
+
+
 @pytest.mark.hazard("H2")
-def test_y_or_n_straight_after_other_typed_letters_on_a_yes_no_question_answers_nothing(
-        qtbot, window):
+@pytest.mark.parametrize("word", WORDS)
+def test_words_typed_on_a_yes_no_question_answer_nothing(qtbot, window, clock, word):
     """Wherever the GP types words on a Yes/No question believing they are in a text box,
-    the y and n of those words never answer it: said, and the next Y or N answers."""
+    no y or n of them answers it, however many the word holds: a Y or N within a moment
+    of another typed character is a word's letter. Said, instruction first."""
+    r = sciatica(window)
+    before = r.model_dump()
+    assert window.form.focus_field("legs.weakness")
+    for ch in word:
+        qtbot.keyClicks(focused(), ch)
+        clock[0] += 0.15  # a typist's pace
+    assert r.model_dump() == before  # nothing answered, here or further on
+    assert focused() is target(window, "legs.weakness")
+    assert said(window).startswith("Y yes, N no, Delete not asked")
+    clock[0] += 2.0  # a pause, then a deliberate N answers
+    press(qtbot, Qt.Key.Key_N)
+    assert r.legs.weakness is Answer.NO
+    assert "Y yes, N no" not in said(window)  # answered: the line goes
+
+
+def test_a_question_just_reached_answers_at_once(qtbot, window, clock):
+    """The guard never slows a GP answering: Y, N after the focus moves on answer at once."""
     r = sciatica(window)
     assert window.form.focus_field("legs.weakness")
-    qtbot.keyClicks(focused(), "and no yes")
-    assert r.legs.weakness is Answer.NOT_ASKED
-    assert focused() is target(window, "legs.weakness")
-    assert "is a Yes/No question" in said(window)
-    press(qtbot, Qt.Key.Key_N)  # straight after the "s": still a word's letter, said so
-    assert r.legs.weakness is Answer.NOT_ASKED and "again" in said(window)
-    press(qtbot, Qt.Key.Key_N)  # a deliberate N after the message answers
-    assert r.legs.weakness is Answer.NO
-    # on a question just reached, Y answers at once, as ever
-    assert window.form.focus_field("legs.weakness")
     press(qtbot, Qt.Key.Key_Y)
+    press(qtbot, Qt.Key.Key_N)  # on the question the Y moved on to
     assert r.legs.weakness is Answer.YES
+    assert window.form.focus_field("legs.weakness")
+    qtbot.keyClicks(focused(), "x")
+    window.form.focus_field("legs.weakness_side")  # left and back: the typing is forgotten
+    window.form.focus_field("legs.weakness")
+    press(qtbot, Qt.Key.Key_N)
+    assert r.legs.weakness is Answer.NO
+
+
+@pytest.mark.hazard("H2")
+def test_backspace_or_delete_on_a_yes_no_question_clears_and_stays(qtbot, window, clock):
+    """CSO second re-check of 07c, N4: Backspace (clear to not asked) moved the focus on,
+    so a GP correcting a typo with it then answered the next question (x, Backspace, Y
+    recorded Loss of bowel control: Yes, an emergency on the wrong question)."""
+    window.show_consultation(negative_record())
+    r = window.record
+    bladder = "red_flags.ces_bladder.answer"
+    assert window.form.focus_field(bladder)
+    before = r.red_flags.ces_bowel.answer
+    for key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+        press(qtbot, key)
+        assert r.red_flags.ces_bladder.answer is Answer.NOT_ASKED
+        assert focused() is target(window, bladder)  # stays on the question it cleared
+    clock[0] += 2.0
+    press(qtbot, Qt.Key.Key_Y)
+    assert r.red_flags.ces_bladder.answer is Answer.YES
+    assert r.red_flags.ces_bowel.answer is before
+    assert focused() is not target(window, bladder)  # an answer moves on, as ever
 
 
 def test_the_question_with_the_focus_is_never_at_the_edge_of_the_form(qtbot, window):
@@ -311,3 +363,29 @@ def test_the_question_with_the_focus_is_never_at_the_edge_of_the_form(qtbot, win
         top = widget.mapTo(form.viewport(), widget.rect().topLeft()).y()
         height = form.viewport().height()
         assert top >= 0 and top + widget.height() <= height - height // 3 + 1, path
+
+
+@pytest.mark.hazard("H2")
+def test_a_group_answer_shows_the_whole_group_it_recorded(qtbot, window):
+    """CSO second re-check of 07c, N6: Ctrl+G on the first cauda equina question reached
+    by Tab, at the bottom edge of the form, recorded 7 questions with 3 in view. The group
+    is now scrolled into view (as much as fits), the focus kept in view."""
+    window.resize(1366, 768)
+    record = negative_record()
+    for item in CES_ITEMS:
+        getattr(record.red_flags, item).answer = Answer.NOT_ASKED
+    window.show_consultation(record)
+    form = window.form
+    first = form.fields["red_flags.ces_bladder.answer"]
+    first.setFocus()  # as Tab reaches it: no room made
+    bar, view = form.verticalScrollBar(), form.viewport().height()
+    top = first.mapTo(form.widget(), first.rect().topLeft()).y()
+    bar.setValue(top + first.height() - view)  # the question at the bottom edge
+    press(qtbot, Qt.Key.Key_G, CTRL)
+    assert window.record.red_flags.ces_bowel.answer is Answer.NO
+    recorded = [form.fields[f"red_flags.{p}.answer"] for p in CES_ITEMS]
+    assert all(f.value is Answer.NO for f in recorded)
+    for field in recorded:
+        y = field.mapTo(form.viewport(), field.rect().topLeft()).y()
+        assert y >= 0 and y + field.height() <= view, field.path
+    assert focused() is first

@@ -275,7 +275,9 @@ class _PlanDelegate(QStyledItemDelegate):
               index: QModelIndex | QPersistentModelIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        rect = opt.rect  # type: ignore[attr-defined]
+        # a copy: opt.rect is set to the pixmap's own below, and PySide may hand back the
+        # option's rect itself (the CSO's second re-check saw rows drawn over each other)
+        rect = QRect(opt.rect)  # type: ignore[attr-defined]
         ratio = painter.device().devicePixelRatioF()
         widget = opt.widget  # type: ignore[attr-defined]
         style = widget.style() if widget is not None else QApplication.style()

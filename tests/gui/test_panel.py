@@ -747,3 +747,30 @@ def test_a_fired_rows_card_is_shown_whole_at_1366x768(qtbot, monkeypatch):
         assert text.height() >= text.heightForWidth(text.width())
         assert card.mapTo(window.panel, card.rect().topRight()).x() <= window.panel.width()
 
+
+
+def test_plan_items_drawn_afresh_look_the_same_as_drawn_from_the_pixmap_cache(qtbot):
+    """Each plan item is drawn once into Qt's pixmap cache and painted from it (issue 14).
+    A first drawing must land where a cached one does: the CSO's second re-check of 07c saw
+    the rows drawn over each other for a moment after a change (the item's rect was the
+    option's own, moved to the pixmap's origin before it was painted). Drawn with the
+    cache off, every item is a first drawing."""
+    from PySide6.QtGui import QPixmapCache
+    from PySide6.QtWidgets import QListWidget
+
+    panel = _panel(qtbot, load_example("cauda-equina"))
+    panel.show()
+    qtbot.waitExposed(panel)
+    plan = panel.findChild(QListWidget, "planList")
+    assert plan.count() >= 3
+    limit = QPixmapCache.cacheLimit()
+    try:
+        QPixmapCache.clear()
+        QPixmapCache.setCacheLimit(0)  # nothing kept: every item drawn afresh
+        afresh = plan.viewport().grab().toImage()
+        QPixmapCache.setCacheLimit(limit)
+        plan.viewport().grab()  # fills the cache
+        cached = plan.viewport().grab().toImage()
+    finally:
+        QPixmapCache.setCacheLimit(limit)
+    assert afresh == cached

@@ -33,3 +33,19 @@ def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", refuse)
     for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, refuse)
+
+
+@pytest.fixture
+def quiet_window(qtbot, monkeypatch):
+    """The GP's window (tests.gui.keys.gp_window) with closing and messages answered
+    quietly: a consultation left unfinished is discarded, errors and notices shown to
+    nobody."""
+    from forms import dialogs
+    from tests.gui.keys import gp_window
+
+    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
+    for name in ("show_error", "show_info"):
+        monkeypatch.setattr(dialogs, name, lambda *a: None)
+    w = gp_window(qtbot)
+    yield w
+    w.dirty = False

@@ -40,3 +40,13 @@ def gp_window(qtbot) -> MainWindow:
     qtbot.waitUntil(w.isActiveWindow)
     w.form.ensure_built()
     return w
+
+
+def target(window: MainWindow, path: str) -> QWidget:
+    """The widget of a question that takes the keys."""
+    return window.form.fields[path].focus_target()
+
+
+def said(window: MainWindow) -> str:
+    """The status bar's line now."""
+    return window.statusBar().currentMessage()

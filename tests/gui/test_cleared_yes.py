@@ -15,8 +15,7 @@ from consult.note import prepare
 from consult.note.text import render_text
 from consult.record.answers import Answer, Sex
 from consult.record.model import Medicines, RedFlags
-from forms import dialogs
-from tests.gui.keys import focused, gp_window, press
+from tests.gui.keys import focused, press, said, target
 from tests.support import negative_record
 
 SIGNS = RedFlags.model_fields["pregnancy_warning_signs"].title
@@ -26,21 +25,8 @@ FEVER = RedFlags.model_fields["fever_or_unwell"].title
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
-    for name in ("show_error", "show_info"):
-        monkeypatch.setattr(dialogs, name, lambda *a: None)
-    w = gp_window(qtbot)
-    yield w
-    w.dirty = False
-
-
-def said(window) -> str:
-    return window.statusBar().currentMessage()
-
-
-def target(window, path):
-    return window.form.fields[path].focus_target()
+def window(quiet_window):
+    return quiet_window
 
 
 def answer(qtbot, window, path, key) -> None:
@@ -67,14 +53,20 @@ def unwell_patient():
     return record
 
 
+def yes_to_follow_up(qtbot, window, record, parent, child, row) -> None:
+    """Y on the parent moves the focus to its red-flag follow-up; Y there fires `row`."""
+    window.show_consultation(record)
+    answer(qtbot, window, parent, Qt.Key.Key_Y)
+    assert focused() is target(window, child)
+    press(qtbot, Qt.Key.Key_Y)
+    assert row in fired(window)
+
+
 @pytest.mark.hazard("H1")
 def test_no_on_pregnant_says_it_cleared_the_warning_signs_yes_and_yes_brings_it_back(
         qtbot, window):
-    window.show_consultation(pregnant_patient())
-    answer(qtbot, window, "medicines.pregnant", Qt.Key.Key_Y)
-    assert focused() is target(window, "red_flags.pregnancy_warning_signs")
-    press(qtbot, Qt.Key.Key_Y)
-    assert "pregnancy-emergency" in fired(window)
+    yes_to_follow_up(qtbot, window, pregnant_patient(), "medicines.pregnant",
+                     "red_flags.pregnancy_warning_signs", "pregnancy-emergency")
 
     answer(qtbot, window, "medicines.pregnant", Qt.Key.Key_N)
     record = window.record
@@ -101,11 +93,8 @@ def test_no_on_pregnant_says_it_cleared_the_warning_signs_yes_and_yes_brings_it_
 @pytest.mark.hazard("H1")
 def test_no_or_delete_on_fever_says_it_cleared_the_sepsis_yes_and_yes_brings_it_back(
         qtbot, window):
-    window.show_consultation(unwell_patient())
-    answer(qtbot, window, "red_flags.fever_or_unwell", Qt.Key.Key_Y)
-    assert focused() is target(window, "red_flags.sepsis_signs")
-    press(qtbot, Qt.Key.Key_Y)
-    assert "sepsis" in fired(window)
+    yes_to_follow_up(qtbot, window, unwell_patient(), "red_flags.fever_or_unwell",
+                     "red_flags.sepsis_signs", "sepsis")
     record = window.record
     for key, words in ((Qt.Key.Key_N, "No"), (Qt.Key.Key_Delete, "Not asked")):
         answer(qtbot, window, "red_flags.fever_or_unwell", key)

@@ -13,27 +13,13 @@ from PySide6.QtCore import Qt
 from consult.record.answers import Answer, Episode, Mode, Side
 from consult.rules import followups
 from consult.rules.redflags import CES_ITEMS
-from forms import dialogs
-from tests.gui.keys import CTRL, focused, gp_window, press
+from tests.gui.keys import CTRL, focused, press, said, target
 from tests.support import negative_record
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    monkeypatch.setattr(dialogs, "confirm_discard", lambda *a: "discard")
-    for name in ("show_error", "show_info"):
-        monkeypatch.setattr(dialogs, name, lambda *a: None)
-    w = gp_window(qtbot)
-    yield w
-    w.dirty = False
-
-
-def target(window, path):
-    return window.form.fields[path].focus_target()
-
-
-def said(window) -> str:
-    return window.statusBar().currentMessage()
+def window(quiet_window):
+    return quiet_window
 
 
 def sciatica(window):

@@ -178,10 +178,13 @@ class AnswerField(Field):
             if event.isAutoRepeat():  # a held key answers once: never the next questions
                 return
             now = self.clock()
-            if answer is not Answer.NOT_ASKED and now - self._typed_at < self.WORD_GAP:
+            if now - self._typed_at < self.WORD_GAP:
                 # Y or N within a moment of other typed characters is a word's letter, not
                 # an answer ("and", "inner", "any": a GP who thought the focus was in a
-                # text box); it counts as typed, so the word's next y or n is one too
+                # text box); it counts as typed, so the word's next y or n is one too. So
+                # is Backspace or Delete: a GP correcting those letters never clears an
+                # answer given before, least of all a red flag's Yes (CSO third re-check of
+                # 07c, N7)
                 self._typed_at = now
                 self._say(TYPED_WORDS)
                 return

@@ -352,6 +352,28 @@ def test_the_question_with_the_focus_is_never_at_the_edge_of_the_form(qtbot, win
 
 
 @pytest.mark.hazard("H2")
+def test_backspace_after_typed_letters_never_clears_an_answer_given(qtbot, window, clock):
+    """CSO third re-check of 07c, N7: letters typed on a red flag answered Yes, then
+    Backspace to correct them, cleared the Yes without a word. Within a moment of typed
+    letters Backspace and Delete are corrections of those letters: they clear nothing."""
+    record = negative_record()
+    record.red_flags.ces_bladder.answer = Answer.YES
+    window.show_consultation(record)
+    r = window.record
+    assert window.form.focus_field("red_flags.ces_bladder.answer")
+    qtbot.keyClicks(focused(), "x")
+    for key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+        clock[0] += 0.3
+        press(qtbot, key)
+        assert r.red_flags.ces_bladder.answer is Answer.YES
+    assert said(window).startswith("Y yes, N no, Delete not asked")
+    clock[0] += 2.0  # a pause: Delete then clears, deliberately, and stays
+    press(qtbot, Qt.Key.Key_Delete)
+    assert r.red_flags.ces_bladder.answer is Answer.NOT_ASKED
+    assert focused() is target(window, "red_flags.ces_bladder.answer")
+
+
+@pytest.mark.hazard("H2")
 def test_a_group_answer_shows_the_whole_group_it_recorded(qtbot, window):
     """CSO second re-check of 07c, N6: Ctrl+G on the first cauda equina question reached
     by Tab, at the bottom edge of the form, recorded 7 questions with 3 in view. The group

@@ -73,6 +73,9 @@ def run_consultation(app: QApplication) -> int:
     crash = CrashHandler(keep_draft=window.drafts.keep_now, parent=window)
     crash.install()
     show_ready(window)
+    from forms.heap import freeze_when_whole
+
+    freeze_when_whole(window)  # the long-lived heap out of the collector's sweeps (issue 14)
     try:
         return _run(app, window)
     finally:

@@ -1204,6 +1204,11 @@ class ConsultationForm(QScrollArea):
         for section in self.sections.values():
             section.refresh_headings()
 
+    @property
+    def whole(self) -> bool:
+        """Every section is built (they are built after the first paint, one a tick)."""
+        return not self._pending
+
     def focus_field(self, path: str) -> bool:
         """Move focus to a field (from the To finish list); False when no field shows it.
 

@@ -208,12 +208,16 @@ def sys_hooks():
 
 def test_the_app_installs_the_crash_handler_and_removes_it_after(qtbot, monkeypatch):
     from forms import app as gui_app
+    from forms import heap
 
     seen = []
     monkeypatch.setattr(gui_app, "_run", lambda _app, _window: seen.append(sys_hooks()) or 0)
     monkeypatch.setattr(MainWindow, "start_after_first_paint", lambda self: None)
+    frozen = []  # the running app freezes its heap once whole (issue 14): asked for, here
+    monkeypatch.setattr(heap, "freeze_when_whole", frozen.append)
     before = sys_hooks()
     assert gui_app.run_consultation(QApplication.instance()) == 0
+    assert len(frozen) == 1 and isinstance(frozen[0], MainWindow)
     (during,) = seen
     assert during[0].__self__.__class__ is crash.CrashHandler
     assert sys_hooks() == before

@@ -13,9 +13,11 @@ locked, finalised, amending).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import platform
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,7 @@ from forms.consultation.patients import FILLED_PATHS, PatientLists
 from forms.consultation.store_and_drafts import StoreAndDrafts
 from forms.dialogs import settings as app_settings
 from forms.form.consultation_form import ConsultationForm, resolve
-from forms.form.sections import SECTIONS, section_of
+from forms.form.sections import SECTIONS, SectionSpec, section_of
 from forms.geometry import FittedSplitter, restore_geometry, save_geometry
 from forms.panel.assessment_panel import (
     CHOOSE_PATIENT_FIRST,
@@ -141,6 +143,18 @@ def _is_red(record: Record, path: str) -> bool:
 
 #: how the status bar asks whether the written cauda equina information was given
 CES_ASKED = "Written cauda equina information: was it given? "
+
+
+@functools.cache
+def _section_readers() -> tuple[tuple[SectionSpec, list[str], Callable[[Record], object]], ...]:
+    """Each section with its answers' paths and one reader of them all (worked out once)."""
+    from operator import attrgetter
+
+    readers = []
+    for spec in SECTIONS:
+        paths = [e for e in spec.entries if isinstance(e, str)]
+        readers.append((spec, paths, attrgetter(*paths) if paths else (lambda _r: ())))
+    return tuple(readers)
 
 class MainWindow(QMainWindow):
     #: the store opened (True) or could not be opened (False); for tests and the notes list
@@ -794,17 +808,14 @@ class MainWindow(QMainWindow):
             lay_out_now(self.panel.plan_list(), self.sections, self.to_finish)
 
     def _refresh_sections(self, found: list[Problem]) -> None:
-        from operator import attrgetter
-
         troubled = {section_of(p.field) for p in found}
         shown: dict[int, tuple] = getattr(self, "_sections_shown", {})
         self._sections_shown = shown
-        for row, spec in enumerate(SECTIONS):
-            paths = [e for e in spec.entries if isinstance(e, str)]
+        for row, (spec, paths, read) in enumerate(_section_readers()):
             # a section none of whose answers (nor its completeness) changed keeps its
             # state: not worked out again on every answer (issue 14); its answers are read
             # in one call (attrgetter follows the dotted paths)
-            values = attrgetter(*paths)(self.record) if paths else ()
+            values = read(self.record) if paths else ()
             values = tuple(tuple(v) if isinstance(v, list) else v
                            for v in (values if len(paths) > 1 else (values,)))
             if shown.get(row) == (values, spec.id in troubled):

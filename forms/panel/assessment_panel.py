@@ -353,6 +353,7 @@ class AssessmentPanel(QWidget):
         self._level = ""
         self._plan = PlanEditor()  # the plan's state: this panel only shows it
         self._rows: list[PlanRow] = []  # the rows as shown
+        self._plan_fitted: tuple | None = None  # what _fit_plan last measured
         self._in_list_signal = False
         self._resync_pending = False
         self._locked = False
@@ -766,6 +767,12 @@ class AssessmentPanel(QWidget):
         lst = self._list
         if lst.viewport().width() <= 0:
             return
+        # measured again only when what it measures changed (it ran on every answer)
+        key = (lst.viewport().width(), lst.font().key(), lst.spacing(),
+               tuple((r.text, r.marker) for r in self._rows), lst.count())
+        if key == self._plan_fitted and not shrink:
+            return
+        self._plan_fitted = key
         rows = sum(lst.sizeHintForRow(r) + 2 * lst.spacing() for r in range(lst.count()))
         frame = 2 * lst.frameWidth()
         need = max(rows, PLAN_MIN_LINES * lst.fontMetrics().lineSpacing()) + frame

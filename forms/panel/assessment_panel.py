@@ -450,6 +450,14 @@ class AssessmentPanel(QWidget):
         self._still_to_ask.setWordWrap(True)
         self._still_to_ask.setAccessibleName("Red-flag questions still to ask")
         text_col.addWidget(self._still_to_ask)
+        # every red flag that fired, named in the box that is always in view: at 1366x768
+        # or 200% the second card can start below the panel's fold (a GP's walk-through)
+        self._fired_names = QLabel()
+        self._fired_names.setObjectName("firedNames")
+        self._fired_names.setWordWrap(True)
+        self._fired_names.setAccessibleName("Red flags that fired")
+        self._fired_names.setVisible(False)
+        text_col.addWidget(self._fired_names)
         row.addLayout(text_col, 1)
         top_col.addWidget(box)
 
@@ -899,6 +907,8 @@ class AssessmentPanel(QWidget):
             self._show_line("pending", CHOOSE_PATIENT_FIRST)
             self._still_to_ask.setText("")
             self._still_to_ask.setVisible(False)
+            self._fired_names.setText("")
+            self._fired_names.setVisible(False)
             return
         self._show_lines(wording.disposition_lines(self._ruleset(), a))  # (level, words)
         if a.red_flags_screened:
@@ -911,6 +921,12 @@ class AssessmentPanel(QWidget):
         if still != self._still_to_ask.text():
             self._still_to_ask.setText(still)
             self._still_to_ask.setVisible(bool(still))
+        names = [r.suspected for r in a.red_flag_rows]
+        fired = (f"Red flags that fired ({len(names)}): {'; '.join(names)}. Each has its "
+                 "card below.") if len(names) > 1 else ""
+        if fired != self._fired_names.text():
+            self._fired_names.setText(fired)
+            self._fired_names.setVisible(bool(fired))
 
     def _show_lines(self, lines: list[tuple[str, str]]) -> None:
         level = lines[0][0]

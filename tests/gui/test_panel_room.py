@@ -184,3 +184,33 @@ def test_room_held_for_a_taller_state_goes_back_to_the_plan_once_answers_pause(q
     qtbot.waitUntil(lambda: gap() <= 20, timeout=3000)
     window.dirty = False
 
+
+
+@pytest.mark.hazard("H1")
+@SIZES
+def test_every_red_flag_that_fired_is_named_in_view_when_the_record_opens(qtbot, styled, size):
+    """A GP's walk-through: with two emergency cards at 200%, opening the record showed the
+    second card's top edge only. The box always in view names every red flag that fired
+    (a single one has its card right below it, so it is not repeated)."""
+    def three_emergencies(window):
+        window.record.red_flags.fever_or_unwell = Answer.YES
+        window.record.red_flags.sepsis_signs = Answer.YES
+        window.show_consultation(window.record)
+
+    window = opened(qtbot, size, three_emergencies)
+    names = window.panel.findChild(QLabel, "firedNames")
+    rows = window.assessment.red_flag_rows
+    assert len(rows) >= 3
+    assert names.isVisibleTo(window) and whole_in_view(window, names)
+    assert names.height() >= names.heightForWidth(names.width())  # no line cut
+    for row in rows:
+        assert row.suspected in names.text()
+    window.dirty = False
+
+
+@pytest.mark.hazard("H1")
+def test_a_single_red_flag_is_not_repeated_above_its_card(qtbot, styled):
+    window = opened(qtbot, LAPTOP)  # the example: the cauda equina row alone
+    assert len(window.assessment.red_flag_rows) == 1
+    assert not window.panel.findChild(QLabel, "firedNames").isVisibleTo(window)
+    window.dirty = False

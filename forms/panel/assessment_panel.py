@@ -840,8 +840,17 @@ class AssessmentPanel(QWidget):
         self._page.ensureVisible(centre.x(), centre.y(), 0, rect.height() // 2 + 2)
 
     def _reveal(self, card: QWidget) -> None:
-        """A card that fired, scrolled into view (after it is laid out)."""
-        if any(c is card for _shows, c in self._cards.values()) and card.isVisible():
+        """A red flag that fired comes into view (after it is laid out): with the panel's
+        top, the headline and the not-fully-screened line, when the box and its card fit
+        together, or when the box names every red flag that fired (two or more: the new
+        one is named there); else its card, scrolled to (the CSO's fourth re-check of
+        07c, N8: at 200% scrolling to the card took the headline out of view)."""
+        if not any(c is card for _shows, c in self._cards.values()) or not card.isVisible():
+            return
+        bottom = card.mapTo(self._body, QPoint(0, card.height())).y()
+        if bottom <= self._page.viewport().height() or self._fired_names.isVisible():
+            self._page.verticalScrollBar().setValue(0)
+        else:
             self._scroll_to(card)
 
     def _give_back_room(self) -> None:

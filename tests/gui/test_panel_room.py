@@ -154,8 +154,39 @@ def test_a_red_flag_that_fires_while_the_panel_shows_the_plan_comes_into_view(qt
     press(qtbot, Qt.Key.Key_Y)    # past or current cancer: a new emergency card
     qtbot.waitUntil(lambda: bool({c.objectName() for c in cards(window)} - before), timeout=2000)
     new = [c for c in cards(window) if c.objectName() not in before]
-    qtbot.waitUntil(lambda: whole_in_view(window, new[0]) or in_view(window, new[0]).height()
-                    >= page(window).viewport().height() - 10, timeout=2000)
+    names = window.panel.findChild(QLabel, "firedNames")
+    # in view: its card whole, or (two or more red flags) named in the box at the panel's
+    # top, with the headline (the CSO's fourth re-check of 07c, N8)
+    qtbot.waitUntil(lambda: whole_in_view(window, new[0]) or (
+        names.isVisible() and whole_in_view(window, names)
+        and all(r.suspected in names.text() for r in window.assessment.red_flag_rows)
+        and whole_in_view(window, window.panel.findChild(QLabel, "disposition"))),
+        timeout=2000)
+    window.dirty = False
+
+
+@pytest.mark.hazard("H1")
+@SIZES
+def test_a_red_flag_fired_by_a_key_keeps_the_headline_in_view(qtbot, styled, size):
+    """The CSO's fourth re-check of 07c, N8: at 200%, Y on "Fever, rigors or systemically
+    unwell" scrolled the new card into view and the EMERGENCY headline and the
+    not-fully-screened line out of it. The headline stays in view, and every red flag
+    that fired is named there."""
+    def fever_not_asked(window):
+        window.record.red_flags.fever_or_unwell = Answer.NOT_ASKED
+        window.record.red_flags.sepsis_signs = Answer.NOT_ASKED
+        window.show_consultation(window.record)
+
+    window = opened(qtbot, size, fever_not_asked)
+    assert window.form.focus_field("red_flags.fever_or_unwell")
+    press(qtbot, Qt.Key.Key_Y)
+    QApplication.processEvents()
+    qtbot.wait(50)
+    disposition = window.panel.findChild(QLabel, "disposition")
+    names = window.panel.findChild(QLabel, "firedNames")
+    assert whole_in_view(window, disposition)
+    assert names.isVisible() and whole_in_view(window, names)
+    assert all(r.suspected in names.text() for r in window.assessment.red_flag_rows)
     window.dirty = False
 
 

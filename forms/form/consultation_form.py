@@ -58,6 +58,7 @@ from forms.form.widgets import (
     TextField,
     TimeField,
 )
+from forms.form.widgets import words as enum_words
 
 if typing.TYPE_CHECKING:
     from consult.rules.completeness import Problem  # a type only: no import at run time
@@ -379,7 +380,6 @@ for _child, _parents in followups.PARENTS.items():
 # it, and the form says so and keeps the Yes aside (CSO review 2026-12-07c, finding 4).
 RED_FLAG_FOLLOW_UPS = tuple(p for p in followups.RULES if screening.is_red_flag_answer(p)
                             and _field_info(p).annotation is Answer)
-_ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.NOT_ASKED: "Not asked"}
 
 
 def _quoted(paths: list[str]) -> str:
@@ -553,6 +553,8 @@ class ConsultationForm(QScrollArea):
         self._show_restored: tuple[str, str] | None = None
         # the identifiers the identity was confirmed against (None: not confirmed)
         self._confirmed_details: identity.Details | None = None
+        # the question Enter said "Still to answer" of (None: nothing said)
+        self._enter_hint: str | None = None
         # the rest of the sections, one a tick once the window is on screen (all at once
         # took about 300 ms, and a key typed meanwhile waited); a child of the form, so
         # it stops with it. ensure_built() builds what is left at once when it is needed
@@ -766,7 +768,7 @@ class ConsultationForm(QScrollArea):
         self._show_restored = (path, restored[0]) if restored else None
         self._refresh_visibility()
         self._refresh_errors()
-        if path == getattr(self, "_enter_hint", None):  # answered: "Still to answer" goes
+        if path == self._enter_hint:  # answered: "Still to answer" goes
             self._drop_enter_hint()
         if put_aside or restored:
             self.hint.emit(self._kept_aside_words(path, put_aside, restored))
@@ -794,10 +796,9 @@ class ConsultationForm(QScrollArea):
         """The status bar's line: which Yes was cleared or is back, named, and why."""
         value = value_at(self.record, path) if path != DURATION else None
         if isinstance(value, Answer):
-            words = _ANSWER_WORDS[value]
+            words = value.label
         elif isinstance(value, Enum):
-            words = choice_labels(type(value)).get(value) \
-                or value.value.replace("_", " ").capitalize()
+            words = choice_labels(type(value)).get(value) or enum_words(value)
         else:
             words = ""
         because = f"'{_title(path)}' is now {words}" if words else f"'{_title(path)}' changed"
@@ -987,7 +988,7 @@ class ConsultationForm(QScrollArea):
     def focus_moved(self, widget: QWidget | None) -> None:
         """The focus went to `widget` (any widget of the window, or none)."""
         self.keep_in_view(widget)
-        hinted = getattr(self, "_enter_hint", None)
+        hinted = self._enter_hint
         field = self._fields.get(hinted) if hinted else None
         if field is not None and (widget is None or not (widget is field
                                                           or field.isAncestorOf(widget))):
@@ -996,7 +997,7 @@ class ConsultationForm(QScrollArea):
     def _drop_enter_hint(self) -> None:
         """Take back Enter's "Still to answer" words (CSO review 2026-12-07c, finding 2:
         they outlived the question, even the consultation, they were about)."""
-        if getattr(self, "_enter_hint", None) is not None:
+        if self._enter_hint is not None:
             self._enter_hint = None
             self.hint.emit("")
 

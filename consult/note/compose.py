@@ -67,7 +67,7 @@ from consult.rules.followups import IMPLIED_NO_WITHOUT_LEG_SYMPTOMS, Applicabili
 from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import CES_ITEMS, METS_FEATURES
 from consult.rules.ruleset import RuleSet, deadline_words, load
-from consult.rules.suggestions import CES_CARD_ITEM, review_weeks
+from consult.rules.suggestions import holds_ces_item, review_weeks
 from consult.words import name_line, plural
 
 NOT_KNOWN = "Not known"
@@ -695,7 +695,7 @@ def _safety_netting(record: Record) -> str:
         parts.append(w["ces_card"].format(how=_how(plan.ces_info_how) or NOT_RECORDED.lower()))
     elif plan.ces_card_given is Answer.NO:
         parts.append(w["ces_card_not_given"])
-    elif any(item.suggestion_id == CES_CARD_ITEM for item in plan.items):
+    elif holds_ces_item(plan):
         parts.append(w["ces_card_not_recorded"])  # a draft: Finalise asks for it
     if plan.advice_sheet_given is Answer.YES:
         parts.append(w["advice_sheet"].format(

@@ -19,7 +19,7 @@ from consult.rules.engine import assess
 from consult.rules.facts import derive
 from consult.rules.plan import is_stale as plan_is_stale
 from consult.rules.redflags import long_standing_claudication
-from consult.rules.suggestions import CES_CARD_ITEM
+from consult.rules.suggestions import holds_ces_item
 
 YES, NOT_ASKED = Answer.YES, Answer.NOT_ASKED
 
@@ -148,7 +148,7 @@ def problems(record: Record, today: dt.date | None = None,
              "Record how long the pain in both legs on walking has lasted.")
 
     # Plan
-    if any(item.suggestion_id == CES_CARD_ITEM for item in plan.items):
+    if holds_ces_item(plan):
         # the plan's item is the GP's choice, never the act: given (and how) or not is asked
         # (CSO review 2026-12-07c, A3: a ticked item with no answer left no trace)
         need(plan.ces_card_given is not NOT_ASKED, "plan.ces_card_given",

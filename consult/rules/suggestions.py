@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from consult.record.answers import Answer, Band, Course, DurationUnit, NsaidTried, WorkStatus
 from consult.record.dates import show_date
-from consult.record.model import Medicines, Practice, Record, RiskHistory
+from consult.record.model import Medicines, Plan, Practice, Record, RiskHistory
 from consult.rules.assessment import FiredRow, Ng65Result, StartBackResult, Suggestion
 from consult.rules.facts import DAYS_PER_UNIT, Facts
 from consult.rules.ruleset import RuleSet
@@ -37,6 +37,11 @@ BENIGN_ROWS = ("weak-single",)
 # the rule set's id of the written cauda equina information item: in the plan, whether it
 # was given is asked (completeness) and the record entry says so (CSO review 2026-12-07c, A3)
 CES_CARD_ITEM = "ces-card"
+
+
+def holds_ces_item(plan: Plan) -> bool:
+    """The plan holds the written cauda equina information item (CES card or leaflet)."""
+    return any(item.suggestion_id == CES_CARD_ITEM for item in plan.items)
 
 
 class _Builder:

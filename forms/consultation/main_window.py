@@ -48,7 +48,7 @@ from consult.record.answers import Answer, InfoMethod, Trauma
 from consult.record.file import RecordFileError
 from consult.record.model import Record, value_at
 from consult.rules import screening
-from consult.rules.suggestions import CES_CARD_ITEM
+from consult.rules.suggestions import holds_ces_item
 from consult.store.model import DraftInfo, NoteInfo, Who  # not the store: SQLAlchemy loads later
 from consult.words import plural
 from forms import dialogs
@@ -95,11 +95,6 @@ PREFILLED_FROM_SETTINGS = ("consultation.date", "consultation.time",
 SAFETY_NETTING_ITEM = "safety-netting"  # the rule set's suggestion id
 GEOMETRY_KEY = "mainWindow"  # QSettings group of the window's size and place
 PREFERRED_SIZE = QSize(1400, 900)
-
-
-def _holds_ces_item(record: Record) -> bool:
-    """The plan holds the written cauda equina information item (CES card or leaflet)."""
-    return any(item.suggestion_id == CES_CARD_ITEM for item in record.plan.items)
 
 
 def _is_empty(value: object) -> bool:
@@ -259,6 +254,11 @@ class MainWindow(QMainWindow):
         self.form.built.connect(self._set_tab_order)
         self._netting_from_plan = False
         self._ces_in_plan = False  # the plan held the CES-card item at its last change
+        # the status bar's last line from the form, and from Ctrl+Return with what it asked
+        # for: each is taken back only by its own source
+        self._form_words: str | None = None
+        self._plan_said: str | None = None
+        self._plan_asks: set[str] = set()
         self._after_pick = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         self.form.set_prefilled([])
         self.form.load(record)
         self.panel.set_record(record)
-        self._ces_in_plan = _holds_ces_item(record)
+        self._ces_in_plan = holds_ces_item(record.plan)
         self.finaliser.apply_lock()
         self._refresh()
         self.dirty = False
@@ -605,7 +605,7 @@ class MainWindow(QMainWindow):
                 if plan.safety_netting_how else f"how? ({keys})")
             if not plan.safety_netting_how:
                 self._plan_asks.add("plan.safety_netting_how")
-        if _holds_ces_item(self.record) and plan.ces_card_given is Answer.NOT_ASKED:
+        if holds_ces_item(self.record.plan) and plan.ces_card_given is Answer.NOT_ASKED:
             # the chord chooses the plan; it never records the act (CSO 2026-12-07c, A3)
             words += "; written CES information: record whether it was given"
             self._plan_asks.add("plan.ces_card_given")
@@ -654,7 +654,7 @@ class MainWindow(QMainWindow):
         information given' is not asked, the status bar asks it and the focus goes to it
         (unless the safety-netting 'how' is asked first: it is the question before).
         Unticking leaves any answer as it is."""
-        was, self._ces_in_plan = self._ces_in_plan, _holds_ces_item(self.record)
+        was, self._ces_in_plan = self._ces_in_plan, holds_ces_item(self.record.plan)
         if was or not self._ces_in_plan or self.locked \
                 or self.record.plan.ces_card_given is not Answer.NOT_ASKED:
             return
@@ -699,14 +699,14 @@ class MainWindow(QMainWindow):
         if words:
             self._form_words = words
             self.statusBar().showMessage(words, 8000)
-        elif self.statusBar().currentMessage() == getattr(self, "_form_words", None):
+        elif self.statusBar().currentMessage() == self._form_words:
             self.statusBar().clearMessage()
 
     def _changed(self, path: str) -> None:
         said = self.statusBar().currentMessage()
         if path == "plan.ces_card_given" and said.startswith(CES_ASKED):
             self.statusBar().clearMessage()  # answered: the question's line goes
-        elif path.startswith("plan.") and said and said == getattr(self, "_plan_said", None) \
+        elif path.startswith("plan.") and said and said == self._plan_said \
                 and self._plan_asks and self._plan_questions_answered():
             self.statusBar().clearMessage()  # Ctrl+Return's "how? ..." is answered
         if path in FILLED_PATHS:  # after the patient list's own handler has marked the source
